@@ -1,0 +1,113 @@
+package store
+
+// Filter is a node of the filter syntax tree. The engine builds it from the user's filter
+// language over defined fields only; backends compile it to SQL or bson. Values are of the kinds
+// listed in the package doc (string, bool, int64, float64, time.Time) and of the same kind as the
+// field's stored values.
+type Filter interface{ isFilter() }
+
+// And matches when every child matches (an empty And matches everything).
+type And []Filter
+
+// Or matches when any child matches (an empty Or matches nothing).
+type Or []Filter
+
+// Not negates its child.
+type Not struct{ F Filter }
+
+// Op is a comparison operator.
+type Op string
+
+const (
+	Eq Op = "="
+	Ne Op = "!="
+	Lt Op = "<"
+	Le Op = "<="
+	Gt Op = ">"
+	Ge Op = ">="
+)
+
+// Compare compares a field with a value. Eq and the ordering operators never match a document
+// without the field; Ne matches documents without the field. When the field holds an array
+// (multipicklist), Eq matches when any element equals the value.
+type Compare struct {
+	Field string
+	Op    Op
+	Value any
+}
+
+// In matches when the field equals one of the values (or, for arrays, any element does).
+type In struct {
+	Field  string
+	Values []any
+}
+
+// Contains matches a string field containing Value as a substring, ignoring ASCII case.
+type Contains struct {
+	Field string
+	Value string
+}
+
+// IsNull matches documents where the field is missing (Negate: present).
+type IsNull struct {
+	Field  string
+	Negate bool
+}
+
+func (And) isFilter()      {}
+func (Or) isFilter()       {}
+func (Not) isFilter()      {}
+func (Compare) isFilter()  {}
+func (In) isFilter()       {}
+func (Contains) isFilter() {}
+func (IsNull) isFilter()   {}
+
+// After builds the keyset predicate "strictly after this position" for a sort order, so cursor
+// pagination stays correct while documents are inserted. last holds the sort fields' values of the
+// last document returned (nil for a missing value), and the id as its final element. Missing values
+// sort first ascending and last descending, as in Find.
+func After(sort []SortKey, last []any) Filter {
+	keys := WithIDTieBreak(sort)
+	var or Or
+	for i, k := range keys {
+		var and And
+		for j := 0; j < i; j++ {
+			and = append(and, equalTo(keys[j].Field, last[j]))
+		}
+		if f := beyond(k, last[i]); f != nil {
+			and = append(and, f)
+			or = append(or, and)
+		}
+	}
+	return or
+}
+
+// WithIDTieBreak returns the sort with "id" ascending appended when it does not end with id.
+func WithIDTieBreak(sort []SortKey) []SortKey {
+	if len(sort) > 0 && sort[len(sort)-1].Field == "id" {
+		return sort
+	}
+	out := append([]SortKey(nil), sort...)
+	return append(out, SortKey{Field: "id"})
+}
+
+func equalTo(field string, v any) Filter {
+	if v == nil {
+		return IsNull{Field: field}
+	}
+	return Compare{Field: field, Op: Eq, Value: v}
+}
+
+// beyond is "field sorts after v" in direction k; nil when nothing can.
+func beyond(k SortKey, v any) Filter {
+	switch {
+	case v == nil && !k.Desc:
+		return IsNull{Field: k.Field, Negate: true}
+	case v == nil && k.Desc:
+		return nil
+	case k.Desc:
+		return Or{Compare{Field: k.Field, Op: Lt, Value: v}, IsNull{Field: k.Field}}
+	default:
+		return Compare{Field: k.Field, Op: Gt, Value: v}
+	}
+}

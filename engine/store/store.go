@@ -1,0 +1,105 @@
+// Package store is the storage seam of the engine: one narrow interface in the engine's own terms,
+// implemented by the embedded sqlite backend and the MongoDB backend. The conformance suite in
+// storetest pins the behaviour every backend must have.
+//
+// A document is a flat-ish map of values. Backends store and return these value kinds only:
+//
+//	nil (never stored: a key with a nil value is left out), string, bool, int64, float64,
+//	[]any of those, map[string]any of those.
+//
+// The kind survives the round trip: an int64 comes back as int64 and a float64 as float64, also
+// when the float has an integral value. Money is stored as int64 minor units by the engine, never
+// as a float; instants as fixed-width UTC strings ("2006-01-02T15:04:05.000Z"), which sort and
+// compare correctly as text on every backend. The keys "id" (string) and
+// "version" (int64) are the document's identity and its optimistic version; keys never start with
+// "$" and never contain "." or NUL (the engine refuses them before they reach a backend).
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Doc is one stored document. "id" and "version" are always present on documents returned by a
+// backend.
+type Doc = map[string]any
+
+// Store is the seam. Collection names match ^[a-z][a-z0-9_]{0,62}$ and are chosen by the engine
+// (object names prefixed "obj_", system collections like "meta_objects"); the name "sys_counters"
+// is the backends' own. Field names in indexes, filters and sorts match ^[a-z][a-z0-9_]{0,62}$ or
+// are "id" / "version".
+type Store interface {
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the backend's resources.
+	Close() error
+
+	// EnsureCollection creates the collection if needed and makes its secondary indexes exactly
+	// the given list (creating missing ones, dropping ones no longer listed). Idempotent.
+	EnsureCollection(ctx context.Context, coll string, indexes []Index) error
+	// DropCollection removes a collection and its documents; dropping a missing one is no error.
+	DropCollection(ctx context.Context, coll string) error
+
+	// Insert stores a new document. doc["id"] must be set; version is set to 1.
+	// Errors: ErrDuplicateID when the id exists, *DuplicateError on a unique index.
+	Insert(ctx context.Context, coll string, doc Doc) error
+	// Get returns the document with this id, or ErrNotFound.
+	Get(ctx context.Context, coll, id string) (Doc, error)
+	// Replace overwrites the whole document when its stored version equals expectVersion, and
+	// stores version expectVersion+1. Errors: ErrNotFound (no such id), ErrVersionConflict (the
+	// id exists with another version), *DuplicateError.
+	Replace(ctx context.Context, coll string, doc Doc, expectVersion int64) error
+	// Delete removes the document; expectVersion 0 means any version.
+	// Errors: ErrNotFound, ErrVersionConflict.
+	Delete(ctx context.Context, coll, id string, expectVersion int64) error
+
+	// Find returns up to q.Limit documents matching q.Filter in q.Sort order. The sort always ends
+	// with "id" ascending as a tie-breaker (added by the backend when missing).
+	Find(ctx context.Context, coll string, q Query) ([]Doc, error)
+	// Count returns how many documents match the filter (nil: all).
+	Count(ctx context.Context, coll string, f Filter) (int64, error)
+
+	// NextSequence atomically increments the named counter and returns its new value; the first
+	// call returns 1. Values never repeat, also across processes sharing the database.
+	NextSequence(ctx context.Context, name string) (int64, error)
+}
+
+// Index is a secondary index over one field.
+type Index struct {
+	Field  string
+	Unique bool // documents without the field (or with nil) never conflict
+}
+
+// Query is what Find takes.
+type Query struct {
+	Filter Filter    // nil: all documents
+	Sort   []SortKey // empty: by id
+	Limit  int       // 0: no limit
+}
+
+// SortKey orders by one field. Missing values sort before every present value (ascending).
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// Errors every backend maps its own failures to. Backend messages never reach users raw.
+var (
+	ErrNotFound        = errors.New("store: not found")
+	ErrVersionConflict = errors.New("store: version conflict")
+	ErrDuplicateID     = errors.New("store: duplicate id")
+	ErrTimeout         = errors.New("store: query time limit exceeded")
+)
+
+// DuplicateError reports a unique index violation on Field.
+type DuplicateError struct{ Field string }
+
+func (e *DuplicateError) Error() string { return fmt.Sprintf("store: duplicate value for %q", e.Field) }
+
+// Unavailable wraps a failure of the database itself (connection lost, disk full) so the engine
+// can answer 503 without showing the backend's text.
+type Unavailable struct{ Err error }
+
+func (e *Unavailable) Error() string { return "store: database unavailable: " + e.Err.Error() }
+func (e *Unavailable) Unwrap() error { return e.Err }
