@@ -2,7 +2,7 @@ package store
 
 // Filter is a node of the filter syntax tree. The engine builds it from the user's filter
 // language over defined fields only; backends compile it to SQL or bson. Values are of the kinds
-// listed in the package doc (string, bool, int64, float64, time.Time) and of the same kind as the
+// listed in the package doc (string, bool, int64, float64) and of the same kind as the
 // field's stored values.
 type Filter interface{ isFilter() }
 
