@@ -12,7 +12,8 @@ type And []Filter
 // Or matches when any child matches (an empty Or matches nothing).
 type Or []Filter
 
-// Not negates its child.
+// Not negates its child exactly, also for documents without the field: Not{Compare{"n", Lt, 3}}
+// matches documents that have no n.
 type Not struct{ F Filter }
 
 // Op is a comparison operator.
@@ -29,20 +30,24 @@ const (
 
 // Compare compares a field with a value. Eq and the ordering operators never match a document
 // without the field; Ne matches documents without the field. When the field holds an array
-// (multipicklist), Eq matches when any element equals the value.
+// (multipicklist), Eq matches when any element equals the value, and Ne (which is exactly Not
+// Eq) when none does. int64 and float64 values compare numerically with each other. Strings
+// compare by their UTF-8 bytes, case-sensitively.
 type Compare struct {
 	Field string
 	Op    Op
 	Value any
 }
 
-// In matches when the field equals one of the values (or, for arrays, any element does).
+// In matches when the field equals one of the values (or, for arrays, any element does). An
+// empty In matches nothing.
 type In struct {
 	Field  string
 	Values []any
 }
 
-// Contains matches a string field containing Value as a substring, ignoring ASCII case.
+// Contains matches a string field containing Value as a substring, ignoring ASCII case. Every
+// character of Value is literal (no wildcard or regex meaning for %, _, ., *, ...).
 type Contains struct {
 	Field string
 	Value string

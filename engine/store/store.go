@@ -28,7 +28,8 @@ type Doc = map[string]any
 // Store is the seam. Collection names match ^[a-z][a-z0-9_]{0,62}$ and are chosen by the engine
 // (object names prefixed "obj_", system collections like "meta_objects"); the name "sys_counters"
 // is the backends' own. Field names in indexes, filters and sorts match ^[a-z][a-z0-9_]{0,62}$ or
-// are "id" / "version".
+// are "id" / "version". Collections are created lazily: reads of one that was never created answer
+// as for an empty one (Get: ErrNotFound), and the first Insert creates it.
 type Store interface {
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
@@ -41,7 +42,8 @@ type Store interface {
 	// DropCollection removes a collection and its documents; dropping a missing one is no error.
 	DropCollection(ctx context.Context, coll string) error
 
-	// Insert stores a new document. doc["id"] must be set; version is set to 1.
+	// Insert stores a new document. doc["id"] must be set. The version is doc["version"] when
+	// that is a positive int64 (an import keeps versions), otherwise 1.
 	// Errors: ErrDuplicateID when the id exists, *DuplicateError on a unique index.
 	Insert(ctx context.Context, coll string, doc Doc) error
 	// Get returns the document with this id, or ErrNotFound.
@@ -63,6 +65,19 @@ type Store interface {
 	// NextSequence atomically increments the named counter and returns its new value; the first
 	// call returns 1. Values never repeat, also across processes sharing the database.
 	NextSequence(ctx context.Context, name string) (int64, error)
+	// Sequences returns every counter with its current value (for export).
+	Sequences(ctx context.Context) (map[string]int64, error)
+	// SetSequence raises the named counter to at least value (for import); it never lowers one,
+	// so numbers already handed out are never handed out again.
+	SetSequence(ctx context.Context, name string, value int64) error
+}
+
+// InsertVersion is the version Insert stores for doc: its own when positive, else 1.
+func InsertVersion(doc Doc) int64 {
+	if v, ok := doc["version"].(int64); ok && v > 0 {
+		return v
+	}
+	return 1
 }
 
 // Index is a secondary index over one field.

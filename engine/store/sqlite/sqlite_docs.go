@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"crm/engine/store"
+)
+
+// docID returns the document's id, which must be a non-empty string.
+func docID(doc store.Doc) (string, error) {
+	id, ok := doc["id"].(string)
+	if !ok || id == "" {
+		return "", fmt.Errorf("sqlite: document without a string id")
+	}
+	return id, nil
+}
+
+// Insert stores a new document (version per store.InsertVersion), creating the table on first use.
+func (s *Store) Insert(ctx context.Context, coll string, doc store.Doc) error {
+	if err := checkColl(coll); err != nil {
+		return err
+	}
+	id, err := docID(doc)
+	if err != nil {
+		return err
+	}
+	text, err := encodeDoc(doc)
+	if err != nil {
+		return err
+	}
+	q := fmt.Sprintf(`INSERT INTO "%s" (id, version, doc) VALUES (?, ?, ?)`, coll)
+	for attempt := 0; ; attempt++ {
+		if err := s.ensureTable(ctx, coll); err != nil {
+			return err
+		}
+		_, err = s.writer.ExecContext(ctx, q, id, store.InsertVersion(doc), text)
+		if isNoTable(err) && attempt == 0 {
+			s.known(coll, false) // dropped meanwhile: create it again
+			continue
+		}
+		return mapWriteErr(ctx, coll, err)
+	}
+}
+
+// Get reads one document from a reader connection.
+func (s *Store) Get(ctx context.Context, coll, id string) (store.Doc, error) {
+	if err := checkColl(coll); err != nil {
+		return nil, err
+	}
+	var version int64
+	var text string
+	err := s.reader.QueryRowContext(ctx, fmt.Sprintf(`SELECT version, doc FROM "%s" WHERE id = ?`, coll), id).Scan(&version, &text)
+	if errors.Is(err, sql.ErrNoRows) || isNoTable(err) {
+		return nil, store.ErrNotFound
+	}
+	if err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	return toDoc(id, version, text)
+}
+
+// toDoc decodes a stored row into a document with its system keys.
+func toDoc(id string, version int64, text string) (store.Doc, error) {
+	d, err := decodeDoc(text)
+	if err != nil {
+		return nil, err
+	}
+	d["id"] = id
+	d["version"] = version
+	return d, nil
+}
+
+// Replace is a compare-and-set on the version: the UPDATE only matches the expected version, and
+// when it matches nothing a lookup in the same transaction tells a missing id from a conflict.
+func (s *Store) Replace(ctx context.Context, coll string, doc store.Doc, expectVersion int64) error {
+	if err := checkColl(coll); err != nil {
+		return err
+	}
+	id, err := docID(doc)
+	if err != nil {
+		return err
+	}
+	text, err := encodeDoc(doc)
+	if err != nil {
+		return err
+	}
+	return s.casWrite(ctx, coll, id, expectVersion,
+		fmt.Sprintf(`UPDATE "%s" SET version = version + 1, doc = ? WHERE id = ? AND version = ?`, coll),
+		text, id, expectVersion)
+}
+
+// Delete removes the document when its version matches (0: any version).
+func (s *Store) Delete(ctx context.Context, coll, id string, expectVersion int64) error {
+	if err := checkColl(coll); err != nil {
+		return err
+	}
+	return s.casWrite(ctx, coll, id, expectVersion,
+		fmt.Sprintf(`DELETE FROM "%s" WHERE id = ? AND (? = 0 OR version = ?)`, coll),
+		id, expectVersion, expectVersion)
+}
+
+// casWrite runs a conditional write on the writer in a transaction; when no row changed it
+// answers ErrNotFound or ErrVersionConflict.
+func (s *Store) casWrite(ctx context.Context, coll, id string, expectVersion int64, q string, args ...any) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(ctx, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, q, args...)
+	if isNoTable(err) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return mapWriteErr(ctx, coll, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return mapErr(ctx, err)
+	}
+	if n == 0 {
+		var one int
+		err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT 1 FROM "%s" WHERE id = ?`, coll), id).Scan(&one)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return store.ErrNotFound
+		case err != nil:
+			return mapErr(ctx, err)
+		}
+		return store.ErrVersionConflict
+	}
+	return mapErr(ctx, tx.Commit())
+}
+
+// NextSequence increments the named counter in one statement (upsert with RETURNING), so values
+// never repeat; the writer connection serialises callers.
+func (s *Store) NextSequence(ctx context.Context, name string) (int64, error) {
+	var v int64
+	err := s.writer.QueryRowContext(ctx,
+		`INSERT INTO sys_counters (name, value) VALUES (?, 1)
+		 ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
+	if err != nil {
+		return 0, mapErr(ctx, err)
+	}
+	return v, nil
+}
+
+// Sequences reads every counter.
+func (s *Store) Sequences(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT name, value FROM sys_counters`)
+	if err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			return nil, mapErr(ctx, err)
+		}
+		out[name] = v
+	}
+	return out, mapErr(ctx, rows.Err())
+}
+
+// SetSequence raises a counter to at least value in one statement.
+func (s *Store) SetSequence(ctx context.Context, name string, value int64) error {
+	_, err := s.writer.ExecContext(ctx,
+		`INSERT INTO sys_counters (name, value) VALUES (?, ?)
+		 ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, name, value)
+	return mapErr(ctx, err)
+}

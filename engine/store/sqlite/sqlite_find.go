@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"crm/engine/store"
+)
+
+// findSQL builds the SELECT of Find. The ORDER BY uses the same expressions as the indexes, then
+// id, so a sort on an indexed field reads the index in order and stops at the LIMIT.
+func findSQL(coll string, q store.Query) (string, []any, error) {
+	if err := checkColl(coll); err != nil {
+		return "", nil, err
+	}
+	var c compiler
+	where, err := c.compile(q.Filter, false)
+	if err != nil {
+		return "", nil, err
+	}
+	var order []string
+	for _, k := range store.WithIDTieBreak(q.Sort) {
+		x, err := fieldExpr(k.Field)
+		if err != nil {
+			return "", nil, err
+		}
+		if k.Desc {
+			x += " DESC"
+		}
+		order = append(order, x)
+	}
+	sql := fmt.Sprintf(`SELECT id, version, doc FROM "%s" WHERE %s ORDER BY %s`, coll, where, strings.Join(order, ", "))
+	if q.Limit > 0 {
+		sql += " LIMIT ?"
+		c.args = append(c.args, int64(q.Limit))
+	}
+	return sql, c.args, nil
+}
+
+// countSQL builds the SELECT of Count.
+func countSQL(coll string, f store.Filter) (string, []any, error) {
+	if err := checkColl(coll); err != nil {
+		return "", nil, err
+	}
+	var c compiler
+	where, err := c.compile(f, false)
+	if err != nil {
+		return "", nil, err
+	}
+	return fmt.Sprintf(`SELECT count(*) FROM "%s" WHERE %s`, coll, where), c.args, nil
+}
+
+// Find runs the query on a reader connection; a collection without a table is empty.
+func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.Doc, error) {
+	query, args, err := findSQL(coll, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.reader.QueryContext(ctx, query, args...)
+	if isNoTable(err) {
+		return []store.Doc{}, nil
+	}
+	if err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	defer rows.Close()
+	out := []store.Doc{}
+	for rows.Next() {
+		var id, text string
+		var version int64
+		if err := rows.Scan(&id, &version, &text); err != nil {
+			return nil, mapErr(ctx, err)
+		}
+		d, err := toDoc(id, version, text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	return out, nil
+}
+
+// Count counts on a reader connection; a collection without a table counts 0.
+func (s *Store) Count(ctx context.Context, coll string, f store.Filter) (int64, error) {
+	query, args, err := countSQL(coll, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.reader.QueryRowContext(ctx, query, args...).Scan(&n)
+	if isNoTable(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, mapErr(ctx, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,360 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"crm/engine/store"
+	"crm/engine/store/storetest"
+)
+
+// openTemp opens a store on a fresh directory and closes it at the end of the test.
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+// TestQueryPlan checks that filters, sorts and counts on an indexed field search the index
+// instead of scanning the table.
+func TestQueryPlan(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const coll = "obj_plan"
+	if err := s.EnsureCollection(ctx, coll, []store.Index{{Field: "amount"}, {Field: "email", Unique: true}}); err != nil {
+		t.Fatal(err)
+	}
+	ix := indexName{kindIndex, coll, "amount"}.String()
+	ux := indexName{kindUnique, coll, "email"}.String()
+	cases := []struct {
+		name    string
+		sql     func() (string, []any, error)
+		index   string
+		ordered bool // the index gives the order: no sort of the whole result
+	}{
+		{"range_sort_limit", func() (string, []any, error) {
+			return findSQL(coll, store.Query{
+				Filter: store.Compare{Field: "amount", Op: store.Gt, Value: int64(100)},
+				Sort:   []store.SortKey{{Field: "amount"}},
+				Limit:  20,
+			})
+		}, ix, true},
+		{"range_sort_desc_limit", func() (string, []any, error) {
+			return findSQL(coll, store.Query{
+				Filter: store.Compare{Field: "amount", Op: store.Le, Value: 100.5},
+				Sort:   []store.SortKey{{Field: "amount", Desc: true}},
+				Limit:  20,
+			})
+		}, ix, true},
+		{"sort_limit", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Sort: []store.SortKey{{Field: "amount"}}, Limit: 20})
+		}, ix, true},
+		{"equality", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}})
+		}, ix, false},
+		{"equality_unique", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: "a@example.com"}, Limit: 1})
+		}, ux, false},
+		{"in", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Filter: store.In{Field: "amount", Values: []any{int64(1), int64(2)}}})
+		}, ix, false},
+		{"count_range", func() (string, []any, error) {
+			return countSQL(coll, store.Compare{Field: "amount", Op: store.Ge, Value: int64(10)})
+		}, ix, false},
+		{"count_equality", func() (string, []any, error) {
+			return countSQL(coll, store.Compare{Field: "amount", Op: store.Eq, Value: int64(10)})
+		}, ix, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			q, args, err := tc.sql()
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := explain(t, s, q, args)
+			t.Logf("%s\n%s", q, plan)
+			if !strings.Contains(plan, "USING INDEX "+tc.index) && !strings.Contains(plan, "USING COVERING INDEX "+tc.index) {
+				t.Errorf("plan does not use index %s:\n%s\nquery: %s", tc.index, plan, q)
+			}
+			for _, line := range strings.Split(plan, "\n") {
+				if tc.ordered && line == "USE TEMP B-TREE FOR ORDER BY" {
+					t.Errorf("plan sorts the whole result:\n%s\nquery: %s", plan, q)
+				}
+				// "SCAN t USING INDEX i" walks the index in order (stopped by LIMIT); a bare
+				// "SCAN t" reads the whole table.
+				if strings.Contains(line, "SCAN "+coll) && !strings.Contains(line, "USING") {
+					t.Errorf("plan scans the table:\n%s\nquery: %s", plan, q)
+				}
+			}
+		})
+	}
+}
+
+// explain returns the EXPLAIN QUERY PLAN details, one per line.
+func explain(t *testing.T, s *Store, q string, args []any) string {
+	t.Helper()
+	rows, err := s.reader.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatalf("explain %s: %v", q, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(dir)
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if want := "data directory " + dir + " is in use by another crm process"; err.Error() != want {
+		t.Errorf("message %q, want %q", err.Error(), want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	s2.Close()
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EnsureCollection(ctx, "obj_x", []store.Index{{Field: "email", Unique: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Insert(ctx, "obj_x", store.Doc{"id": "a", "email": "a@example.com", "n": 5.0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.NextSequence(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openAt(t, dir)
+	d, err := s.Get(ctx, "obj_x", "a")
+	if err != nil || d["email"] != "a@example.com" || d["n"] != 5.0 {
+		t.Fatalf("after reopen Get = %v, %v", d, err)
+	}
+	var dup *store.DuplicateError
+	if err := s.Insert(ctx, "obj_x", store.Doc{"id": "b", "email": "a@example.com"}); !errors.As(err, &dup) {
+		t.Fatalf("unique index lost on reopen: %v", err)
+	}
+	if v, err := s.NextSequence(ctx, "x"); err != nil || v != 2 {
+		t.Fatalf("NextSequence after reopen = %d, %v; want 2", v, err)
+	}
+}
+
+func openAt(t *testing.T, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open %s: %v", dir, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	for i, id := range []string{"a", "b", "c"} {
+		if err := s.Insert(ctx, "obj_x", store.Doc{"id": id, "i": int64(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+
+	// Backup from the live store, then BackupDir as another process would, with the lock held.
+	live := filepath.Join(out, "live.db")
+	if err := s.Backup(ctx, live); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := s.Insert(ctx, "obj_x", store.Doc{"id": "d"}); err != nil {
+		t.Fatal(err)
+	}
+	offline := filepath.Join(out, "dir.db")
+	if err := BackupDir(ctx, dir, offline); err != nil {
+		t.Fatalf("BackupDir: %v", err)
+	}
+
+	// A backup taken while writes run is consistent: it holds a prefix of the writes.
+	busy := filepath.Join(out, "busy.db")
+	done := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		for i := range 200 {
+			if err := s.Insert(ctx, "obj_busy", store.Doc{"id": fmt.Sprintf("w%03d", i)}); err != nil {
+				if i < 20 {
+					close(started)
+				}
+				done <- err
+				return
+			}
+			if i == 19 {
+				close(started)
+			}
+		}
+		done <- nil
+	}()
+	<-started
+	if err := s.Backup(ctx, busy); err != nil {
+		t.Fatalf("Backup during writes: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	// BackupDir also works when no server runs.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	closed := filepath.Join(out, "closed.db")
+	if err := BackupDir(ctx, dir, closed); err != nil {
+		t.Fatalf("BackupDir without a server: %v", err)
+	}
+	if err := BackupDir(ctx, filepath.Join(out, "missing"), filepath.Join(out, "x.db")); err == nil {
+		t.Errorf("BackupDir of a directory without a database succeeded")
+	}
+
+	for _, tc := range []struct {
+		file string
+		want int64
+	}{{live, 3}, {offline, 4}, {closed, 4}, {busy, 4}} {
+		restored := t.TempDir()
+		data, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(restored, dbFile), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r := openAt(t, restored)
+		n, err := r.Count(ctx, "obj_x", nil)
+		if err != nil || n != tc.want {
+			t.Errorf("%s: Count = %d, %v; want %d", tc.file, n, err, tc.want)
+		}
+		d, err := r.Get(ctx, "obj_x", "b")
+		if err != nil || d["i"] != int64(1) {
+			t.Errorf("%s: Get b = %v, %v", tc.file, d, err)
+		}
+		if tc.file == busy {
+			// The copy holds w000..w(k-1) for some k: a snapshot, never a gap.
+			docs, err := r.Find(ctx, "obj_busy", store.Query{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, d := range docs {
+				if d["id"] != fmt.Sprintf("w%03d", i) {
+					t.Fatalf("busy backup holds %v at %d: not a prefix of the writes", d["id"], i)
+				}
+			}
+			if len(docs) < 20 {
+				t.Fatalf("busy backup holds %d documents, want at least the 20 written before it", len(docs))
+			}
+			t.Logf("busy backup holds %d of 200 concurrent inserts", len(docs))
+		}
+	}
+}
+
+// TestIndexDefinitionsStable checks that the stored CREATE INDEX text equals what indexDDL
+// builds, so a repeated EnsureCollection keeps the indexes instead of rebuilding them.
+func TestIndexDefinitionsStable(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	idx := []store.Index{{Field: "a"}, {Field: "b", Unique: true}, {Field: "version"}, {Field: "id"}}
+	if err := s.EnsureCollection(ctx, "obj_x", idx); err != nil {
+		t.Fatal(err)
+	}
+	want, err := indexDDL("obj_x", idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.reader.Query(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'obj_x' AND sql IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var name, ddl string
+		if err := rows.Scan(&name, &ddl); err != nil {
+			t.Fatal(err)
+		}
+		got[name] = ddl
+	}
+	if len(got) != len(want) || len(want) != 5 {
+		t.Fatalf("indexes %v, want %v", got, want)
+	}
+	for name, ddl := range want {
+		if got[name] != ddl {
+			t.Errorf("index %s stored as\n %s\nbuilt as\n %s", name, got[name], ddl)
+		}
+	}
+}
+
+// TestPragmas checks the settings every connection gets from the DSN.
+func TestPragmas(t *testing.T) {
+	s := openTemp(t)
+	get := func(db interface {
+		QueryRow(string, ...any) *sql.Row
+	}, pragma string) string {
+		var v string
+		if err := db.QueryRow("PRAGMA " + pragma).Scan(&v); err != nil {
+			t.Fatalf("PRAGMA %s: %v", pragma, err)
+		}
+		return v
+	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000", "foreign_keys": "0", "query_only": "0"} {
+		if got := get(s.writer, pragma); got != want {
+			t.Errorf("writer %s = %s, want %s", pragma, got, want)
+		}
+	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "10000", "query_only": "1"} {
+		if got := get(s.reader, pragma); got != want {
+			t.Errorf("reader %s = %s, want %s", pragma, got, want)
+		}
+	}
+	if s.writer.Stats().MaxOpenConnections != 1 || s.reader.Stats().MaxOpenConnections != readerConns {
+		t.Errorf("pool sizes %d/%d", s.writer.Stats().MaxOpenConnections, s.reader.Stats().MaxOpenConnections)
+	}
+}
