@@ -1,0 +1,48 @@
+package forms
+
+import "regexp"
+
+// NamePattern is the shape of object, field, layout and validation rule names: they become storage
+// keys, JSON properties and identifiers in expressions, so they are lower-case ASCII and short.
+var NamePattern = regexp.MustCompile("^[a-z][a-z0-9_]{0,62}$")
+
+// SystemFields are kept by the engine on every record; no user-defined field may take their names.
+var SystemFields = []string{"id", "version", "owner", "created_at", "created_by", "updated_at", "updated_by"}
+
+// Object is a user-defined object (Lead, Ticket, "Equipment Contract", ...): the definition the
+// builder edits, the template files hold and the engine stores, in the same JSON shape.
+type Object struct {
+	Name            string           `json:"name"`
+	Label           Label            `json:"label,omitempty"`
+	Fields          []*Field         `json:"fields"`
+	ValidationRules []ValidationRule `json:"validation_rules,omitempty"`
+	Layouts         []Layout         `json:"layouts,omitempty"`
+}
+
+// Field returns the field called name, or nil when the object has none.
+func (o *Object) Field(name string) *Field {
+	for _, f := range o.Fields {
+		if f != nil && f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// ValidationRule refuses a record when its expression is true. The expression is stored and
+// shape-checked here; the rules package compiles and evaluates it.
+type ValidationRule struct {
+	Name      string `json:"name"`
+	ErrorWhen string `json:"error_when"`
+	Field     string `json:"field,omitempty"` // the field the message is shown at; empty: the whole record
+	Message   Label  `json:"message,omitempty"`
+}
+
+func isSystemField(name string) bool {
+	for _, s := range SystemFields {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
