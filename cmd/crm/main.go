@@ -1,0 +1,88 @@
+// Command crm is the CRM builder engine: one binary that serves the API and the builder UI.
+//
+//	crm serve                  run the server (sqlite in --data-dir, or MongoDB with MONGODB_URI)
+//	crm admin create           add an administrator
+//	crm export / crm import    move a whole database between backends as JSON lines
+//	crm backup FILE            consistent copy of the embedded database while the server runs
+//	crm version                print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "crm:", err)
+		os.Exit(1)
+	}
+}
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+const usage = `usage: crm <command> [flags]
+
+commands:
+  serve          run the server
+  admin create   add an administrator (--email, --password or CRM_ADMIN_PASSWORD, --name)
+  export         write the whole database as JSON lines (--out FILE, default stdout)
+  import         load an export into an empty database (--in FILE, default stdin)
+  backup FILE    consistent copy of the embedded database, also while the server runs
+  version        print the version
+
+Run 'crm <command> -h' for a command's flags.`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError(usage)
+	}
+	logger := newLogger(stderr)
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], logger)
+	case "admin":
+		if len(args) < 2 || args[1] != "create" {
+			return usageError("usage: crm admin create --email E [--password P] [--name N]")
+		}
+		return adminCreate(ctx, args[2:], stdout, logger)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout, logger)
+	case "import":
+		return importCmd(ctx, args[1:], stdout, logger)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "crm", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return usageError(fmt.Sprintf("crm: unknown command %q\n\n%s", args[0], usage))
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(os.Getenv("CRM_LOG_LEVEL")))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"crm/engine"
+	"crm/engine/store"
+	"crm/engine/store/mongodb"
+	"crm/engine/store/sqlite"
+)
+
+// storeFlags are the flags every command that opens the database shares.
+type storeFlags struct {
+	dataDir string
+	mongo   string
+	db      string
+}
+
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.dataDir, "data-dir", envOr("CRM_DATA_DIR", "./crm-data"), "directory of the embedded database (env CRM_DATA_DIR)")
+	fs.StringVar(&s.mongo, "mongodb-uri", os.Getenv("MONGODB_URI"), "use MongoDB at this URI instead of the embedded database (env MONGODB_URI)")
+	fs.StringVar(&s.db, "db", envOr("CRM_DB", "crm"), "MongoDB database name (env CRM_DB)")
+}
+
+// open opens the chosen backend: MongoDB when a URI is given, else sqlite in the data dir.
+func (s *storeFlags) open(ctx context.Context) (store.Store, string, error) {
+	if s.mongo != "" {
+		st, err := mongodb.Open(ctx, s.mongo, s.db)
+		if err != nil {
+			return nil, "", fmt.Errorf("connecting to MongoDB: %w", err)
+		}
+		return st, "mongodb", nil
+	}
+	if err := os.MkdirAll(s.dataDir, 0o750); err != nil {
+		return nil, "", err
+	}
+	st, err := sqlite.Open(s.dataDir)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, "sqlite", nil
+}
+
+// openEngine opens the store and the engine over it.
+func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.Engine, store.Store, error) {
+	st, kind, err := s.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	log.Info("database open", "backend", kind, "data_dir", s.dataDir, "db", s.db)
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return e, st, nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

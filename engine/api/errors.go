@@ -1,0 +1,61 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+)
+
+var statusOf = map[engine.Kind]int{
+	engine.KindInvalid:      fiber.StatusBadRequest,
+	engine.KindUnauthorized: fiber.StatusUnauthorized,
+	engine.KindForbidden:    fiber.StatusForbidden,
+	engine.KindNotFound:     fiber.StatusNotFound,
+	engine.KindConflict:     fiber.StatusConflict,
+	engine.KindTooLarge:     fiber.StatusRequestEntityTooLarge,
+	engine.KindValidation:   fiber.StatusUnprocessableEntity,
+	engine.KindUnavailable:  fiber.StatusServiceUnavailable,
+}
+
+var codeOfStatus = map[int]string{
+	fiber.StatusBadRequest:                  "bad_request",
+	fiber.StatusNotFound:                    "not_found",
+	fiber.StatusMethodNotAllowed:            "method_not_allowed",
+	fiber.StatusRequestEntityTooLarge:       "too_large",
+	fiber.StatusRequestTimeout:              "timeout",
+	fiber.StatusRequestHeaderFieldsTooLarge: "too_large",
+}
+
+// errorHandler is the one place errors become responses: {"error": {code, message, ...}}.
+// Anything not an engine or HTTP error is a 500 whose message names only the request id.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var ee *engine.Error
+		var fe *fiber.Error
+		switch {
+		case errors.As(err, &ee):
+			status := statusOf[ee.Kind]
+			if status == 0 {
+				status = fiber.StatusInternalServerError
+			}
+			return c.Status(status).JSON(fiber.Map{"error": ee})
+		case errors.As(err, &fe):
+			code := codeOfStatus[fe.Code]
+			msg := fe.Message
+			if code == "" {
+				code = "http_error"
+			}
+			if fe.Code == fiber.StatusRequestEntityTooLarge {
+				msg = "the request body is larger than the server accepts"
+			}
+			return c.Status(fe.Code).JSON(fiber.Map{"error": engine.Error{Code: code, Message: msg}})
+		}
+		rid := c.GetRespHeader(fiber.HeaderXRequestID)
+		log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		return c.Status(fiber.StatusInternalServerError).JSON(fiber.Map{"error": engine.Error{
+			Code: "internal_error", Message: "something went wrong on our side (request " + rid + ")"}})
+	}
+}

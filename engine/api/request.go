@@ -1,0 +1,123 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+)
+
+const sessionCookie = "crm_session"
+
+// actor is the authenticated user of the request (set by authenticate).
+func actor(c *fiber.Ctx) *engine.Actor { return c.Locals("actor").(*engine.Actor) }
+
+// authenticate accepts "Authorization: Bearer <token>" or the session cookie.
+func authenticate(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a, err := e.Authenticate(c.UserContext(), requestToken(c))
+		if err != nil {
+			return err
+		}
+		c.Locals("actor", a)
+		return c.Next()
+	}
+}
+
+func requestToken(c *fiber.Ctx) string {
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t)
+		}
+		return ""
+	}
+	return c.Cookies(sessionCookie)
+}
+
+// decodeBody reads a JSON object body with numbers kept exact (json.Number).
+func decodeBody(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not valid JSON: " + jsonProblem(err)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body has data after the JSON value"}
+	}
+	return nil
+}
+
+// decodeObject reads a body that must be a JSON object of field values.
+func decodeObject(c *fiber.Ctx) (map[string]any, error) {
+	var m map[string]any
+	if err := decodeBody(c, &m); err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body must be a JSON object"}
+	}
+	return m, nil
+}
+
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return se.Error() + " at byte " + strconv.FormatInt(se.Offset, 10)
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return "field " + te.Field + " must be " + te.Type.String()
+		}
+		return "expected " + te.Type.String()
+	}
+	return "unexpected end of input"
+}
+
+// locale is the caller's first Accept-Language tag; labels fall back from there.
+func locale(c *fiber.Ctx) string {
+	h := c.Get(fiber.HeaderAcceptLanguage)
+	tag, _, _ := strings.Cut(h, ",")
+	tag, _, _ = strings.Cut(tag, ";")
+	tag = strings.TrimSpace(tag)
+	if tag == "" || tag == "*" || len(tag) > 35 {
+		return "en"
+	}
+	return tag
+}
+
+// ifMatch reads If-Match as a record version: "3", W/"3" or 3; absent or * is 0 (any).
+func ifMatch(c *fiber.Ctx) (int64, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v < 1 {
+		return 0, &engine.Error{Kind: engine.KindInvalid, Code: "invalid_if_match", Message: "If-Match must be a record version, e.g. \"3\""}
+	}
+	return v, nil
+}
+
+func etag(version any) string { return `"` + toString(version) + `"` }
+
+func toString(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case string:
+		return v
+	}
+	return ""
+}

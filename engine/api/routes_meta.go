@@ -1,0 +1,97 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+	"crm/forms"
+)
+
+func listObjects(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		objs, err := e.ListObjects(c.UserContext(), actor(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": objs})
+	}
+}
+
+func getObject(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		o, err := e.GetObject(c.UserContext(), actor(c), c.Params("object"))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(o.Version))
+		return c.JSON(o)
+	}
+}
+
+func createObject(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var obj forms.Object
+		if err := decodeBody(c, &obj); err != nil {
+			return err
+		}
+		o, err := e.CreateObject(c.UserContext(), actor(c), &obj)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(o.Version))
+		return c.Status(fiber.StatusCreated).JSON(o)
+	}
+}
+
+func updateObject(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		var obj forms.Object
+		if err := decodeBody(c, &obj); err != nil {
+			return err
+		}
+		o, err := e.UpdateObject(c.UserContext(), actor(c), c.Params("object"), &obj, v)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(o.Version))
+		return c.JSON(o)
+	}
+}
+
+func deleteObject(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		if err := e.DeleteObject(c.UserContext(), actor(c), c.Params("object"), v); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+func objectHistory(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		h, err := e.ObjectHistory(c.UserContext(), actor(c), c.Params("object"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": h})
+	}
+}
+
+func getForm(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, err := e.Form(c.UserContext(), actor(c), c.Params("object"), locale(c), c.Query("layout"))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentLanguage, locale(c))
+		return c.JSON(f)
+	}
+}

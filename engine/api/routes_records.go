@@ -1,0 +1,85 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+)
+
+func createRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		in, err := decodeObject(c)
+		if err != nil {
+			return err
+		}
+		r, err := e.CreateRecord(c.UserContext(), actor(c), c.Params("object"), in, locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		c.Location("/api/records/" + c.Params("object") + "/" + toString(r["id"]))
+		return c.Status(fiber.StatusCreated).JSON(r)
+	}
+}
+
+func listRecords(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		limit := 0
+		if s := c.Query("limit"); s != "" {
+			limit = c.QueryInt("limit", -1)
+			if limit <= 0 {
+				return &engine.Error{Kind: engine.KindInvalid, Code: "invalid_limit", Message: "limit is a whole number from 1 to 200"}
+			}
+		}
+		p, err := e.ListRecords(c.UserContext(), actor(c), c.Params("object"), engine.ListParams{
+			Filter: c.Query("filter"), Sort: c.Query("sort"), Cursor: c.Query("cursor"), Q: c.Query("q"), Limit: limit,
+		})
+		if err != nil {
+			return err
+		}
+		return c.JSON(p)
+	}
+}
+
+func getRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r, err := e.GetRecord(c.UserContext(), actor(c), c.Params("object"), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		return c.JSON(r)
+	}
+}
+
+func updateRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		in, err := decodeObject(c)
+		if err != nil {
+			return err
+		}
+		r, err := e.UpdateRecord(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), in, v, locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		return c.JSON(r)
+	}
+}
+
+func deleteRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		v, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		if err := e.DeleteRecord(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), v); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}

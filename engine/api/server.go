@@ -1,0 +1,102 @@
+// Package api is the HTTP face of the engine, served by Fiber: thin handlers that parse the
+// request, call the engine with the acting user and return its result, and one error handler that
+// turns every error into the single error shape.
+package api
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"crm/engine"
+)
+
+// Config is what the HTTP app is built from.
+type Config struct {
+	Engine       *engine.Engine
+	Logger       *slog.Logger  // nil: slog.Default()
+	BodyLimit    int           // bytes; 0: 1 MiB
+	ReadTimeout  time.Duration // 0: 15 s
+	WriteTimeout time.Duration // 0: 30 s
+	IdleTimeout  time.Duration // 0: 60 s
+	SecureCookie bool          // mark the session cookie Secure (behind TLS)
+}
+
+// New builds the Fiber app with every route.
+func New(cfg Config) *fiber.App {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 15 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 60 * time.Second
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "crm",
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		DisableStartupMessage: true,
+		ErrorHandler:          errorHandler(cfg.Logger),
+	})
+	app.Use(requestid.New())
+	app.Use(accessLog(cfg.Logger))
+	app.Use(recover.New())
+
+	e := cfg.Engine
+	a := app.Group("/api")
+	a.Get("/health", health(e))
+	a.Post("/auth/login", login(e, cfg.SecureCookie))
+	a.Post("/auth/logout", logout(e))
+
+	authed := a.Group("", authenticate(e))
+	authed.Get("/auth/me", me())
+
+	authed.Get("/meta/objects", listObjects(e))
+	authed.Post("/meta/objects", createObject(e))
+	authed.Get("/meta/objects/:object", getObject(e))
+	authed.Put("/meta/objects/:object", updateObject(e))
+	authed.Delete("/meta/objects/:object", deleteObject(e))
+	authed.Get("/meta/objects/:object/history", objectHistory(e))
+
+	authed.Get("/forms/:object", getForm(e))
+
+	authed.Post("/records/:object", createRecord(e))
+	authed.Get("/records/:object", listRecords(e))
+	authed.Get("/records/:object/:id", getRecord(e))
+	authed.Patch("/records/:object/:id", updateRecord(e))
+	authed.Delete("/records/:object/:id", deleteRecord(e))
+
+	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app
+}
+
+// accessLog writes one structured line per request.
+func accessLog(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		if err != nil {
+			if herr := c.App().ErrorHandler(c, err); herr != nil {
+				_ = c.SendStatus(fiber.StatusInternalServerError)
+			}
+			status = c.Response().StatusCode()
+		}
+		log.Info("http", "method", c.Method(), "path", c.Path(), "status", status,
+			"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+		return nil
+	}
+}

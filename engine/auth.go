@@ -1,0 +1,200 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// Roles known to the foundation; the access-control work adds the rest.
+const RoleAdmin = "admin"
+
+// Actor is the user an engine call acts for.
+type Actor struct {
+	ID    string   `json:"id"`
+	Email string   `json:"email"`
+	Name  string   `json:"name,omitempty"`
+	Roles []string `json:"roles"`
+}
+
+// IsAdmin reports whether the actor holds the admin role.
+func (a *Actor) IsAdmin() bool {
+	for _, r := range a.Roles {
+		if r == RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// SystemActor is the engine acting on its own (start-up, migrations).
+var SystemActor = &Actor{ID: "system", Email: "system", Roles: []string{RoleAdmin}}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// CreateUser adds a user with a hashed password. Only admins may call it (the CLI acts as SystemActor).
+func (e *Engine) CreateUser(ctx context.Context, by *Actor, email, name, password string, roles []string) (*Actor, error) {
+	if !by.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	email = strings.ToLower(strings.TrimSpace(email))
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return nil, errorf(KindValidation, "invalid_email", "%q is not a valid email address", email)
+	}
+	if len(password) < MinPasswordLength {
+		return nil, errorf(KindValidation, "weak_password", "a password has at least %d characters", MinPasswordLength)
+	}
+	if roles == nil {
+		roles = []string{}
+	}
+	u := &Actor{ID: newID(), Email: email, Name: name, Roles: roles}
+	rs := make([]any, len(roles))
+	for i, r := range roles {
+		rs[i] = r
+	}
+	doc := store.Doc{
+		"id": u.ID, "email": email, "name": name, "roles": rs, "active": true,
+		"password_hash": hashPassword(password), "created_at": e.stamp(), "created_by": by.ID,
+	}
+	if err := e.store.Insert(ctx, collUsers, doc); err != nil {
+		var dup *store.DuplicateError
+		if errors.As(err, &dup) {
+			return nil, errorf(KindConflict, "user_exists", "a user with email %s exists", email)
+		}
+		return nil, storeErr(err)
+	}
+	return u, nil
+}
+
+// CountUsers tells whether anyone can sign in yet (for first-start bootstrap).
+func (e *Engine) CountUsers(ctx context.Context) (int64, error) {
+	n, err := e.store.Count(ctx, collUsers, nil)
+	return n, storeErr(err)
+}
+
+// Login checks the password and opens a session; the token is returned once and stored hashed.
+func (e *Engine) Login(ctx context.Context, email, password string) (token string, u *Actor, err error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	bad := errorf(KindUnauthorized, "invalid_credentials", "wrong email or password")
+	docs, err := e.store.Find(ctx, collUsers, store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: email}, Limit: 1})
+	if err != nil {
+		return "", nil, storeErr(err)
+	}
+	if len(docs) == 0 {
+		checkPassword(dummyHash, password)
+		return "", nil, bad
+	}
+	doc := docs[0]
+	hash, _ := doc["password_hash"].(string)
+	if !checkPassword(hash, password) || doc["active"] != true {
+		return "", nil, bad
+	}
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	token = base64.RawURLEncoding.EncodeToString(raw)
+	now := e.now()
+	err = e.store.Insert(ctx, collTokens, store.Doc{
+		"id": tokenKey(token), "user_id": doc["id"],
+		"created_at": now.UTC().Format(forms.TimeLayout), "expires_at": now.Add(e.tokenTTL).UTC().Format(forms.TimeLayout),
+	})
+	if err != nil {
+		return "", nil, storeErr(err)
+	}
+	return token, actorOf(doc), nil
+}
+
+// Authenticate resolves a session token to its user; expired tokens and inactive users fail.
+func (e *Engine) Authenticate(ctx context.Context, token string) (*Actor, error) {
+	if token == "" || len(token) > 200 {
+		return nil, ErrUnauthorized
+	}
+	t, err := e.store.Get(ctx, collTokens, tokenKey(token))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if exp, _ := t["expires_at"].(string); exp <= e.stamp() {
+		return nil, ErrUnauthorized
+	}
+	uid, _ := t["user_id"].(string)
+	u, err := e.store.Get(ctx, collUsers, uid)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrUnauthorized
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if u["active"] != true {
+		return nil, ErrUnauthorized
+	}
+	return actorOf(u), nil
+}
+
+// Logout revokes the session token.
+func (e *Engine) Logout(ctx context.Context, token string) error {
+	err := e.store.Delete(ctx, collTokens, tokenKey(token), 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return storeErr(err)
+}
+
+// tokenKey is how a token is stored: its SHA-256, so a leaked table opens no session.
+func tokenKey(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+func actorOf(doc store.Doc) *Actor {
+	a := &Actor{Roles: []string{}}
+	a.ID, _ = doc["id"].(string)
+	a.Email, _ = doc["email"].(string)
+	a.Name, _ = doc["name"].(string)
+	if rs, ok := doc["roles"].([]any); ok {
+		for _, r := range rs {
+			if s, ok := r.(string); ok {
+				a.Roles = append(a.Roles, s)
+			}
+		}
+	}
+	return a
+}
+
+// newID returns a 26-character id that sorts by creation time: 48 bits of milliseconds then 80
+// random bits, in lower-case Crockford base32.
+func newID() string {
+	var b [16]byte
+	ms := uint64(time.Now().UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	_, _ = rand.Read(b[6:])
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	out := make([]byte, 26)
+	var acc uint32
+	bits, j := 0, 0
+	for _, c := range b {
+		acc = acc<<8 | uint32(c)
+		bits += 8
+		for bits >= 5 {
+			out[j] = alphabet[(acc>>(bits-5))&31]
+			bits -= 5
+			j++
+		}
+	}
+	out[j] = alphabet[(acc<<(5-bits))&31]
+	return string(out)
+}

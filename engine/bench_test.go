@@ -1,0 +1,306 @@
+package engine_test
+
+// Benchmarks report ratios measured in one run (engine against the raw database underneath), since
+// absolute times on shared machines mean little. Run them with `make bench`.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	_ "modernc.org/sqlite"
+
+	"crm/engine"
+	"crm/engine/store"
+	"crm/engine/store/mongodb"
+	"crm/engine/store/mongodb/mongotest"
+	"crm/engine/store/sqlite"
+	"crm/forms"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// benchDef is a ten-field object: the "typical record" of the benchmarks.
+const benchDef = `{"name":"lead","fields":[
+ {"name":"company","type":"text","required":true,"max_length":200},
+ {"name":"email","type":"email"},
+ {"name":"amount","type":"currency","currency":"CNY","indexed":true},
+ {"name":"probability","type":"percent"},
+ {"name":"employees","type":"integer"},
+ {"name":"stage","type":"picklist","options":[{"value":"new"},{"value":"won"},{"value":"lost"}]},
+ {"name":"hot","type":"boolean"},
+ {"name":"close_date","type":"date"},
+ {"name":"website","type":"url"},
+ {"name":"notes","type":"textarea"}]}`
+
+func benchRecord(i int) map[string]any {
+	return map[string]any{
+		"company": "Company " + strconv.Itoa(i), "email": fmt.Sprintf("c%d@example.com", i),
+		"amount": json.Number(fmt.Sprintf("%d.%02d", i%100000, i%100)), "probability": json.Number("40"),
+		"employees": json.Number(strconv.Itoa(i % 5000)), "stage": []string{"new", "won", "lost"}[i%3],
+		"hot": i%2 == 0, "close_date": "2027-03-01", "website": "https://example.com/" + strconv.Itoa(i),
+		"notes": "a note of some length to make the document realistic",
+	}
+}
+
+// rawDoc is what the engine stores for benchRecord(i), for the raw inserts to write the same bytes.
+func rawDoc(i int) map[string]any {
+	return map[string]any{
+		"id": fmt.Sprintf("raw%09d", i), "company": "Company " + strconv.Itoa(i), "email": fmt.Sprintf("c%d@example.com", i),
+		"amount": int64(i%100000*100 + i%100), "probability": 40.0, "employees": int64(i % 5000),
+		"stage": []string{"new", "won", "lost"}[i%3], "hot": i%2 == 0, "close_date": "2027-03-01",
+		"website": "https://example.com/" + strconv.Itoa(i), "notes": "a note of some length to make the document realistic",
+		"owner": "u1", "created_at": "2026-11-22T10:00:00.000Z", "created_by": "u1", "updated_at": "2026-11-22T10:00:00.000Z", "updated_by": "u1",
+	}
+}
+
+type rawInserter func(ctx context.Context, i int) error
+
+// benchBackend is one backend with the raw floor beneath it.
+type benchBackend struct {
+	name  string
+	store store.Store
+	raw   rawInserter
+	rawQ  func(ctx context.Context, lo int64) (int, error) // range filter + sort + limit 50
+}
+
+func sqliteBench(b *testing.B) benchBackend {
+	st, err := sqlite.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(b.TempDir(), "raw.db")+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	b.Cleanup(func() { db.Close() })
+	for _, s := range []string{
+		`CREATE TABLE raw (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL)`,
+		`CREATE INDEX raw_amount ON raw (json_extract(doc,'$.amount'))`,
+		`CREATE INDEX raw_owner ON raw (json_extract(doc,'$.owner'))`,
+		`CREATE INDEX raw_created ON raw (json_extract(doc,'$.created_at'))`,
+		`CREATE INDEX raw_updated ON raw (json_extract(doc,'$.updated_at'))`,
+	} {
+		if _, err := db.Exec(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return benchBackend{name: "sqlite", store: st,
+		raw: func(ctx context.Context, i int) error {
+			d := rawDoc(i)
+			id := d["id"]
+			delete(d, "id")
+			j, _ := json.Marshal(d)
+			_, err := db.ExecContext(ctx, `INSERT INTO raw (id, version, doc) VALUES (?, 1, ?)`, id, string(j))
+			return err
+		},
+		rawQ: func(ctx context.Context, lo int64) (int, error) {
+			rows, err := db.QueryContext(ctx, `SELECT id, version, doc FROM raw WHERE json_extract(doc,'$.amount') >= ? ORDER BY json_extract(doc,'$.amount'), id LIMIT 50`, lo)
+			if err != nil {
+				return 0, err
+			}
+			defer rows.Close()
+			n := 0
+			for rows.Next() {
+				var id, doc string
+				var v int64
+				if err := rows.Scan(&id, &v, &doc); err != nil {
+					return 0, err
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(doc), &m); err != nil {
+					return 0, err
+				}
+				n++
+			}
+			return n, rows.Err()
+		}}
+}
+
+func mongoBench(b *testing.B) benchBackend {
+	uri := mongotest.URI(b)
+	dbName := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	ctx := context.Background()
+	st, err := mongodb.Open(ctx, uri, dbName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	client, err := mongo.Connect(options.Client().ApplyURI(uri))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = st.DropDatabase(ctx)
+		st.Close()
+		_ = client.Disconnect(ctx)
+	})
+	coll := client.Database(dbName).Collection("raw")
+	if _, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "amount", Value: 1}}}); err != nil {
+		b.Fatal(err)
+	}
+	return benchBackend{name: "mongodb-ferretdb", store: st,
+		raw: func(ctx context.Context, i int) error {
+			d := rawDoc(i)
+			d["_id"] = d["id"]
+			delete(d, "id")
+			d["version"] = int64(1)
+			_, err := coll.InsertOne(ctx, d)
+			return err
+		},
+		rawQ: func(ctx context.Context, lo int64) (int, error) {
+			cur, err := coll.Find(ctx, bson.M{"amount": bson.M{"$gte": lo}}, options.Find().SetSort(bson.D{{Key: "amount", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(50))
+			if err != nil {
+				return 0, err
+			}
+			var out []bson.M
+			err = cur.All(ctx, &out)
+			return len(out), err
+		}}
+}
+
+func newBenchEngine(b *testing.B, st store.Store) (*engine.Engine, *engine.Actor) {
+	ctx := context.Background()
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: quiet})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var obj forms.Object
+	if err := json.Unmarshal([]byte(benchDef), &obj); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.CreateObject(ctx, engine.SystemActor, &obj); err != nil {
+		b.Fatal(err)
+	}
+	return e, engine.SystemActor
+}
+
+// BenchmarkCreateVsRaw interleaves a raw insert of the stored document with an engine create of
+// the same 10-field record (validate + persist), and reports both and their ratio.
+func BenchmarkCreateVsRaw(b *testing.B) {
+	for _, mk := range []func(*testing.B) benchBackend{sqliteBench, mongoBench} {
+		bb := mk(b)
+		b.Run(bb.name, func(b *testing.B) {
+			e, actor := newBenchEngine(b, bb.store)
+			ctx := context.Background()
+			var rawT, engT time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if err := bb.raw(ctx, i); err != nil {
+					b.Fatal(err)
+				}
+				t1 := time.Now()
+				if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(i), "en"); err != nil {
+					b.Fatal(err)
+				}
+				engT += time.Since(t1)
+				rawT += t1.Sub(t0)
+			}
+			b.ReportMetric(float64(rawT.Nanoseconds())/float64(b.N), "raw-ns/op")
+			b.ReportMetric(float64(engT.Nanoseconds())/float64(b.N), "engine-ns/op")
+			b.ReportMetric(float64(engT)/float64(rawT), "engine/raw")
+		})
+	}
+}
+
+// BenchmarkScale measures, at 10,000 and 100,000 records: the filtered list (range filter on an
+// indexed field + sort + limit 50) through the backend and through the raw database, and the
+// create latency with 8 concurrent writers. Sizes can be capped with CRM_BENCH_MAX (e.g. 10000).
+func BenchmarkScale(b *testing.B) {
+	max := 100000
+	if s := os.Getenv("CRM_BENCH_MAX"); s != "" {
+		max, _ = strconv.Atoi(s)
+	}
+	for _, mk := range []func(*testing.B) benchBackend{sqliteBench, mongoBench} {
+		bb := mk(b)
+		e, actor := newBenchEngine(b, bb.store)
+		ctx := context.Background()
+		seeded := 0
+		for _, size := range []int{10000, 100000} {
+			if size > max {
+				continue
+			}
+			for ; seeded < size; seeded++ {
+				d := rawDoc(seeded)
+				d["id"] = fmt.Sprintf("r%09d", seeded)
+				if err := bb.store.Insert(ctx, "obj_lead", d); err != nil {
+					b.Fatal(err)
+				}
+				if err := bb.raw(ctx, seeded); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Run(fmt.Sprintf("%s/%d", bb.name, size), func(b *testing.B) {
+				lo := int64(size / 2 * 100)
+				q := store.Query{Filter: store.Compare{Field: "amount", Op: store.Ge, Value: lo}, Sort: []store.SortKey{{Field: "amount"}}, Limit: 50}
+				const lists = 5
+				var backT, rawT, engT time.Duration
+				for i := 0; i < lists*b.N; i++ {
+					t0 := time.Now()
+					docs, err := bb.store.Find(ctx, "obj_lead", q)
+					if err != nil || len(docs) != 50 {
+						b.Fatalf("find: %d %v", len(docs), err)
+					}
+					t1 := time.Now()
+					if n, err := bb.rawQ(ctx, lo); err != nil || n != 50 {
+						b.Fatalf("raw: %d %v", n, err)
+					}
+					t2 := time.Now()
+					p, err := e.ListRecords(ctx, actor, "lead", engine.ListParams{Filter: "amount >= " + strconv.FormatInt(lo/100, 10), Sort: "amount", Limit: 50})
+					if err != nil || len(p.Items) != 50 {
+						b.Fatalf("list: %v", err)
+					}
+					backT += t1.Sub(t0)
+					rawT += t2.Sub(t1)
+					engT += time.Since(t2)
+				}
+				n := float64(lists * b.N)
+				b.ReportMetric(float64(backT.Microseconds())/n, "list-backend-µs")
+				b.ReportMetric(float64(rawT.Microseconds())/n, "list-raw-µs")
+				b.ReportMetric(float64(engT.Microseconds())/n, "list-engine-µs")
+				b.ReportMetric(float64(backT)/float64(rawT), "backend/raw")
+
+				// Create latency with 8 concurrent writers.
+				const writers, each = 8, 25
+				var mu sync.Mutex
+				var lat []time.Duration
+				var wg sync.WaitGroup
+				for w := 0; w < writers; w++ {
+					wg.Add(1)
+					go func(w int) {
+						defer wg.Done()
+						for i := 0; i < each; i++ {
+							t0 := time.Now()
+							if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(w*1000+i), "en"); err != nil {
+								b.Error(err)
+								return
+							}
+							mu.Lock()
+							lat = append(lat, time.Since(t0))
+							mu.Unlock()
+						}
+					}(w)
+				}
+				wg.Wait()
+				slices.Sort(lat)
+				b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "create-p50-µs")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "create-p99-µs")
+			})
+		}
+	}
+}

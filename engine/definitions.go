@@ -1,0 +1,51 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// definition is an object compiled at one version.
+type definition struct {
+	version  int64
+	obj      *forms.Object
+	compiled *forms.Compiled
+}
+
+// current returns the object's definition at its stored version. It reads the stored version on
+// every call (one read by primary key) and compiles only when that version is new to this
+// process, so a write is never validated against a definition another process has replaced.
+func (e *Engine) current(ctx context.Context, name string) (*definition, error) {
+	d, err := e.store.Get(ctx, collObjects, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errorf(KindNotFound, "object_not_found", "no object named %q", name)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	version, _ := d["version"].(int64)
+	e.mu.Lock()
+	cached := e.defs[name]
+	e.mu.Unlock()
+	if cached != nil && cached.version == version {
+		return cached, nil
+	}
+	od, err := objectFromDoc(d)
+	if err != nil {
+		return nil, err
+	}
+	c, err := forms.Compile(od.Object)
+	if err != nil {
+		return nil, err
+	}
+	def := &definition{version: version, obj: od.Object, compiled: c}
+	e.mu.Lock()
+	if old := e.defs[name]; old == nil || old.version < version {
+		e.defs[name] = def
+	}
+	e.mu.Unlock()
+	return def, nil
+}

@@ -1,0 +1,126 @@
+// Package engine is the composition root: it owns persistence and concurrency, runs the record
+// pipeline (validate, check lookups, number, persist) over the pure decisions of forms, and keeps
+// users, sessions and object definitions. Every call carries the acting user.
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// System collections. Object records live in "obj_<name>".
+const (
+	collObjects = "meta_objects"
+	collHistory = "meta_history"
+	collUsers   = "users"
+	collTokens  = "tokens"
+)
+
+// Config is what an Engine is built from.
+type Config struct {
+	Store        store.Store
+	Clock        func() time.Time // nil: time.Now
+	Logger       *slog.Logger     // nil: slog.Default()
+	TokenTTL     time.Duration    // session lifetime; 0: 7 days
+	QueryTimeout time.Duration    // server-side limit of one list query; 0: 5 s
+}
+
+// Engine serves every operation of the product over one store.
+type Engine struct {
+	store        store.Store
+	now          func() time.Time
+	log          *slog.Logger
+	tokenTTL     time.Duration
+	queryTimeout time.Duration
+
+	mu   sync.Mutex
+	defs map[string]*definition // compiled definitions by object name, each at one version
+}
+
+// New opens the engine over a store: it makes sure the system collections and every object's
+// collection exist with their indexes (so a crash between saving a definition and indexing it
+// heals on the next start).
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("engine: no store")
+	}
+	e := &Engine{
+		store:        cfg.Store,
+		now:          cfg.Clock,
+		log:          cfg.Logger,
+		tokenTTL:     cfg.TokenTTL,
+		queryTimeout: cfg.QueryTimeout,
+		defs:         map[string]*definition{},
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.Default()
+	}
+	if e.tokenTTL == 0 {
+		e.tokenTTL = 7 * 24 * time.Hour
+	}
+	if e.queryTimeout == 0 {
+		e.queryTimeout = 5 * time.Second
+	}
+	system := map[string][]store.Index{
+		collObjects: nil,
+		collHistory: {{Field: "object"}},
+		collUsers:   {{Field: "email", Unique: true}},
+		collTokens:  {{Field: "user_id"}},
+	}
+	for coll, idx := range system {
+		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {
+			return nil, storeErr(err)
+		}
+	}
+	objs, err := e.ListObjects(ctx, SystemActor)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range objs {
+		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), indexesOf(o.Object)); err != nil {
+			return nil, storeErr(err)
+		}
+	}
+	return e, nil
+}
+
+// Ping reports whether the database answers.
+func (e *Engine) Ping(ctx context.Context) error { return e.store.Ping(ctx) }
+
+// stamp is the engine's clock as a stored instant (fixed width, UTC, so it sorts as text).
+func (e *Engine) stamp() string { return e.now().UTC().Format(forms.TimeLayout) }
+
+func recordsColl(object string) string { return "obj_" + object }
+
+// storeErr maps the seam's errors to engine errors; backend texts never reach users.
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var dup *store.DuplicateError
+	var un *store.Unavailable
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errorf(KindNotFound, "not_found", "not found")
+	case errors.Is(err, store.ErrVersionConflict):
+		return errorf(KindConflict, "version_conflict", "the record was changed by someone else; reload it and try again")
+	case errors.As(err, &dup):
+		e := errorf(KindConflict, "duplicate_value", "another record already has this %s", dup.Field)
+		e.Fields = []forms.FieldError{{Field: dup.Field, Code: "unique", Message: "already used by another record"}}
+		return e
+	case errors.Is(err, store.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return errorf(KindUnavailable, "query_timeout", "the query took too long; narrow the filter")
+	case errors.As(err, &un):
+		return errorf(KindUnavailable, "database_unavailable", "the database does not answer; try again shortly")
+	}
+	return err
+}

@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"crm/forms"
+)
+
+// Kind classifies an engine error; the API maps each kind to one HTTP status.
+type Kind int
+
+const (
+	KindInvalid      Kind = iota + 1 // 400: malformed request
+	KindUnauthorized                 // 401
+	KindForbidden                    // 403
+	KindNotFound                     // 404
+	KindConflict                     // 409: version, unique, exists, breaking change
+	KindTooLarge                     // 413
+	KindValidation                   // 422: the content is wrong
+	KindUnavailable                  // 503: the database does not answer or a query ran too long
+)
+
+// Error is the one error type the engine returns to its callers: a stable code, a human message,
+// and where it applies, the fields or definition problems concerned.
+type Error struct {
+	Kind     Kind               `json:"-"`
+	Code     string             `json:"code"`
+	Message  string             `json:"message"`
+	Fields   []forms.FieldError `json:"fields,omitempty"`
+	Problems []forms.Problem    `json:"problems,omitempty"`
+	Details  any                `json:"details,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// AsError finds the engine error in err, if any.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// Common errors.
+var (
+	ErrUnauthorized = &Error{Kind: KindUnauthorized, Code: "unauthorized", Message: "sign in first"}
+	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Message: "you may not do this"}
+)
+
+func validationFailed(fields []forms.FieldError) *Error {
+	return &Error{Kind: KindValidation, Code: "validation_failed", Message: "some fields are not valid", Fields: fields}
+}

@@ -1,0 +1,372 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// ObjectDef is an object definition as stored: the definition plus its version and who changed it last.
+type ObjectDef struct {
+	*forms.Object
+	Version   int64  `json:"version"`
+	UpdatedAt string `json:"updated_at,omitempty"`
+	UpdatedBy string `json:"updated_by,omitempty"`
+}
+
+// HistoryEntry is one change of a definition: who, when, what it was before and after.
+type HistoryEntry struct {
+	ID         string        `json:"id"`
+	Object     string        `json:"object"`
+	Action     string        `json:"action"` // created, updated, deleted
+	Version    int64         `json:"version"`
+	At         string        `json:"at"`
+	By         string        `json:"by"`
+	Definition *forms.Object `json:"definition,omitempty"`
+	Previous   *forms.Object `json:"previous,omitempty"`
+}
+
+// Breakage is a definition change refused because stored records would no longer be valid.
+type Breakage struct {
+	Field   string   `json:"field"`
+	Change  string   `json:"change"`
+	Values  []string `json:"values,omitempty"`
+	Records int64    `json:"records"`
+}
+
+func canDefine(a *Actor) error {
+	if !a.IsAdmin() {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// ListObjects returns every object definition, by name.
+func (e *Engine) ListObjects(ctx context.Context, by *Actor) ([]*ObjectDef, error) {
+	docs, err := e.store.Find(ctx, collObjects, store.Query{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]*ObjectDef, 0, len(docs))
+	for _, d := range docs {
+		def, err := objectFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, def)
+	}
+	return out, nil
+}
+
+// GetObject returns one definition.
+func (e *Engine) GetObject(ctx context.Context, by *Actor, name string) (*ObjectDef, error) {
+	d, err := e.store.Get(ctx, collObjects, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errorf(KindNotFound, "object_not_found", "no object named %q", name)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return objectFromDoc(d)
+}
+
+// CreateObject checks and saves a new definition, then creates its collection and indexes.
+func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object) (*ObjectDef, error) {
+	if err := canDefine(by); err != nil {
+		return nil, err
+	}
+	if err := e.checkDefinition(ctx, obj); err != nil {
+		return nil, err
+	}
+	if _, err := e.store.Get(ctx, collObjects, obj.Name); err == nil {
+		return nil, errorf(KindConflict, "object_exists", "an object named %q exists", obj.Name)
+	}
+	// Records left by a delete that crashed half-way must not reappear under a new definition.
+	if err := e.store.DropCollection(ctx, recordsColl(obj.Name)); err != nil {
+		return nil, storeErr(err)
+	}
+	if err := e.store.EnsureCollection(ctx, recordsColl(obj.Name), indexesOf(obj)); err != nil {
+		return nil, storeErr(err)
+	}
+	doc, err := structToDoc(obj)
+	if err != nil {
+		return nil, err
+	}
+	now := e.stamp()
+	if err := e.store.Insert(ctx, collObjects, store.Doc{"id": obj.Name, "definition": doc, "updated_at": now, "updated_by": by.ID}); err != nil {
+		if errors.Is(err, store.ErrDuplicateID) {
+			return nil, errorf(KindConflict, "object_exists", "an object named %q exists", obj.Name)
+		}
+		return nil, storeErr(err)
+	}
+	e.recordHistory(ctx, by, "created", obj.Name, 1, obj, nil)
+	return &ObjectDef{Object: obj, Version: 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
+}
+
+// UpdateObject replaces a definition. ifMatch (0: any) guards against overwriting a concurrent
+// change. A change that would break stored records is refused with how many would break.
+func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *forms.Object, ifMatch int64) (*ObjectDef, error) {
+	if err := canDefine(by); err != nil {
+		return nil, err
+	}
+	if obj.Name != name {
+		return nil, &Error{Kind: KindValidation, Code: "invalid_definition", Message: "the definition is not valid",
+			Problems: []forms.Problem{{Pointer: "/name", Code: "rename_not_supported", Message: "an object cannot be renamed"}}}
+	}
+	old, err := e.GetObject(ctx, by, name)
+	if err != nil {
+		return nil, err
+	}
+	if ifMatch != 0 && ifMatch != old.Version {
+		return nil, errorf(KindConflict, "version_conflict", "the definition was changed by someone else (now version %d)", old.Version)
+	}
+	if err := e.checkDefinition(ctx, obj); err != nil {
+		return nil, err
+	}
+	if err := e.checkBreakage(ctx, old.Object, obj); err != nil {
+		return nil, err
+	}
+	// New indexes first (a unique index over duplicates written meanwhile fails here, before the
+	// definition changes), then the definition, then indexes no longer wanted are dropped.
+	coll := recordsColl(name)
+	if err := e.store.EnsureCollection(ctx, coll, unionIndexes(indexesOf(old.Object), indexesOf(obj))); err != nil {
+		var dup *store.DuplicateError
+		if errors.As(err, &dup) {
+			return nil, errorf(KindConflict, "breaking_change", "records hold duplicate values of %s", dup.Field)
+		}
+		return nil, storeErr(err)
+	}
+	doc, err := structToDoc(obj)
+	if err != nil {
+		return nil, err
+	}
+	now := e.stamp()
+	if err := e.store.Replace(ctx, collObjects, store.Doc{"id": name, "definition": doc, "updated_at": now, "updated_by": by.ID}, old.Version); err != nil {
+		return nil, storeErr(err)
+	}
+	if err := e.store.EnsureCollection(ctx, coll, indexesOf(obj)); err != nil {
+		e.log.Warn("dropping old indexes failed; retried at next start", "object", name, "err", err)
+	}
+	e.recordHistory(ctx, by, "updated", name, old.Version+1, obj, old.Object)
+	return &ObjectDef{Object: obj, Version: old.Version + 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
+}
+
+// DeleteObject removes a definition and all its records. It is refused while another object
+// looks up to it.
+func (e *Engine) DeleteObject(ctx context.Context, by *Actor, name string, ifMatch int64) error {
+	if err := canDefine(by); err != nil {
+		return err
+	}
+	old, err := e.GetObject(ctx, by, name)
+	if err != nil {
+		return err
+	}
+	if ifMatch != 0 && ifMatch != old.Version {
+		return errorf(KindConflict, "version_conflict", "the definition was changed by someone else (now version %d)", old.Version)
+	}
+	all, err := e.ListObjects(ctx, by)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		for _, f := range o.Fields {
+			if f.Type == "lookup" && f.Target == name && o.Name != name {
+				return errorf(KindConflict, "object_in_use", "%s.%s looks up %s; remove that field first", o.Name, f.Name, name)
+			}
+		}
+	}
+	// Records go first: a crash after this leaves a definition with no records, never records
+	// without a definition.
+	if err := e.store.DropCollection(ctx, recordsColl(name)); err != nil {
+		return storeErr(err)
+	}
+	if err := e.store.Delete(ctx, collObjects, name, old.Version); err != nil {
+		return storeErr(err)
+	}
+	e.recordHistory(ctx, by, "deleted", name, old.Version+1, nil, old.Object)
+	return nil
+}
+
+// ObjectHistory lists the changes of a definition, newest first.
+func (e *Engine) ObjectHistory(ctx context.Context, by *Actor, name string) ([]HistoryEntry, error) {
+	docs, err := e.store.Find(ctx, collHistory, store.Query{
+		Filter: store.Compare{Field: "object", Op: store.Eq, Value: name},
+		Sort:   []store.SortKey{{Field: "id", Desc: true}},
+		Limit:  500,
+	})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if len(docs) == 0 {
+		return nil, errorf(KindNotFound, "object_not_found", "no object named %q", name)
+	}
+	out := make([]HistoryEntry, 0, len(docs))
+	for _, d := range docs {
+		var h HistoryEntry
+		if err := docToStruct(d, &h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// recordHistory appends a history entry. A failure is logged, not returned: the change itself
+// has been made and must not be reported as failed.
+func (e *Engine) recordHistory(ctx context.Context, by *Actor, action, name string, version int64, def, prev *forms.Object) {
+	doc := store.Doc{"id": newID(), "object": name, "action": action, "version": version, "at": e.stamp(), "by": by.ID}
+	for key, o := range map[string]*forms.Object{"definition": def, "previous": prev} {
+		if o != nil {
+			d, err := structToDoc(o)
+			if err == nil {
+				doc[key] = d
+			}
+		}
+	}
+	if err := e.store.Insert(ctx, collHistory, doc); err != nil {
+		e.log.Error("definition history not written", "object", name, "version", version, "err", err)
+	}
+}
+
+// checkDefinition runs every definition check at once and answers all problems together.
+func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
+	var lookupErr error
+	exists := func(name string) bool {
+		if name == obj.Name {
+			return true
+		}
+		_, err := e.store.Get(ctx, collObjects, name)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			lookupErr = err
+		}
+		return err == nil
+	}
+	problems := obj.Check(exists)
+	if lookupErr != nil {
+		return storeErr(lookupErr)
+	}
+	if len(problems) > 0 {
+		return &Error{Kind: KindValidation, Code: "invalid_definition",
+			Message: fmt.Sprintf("the definition has %d problem(s)", len(problems)), Problems: problems}
+	}
+	return nil
+}
+
+// checkBreakage counts the stored records each change would invalidate.
+func (e *Engine) checkBreakage(ctx context.Context, old, new *forms.Object) error {
+	coll := recordsColl(new.Name)
+	var broken []Breakage
+	var total int64
+	for _, c := range forms.Diff(old, new) {
+		var n int64
+		var err error
+		switch c.Kind {
+		case "required":
+			n, err = e.store.Count(ctx, coll, store.IsNull{Field: c.Field})
+		case "type":
+			n, err = e.store.Count(ctx, coll, store.IsNull{Field: c.Field, Negate: true})
+		case "options_removed":
+			vals := make([]any, len(c.Values))
+			for i, v := range c.Values {
+				vals[i] = v
+			}
+			n, err = e.store.Count(ctx, coll, store.In{Field: c.Field, Values: vals})
+		case "unique":
+			n, err = e.countDuplicates(ctx, coll, c.Field)
+		}
+		if err != nil {
+			return storeErr(err)
+		}
+		if n > 0 {
+			broken = append(broken, Breakage{Field: c.Field, Change: c.Kind, Values: c.Values, Records: n})
+			total += n
+		}
+	}
+	if len(broken) == 0 {
+		return nil
+	}
+	sort.Slice(broken, func(i, j int) bool { return broken[i].Field < broken[j].Field })
+	return &Error{Kind: KindConflict, Code: "breaking_change", Details: broken,
+		Message: fmt.Sprintf("this change would make %d stored record(s) invalid", total)}
+}
+
+// countDuplicates counts records whose value of field is shared with another record, reading
+// the collection in field order a page at a time.
+func (e *Engine) countDuplicates(ctx context.Context, coll, field string) (int64, error) {
+	sortKeys := []store.SortKey{{Field: field}}
+	var filter store.Filter = store.IsNull{Field: field, Negate: true}
+	var n, run int64
+	var prev any
+	for {
+		docs, err := e.store.Find(ctx, coll, store.Query{Filter: filter, Sort: sortKeys, Limit: 1000})
+		if err != nil {
+			return 0, err
+		}
+		for _, d := range docs {
+			v := d[field]
+			if run > 0 && v == prev {
+				run++
+				if run == 2 {
+					n += 2
+				} else {
+					n++
+				}
+				continue
+			}
+			prev, run = v, 1
+		}
+		if len(docs) < 1000 {
+			return n, nil
+		}
+		last := docs[len(docs)-1]
+		filter = store.And{store.IsNull{Field: field, Negate: true}, store.After(sortKeys, []any{last[field], last["id"]})}
+	}
+}
+
+func objectFromDoc(d store.Doc) (*ObjectDef, error) {
+	var obj forms.Object
+	if err := docToStruct(d["definition"], &obj); err != nil {
+		return nil, fmt.Errorf("engine: stored definition %v unreadable: %w", d["id"], err)
+	}
+	def := &ObjectDef{Object: &obj}
+	def.Version, _ = d["version"].(int64)
+	def.UpdatedAt, _ = d["updated_at"].(string)
+	def.UpdatedBy, _ = d["updated_by"].(string)
+	return def, nil
+}
+
+// indexesOf derives a collection's indexes from its definition: unique and indexed fields,
+// lookups, users and autonumbers, plus the system fields lists sort and filter by.
+func indexesOf(obj *forms.Object) []store.Index {
+	idx := []store.Index{{Field: "owner"}, {Field: "created_at"}, {Field: "updated_at"}}
+	for _, f := range obj.Fields {
+		switch {
+		case f.Unique:
+			idx = append(idx, store.Index{Field: f.Name, Unique: true})
+		case f.Indexed, f.Type == "lookup", f.Type == "user", f.Type == "autonumber":
+			idx = append(idx, store.Index{Field: f.Name})
+		}
+	}
+	return idx
+}
+
+func unionIndexes(a, b []store.Index) []store.Index {
+	out := append([]store.Index(nil), a...)
+	for _, x := range b {
+		found := false
+		for i, y := range out {
+			if y.Field == x.Field {
+				found = true
+				out[i].Unique = y.Unique || x.Unique
+			}
+		}
+		if !found {
+			out = append(out, x)
+		}
+	}
+	return out
+}
