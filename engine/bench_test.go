@@ -194,18 +194,20 @@ func newBenchEngine(b *testing.B, st store.Store) (*engine.Engine, *engine.Actor
 func BenchmarkCreateVsRaw(b *testing.B) {
 	for _, mk := range []func(*testing.B) benchBackend{sqliteBench, mongoBench} {
 		bb := mk(b)
+		e, actor := newBenchEngine(b, bb.store)
+		next := 0 // testing runs the body more than once; ids must stay unique
 		b.Run(bb.name, func(b *testing.B) {
-			e, actor := newBenchEngine(b, bb.store)
 			ctx := context.Background()
 			var rawT, engT time.Duration
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
+				next++
 				t0 := time.Now()
-				if err := bb.raw(ctx, i); err != nil {
+				if err := bb.raw(ctx, next); err != nil {
 					b.Fatal(err)
 				}
 				t1 := time.Now()
-				if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(i), "en"); err != nil {
+				if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(next), "en"); err != nil {
 					b.Fatal(err)
 				}
 				engT += time.Since(t1)
@@ -286,7 +288,7 @@ func BenchmarkScale(b *testing.B) {
 						defer wg.Done()
 						for i := 0; i < each; i++ {
 							t0 := time.Now()
-							if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(w*1000+i), "en"); err != nil {
+							if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(1_000_000+w*1000+i), "en"); err != nil {
 								b.Error(err)
 								return
 							}

@@ -1,8 +1,15 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+	"crm/engine/api"
+	"crm/internal/testenv"
 )
 
 func TestAuth(t *testing.T) {
@@ -31,4 +38,26 @@ func TestAuth(t *testing.T) {
 		h.mustDo(401, "GET", "/api/auth/me", "", "Authorization", "Bearer "+token)
 		h.mustDo(401, "GET", "/api/auth/me", "", "Authorization", "", "Cookie", "crm_session="+token)
 	})
+}
+
+// TestPanicIsContained: a panic in a handler answers 500 with the request id and nothing of
+// the panic's text, and the server keeps serving.
+func TestPanicIsContained(t *testing.T) {
+	st := testenv.OpenSQLite(t)
+	e, err := engine.New(context.Background(), engine.Config{Store: st, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := api.New(api.Config{Engine: e, Logger: quiet})
+	app.Get("/boom", func(c *fiber.Ctx) error { panic("secret internal detail") })
+	h := &harness{t: t, store: st, engine: e}
+	h.serve(app)
+	r := h.do("GET", "/boom", "")
+	if r.Status != 500 || !strings.Contains(r.Text, `"internal_error"`) || strings.Contains(r.Text, "secret") {
+		t.Errorf("panic answered %d %s", r.Status, r.Text)
+	}
+	if rid := r.Header.Get("X-Request-Id"); rid == "" || !strings.Contains(r.Text, rid) {
+		t.Errorf("request id %q not named in %s", rid, r.Text)
+	}
+	h.mustDo(200, "GET", "/api/health", "")
 }
