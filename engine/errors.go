@@ -51,6 +51,7 @@ var (
 	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Message: "you may not do this"}
 )
 
-func validationFailed(fields []forms.FieldError) *Error {
-	return &Error{Kind: KindValidation, Code: "validation_failed", Message: "some fields are not valid", Fields: fields}
+func validationFailed(fields []forms.FieldError, locale string) *Error {
+	msg := forms.Label{"en": "some fields are not valid", "zh-CN": "部分字段无效"}.In(locale)
+	return &Error{Kind: KindValidation, Code: "validation_failed", Message: msg, Fields: fields}
 }

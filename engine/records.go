@@ -56,7 +56,7 @@ func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, inp
 		errs = lerrs
 	}
 	if len(errs) > 0 {
-		return nil, validationFailed(errs)
+		return nil, validationFailed(errs, locale)
 	}
 	for _, f := range def.obj.Fields {
 		if f.Type == "autonumber" {
@@ -139,7 +139,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		errs = lerrs
 	}
 	if len(errs) > 0 {
-		return nil, validationFailed(errs)
+		return nil, validationFailed(errs, locale)
 	}
 	for _, k := range systemFields {
 		if v, ok := old[k]; ok {

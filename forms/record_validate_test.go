@@ -221,6 +221,8 @@ func TestValidateRecord(t *testing.T) {
 		{"null for required fields", `{"company": null, "stage": null}`, []string{"company required", "stage required"}},
 		{"required fields absent", `{}`, []string{"company required", "stage required"}},
 		{"empty text for a required field", `{"company": "", "stage": "new"}`, []string{"company required"}},
+		{"empty strings are no value", `{"company": "Acme", "stage": "new", "email": "", "amount": "", "close_date": "", "met_at": ""}`, nil},
+		{"an empty required picklist", `{"company": "Acme", "stage": ""}`, []string{"stage required"}},
 		{"many errors at once, in definition order", `{"employees": 1.5, "email": "x", "company": "Acme", "stage": "lost", "amount": "1.234", "met_at": "yesterday"}`,
 			[]string{"email format", "amount scale", "stage enum", "met_at format", "employees type"}},
 		{"unknown fields come last, by name", `{"zeta": 1, "company": "Acme", "stage": "new", "alpha": true, "id": "x"}`,
@@ -242,8 +244,8 @@ func TestValidateRecord(t *testing.T) {
 			}
 			if len(tt.want) == 0 {
 				for k, v := range stored {
-					if v == nil {
-						t.Errorf("stored %s = nil; null must be left out", k)
+					if v == nil || v == "" {
+						t.Errorf("stored %s = %#v; null and empty must be left out", k, v)
 					}
 				}
 			}
