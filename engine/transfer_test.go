@@ -50,8 +50,8 @@ func TestExportImport(t *testing.T) {
 		damaged := strings.Join(lines[:len(lines)-3], "\n") + "\n" +
 			strings.Replace(lines[len(lines)-3], `"company":"`, `"company":42,"x":"`, 1) + "\n" + strings.Join(lines[len(lines)-2:], "\n")
 		for name, bad := range map[string]string{
-			"damaged record": damaged,
-			"not an export":  `{"kind":"doc","coll":"users","doc":{"id":"x"}}`,
+			"damaged record":   damaged,
+			"not an export":    `{"kind":"doc","coll":"users","doc":{"id":"x"}}`,
 			"stray collection": out.String() + `{"kind":"doc","coll":"obj_ghost","doc":{"id":"g"}}` + "\n",
 		} {
 			_, err := dst.Import(ctx, strings.NewReader(bad))
