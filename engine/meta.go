@@ -250,10 +250,18 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 		return storeErr(lookupErr)
 	}
 	if len(problems) > 0 {
-		return &Error{Kind: KindValidation, Code: "invalid_definition",
-			Message: fmt.Sprintf("the definition has %d problem(s)", len(problems)), Problems: problems}
+		return InvalidDefinition(problems)
 	}
 	return nil
+}
+
+// DefinitionServerKeys are the keys ObjectDef adds to a definition on reads.
+var DefinitionServerKeys = []string{"version", "updated_at", "updated_by"}
+
+// InvalidDefinition is the 422 answer listing every problem of a definition.
+func InvalidDefinition(problems []forms.Problem) *Error {
+	return &Error{Kind: KindValidation, Code: "invalid_definition",
+		Message: fmt.Sprintf("the definition has %d problem(s)", len(problems)), Problems: problems}
 }
 
 // checkBreakage counts the stored records each change would invalidate.

@@ -47,6 +47,9 @@ func TestDefinitionChecks(t *testing.T) {
 				Headers: []string{"Authorization", "Bearer " + h.userToken}, ExpectedStatus: 403, Unchanged: objectVersion("account")},
 			{Name: "malformed definition", Method: "POST", URL: "/api/meta/objects", Body: `{"name":"x","fields":{}}`,
 				ExpectedStatus: 400, ExpectedContent: []string{`"malformed_json"`}},
+			{Name: "unknown keys are named, not dropped", Method: "POST", URL: "/api/meta/objects",
+				Body:           `{"name":"deal","labels":{"en":"Deal"},"fields":[{"name":"a","type":"text","requried":true,"options":[{"value":"x","colour":"red"}]}]}`,
+				ExpectedStatus: 422, ExpectedContent: []string{`"unknown_key"`, `"/labels"`, `"/fields/0/requried"`, `"/fields/0/options/0/colour"`}},
 			{Name: "stale If-Match", Method: "PUT", URL: "/api/meta/objects/account", Body: accountDef, Headers: []string{"If-Match", `"7"`},
 				ExpectedStatus: 409, ExpectedContent: []string{`"version_conflict"`}, Unchanged: objectVersion("account")},
 			{Name: "rename", Method: "PUT", URL: "/api/meta/objects/account", Body: strings.Replace(accountDef, `"account"`, `"acct"`, 1),
@@ -98,6 +101,12 @@ func TestDefinitionVersionsAndBreakingChanges(t *testing.T) {
 		}
 		if prevFields := latest["previous"].(map[string]any)["fields"].([]any); len(prevFields) != 15 {
 			t.Errorf("previous definition has %d fields", len(prevFields))
+		}
+
+		// A definition read back is accepted as it was read, server keys and all.
+		read := h.mustDo(200, "GET", "/api/meta/objects/lead", "")
+		if r := h.mustDo(200, "PUT", "/api/meta/objects/lead", read.Text, "If-Match", `"2"`); r.JSON["version"] != float64(3) {
+			t.Errorf("round trip: %s", r.Text)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
+	"crm/forms"
 )
 
 const sessionCookie = "crm_session"
@@ -55,6 +56,21 @@ func decodeBody(c *fiber.Ctx, v any) error {
 		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body has data after the JSON value"}
 	}
 	return nil
+}
+
+// decodeDefinition reads an object definition; unknown keys are refused with their pointers.
+func decodeDefinition(c *fiber.Ctx) (*forms.Object, error) {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
+	}
+	obj, problems, err := forms.DecodeObject(c.Body(), engine.DefinitionServerKeys...)
+	if err != nil {
+		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not a valid definition: " + jsonProblem(err)}
+	}
+	if len(problems) > 0 {
+		return nil, engine.InvalidDefinition(problems)
+	}
+	return obj, nil
 }
 
 // decodeObject reads a body that must be a JSON object of field values.

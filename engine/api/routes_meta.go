@@ -4,7 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
-	"crm/forms"
 )
 
 func listObjects(e *engine.Engine) fiber.Handler {
@@ -30,11 +29,11 @@ func getObject(e *engine.Engine) fiber.Handler {
 
 func createObject(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		var obj forms.Object
-		if err := decodeBody(c, &obj); err != nil {
+		obj, err := decodeDefinition(c)
+		if err != nil {
 			return err
 		}
-		o, err := e.CreateObject(c.UserContext(), actor(c), &obj)
+		o, err := e.CreateObject(c.UserContext(), actor(c), obj)
 		if err != nil {
 			return err
 		}
@@ -49,11 +48,11 @@ func updateObject(e *engine.Engine) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		var obj forms.Object
-		if err := decodeBody(c, &obj); err != nil {
+		obj, err := decodeDefinition(c)
+		if err != nil {
 			return err
 		}
-		o, err := e.UpdateObject(c.UserContext(), actor(c), c.Params("object"), &obj, v)
+		o, err := e.UpdateObject(c.UserContext(), actor(c), c.Params("object"), obj, v)
 		if err != nil {
 			return err
 		}
