@@ -31,6 +31,12 @@ type Field struct {
 	Digits     int          `json:"digits,omitempty"`      // autonumber zero padding, default 4
 	ResultType string       `json:"result_type,omitempty"` // formula: the type of its value
 	Expression string       `json:"expression,omitempty"`  // formula
+
+	// Expressions over the record, compiled and type-checked by the rules package.
+	DefaultExpression string `json:"default_expression,omitempty"` // the value of an empty field on create
+	VisibleWhen       string `json:"visible_when,omitempty"`       // shown only while true
+	RequiredWhen      string `json:"required_when,omitempty"`      // required while true (and visible)
+	ReadOnlyWhen      string `json:"read_only_when,omitempty"`     // clients may not change it while true
 }
 
 // Option is one value of a picklist or multipicklist. Value is what is stored; Label is shown.
@@ -151,17 +157,21 @@ const (
 	optDigits
 	optResultType
 	optExpression
+	optDefaultExpression
+	optRequiredWhen
+	optReadOnlyWhen
 )
 
 // Common setting sets shared by several types.
 const (
-	optStored  = optRequired | optUnique | optIndexed | optDefault // a plain stored value
+	optEntered = optDefaultExpression | optRequiredWhen | optReadOnlyWhen       // a value users enter
+	optStored  = optRequired | optUnique | optIndexed | optDefault | optEntered // a plain stored value
 	optLengths = optMinLength | optMaxLength
 	optRange   = optMin | optMax
 )
 
 // optionSpecs names every optional setting as it appears in JSON, with how to tell it is present.
-// Label, help and read_only apply to every type and are not listed.
+// Label, help, read_only and visible_when apply to every type and are not listed.
 var optionSpecs = []struct {
 	bit  option
 	name string
@@ -184,4 +194,7 @@ var optionSpecs = []struct {
 	{optDigits, "digits", func(f *Field) bool { return f.Digits != 0 }},
 	{optResultType, "result_type", func(f *Field) bool { return f.ResultType != "" }},
 	{optExpression, "expression", func(f *Field) bool { return f.Expression != "" }},
+	{optDefaultExpression, "default_expression", func(f *Field) bool { return f.DefaultExpression != "" }},
+	{optRequiredWhen, "required_when", func(f *Field) bool { return f.RequiredWhen != "" }},
+	{optReadOnlyWhen, "read_only_when", func(f *Field) bool { return f.ReadOnlyWhen != "" }},
 }

@@ -10,7 +10,7 @@ var _ fieldType = booleanType{}
 
 func init() { register(TypeBoolean, booleanType{}) }
 
-func (booleanType) allows() option { return optRequired | optIndexed | optDefault }
+func (booleanType) allows() option { return optRequired | optIndexed | optDefault | optEntered }
 
 func (booleanType) check(*Field, string, *report) {}
 

@@ -33,6 +33,9 @@ func checkFieldSettings(f *Field, at string, r *report) {
 		}
 	}
 	checkLimits(f, allowed, at, r)
+	if f.Default != nil && f.DefaultExpression != "" {
+		r.add(at+"/default_expression", codeOptionNotAllowed, "give either a default value or a default_expression, not both")
+	}
 	t.check(f, at, r)
 }
 

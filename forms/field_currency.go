@@ -26,6 +26,10 @@ func minorDigits(code string) int {
 	return 2
 }
 
+// CurrencyDigits is how many digits after the point f's amounts have: the currency's minor units,
+// 2 for a formula without a currency.
+func (f *Field) CurrencyDigits() int { return minorDigits(f.Currency) }
+
 // currencyType is money: stored as int64 minor units (cents, fils, yen), parsed exactly from the
 // decimal text and never through float64, so 0.1 + 0.2 is 0.30. Clients may send a JSON number
 // or a decimal string (JavaScript cannot hold every amount in a double). A value with more decimals

@@ -12,7 +12,7 @@ var _ fieldType = multipicklistType{}
 
 func init() { register(TypeMultipicklist, multipicklistType{}) }
 
-func (multipicklistType) allows() option { return optRequired | optDefault | optOptions }
+func (multipicklistType) allows() option { return optRequired | optDefault | optEntered | optOptions }
 
 func (multipicklistType) check(f *Field, at string, r *report) { checkOptions(f, at, r) }
 

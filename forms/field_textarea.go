@@ -12,7 +12,7 @@ var _ fieldType = textareaType{}
 func init() { register(TypeTextarea, textareaType{}) }
 
 func (textareaType) allows() option {
-	return optRequired | optDefault | optLengths | optPattern
+	return optRequired | optDefault | optEntered | optLengths | optPattern
 }
 
 func (textareaType) check(*Field, string, *report) {}

@@ -34,6 +34,13 @@ type FormField struct {
 	MaxLength  *int         `json:"max_length,omitempty"`
 	Scale      *int         `json:"scale,omitempty"`   // digits after the point: number and percent scale, currency minor units
 	Default    any          `json:"default,omitempty"` // in wire form
+
+	// Conditions, for showing which inputs depend on others; POST /api/forms/{object}/evaluate
+	// gives their state for a draft.
+	VisibleWhen  string `json:"visible_when,omitempty"`
+	RequiredWhen string `json:"required_when,omitempty"`
+	ReadOnlyWhen string `json:"read_only_when,omitempty"`
+	Formula      string `json:"formula,omitempty"`
 }
 
 // FormOption is one choice of a picklist or multipicklist.
@@ -132,6 +139,7 @@ func (c *Compiled) formField(i int, f *Field, locale string) FormField {
 			ff.Default = c.types[i].wire(f, v)
 		}
 	}
+	ff.VisibleWhen, ff.RequiredWhen, ff.ReadOnlyWhen, ff.Formula = f.VisibleWhen, f.RequiredWhen, f.ReadOnlyWhen, f.Expression
 	return ff
 }
 

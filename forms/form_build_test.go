@@ -72,7 +72,7 @@ func TestFormFields(t *testing.T) {
 		{"currency", byName["amount"], FormField{Name: "amount", Type: "currency", Label: "Amount", Currency: "JPY", Min: &min, Scale: &zero, Default: json.Number("1000")}},
 		{"read_only option", byName["close_date"], FormField{Name: "close_date", Type: "date", Label: "Close date", ReadOnly: true}},
 		{"autonumber", byName["ref"], FormField{Name: "ref", Type: "autonumber", Label: "Ref", ReadOnly: true}},
-		{"formula", byName["weighted"], FormField{Name: "weighted", Type: "formula", ResultType: "currency", Label: "Weighted", ReadOnly: true, Scale: &two}},
+		{"formula", byName["weighted"], FormField{Name: "weighted", Type: "formula", ResultType: "currency", Label: "Weighted", ReadOnly: true, Scale: &two, Formula: "amount / 2"}},
 		{"percent", byName["rate"], FormField{Name: "rate", Type: "percent", Label: "Rate", Scale: &one}},
 		{"picklist", byName["stage"], FormField{Name: "stage", Type: "picklist", Label: "Stage",
 			Options: []FormOption{{Value: "won", Label: "Won", Color: "green"}, {Value: "lost", Label: "lost"}}}},

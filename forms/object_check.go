@@ -75,13 +75,13 @@ func checkDefaults(o *Object, idx []int) []defaultProblem {
 	c, err := Compile(tmp)
 	if err != nil {
 		i := idx[0]
-		return []defaultProblem{{i, Problem{fmt.Sprintf("/fields/%d/default", i), codeInvalidDefault, "the defaults could not be checked: " + err.Error()}}}
+		return []defaultProblem{{i, Problem{Pointer: fmt.Sprintf("/fields/%d/default", i), Code: codeInvalidDefault, Message: "the defaults could not be checked: " + err.Error()}}}
 	}
 	_, errs := c.Validate(values, "en")
 	out := make([]defaultProblem, len(errs))
 	for k, e := range errs { // in field order, as Validate sorts them
 		i := index[e.Field]
-		out[k] = defaultProblem{i, Problem{fmt.Sprintf("/fields/%d/default", i), codeInvalidDefault, "the default value is not valid: " + e.Message}}
+		out[k] = defaultProblem{i, Problem{Pointer: fmt.Sprintf("/fields/%d/default", i), Code: codeInvalidDefault, Message: "the default value is not valid: " + e.Message}}
 	}
 	return out
 }

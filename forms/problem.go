@@ -12,6 +12,8 @@ type Problem struct {
 	Pointer string `json:"pointer"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`   // in an expression: 1-based line of the mistake
+	Column  int    `json:"column,omitempty"` // in an expression: 1-based column (in characters)
 }
 
 // Codes of definition problems. They are part of the API contract.

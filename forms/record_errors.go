@@ -11,6 +11,7 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Rule    string `json:"rule,omitempty"` // the validation rule that refused the record
 }
 
 // Codes of field errors. They are part of the API contract: clients switch on them.

@@ -1,0 +1,270 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/types"
+	"github.com/expr-lang/expr/vm"
+
+	"crm/forms"
+)
+
+// Limits of one expression.
+const (
+	MaxLength = 4 << 10 // bytes of source
+	maxNodes  = 1000    // syntax-tree nodes after parsing
+	// memoryBudget bounds what one evaluation may allocate, in expr's units (roughly elements of
+	// ranges, lists and maps built): far above any sensible rule, far below harm.
+	memoryBudget = 100_000
+)
+
+// Kinds of expression, as the check endpoint names them.
+const (
+	KindCondition = "condition" // must give true or false
+	KindValue     = "value"     // must give a value of a field type (defaults)
+	KindFormula   = "formula"   // must give a value of a formula's result type
+)
+
+// Expect is what an expression must produce: a condition, or a value of a field type.
+type Expect struct {
+	Kind string
+	Type string // the field type (value) or result type (formula)
+}
+
+// Issue is a mistake in an expression, at a 1-based line and column (in characters).
+type Issue struct {
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+func (i *Issue) Error() string { return fmt.Sprintf("%d:%d: %s", i.Line, i.Column, i.Message) }
+
+// Env is the typed environment of one object's expressions: its fields (system fields included),
+// old (the stored record on update), user (the acting user), and the library.
+type Env struct {
+	obj    *forms.Object
+	fields map[string]*forms.Field
+	base   []expr.Option
+}
+
+// perEvaluation are library functions that read the evaluation (clock, old values); they are in
+// the environment as plain functions, filled in by Context.env.
+var perEvaluation = types.Map{
+	"today":   types.TypeOf(func() time.Time { return time.Time{} }),
+	"now":     types.TypeOf(func() time.Time { return time.Time{} }),
+	"changed": types.TypeOf(func(string) bool { return false }),
+}
+
+// NewEnv builds the environment of obj's expressions.
+func NewEnv(obj *forms.Object) *Env {
+	e := &Env{obj: obj, fields: make(map[string]*forms.Field, len(obj.Fields))}
+	env := recordTypes(obj)
+	for _, f := range obj.Fields {
+		if f != nil {
+			e.fields[f.Name] = f
+		}
+	}
+	env["old"] = recordTypes(obj)
+	env["user"] = userTypes
+	for k, v := range perEvaluation {
+		env[k] = v
+	}
+	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
+	for _, b := range allowedBuiltins {
+		e.base = append(e.base, expr.EnableBuiltin(b))
+	}
+	e.base = append(e.base, decimalOperators()...)
+	return e
+}
+
+// decimalOperators make + - * / and comparisons work on money, with whole numbers and numbers.
+func decimalOperators() []expr.Option {
+	pairs := [][2]any{{Decimal{}, Decimal{}}, {Decimal{}, 0}, {0, Decimal{}}, {Decimal{}, 0.0}, {0.0, Decimal{}}}
+	sig := func(out any) []any {
+		var s []any
+		for _, p := range pairs {
+			ft := reflect.FuncOf([]reflect.Type{reflect.TypeOf(p[0]), reflect.TypeOf(p[1])}, []reflect.Type{reflect.TypeOf(out)}, false)
+			s = append(s, reflect.New(ft).Interface())
+		}
+		return s
+	}
+	var opts []expr.Option
+	add := func(op, name string, fn func(...any) (any, error), out any) {
+		opts = append(opts, expr.Function(name, fn, sig(out)...), expr.Operator(op, name))
+	}
+	add("+", "decimal_add", decimalArith('+'), Decimal{})
+	add("-", "decimal_sub", decimalArith('-'), Decimal{})
+	add("*", "decimal_mul", decimalArith('*'), Decimal{})
+	add("/", "decimal_div", decimalArith('/'), Decimal{})
+	add("<", "decimal_lt", decimalCompare(func(c int) bool { return c < 0 }), false)
+	add("<=", "decimal_le", decimalCompare(func(c int) bool { return c <= 0 }), false)
+	add(">", "decimal_gt", decimalCompare(func(c int) bool { return c > 0 }), false)
+	add(">=", "decimal_ge", decimalCompare(func(c int) bool { return c >= 0 }), false)
+	add("==", "decimal_eq", decimalEqual(true), false)
+	add("!=", "decimal_ne", decimalEqual(false), false)
+	// expr compiles == on two strings or two ints to instructions that fail on an empty (nil)
+	// value; these make "stage != \"won\"" true for an empty stage, as users expect.
+	same := []any{new(func(string, string) bool), new(func(int, int) bool)}
+	opts = append(opts,
+		expr.Function("same_eq", func(p ...any) (any, error) { return p[0] == p[1], nil }, same...), expr.Operator("==", "same_eq"),
+		expr.Function("same_ne", func(p ...any) (any, error) { return p[0] != p[1], nil }, same...), expr.Operator("!=", "same_ne"))
+	return opts
+}
+
+// callable are the names a call may name: the library and the kept builtins.
+var callable = func() map[string]bool {
+	m := map[string]bool{}
+	for _, f := range Library {
+		m[f.Name] = true
+	}
+	for _, b := range allowedBuiltins {
+		m[b] = true
+	}
+	return m
+}()
+
+// Program is a compiled, type-checked expression.
+type Program struct {
+	Source string
+	prog   *vm.Program
+	expect Expect
+}
+
+// Compile parses and type-checks src for what it must produce.
+func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
+	if len(src) > MaxLength {
+		return nil, &Issue{Line: 1, Column: 1, Message: fmt.Sprintf("the expression is longer than %d bytes", MaxLength)}
+	}
+	guard := &sandbox{env: e, src: src}
+	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard))
+	prog, err := expr.Compile(src, opts...)
+	if guard.issue != nil { // found before type checking: the earlier mistake
+		return nil, guard.issue
+	}
+	if err != nil {
+		return nil, issueOf(err)
+	}
+	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
+		return nil, &Issue{Line: 1, Column: 1, Message: msg}
+	}
+	return &Program{Source: src, prog: prog, expect: want}, nil
+}
+
+func issueOf(err error) *Issue {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		return &Issue{Line: max(fe.Line, 1), Column: fe.Column + 1, Message: fe.Message}
+	}
+	return &Issue{Line: 1, Column: 1, Message: err.Error()}
+}
+
+// sandbox refuses calls of anything but the library (methods of values above all) and checks
+// changed("field") names a field. It runs on the tree as written, before operators are replaced.
+type sandbox struct {
+	env   *Env
+	src   string
+	issue *Issue
+}
+
+func (s *sandbox) Visit(node *ast.Node) {
+	if s.issue != nil {
+		return
+	}
+	call, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	id, ok := call.Callee.(*ast.IdentifierNode)
+	switch {
+	case !ok:
+		s.fail(call, "only the functions of the library can be called, not methods of values")
+	case !callable[id.Value]:
+		s.fail(call, fmt.Sprintf("unknown function %s", id.Value))
+	case id.Value == "changed":
+		if len(call.Arguments) != 1 {
+			s.fail(call, `changed takes one field name, e.g. changed("stage")`)
+			return
+		}
+		name, ok := call.Arguments[0].(*ast.StringNode)
+		if !ok {
+			s.fail(call.Arguments[0], `changed takes a field name in quotes, e.g. changed("stage")`)
+			return
+		}
+		if s.env.fields[name.Value] == nil {
+			s.fail(name, fmt.Sprintf("unknown field %s", name.Value))
+		}
+	}
+}
+
+func (s *sandbox) fail(n ast.Node, msg string) {
+	fe := (&file.Error{Location: n.Location(), Message: msg}).Bind(file.NewSource(s.src))
+	s.issue = &Issue{Line: fe.Line, Column: fe.Column + 1, Message: msg}
+}
+
+// resultProblem says why a result type does not fit what is expected; "" when it does. An
+// expression of unknown type (any) is accepted and checked when it runs.
+func resultProblem(t reflect.Type, want Expect) string {
+	if t == nil || t.Kind() == reflect.Interface {
+		return ""
+	}
+	if want.Kind == KindCondition {
+		if t.Kind() != reflect.Bool {
+			return fmt.Sprintf("a condition must be true or false, this gives %s", typeWords(t))
+		}
+		return ""
+	}
+	if !fits(t, want.Type) {
+		return fmt.Sprintf("a %s value is needed, this gives %s", want.Type, typeWords(t))
+	}
+	return ""
+}
+
+// fits tells whether values of Go type t can become values of a field type.
+func fits(t reflect.Type, fieldType string) bool {
+	switch fieldType {
+	case "", "any": // callers that take whatever comes (the check endpoint without a type)
+		return true
+	case forms.TypeCurrency, forms.TypeNumber, forms.TypePercent:
+		return t == reflectDecimal || t.Kind() == reflect.Int || t.Kind() == reflect.Float64
+	case forms.TypeInteger:
+		return t.Kind() == reflect.Int
+	case forms.TypeBoolean:
+		return t.Kind() == reflect.Bool
+	case forms.TypeDate, forms.TypeDatetime:
+		return t == reflectTime
+	case forms.TypeMultipicklist:
+		return t.Kind() == reflect.Slice
+	}
+	return t.Kind() == reflect.String
+}
+
+func typeWords(t reflect.Type) string {
+	switch {
+	case t == reflectDecimal:
+		return "an amount"
+	case t == reflectTime:
+		return "a date"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true/false"
+	case reflect.Int:
+		return "a whole number"
+	case reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "text"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map:
+		return "a record"
+	}
+	return t.String()
+}

@@ -1,0 +1,182 @@
+package rules
+
+import (
+	"errors"
+	"math"
+	"math/big"
+	"strconv"
+)
+
+// Decimal is an exact number: money in expressions. Arithmetic is done on rationals, so 0.10 +
+// 0.20 is exactly 0.30 and amount / 3 keeps every digit until the result is stored, where it is
+// rounded half away from zero to the field's places (commercial rounding: 100.00 / 3 stores as
+// 33.33, 200.00 / 3 as 66.67, 0.125 to two places as 0.13).
+//
+// It has no exported methods or fields on purpose: expr lets expressions call any exported method
+// of a value in their environment.
+type Decimal struct{ r *big.Rat } // nil means zero
+
+// errDivisionByZero is the runtime failure of x / 0 on money.
+var errDivisionByZero = errors.New("division by zero")
+
+func decimalFromMinor(units int64, places int) Decimal {
+	r := new(big.Rat).SetInt64(units)
+	if places > 0 {
+		r.Quo(r, new(big.Rat).SetInt(pow10(places)))
+	}
+	return Decimal{r}
+}
+
+// decimalFromFloat takes a float64 as the shortest decimal that reads back as it (0.1 is 1/10,
+// not 0.1000000000000000055...), which is what the user typed for a number field.
+func decimalFromFloat(f float64) (Decimal, error) {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return Decimal{}, errors.New("not a finite number")
+	}
+	r, ok := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
+	if !ok {
+		return Decimal{}, errors.New("not a finite number")
+	}
+	return Decimal{r}, nil
+}
+
+func (d Decimal) rat() *big.Rat {
+	if d.r == nil {
+		return new(big.Rat)
+	}
+	return d.r
+}
+
+// rounded is d rounded half away from zero to places digits after the point, scaled by
+// 10^places: the minor units of an amount.
+func (d Decimal) rounded(places int) *big.Int {
+	scaled := new(big.Rat).Mul(d.rat(), new(big.Rat).SetInt(pow10(places)))
+	num, den := scaled.Num(), scaled.Denom()
+	q, m := new(big.Int).QuoRem(num, den, new(big.Int)) // truncated toward zero
+	// |m| * 2 >= den: round away from zero.
+	if new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)).Cmp(den) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	return q
+}
+
+// minor is d in minor units of places digits, rounded; false when it does not fit an int64.
+func (d Decimal) minor(places int) (int64, bool) {
+	q := d.rounded(places)
+	if !q.IsInt64() {
+		return 0, false
+	}
+	return q.Int64(), true
+}
+
+// text is d rounded to places digits after the point, as a decimal string ("-12.50").
+func (d Decimal) text(places int) string {
+	q := d.rounded(places)
+	neg := q.Sign() < 0
+	digits := new(big.Int).Abs(q).String()
+	if places > 0 {
+		for len(digits) <= places {
+			digits = "0" + digits
+		}
+		digits = digits[:len(digits)-places] + "." + digits[len(digits)-places:]
+	}
+	if neg {
+		return "-" + digits
+	}
+	return digits
+}
+
+// float is d as the nearest float64.
+func (d Decimal) float() float64 {
+	f, _ := d.rat().Float64()
+	return f
+}
+
+// String shows the exact value for error messages and tests; expressions cannot call it (only
+// library functions can be called).
+func (d Decimal) String() string { return d.rat().FloatString(10) }
+
+func pow10(n int) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil) }
+
+// toRat reads an operand of mixed decimal arithmetic.
+func toRat(v any) (*big.Rat, error) {
+	switch x := v.(type) {
+	case Decimal:
+		return x.rat(), nil
+	case int:
+		return new(big.Rat).SetInt64(int64(x)), nil
+	case float64:
+		d, err := decimalFromFloat(x)
+		return d.r, err
+	case nil:
+		return nil, errEmpty
+	}
+	return nil, errors.New("not a number")
+}
+
+// decimalArith is the overload of + - * / for money with money, whole numbers and numbers.
+func decimalArith(op byte) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		a, err := toRat(params[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := toRat(params[1])
+		if err != nil {
+			return nil, err
+		}
+		r := new(big.Rat)
+		switch op {
+		case '+':
+			r.Add(a, b)
+		case '-':
+			r.Sub(a, b)
+		case '*':
+			r.Mul(a, b)
+		case '/':
+			if b.Sign() == 0 {
+				return nil, errDivisionByZero
+			}
+			r.Quo(a, b)
+		}
+		return Decimal{r}, nil
+	}
+}
+
+// decimalEqual is the overload of == (want true) and != (want false) for money: an empty value
+// equals only another empty value.
+func decimalEqual(want bool) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		if params[0] == nil || params[1] == nil {
+			return (params[0] == nil && params[1] == nil) == want, nil
+		}
+		a, err := toRat(params[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := toRat(params[1])
+		if err != nil {
+			return nil, err
+		}
+		return (a.Cmp(b) == 0) == want, nil
+	}
+}
+
+// decimalCompare is the overload of comparisons of money with money and numbers.
+func decimalCompare(test func(c int) bool) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		a, err := toRat(params[0])
+		if err != nil {
+			return nil, err
+		}
+		b, err := toRat(params[1])
+		if err != nil {
+			return nil, err
+		}
+		return test(a.Cmp(b)), nil
+	}
+}

@@ -1,0 +1,10 @@
+// Package rules is the expression layer of the product: every expression an analyst writes
+// (formulas, defaults, validation rules, visible/required/read-only conditions, and later
+// assignment, approval and SLA conditions) is compiled here with expr-lang against a typed
+// environment derived from the object, so a mistake is reported with its line and column when the
+// definition is saved, never at run time.
+//
+// Expressions run sandboxed: only the library's functions can be called (no methods, no other
+// builtins), the environment holds plain data, and length, syntax-tree size and memory are
+// bounded. The clock is an argument, never read here.
+package rules

@@ -1,0 +1,144 @@
+package rules
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"crm/forms"
+)
+
+func codes(errs []forms.FieldError) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Field+":"+e.Code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestWriteCreate(t *testing.T) {
+	s := mustSet(t, opportunityDef)
+	out := s.Write(Draft{Input: input(t, `{"name":"Deal","amount":"1000.00","probability":25,"stage":"new","close_date":"2026-12-01","discount":"50"}`),
+		Context: ctx(t), Locale: "en"})
+	if len(out.Errors) > 0 {
+		t.Fatalf("errors: %+v", out.Errors)
+	}
+	want := map[string]any{
+		"weighted":  int64(25000), // 1000.00 * 25 / 100 = 250.00
+		"net":       int64(20000), // 250.00 - 50.00
+		"follow_up": "2026-11-27", // addDays(today(), 7), today in Shanghai
+		"region":    "north",      // literal default
+	}
+	for k, v := range want {
+		if out.Stored[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, out.Stored[k], v)
+		}
+	}
+	if out.Values["weighted"] != json.Number("250.00") {
+		t.Errorf("wire weighted = %#v", out.Values["weighted"])
+	}
+	if st := out.Fields["lost_reason"]; st.Visible || st.Required {
+		t.Errorf("lost_reason state %+v while stage is new", st)
+	}
+	// A default is not applied over a value the user gave.
+	out = s.Write(Draft{Input: input(t, `{"name":"D","follow_up":"2027-01-05","region":"south"}`), Context: ctx(t), Locale: "en"})
+	if out.Stored["follow_up"] != "2027-01-05" || out.Stored["region"] != "south" {
+		t.Errorf("defaults overrode input: %v %+v", out.Stored, out.Errors)
+	}
+}
+
+func TestWriteReportsEverythingAtOnce(t *testing.T) {
+	s := mustSet(t, opportunityDef)
+	out := s.Write(Draft{Input: input(t, `{"amount":"abc","stage":"lost","close_date":"2026-11-01","tags":["renewal"],"weighted":"5"}`),
+		Context: ctx(t), Locale: "zh-CN"})
+	got := codes(out.Errors)
+	want := []string{":validation_rule", "amount:pattern", "close_date:validation_rule", "lost_reason:required", "name:required", "weighted:read_only"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("errors %v, want %v (%+v)", got, want, out.Errors)
+	}
+	if out.Stored != nil {
+		t.Error("stored values despite errors")
+	}
+	for _, e := range out.Errors {
+		if e.Rule == "close_in_future" && e.Message != "结单日期必须晚于今天" {
+			t.Errorf("rule message in zh-CN: %q", e.Message)
+		}
+		if e.Rule == "seats_for_renewal" && e.Message != "不满足规则 seats_for_renewal" {
+			t.Errorf("rule without message: %q", e.Message)
+		}
+	}
+	if st := out.Fields["lost_reason"]; !st.Visible || !st.Required {
+		t.Errorf("lost_reason state %+v while stage is lost", st)
+	}
+}
+
+func TestWriteUpdate(t *testing.T) {
+	s := mustSet(t, opportunityDef)
+	old := map[string]any{"id": "r1", "version": int64(3), "name": "Deal", "amount": int64(100000), "probability": 50.0,
+		"stage": "won", "discount": int64(1000), "weighted": int64(50000), "net": int64(49000), "created_at": "2026-11-01T00:00:00.000Z"}
+
+	// read_only_when holds on the stored record (stage won): the discount may not change, even
+	// together with a stage change that would lift the condition.
+	out := s.Write(Draft{Input: input(t, `{"discount":"20","stage":"new"}`), Old: old, Context: ctx(t), Locale: "en"})
+	if got := codes(out.Errors); !slices.Equal(got, []string{"discount:read_only"}) {
+		t.Errorf("errors %v", got)
+	}
+	// Sending it back unchanged is fine; formulas follow the new amount.
+	out = s.Write(Draft{Input: input(t, `{"discount":"10.00","amount":"2000"}`), Old: old, Context: ctx(t), Locale: "en"})
+	if len(out.Errors) > 0 {
+		t.Fatalf("errors: %+v", out.Errors)
+	}
+	if out.Stored["weighted"] != int64(100000) || out.Stored["net"] != int64(99000) {
+		t.Errorf("formulas after update: %v %v", out.Stored["weighted"], out.Stored["net"])
+	}
+	if !out.Fields["discount"].ReadOnly || !out.Fields["weighted"].ReadOnly {
+		t.Errorf("states %+v", out.Fields)
+	}
+	// System fields may be echoed, not changed; defaults do not apply on update.
+	out = s.Write(Draft{Input: input(t, `{"id":"r1","version":4}`), Old: old, Context: ctx(t), Locale: "en"})
+	if got := codes(out.Errors); !slices.Equal(got, []string{"version:read_only"}) {
+		t.Errorf("errors %v", got)
+	}
+	out = s.Write(Draft{Input: input(t, `{"id":"r1"}`), Old: old, Context: ctx(t), Locale: "en"})
+	if len(out.Errors) > 0 || out.Stored["follow_up"] != nil || out.Stored["region"] != nil {
+		t.Errorf("update applied defaults or failed: %v %+v", out.Stored, out.Errors)
+	}
+}
+
+func TestHiddenFieldsAreNotRequired(t *testing.T) {
+	def := `{"name":"t","fields":[{"name":"kind","type":"text"},
+	  {"name":"detail","type":"text","required":true,"visible_when":"kind == \"other\""}]}`
+	s := mustSet(t, def)
+	if out := s.Write(Draft{Input: input(t, `{"kind":"simple"}`), Context: ctx(t)}); len(out.Errors) > 0 {
+		t.Errorf("hidden required field refused: %+v", out.Errors)
+	}
+	if out := s.Write(Draft{Input: input(t, `{"kind":"other"}`), Context: ctx(t)}); !slices.Equal(codes(out.Errors), []string{"detail:required"}) {
+		t.Errorf("visible required field: %+v", out.Errors)
+	}
+}
+
+func TestFailingExpressionsAreFieldErrors(t *testing.T) {
+	def := `{"name":"t","fields":[{"name":"a","type":"integer"},{"name":"b","type":"integer"},
+	  {"name":"ratio","type":"formula","result_type":"currency","expression":"a / b * 1.0"},
+	  {"name":"label","type":"text","default_expression":"a matches (\"[\" + \"x\") ? \"y\" : \"z\""}],
+	  "validation_rules":[{"name":"bad_regex","error_when":"string(a) matches \"(\"","field":"a"}]}`
+	obj := mustObject(t, def)
+	if _, probs := Compile(obj, nil); len(probs) != 2 {
+		t.Fatalf("string() and matches on an int should be refused at save: %+v", probs)
+	}
+	def = `{"name":"t","fields":[{"name":"a","type":"currency","currency":"CNY"},{"name":"b","type":"integer"},
+	  {"name":"ratio","type":"formula","result_type":"currency","currency":"CNY","expression":"a / b"}],
+	  "validation_rules":[{"name":"per_seat","error_when":"a / b > 100","field":"b"}]}`
+	s := mustSet(t, def)
+	out := s.Write(Draft{Input: input(t, `{"a":"10","b":0}`), Context: ctx(t), Locale: "en"})
+	got := codes(out.Errors)
+	if !slices.Equal(got, []string{"b:rule_failed", "ratio:formula_failed"}) {
+		t.Fatalf("errors %v %+v", got, out.Errors)
+	}
+	// An empty input leaves the formula empty and the rule not holding: no error.
+	out = s.Write(Draft{Input: input(t, `{"a":"10"}`), Context: ctx(t), Locale: "en"})
+	if len(out.Errors) > 0 || out.Stored["ratio"] != nil {
+		t.Errorf("empty divisor: %+v %v", out.Errors, out.Stored)
+	}
+}
