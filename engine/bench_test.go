@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -311,4 +312,51 @@ func BenchmarkScale(b *testing.B) {
 			})
 		}
 	}
+}
+
+// tenRules are ten validation rules of the kinds analysts write, none of which fails for
+// benchRecord, so both objects store every record.
+const tenRules = `,"validation_rules":[
+ {"name":"r1","error_when":"amount < 0"},
+ {"name":"r2","error_when":"probability > 100"},
+ {"name":"r3","error_when":"stage == \"won\" && amount == 0"},
+ {"name":"r4","error_when":"close_date < addDays(today(), -36500)"},
+ {"name":"r5","error_when":"len(company) > 150"},
+ {"name":"r6","error_when":"email != nil && !(email contains \"@\")"},
+ {"name":"r7","error_when":"employees > 1000000"},
+ {"name":"r8","error_when":"hot && stage == \"lost\" && amount > 100000000"},
+ {"name":"r9","error_when":"website != nil && !(website startsWith \"http\")"},
+ {"name":"r10","error_when":"isBlank(company) || lower(trim(company)) == \"test\""}]}`
+
+// BenchmarkWriteRules interleaves engine creates of the same record into an object without rules
+// and into one with ten validation rules, on the sqlite backend, and reports their ratio.
+func BenchmarkWriteRules(b *testing.B) {
+	bb := sqliteBench(b)
+	ctx := context.Background()
+	e, actor := newBenchEngine(b, bb.store)
+	var ruled forms.Object
+	def := strings.Replace(benchDef[:len(benchDef)-1], `"name":"lead"`, `"name":"ruled"`, 1) + tenRules
+	if err := json.Unmarshal([]byte(def), &ruled); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.CreateObject(ctx, engine.SystemActor, &ruled); err != nil {
+		b.Fatal(err)
+	}
+	var plainT, ruledT time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(i), "en"); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := e.CreateRecord(ctx, actor, "ruled", benchRecord(i), "en"); err != nil {
+			b.Fatal(err)
+		}
+		plainT += t1.Sub(t0)
+		ruledT += time.Since(t1)
+	}
+	b.ReportMetric(float64(plainT.Nanoseconds())/float64(b.N), "no-rules-ns/op")
+	b.ReportMetric(float64(ruledT.Nanoseconds())/float64(b.N), "ten-rules-ns/op")
+	b.ReportMetric(float64(ruledT)/float64(plainT), "ten/none")
 }

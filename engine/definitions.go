@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/rules"
 )
 
 // definition is an object compiled at one version.
@@ -13,6 +15,7 @@ type definition struct {
 	version  int64
 	obj      *forms.Object
 	compiled *forms.Compiled
+	rules    *rules.Set
 }
 
 // current returns the object's definition at its stored version. It reads the stored version on
@@ -41,7 +44,14 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	if err != nil {
 		return nil, err
 	}
-	def := &definition{version: version, obj: od.Object, compiled: c}
+	rs, problems := rules.Compile(od.Object, c)
+	if len(problems) > 0 {
+		// Saved definitions passed these checks; this only happens when the expression language
+		// changed under a stored definition.
+		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
+			Message: fmt.Sprintf("the definition of %s no longer compiles (%s at %s); an analyst must fix it", name, problems[0].Message, problems[0].Pointer), Problems: problems}
+	}
+	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs}
 	e.mu.Lock()
 	if old := e.defs[name]; old == nil || old.version < version {
 		e.defs[name] = def

@@ -8,6 +8,7 @@ import (
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/rules"
 )
 
 // ObjectDef is an object definition as stored: the definition plus its version and who changed it last.
@@ -249,6 +250,8 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 	if lookupErr != nil {
 		return storeErr(lookupErr)
 	}
+	_, exprProblems := rules.Compile(obj, nil)
+	problems = append(problems, exprProblems...)
 	if len(problems) > 0 {
 		return InvalidDefinition(problems)
 	}

@@ -3,12 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
-	"reflect"
 	"strings"
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/rules"
 )
 
 // Record is a record as clients see it: field values in wire form plus the system fields.
@@ -26,8 +25,9 @@ func isSystemField(k string) bool {
 	return false
 }
 
-// CreateRecord runs the write pipeline for a new record: key check, read-only check, defaults,
-// validation, lookups, autonumbers, persist.
+// CreateRecord runs the write pipeline for a new record: key check, then the rules' decision
+// (read-only fields, defaults, formulas, schema, conditions, validation rules), lookups,
+// autonumbers, persist.
 func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, input map[string]any, locale string) (Record, error) {
 	def, err := e.current(ctx, object)
 	if err != nil {
@@ -36,18 +36,9 @@ func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, inp
 	if err := checkKeys(input); err != nil {
 		return nil, err
 	}
-	errs := readOnlyViolations(def.obj, nil, input, locale)
-	values := make(map[string]any, len(input))
-	for k, v := range input {
-		values[k] = v
-	}
-	for _, f := range def.obj.Fields {
-		if _, given := values[f.Name]; !given && f.Default != nil {
-			values[f.Name] = f.Default
-		}
-	}
-	stored, verrs := def.compiled.Validate(values, locale)
-	errs = append(errs, verrs...)
+	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale})
+	errs := out.Errors
+	stored := out.Stored
 	if len(errs) == 0 {
 		lerrs, err := e.checkLookups(ctx, def.obj, nil, stored, locale)
 		if err != nil {
@@ -122,15 +113,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
-	errs := readOnlyViolations(def.obj, old, patch, locale)
-	merged := def.compiled.Output(old)
-	for k, v := range patch {
-		if !isSystemField(k) {
-			merged[k] = v
-		}
-	}
-	stored, verrs := def.compiled.Validate(merged, locale)
-	errs = append(errs, verrs...)
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale})
+	errs := out.Errors
+	stored := out.Stored
 	if len(errs) == 0 {
 		lerrs, err := e.checkLookups(ctx, def.obj, old, stored, locale)
 		if err != nil {
@@ -213,32 +198,6 @@ func checkNested(v any) error {
 	return nil
 }
 
-// readOnlyViolations lists fields a client tried to change but may not: system fields, formula
-// and autonumber fields and fields marked read_only. Sending back an unchanged value is allowed,
-// so a client may PATCH a whole record it read. old is nil on create.
-func readOnlyViolations(obj *forms.Object, old store.Doc, input map[string]any, locale string) []forms.FieldError {
-	var errs []forms.FieldError
-	for k, v := range input {
-		f := obj.Field(k)
-		switch {
-		case isSystemField(k):
-			if old == nil || fmt.Sprint(old[k]) != fmt.Sprint(v) {
-				errs = append(errs, fieldError(k, "read_only", locale))
-			}
-		case f != nil && (f.ReadOnly || f.Type == "formula" || f.Type == "autonumber"):
-			var was any
-			if old != nil {
-				was = old[k]
-			}
-			now, err := f.StoreValue(v)
-			if old == nil || err != nil || !reflect.DeepEqual(now, was) {
-				errs = append(errs, fieldError(k, "read_only", locale))
-			}
-		}
-	}
-	return errs
-}
-
 // checkLookups verifies that every lookup and user value names an existing record or user. Only
 // values that changed are checked on update.
 func (e *Engine) checkLookups(ctx context.Context, obj *forms.Object, old, stored store.Doc, locale string) ([]forms.FieldError, error) {
@@ -269,11 +228,15 @@ func (e *Engine) checkLookups(ctx context.Context, obj *forms.Object, old, store
 
 // messages are the engine's own field error texts, per locale.
 var messages = map[string]forms.Label{
-	"read_only":        {"en": "This field cannot be changed", "zh-CN": "此字段不可修改"},
 	"lookup_not_found": {"en": "The linked record does not exist", "zh-CN": "关联的记录不存在"},
 	"user_not_found":   {"en": "No such user", "zh-CN": "用户不存在"},
 }
 
 func fieldError(field, code, locale string) forms.FieldError {
 	return forms.FieldError{Field: field, Code: code, Message: messages[code].In(locale)}
+}
+
+// ruleContext is what expressions read of this write besides the record: the clock and the user.
+func (e *Engine) ruleContext(by *Actor) rules.Context {
+	return rules.Context{Now: e.now(), User: rules.User{ID: by.ID, Email: by.Email, Name: by.Name, Roles: by.Roles}}
 }

@@ -9,8 +9,10 @@ var resultTypes = []string{TypeText, TypeNumber, TypeInteger, TypeCurrency, Type
 // formulaType is computed by the rules package from its expression; its values have the shape of
 // its result type, so schema and conversions are the result type's, applied to a shadow field
 // carrying the formula's scale and currency. The currency code is optional here (the design's
-// example "weighted" has none): without one, amounts have two decimals. Formulas are read-only,
-// never required, and not unique or indexed (their value changes whenever their inputs do).
+// example "weighted" has none): without one, amounts have two decimals. Formulas are read-only and
+// never required or unique. They are computed and stored on every write, so they may be indexed
+// for sorting and fast filters; a formula that reads today() or now() holds the value of its
+// record's last write.
 type formulaType struct{}
 
 var _ fieldType = formulaType{}
@@ -18,7 +20,9 @@ var _ computedType = formulaType{}
 
 func init() { register(TypeFormula, formulaType{}) }
 
-func (formulaType) allows() option { return optResultType | optExpression | optScale | optCurrency }
+func (formulaType) allows() option {
+	return optResultType | optExpression | optScale | optCurrency | optIndexed
+}
 
 func (formulaType) computed() bool { return true }
 

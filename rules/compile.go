@@ -268,3 +268,30 @@ func typeWords(t reflect.Type) string {
 	}
 	return t.String()
 }
+
+// Type names what the program gives in the field-type words analysts use: boolean, integer,
+// number, currency, date (also for instants), text, list, or any when only running tells.
+func (p *Program) Type() string {
+	t := p.prog.Node().Type()
+	switch {
+	case t == nil || t.Kind() == reflect.Interface:
+		return "any"
+	case t == reflectDecimal:
+		return forms.TypeCurrency
+	case t == reflectTime:
+		return forms.TypeDate
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return forms.TypeBoolean
+	case reflect.Int:
+		return forms.TypeInteger
+	case reflect.Float64:
+		return forms.TypeNumber
+	case reflect.String:
+		return forms.TypeText
+	case reflect.Slice:
+		return "list"
+	}
+	return "any"
+}

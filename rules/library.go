@@ -44,6 +44,21 @@ var Library = []Func{
 	{"round", "round(number, places) number", "rounded half away from zero to places digits after the point (0 when left out); exact for amounts", `round(amount * 0.15, 2)`},
 }
 
+// Operators lists the operators beside arithmetic and comparison, for the docs and autocomplete.
+// contains, startsWith, endsWith and matches are operators in expr, written between their operands.
+var Operators = []Func{
+	{"and", "a and b, a && b", "both hold", `stage == "won" and amount >= 5000`},
+	{"or", "a or b, a || b", "either holds", `priority == "vip" or amount > 100000`},
+	{"not", "not a, !a", "does not hold", `not isBlank(email)`},
+	{"in", "value in list", "the value is one of the list (also a multipicklist)", `stage in ["won", "lost"]`},
+	{"contains", "text contains part", "the text contains the part", `company contains "Ltd"`},
+	{"startsWith", "text startsWith part", "the text begins with the part", `phone startsWith "+86"`},
+	{"endsWith", "text endsWith part", "the text ends with the part", `email endsWith "@example.com"`},
+	{"matches", "text matches pattern", "the text matches a regular expression (RE2 syntax)", `code matches "^[A-Z]{3}-[0-9]+$"`},
+	{"??", "value ?? fallback", "the value, or the fallback when it is empty", `discount ?? 0`},
+	{"?:", "condition ? a : b", "a when the condition holds, else b", `amount > 10000 ? "large" : "small"`},
+}
+
 // allowedBuiltins are the expr builtins kept: predicates over lists (multipicklist values).
 var allowedBuiltins = []string{"all", "any", "none", "one", "count"}
 

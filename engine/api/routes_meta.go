@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
+	"crm/rules"
 )
 
 func listObjects(e *engine.Engine) fiber.Handler {
@@ -92,5 +93,45 @@ func getForm(e *engine.Engine) fiber.Handler {
 		}
 		c.Set(fiber.HeaderContentLanguage, locale(c))
 		return c.JSON(f)
+	}
+}
+
+func evaluateForm(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req struct {
+			Values map[string]any `json:"values"`
+			ID     string         `json:"id"`
+		}
+		if err := decodeBody(c, &req); err != nil {
+			return err
+		}
+		if req.Values == nil {
+			req.Values = map[string]any{}
+		}
+		st, err := e.EvaluateForm(c.UserContext(), actor(c), c.Params("object"), req.ID, req.Values, locale(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(st)
+	}
+}
+
+func checkExpression(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req engine.ExpressionCheck
+		if err := decodeBody(c, &req); err != nil {
+			return err
+		}
+		res, err := e.CheckExpression(c.UserContext(), actor(c), req)
+		if err != nil {
+			return err
+		}
+		return c.JSON(res)
+	}
+}
+
+func expressionLibrary() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return c.JSON(fiber.Map{"functions": rules.Library, "operators": rules.Operators})
 	}
 }

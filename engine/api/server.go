@@ -71,7 +71,11 @@ func New(cfg Config) *fiber.App {
 	authed.Delete("/meta/objects/:object", deleteObject(e))
 	authed.Get("/meta/objects/:object/history", objectHistory(e))
 
+	authed.Post("/meta/expressions/check", checkExpression(e))
+	authed.Get("/meta/expressions/library", expressionLibrary())
+
 	authed.Get("/forms/:object", getForm(e))
+	authed.Post("/forms/:object/evaluate", evaluateForm(e))
 
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
