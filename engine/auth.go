@@ -20,10 +20,13 @@ const RoleAdmin = "admin"
 
 // Actor is the user an engine call acts for.
 type Actor struct {
-	ID    string   `json:"id"`
-	Email string   `json:"email"`
-	Name  string   `json:"name,omitempty"`
-	Roles []string `json:"roles"`
+	ID       string   `json:"id"`
+	Email    string   `json:"email"`
+	Name     string   `json:"name,omitempty"`
+	Roles    []string `json:"roles"`
+	Teams    []string `json:"teams,omitempty"`
+	Locale   string   `json:"locale,omitempty"`
+	Timezone string   `json:"timezone,omitempty"`
 }
 
 // IsAdmin reports whether the actor holds the admin role.
@@ -162,13 +165,10 @@ func actorOf(doc store.Doc) *Actor {
 	a.ID, _ = doc["id"].(string)
 	a.Email, _ = doc["email"].(string)
 	a.Name, _ = doc["name"].(string)
-	if rs, ok := doc["roles"].([]any); ok {
-		for _, r := range rs {
-			if s, ok := r.(string); ok {
-				a.Roles = append(a.Roles, s)
-			}
-		}
-	}
+	a.Roles = stringList(doc["roles"])
+	a.Teams = stringList(doc["teams"])
+	a.Locale, _ = doc["locale"].(string)
+	a.Timezone, _ = doc["timezone"].(string)
 	return a
 }
 

@@ -16,6 +16,7 @@ type definition struct {
 	obj      *forms.Object
 	compiled *forms.Compiled
 	rules    *rules.Set
+	sharing  []sharingRule
 }
 
 // current returns the object's definition at its stored version. It reads the stored version on
@@ -51,7 +52,12 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
 			Message: fmt.Sprintf("the definition of %s no longer compiles (%s at %s); an analyst must fix it", name, problems[0].Message, problems[0].Pointer), Problems: problems}
 	}
-	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs}
+	sharing, problems := compileSharing(od.Object)
+	if len(problems) > 0 {
+		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
+			Message: fmt.Sprintf("the sharing rules of %s no longer compile (%s at %s); an analyst must fix them", name, problems[0].Message, problems[0].Pointer), Problems: problems}
+	}
+	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing}
 	e.mu.Lock()
 	if old := e.defs[name]; old == nil || old.version < version {
 		e.defs[name] = def

@@ -20,6 +20,10 @@ const (
 	collHistory = "meta_history"
 	collUsers   = "users"
 	collTokens  = "tokens"
+	collTeams   = "teams"
+	collRoles   = "roles"
+	// collSettings holds single documents of engine state, such as the directory version.
+	collSettings = "settings"
 )
 
 // Config is what an Engine is built from.
@@ -41,6 +45,7 @@ type Engine struct {
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
+	dir  *directory             // users, teams and roles at one version
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -71,15 +76,22 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.queryTimeout = 5 * time.Second
 	}
 	system := map[string][]store.Index{
-		collObjects: nil,
-		collHistory: {{Field: "object"}},
-		collUsers:   {{Field: "email", Unique: true}},
-		collTokens:  {{Field: "user_id"}},
+		collObjects:  nil,
+		collHistory:  {{Field: "object"}},
+		collUsers:    {{Field: "email", Unique: true}},
+		collTokens:   {{Field: "user_id"}},
+		collTeams:    nil,
+		collRoles:    nil,
+		collSettings: nil,
+		collAudit:    auditIndexes,
 	}
 	for coll, idx := range system {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {
 			return nil, storeErr(err)
 		}
+	}
+	if err := e.seedRoles(ctx); err != nil {
+		return nil, err
 	}
 	objs, err := e.ListObjects(ctx, SystemActor)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -39,11 +40,21 @@ type Breakage struct {
 	Records int64    `json:"records"`
 }
 
-func canDefine(a *Actor) error {
-	if !a.IsAdmin() {
-		return ErrForbidden
+// canDefine lets admins and holders of a role that may define (analysts) change definitions.
+func (e *Engine) canDefine(ctx context.Context, a *Actor) error {
+	if a.IsAdmin() {
+		return nil
 	}
-	return nil
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range a.Roles {
+		if dir.roles[r] != nil && dir.roles[r].Define {
+			return nil
+		}
+	}
+	return ErrForbidden
 }
 
 // ListObjects returns every object definition, by name.
@@ -77,7 +88,7 @@ func (e *Engine) GetObject(ctx context.Context, by *Actor, name string) (*Object
 
 // CreateObject checks and saves a new definition, then creates its collection and indexes.
 func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object) (*ObjectDef, error) {
-	if err := canDefine(by); err != nil {
+	if err := e.canDefine(ctx, by); err != nil {
 		return nil, err
 	}
 	if err := e.checkDefinition(ctx, obj); err != nil {
@@ -111,7 +122,7 @@ func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object)
 // UpdateObject replaces a definition. ifMatch (0: any) guards against overwriting a concurrent
 // change. A change that would break stored records is refused with how many would break.
 func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *forms.Object, ifMatch int64) (*ObjectDef, error) {
-	if err := canDefine(by); err != nil {
+	if err := e.canDefine(ctx, by); err != nil {
 		return nil, err
 	}
 	if obj.Name != name {
@@ -159,7 +170,7 @@ func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *
 // DeleteObject removes a definition and all its records. It is refused while another object
 // looks up to it.
 func (e *Engine) DeleteObject(ctx context.Context, by *Actor, name string, ifMatch int64) error {
-	if err := canDefine(by); err != nil {
+	if err := e.canDefine(ctx, by); err != nil {
 		return err
 	}
 	old, err := e.GetObject(ctx, by, name)
@@ -231,6 +242,7 @@ func (e *Engine) recordHistory(ctx context.Context, by *Actor, action, name stri
 	if err := e.store.Insert(ctx, collHistory, doc); err != nil {
 		e.log.Error("definition history not written", "object", name, "version", version, "err", err)
 	}
+	e.audit(ctx, by, auditEntry{Action: "definition_" + action, Object: name, Record: strconv.FormatInt(version, 10)})
 }
 
 // checkDefinition runs every definition check at once and answers all problems together.
@@ -252,6 +264,24 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 	}
 	_, exprProblems := rules.Compile(obj, nil)
 	problems = append(problems, exprProblems...)
+	_, sharingProblems := compileSharing(obj)
+	problems = append(problems, sharingProblems...)
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return err
+	}
+	for i, sr := range obj.SharingRules {
+		for j, r := range sr.Roles {
+			if r != RoleAdmin && dir.roles[r] == nil {
+				problems = append(problems, forms.Problem{Pointer: fmt.Sprintf("/sharing_rules/%d/roles/%d", i, j), Code: "unknown_role", Message: fmt.Sprintf("no role named %q", r)})
+			}
+		}
+		for j, t := range sr.Teams {
+			if dir.teams[t] == nil {
+				problems = append(problems, forms.Problem{Pointer: fmt.Sprintf("/sharing_rules/%d/teams/%d", i, j), Code: "unknown_team", Message: fmt.Sprintf("no team %q", t)})
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return InvalidDefinition(problems)
 	}

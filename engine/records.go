@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
+	"time"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -25,32 +27,35 @@ func isSystemField(k string) bool {
 	return false
 }
 
-// CreateRecord runs the write pipeline for a new record: key check, then the rules' decision
-// (read-only fields, defaults, formulas, schema, conditions, validation rules), lookups,
-// autonumbers, persist.
+// CreateRecord runs the write pipeline for a new record: permission, key check, owner, then the
+// rules' decision (read-only and locked fields, defaults, formulas, schema, conditions, validation
+// rules), lookups the actor can see, autonumbers, persist, audit.
 func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, input map[string]any, locale string) (Record, error) {
-	def, err := e.current(ctx, object)
+	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
+	}
+	if !g.perm.Create {
+		return nil, ErrForbidden
 	}
 	if err := checkKeys(input); err != nil {
 		return nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale})
-	errs := out.Errors
-	stored := out.Stored
-	if len(errs) == 0 {
-		lerrs, err := e.checkLookups(ctx, def.obj, nil, stored, locale)
-		if err != nil {
-			return nil, err
-		}
-		errs = lerrs
+	input, owner, ownerErr := e.takeOwner(ctx, input, by.ID, locale)
+	if ownerErr != nil {
+		return nil, ownerErr
+	}
+	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale, Locked: g.locked})
+	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
+	if err != nil {
+		return nil, err
 	}
 	if len(errs) > 0 {
 		return nil, validationFailed(errs, locale)
 	}
+	stored := out.Stored
 	for _, f := range def.obj.Fields {
-		if f.Type == "autonumber" {
+		if f.Type == forms.TypeAutonumber {
 			n, err := e.store.NextSequence(ctx, "autonumber."+object+"."+f.Name)
 			if err != nil {
 				return nil, storeErr(err)
@@ -60,27 +65,32 @@ func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, inp
 	}
 	now := e.stamp()
 	stored["id"] = newID()
-	stored["owner"] = by.ID
+	stored["owner"] = owner
 	stored["created_at"], stored["created_by"] = now, by.ID
 	stored["updated_at"], stored["updated_by"] = now, by.ID
 	if err := e.store.Insert(ctx, recordsColl(object), stored); err != nil {
 		return nil, storeErr(err)
 	}
 	stored["version"] = int64(1)
-	return wire(def, stored), nil
+	rec := wire(def, stored)
+	e.audit(ctx, by, auditEntry{Action: "record_created", Object: object, Record: rec["id"].(string), Changes: diff(nil, rec)})
+	return g.strip(rec), nil
 }
 
-// GetRecord reads one record.
+// GetRecord reads one record the actor may see.
 func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (Record, error) {
-	def, err := e.current(ctx, object)
+	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := e.getDoc(ctx, object, id)
+	if !g.perm.Read {
+		return nil, ErrForbidden
+	}
+	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
 		return nil, err
 	}
-	return wire(def, doc), nil
+	return g.strip(wire(def, doc)), nil
 }
 
 // UpdateRecord merges a partial update into the stored record and validates the whole result.
@@ -101,11 +111,14 @@ func (e *Engine) UpdateRecord(ctx context.Context, by *Actor, object, id string,
 }
 
 func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
-	def, err := e.current(ctx, object)
+	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
 	}
-	old, err := e.getDoc(ctx, object, id)
+	if !g.perm.Edit {
+		return nil, ErrForbidden
+	}
+	old, err := e.writableDoc(ctx, def, g, id)
 	if err != nil {
 		return nil, err
 	}
@@ -113,42 +126,111 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale})
-	errs := out.Errors
-	stored := out.Stored
-	if len(errs) == 0 {
-		lerrs, err := e.checkLookups(ctx, def.obj, old, stored, locale)
-		if err != nil {
-			return nil, err
-		}
-		errs = lerrs
+	oldOwner, _ := old["owner"].(string)
+	patch, owner, ownerErr := e.takeOwner(ctx, patch, oldOwner, locale)
+	if ownerErr != nil {
+		return nil, ownerErr
+	}
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked})
+	errs, err := e.afterRules(ctx, by, def, old, out, locale)
+	if err != nil {
+		return nil, err
 	}
 	if len(errs) > 0 {
 		return nil, validationFailed(errs, locale)
 	}
+	stored := out.Stored
 	for _, k := range systemFields {
 		if v, ok := old[k]; ok {
 			stored[k] = v
 		}
 	}
+	stored["owner"] = owner
 	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
 	if err := e.store.Replace(ctx, recordsColl(object), stored, version); err != nil {
 		return nil, storeErr(err)
 	}
 	stored["version"] = version + 1
-	return wire(def, stored), nil
+	rec := wire(def, stored)
+	e.audit(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)})
+	return g.strip(rec), nil
 }
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.
 func (e *Engine) DeleteRecord(ctx context.Context, by *Actor, object, id string, ifMatch int64) error {
-	if _, err := e.current(ctx, object); err != nil {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
 		return err
 	}
-	err := e.store.Delete(ctx, recordsColl(object), id, ifMatch)
+	if !g.perm.Delete {
+		return ErrForbidden
+	}
+	old, err := e.writableDoc(ctx, def, g, id)
+	if err != nil {
+		return err
+	}
+	err = e.store.Delete(ctx, recordsColl(object), id, ifMatch)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)
 	}
-	return storeErr(err)
+	if err != nil {
+		return storeErr(err)
+	}
+	e.audit(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)})
+	return nil
+}
+
+// writableDoc reads a record the actor may change: 404 when they cannot see it, 403 when they
+// see it but may not change it.
+func (e *Engine) writableDoc(ctx context.Context, def *definition, g *grant, id string) (store.Doc, error) {
+	doc, err := e.visibleDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := e.editable(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorf(KindForbidden, "forbidden", "you may see this record but not change it")
+	}
+	return doc, nil
+}
+
+// afterRules completes the rules' errors with the lookups the actor may link to (checked only
+// when everything else is right, as lookups cost reads).
+func (e *Engine) afterRules(ctx context.Context, by *Actor, def *definition, old store.Doc, out rules.Outcome, locale string) ([]forms.FieldError, error) {
+	if len(out.Errors) > 0 {
+		return out.Errors, nil
+	}
+	return e.checkLookups(ctx, by, def.obj, old, out.Stored, locale)
+}
+
+// takeOwner separates the owner from the input: the current owner unless the input names another
+// active user. Returns the input without "owner".
+func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, locale string) (map[string]any, string, error) {
+	v, given := input["owner"]
+	if !given {
+		return input, current, nil
+	}
+	rest := make(map[string]any, len(input))
+	for k, x := range input {
+		if k != "owner" {
+			rest[k] = x
+		}
+	}
+	id, _ := v.(string)
+	if id == current {
+		return rest, current, nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if u := dir.users[id]; u == nil || !u.Active {
+		return nil, "", validationFailed([]forms.FieldError{fieldError("owner", "owner_inactive", locale)}, locale)
+	}
+	return rest, id, nil
 }
 
 func (e *Engine) getDoc(ctx context.Context, object, id string) (store.Doc, error) {
@@ -200,27 +282,41 @@ func checkNested(v any) error {
 
 // checkLookups verifies that every lookup and user value names an existing record or user. Only
 // values that changed are checked on update.
-func (e *Engine) checkLookups(ctx context.Context, obj *forms.Object, old, stored store.Doc, locale string) ([]forms.FieldError, error) {
+func (e *Engine) checkLookups(ctx context.Context, by *Actor, obj *forms.Object, old, stored store.Doc, locale string) ([]forms.FieldError, error) {
 	var errs []forms.FieldError
 	for _, f := range obj.Fields {
-		if f.Type != "lookup" && f.Type != "user" {
+		if f.Type != forms.TypeLookup && f.Type != forms.TypeUser {
 			continue
 		}
 		id, ok := stored[f.Name].(string)
 		if !ok || (old != nil && old[f.Name] == id) {
 			continue
 		}
-		coll, code := collUsers, "user_not_found"
-		if f.Type == "lookup" {
-			coll, code = recordsColl(f.Target), "lookup_not_found"
+		var err error
+		code := "user_not_found"
+		if f.Type == forms.TypeUser {
+			_, err = e.store.Get(ctx, collUsers, id)
+			if errors.Is(err, store.ErrNotFound) {
+				err = errorf(KindNotFound, code, "no user %q", id)
+			} else {
+				err = storeErr(err)
+			}
+		} else {
+			// A record the actor cannot see is as good as missing: linking to it would reveal it.
+			code = "lookup_not_found"
+			var def *definition
+			var g *grant
+			def, g, err = e.access(ctx, by, f.Target)
+			if err == nil {
+				_, err = e.visibleDoc(ctx, def, g, id)
+			}
 		}
-		_, err := e.store.Get(ctx, coll, id)
-		if errors.Is(err, store.ErrNotFound) {
+		if isNotFound(err) {
 			errs = append(errs, fieldError(f.Name, code, locale))
 			continue
 		}
 		if err != nil {
-			return nil, storeErr(err)
+			return nil, err
 		}
 	}
 	return errs, nil
@@ -230,6 +326,7 @@ func (e *Engine) checkLookups(ctx context.Context, obj *forms.Object, old, store
 var messages = map[string]forms.Label{
 	"lookup_not_found": {"en": "The linked record does not exist", "zh-CN": "关联的记录不存在"},
 	"user_not_found":   {"en": "No such user", "zh-CN": "用户不存在"},
+	"owner_inactive":   {"en": "The owner must be an active user", "zh-CN": "负责人必须是有效用户"},
 }
 
 func fieldError(field, code, locale string) forms.FieldError {
@@ -238,5 +335,29 @@ func fieldError(field, code, locale string) forms.FieldError {
 
 // ruleContext is what expressions read of this write besides the record: the clock and the user.
 func (e *Engine) ruleContext(by *Actor) rules.Context {
-	return rules.Context{Now: e.now(), User: rules.User{ID: by.ID, Email: by.Email, Name: by.Name, Roles: by.Roles}}
+	loc := location(by.Timezone)
+	team := ""
+	if len(by.Teams) > 0 {
+		team = by.Teams[0]
+	}
+	return rules.Context{Now: e.now(), Location: loc,
+		User: rules.User{ID: by.ID, Email: by.Email, Name: by.Name, Roles: by.Roles, Team: team, Teams: by.Teams}}
+}
+
+var locations sync.Map // time zone name -> *time.Location: loading parses the zone database
+
+// location is the named time zone, UTC when empty or unknown.
+func location(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if l, ok := locations.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(name, l)
+	return l
 }

@@ -30,7 +30,9 @@ type exportLine struct {
 
 // exported lists the collections an export carries, in the order an import writes them.
 // Sessions (tokens) are not carried: people sign in again on the new database.
-func exportedSystemColls() []string { return []string{collObjects, collHistory, collUsers} }
+func exportedSystemColls() []string {
+	return []string{collObjects, collHistory, collUsers, collTeams, collRoles, collAudit}
+}
 
 // Export writes the whole database as JSON lines: definitions, history, users, every record and
 // every counter. It reads page by page, so memory does not grow with the data.
@@ -137,6 +139,18 @@ func (e *Engine) Import(ctx context.Context, r io.Reader) (*ImportSummary, error
 		}
 	}
 	for _, coll := range plan.order {
+		if coll == collRoles && len(plan.docs[coll]) > 0 {
+			// The target holds only the seeded built-in roles; the export's versions replace them.
+			seeded, err := e.store.Find(ctx, collRoles, store.Query{})
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			for _, d := range seeded {
+				if err := e.store.Delete(ctx, collRoles, d["id"].(string), 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return nil, storeErr(err)
+				}
+			}
+		}
 		for _, d := range plan.docs[coll] {
 			if err := e.store.Insert(ctx, coll, d); err != nil {
 				return nil, fmt.Errorf("writing %s/%v: %w", coll, d["id"], storeErr(err))
@@ -151,6 +165,7 @@ func (e *Engine) Import(ctx context.Context, r io.Reader) (*ImportSummary, error
 			return nil, storeErr(err)
 		}
 	}
+	e.changedDirectory(ctx)
 	return sum, nil
 }
 
@@ -228,6 +243,7 @@ func readExport(r io.Reader) (*importPlan, error) {
 	}
 	p.indexes[collHistory] = []store.Index{{Field: "object"}}
 	p.indexes[collUsers] = []store.Index{{Field: "email", Unique: true}}
+	p.indexes[collAudit] = auditIndexes
 	names := make([]string, 0, len(p.defs))
 	for name := range p.defs {
 		names = append(names, name)

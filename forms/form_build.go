@@ -154,3 +154,57 @@ func textOr(text, name string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// Restricted is the form as one user may use it: hidden fields absent (from the inputs, the
+// sections and the schema), locked fields read-only.
+func (f Form) Restricted(hidden, locked map[string]bool) Form {
+	if len(hidden) == 0 && len(locked) == 0 {
+		return f
+	}
+	out := f
+	out.Fields = nil
+	for _, ff := range f.Fields {
+		if hidden[ff.Name] {
+			continue
+		}
+		if locked[ff.Name] {
+			ff.ReadOnly = true
+		}
+		out.Fields = append(out.Fields, ff)
+	}
+	out.Sections = nil
+	for _, s := range f.Sections {
+		c := s
+		c.Fields = nil
+		for _, name := range s.Fields {
+			if !hidden[name] {
+				c.Fields = append(c.Fields, name)
+			}
+		}
+		out.Sections = append(out.Sections, c)
+	}
+	schema := make(map[string]any, len(f.Schema))
+	for k, v := range f.Schema {
+		schema[k] = v
+	}
+	if props, ok := f.Schema["properties"].(map[string]any); ok {
+		p := make(map[string]any, len(props))
+		for k, v := range props {
+			if !hidden[k] {
+				p[k] = v
+			}
+		}
+		schema["properties"] = p
+	}
+	if req, ok := f.Schema["required"].([]any); ok {
+		r := []any{}
+		for _, k := range req {
+			if name, _ := k.(string); !hidden[name] {
+				r = append(r, k)
+			}
+		}
+		schema["required"] = r
+	}
+	out.Schema = schema
+	return out
+}

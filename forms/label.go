@@ -12,6 +12,9 @@ type Label map[string]string
 // localePattern is the shape of a locale key: a language, then optional subtags (region, script).
 var localePattern = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 
+// ValidLocale tells whether s looks like a locale key ("en", "zh-CN").
+func ValidLocale(s string) bool { return localePattern.MatchString(s) }
+
 // In returns the text for locale, falling back so that a user always sees something: the exact
 // locale, then the bare language ("zh" for "zh-TW"), then another region of the same language
 // ("zh-CN" for "zh-TW", smallest key first), then "en", then any non-empty text (smallest key, so

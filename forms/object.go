@@ -17,6 +17,8 @@ type Object struct {
 	Fields          []*Field         `json:"fields"`
 	ValidationRules []ValidationRule `json:"validation_rules,omitempty"`
 	Layouts         []Layout         `json:"layouts,omitempty"`
+	Sharing         string           `json:"sharing,omitempty"` // private (default), public_read, public_read_write
+	SharingRules    []SharingRule    `json:"sharing_rules,omitempty"`
 }
 
 // Field returns the field called name, or nil when the object has none.

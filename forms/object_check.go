@@ -47,6 +47,7 @@ func (o *Object) Check(exists func(name string) bool) []Problem {
 	}
 	checkRules(o, r)
 	checkLayouts(o, r)
+	checkSharing(o, r)
 	return r.problems
 }
 

@@ -14,6 +14,7 @@ type Draft struct {
 	Old     map[string]any // the stored record before the write (system fields too); nil on create
 	Context Context
 	Locale  string
+	Locked  map[string]bool // fields this user may not change (field-level security)
 }
 
 // FieldState is how a form shows a field for a draft.
@@ -141,7 +142,7 @@ func (s *Set) Write(d Draft) Outcome {
 	}
 	var condErrs []forms.FieldError
 	for _, f := range obj.Fields {
-		st := FieldState{Visible: true, Required: f.Required, ReadOnly: f.ReadOnly || computed(f)}
+		st := FieldState{Visible: true, Required: f.Required, ReadOnly: f.ReadOnly || computed(f) || d.Locked[f.Name]}
 		if p := s.visible[f.Name]; p != nil {
 			ok, err := p.Holds(scope)
 			st.Visible = ok || err != nil // a failing condition shows the field rather than hide data
@@ -223,7 +224,7 @@ func (s *Set) staticReadOnly(d Draft) []forms.FieldError {
 			continue
 		}
 		f := s.Object.Field(k)
-		if f != nil && (f.ReadOnly || computed(f)) && changes(f, v, d.Old) {
+		if f != nil && (f.ReadOnly || computed(f) || d.Locked[k]) && changes(f, v, d.Old) {
 			errs = append(errs, fieldError(k, CodeReadOnly, d.Locale))
 		}
 	}

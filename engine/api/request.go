@@ -73,6 +73,26 @@ func decodeDefinition(c *fiber.Ctx) (*forms.Object, error) {
 	return obj, nil
 }
 
+// decodeStrict reads a JSON object into v, refusing keys v does not have (a typo such as
+// "acitve" must not be ignored silently).
+func decodeStrict(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "json: unknown field") {
+			msg = jsonProblem(err)
+		}
+		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not valid: " + msg}
+	}
+	return nil
+}
+
 // decodeObject reads a body that must be a JSON object of field values.
 func decodeObject(c *fiber.Ctx) (map[string]any, error) {
 	var m map[string]any

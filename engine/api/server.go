@@ -52,6 +52,10 @@ func New(cfg Config) *fiber.App {
 		ErrorHandler:          errorHandler(cfg.Logger),
 	})
 	app.Use(requestid.New())
+	app.Use(func(c *fiber.Ctx) error { // the request id reaches the audit trail
+		c.SetUserContext(engine.WithRequestID(c.UserContext(), c.GetRespHeader(fiber.HeaderXRequestID)))
+		return c.Next()
+	})
 	app.Use(accessLog(cfg.Logger))
 	app.Use(recover.New())
 
@@ -77,6 +81,23 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/forms/:object", getForm(e))
 	authed.Post("/forms/:object/evaluate", evaluateForm(e))
 
+	authed.Get("/users", listUsers(e))
+	authed.Post("/users", saveUser(e))
+	authed.Get("/users/:id", getUser(e))
+	authed.Patch("/users/:id", saveUser(e))
+	authed.Get("/teams", listTeams(e))
+	authed.Post("/teams", saveTeam(e))
+	authed.Get("/teams/:id", getTeam(e))
+	authed.Put("/teams/:id", saveTeam(e))
+	authed.Delete("/teams/:id", deleteTeam(e))
+	authed.Get("/roles", listRoles(e))
+	authed.Post("/roles", saveRole(e))
+	authed.Get("/roles/:name", getRole(e))
+	authed.Put("/roles/:name", saveRole(e))
+	authed.Delete("/roles/:name", deleteRole(e))
+	authed.Get("/audit", listAudit(e))
+
+	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
 	authed.Get("/records/:object/:id", getRecord(e))

@@ -1,0 +1,217 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+
+	"crm/engine/query"
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// grant is what one user may do with one object: the role permissions, which records (as store
+// filters, nil meaning every record) and which fields.
+type grant struct {
+	admin  bool
+	perm   Perm
+	read   store.Filter    // records the user sees; nil: all
+	edit   store.Filter    // records the user may change or delete; nil: all they see
+	hidden map[string]bool // fields absent from everything the user gets
+	locked map[string]bool // fields the user may not change
+	view   *forms.Object   // the object without hidden fields: what filters, sorts and search may name
+}
+
+// access resolves the object's current definition and the actor's grant on it.
+func (e *Engine) access(ctx context.Context, by *Actor, object string) (*definition, *grant, error) {
+	def, err := e.current(ctx, object)
+	if err != nil {
+		return nil, nil, err
+	}
+	g, err := e.grantOn(ctx, by, def)
+	return def, g, err
+}
+
+func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*grant, error) {
+	if by.IsAdmin() {
+		return &grant{admin: true, perm: adminRole().Objects[everyObject], view: def.obj}, nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g := &grant{hidden: map[string]bool{}, locked: map[string]bool{}}
+	name := def.obj.Name
+	// A field is hidden only if every role hides it, read-only unless some role lets it be edited.
+	level := map[string]int{} // 0 hidden, 1 read-only, 2 edit
+	roles := 0
+	for _, rn := range by.Roles {
+		r := dir.roles[rn]
+		if r == nil {
+			continue
+		}
+		roles++
+		p, ok := r.Objects[name]
+		if !ok {
+			p = r.Objects[everyObject]
+		}
+		g.perm = g.perm.or(p)
+		for _, f := range def.obj.Fields {
+			l := 2
+			switch r.Fields[name][f.Name] {
+			case FieldHidden:
+				l = 0
+			case FieldReadOnly:
+				l = 1
+			}
+			if cur, seen := level[f.Name]; !seen || l > cur {
+				level[f.Name] = l
+			}
+		}
+	}
+	if roles > 0 {
+		for f, l := range level {
+			g.hidden[f] = l == 0
+			g.locked[f] = l < 2
+		}
+	}
+	g.view = viewWithout(def.obj, g.hidden)
+
+	u := dir.users[by.ID]
+	var teams []string
+	if u != nil {
+		teams = u.Teams
+	}
+	owners := append([]any{by.ID}, anyList(dir.subordinates(by.ID))...)
+	mine := store.In{Field: "owner", Values: owners}
+	readAll := g.perm.SeeAll || g.perm.EditAll || def.obj.Sharing == forms.SharingPublicRead || def.obj.Sharing == forms.SharingPublicReadWrite
+	editAll := g.perm.EditAll || def.obj.Sharing == forms.SharingPublicReadWrite
+	read, edit := store.Or{mine}, store.Or{mine}
+	for _, sr := range def.sharing {
+		if !sr.grants(by.Roles, teams) {
+			continue
+		}
+		read = append(read, sr.filter)
+		if sr.rule.Access == forms.AccessEdit {
+			edit = append(edit, sr.filter)
+		}
+	}
+	if !readAll {
+		g.read = read
+	}
+	if !editAll {
+		g.edit = edit
+	}
+	return g, nil
+}
+
+// viewWithout is obj without the hidden fields (obj itself when none is hidden).
+func viewWithout(obj *forms.Object, hidden map[string]bool) *forms.Object {
+	any := false
+	for _, h := range hidden {
+		any = any || h
+	}
+	if !any {
+		return obj
+	}
+	v := *obj
+	v.Fields = nil
+	for _, f := range obj.Fields {
+		if !hidden[f.Name] {
+			v.Fields = append(v.Fields, f)
+		}
+	}
+	return &v
+}
+
+// sharingRule is a compiled sharing rule of a definition.
+type sharingRule struct {
+	rule   forms.SharingRule
+	filter store.Filter
+}
+
+func (s sharingRule) grants(roles, teams []string) bool {
+	for _, r := range s.rule.Roles {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	for _, t := range s.rule.Teams {
+		if slices.Contains(teams, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// compileSharing turns sharing-rule conditions into store filters; problems carry the pointer and
+// the position in the condition.
+func compileSharing(obj *forms.Object) ([]sharingRule, []forms.Problem) {
+	var out []sharingRule
+	var probs []forms.Problem
+	for i, sr := range obj.SharingRules {
+		if sr.When == "" {
+			continue
+		}
+		node, err := query.Parse(sr.When)
+		var f store.Filter
+		if err == nil {
+			f, err = query.Resolve(node, obj)
+		}
+		if err != nil {
+			p := forms.Problem{Pointer: "/sharing_rules/" + strconv.Itoa(i) + "/when", Code: "invalid_condition", Message: err.Error()}
+			var qe *query.Error
+			if errors.As(err, &qe) {
+				p.Message, p.Line, p.Column = qe.Message, 1, max(qe.Pos+1, 1)
+			}
+			probs = append(probs, p)
+			continue
+		}
+		out = append(out, sharingRule{rule: sr, filter: f})
+	}
+	return out, probs
+}
+
+// visibleDoc reads a record the grant lets the actor see; 404 otherwise, as for a missing one.
+func (e *Engine) visibleDoc(ctx context.Context, def *definition, g *grant, id string) (store.Doc, error) {
+	if g.read == nil {
+		return e.getDoc(ctx, def.obj.Name, id)
+	}
+	docs, err := e.store.Find(ctx, recordsColl(def.obj.Name), store.Query{
+		Filter: store.And{store.Compare{Field: "id", Op: store.Eq, Value: id}, g.read}, Limit: 1})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if len(docs) == 0 {
+		return nil, errorf(KindNotFound, "record_not_found", "no %s record %q", def.obj.Name, id)
+	}
+	return docs[0], nil
+}
+
+// editable tells whether the grant lets the actor change a record it sees.
+func (e *Engine) editable(ctx context.Context, def *definition, g *grant, id string) (bool, error) {
+	if g.edit == nil {
+		return true, nil
+	}
+	n, err := e.store.Count(ctx, recordsColl(def.obj.Name), store.And{store.Compare{Field: "id", Op: store.Eq, Value: id}, g.edit})
+	if err != nil {
+		return false, storeErr(err)
+	}
+	return n > 0, nil
+}
+
+func isNotFound(err error) bool {
+	var ee *Error
+	return errors.As(err, &ee) && ee.Kind == KindNotFound
+}
+
+// strip removes hidden fields from a record the actor gets.
+func (g *grant) strip(r Record) Record {
+	for f, h := range g.hidden {
+		if h {
+			delete(r, f)
+		}
+	}
+	return r
+}

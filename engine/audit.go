@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"sort"
+
+	"crm/engine/store"
+)
+
+// collAudit holds the audit trail: append-only, one document per change or sign-in.
+const collAudit = "audit"
+
+// auditIndexes serve a record's history and the admin's filters.
+var auditIndexes = []store.Index{{Field: "record"}, {Field: "action"}, {Field: "actor"}}
+
+// auditEntry is one line of the audit trail.
+type auditEntry struct {
+	Action  string            // record_created, record_updated, record_deleted, definition_*, login_*, user_*, ...
+	Object  string            // the object, or "user", "team", "role" for the directory
+	Record  string            // the record, user, team or role id
+	Email   string            // for sign-ins: the email tried
+	Reason  string            // for failed sign-ins
+	Changes map[string]Change // field -> old and new, wire form
+}
+
+// Change is one field's old and new value in the audit trail.
+type Change struct {
+	Old any `json:"old"`
+	New any `json:"new"`
+}
+
+// AuditEntry is an audit line as the API shows it.
+type AuditEntry struct {
+	ID        string            `json:"id"`
+	At        string            `json:"at"`
+	Actor     string            `json:"actor,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+	Action    string            `json:"action"`
+	Object    string            `json:"object,omitempty"`
+	Record    string            `json:"record,omitempty"`
+	Email     string            `json:"email,omitempty"`
+	Reason    string            `json:"reason,omitempty"`
+	Changes   map[string]Change `json:"changes,omitempty"`
+}
+
+type requestIDKey struct{}
+
+// WithRequestID carries the HTTP request id into engine calls, for the audit trail.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// audit appends an entry. It is written after the change it records; a failure is logged, not
+// returned, since the change itself is already stored.
+func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
+	doc := store.Doc{"id": newID(), "at": e.stamp(), "action": a.Action}
+	if by != nil {
+		doc["actor"] = by.ID
+	}
+	if rid, ok := ctx.Value(requestIDKey{}).(string); ok && rid != "" {
+		doc["request_id"] = rid
+	}
+	for k, v := range map[string]string{"object": a.Object, "record": a.Record, "email": a.Email, "reason": a.Reason} {
+		if v != "" {
+			doc[k] = v
+		}
+	}
+	if len(a.Changes) > 0 {
+		ch := make(map[string]any, len(a.Changes))
+		for f, c := range a.Changes {
+			ch[f] = map[string]any{"old": auditValue(c.Old), "new": auditValue(c.New)}
+		}
+		doc["changes"] = ch
+	}
+	if err := e.store.Insert(context.WithoutCancel(ctx), collAudit, doc); err != nil {
+		e.log.Error("audit entry not written", "action", a.Action, "object", a.Object, "record", a.Record, "err", err)
+	}
+}
+
+// auditValue keeps a wire value exactly: numbers as their decimal text (money is never a float).
+func auditValue(v any) any {
+	switch v := v.(type) {
+	case json.Number:
+		return string(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = auditValue(x)
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return toStoreKinds(v)
+}
+
+// diff lists the fields whose wire values differ between two versions of a record.
+func diff(old, new Record) map[string]Change {
+	out := map[string]Change{}
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range new {
+		keys[k] = true
+	}
+	for k := range keys {
+		if k == "version" || k == "updated_at" || k == "updated_by" {
+			continue
+		}
+		if !reflect.DeepEqual(old[k], new[k]) {
+			out[k] = Change{Old: old[k], New: new[k]}
+		}
+	}
+	return out
+}
+
+// RecordHistory returns a record's audit trail, newest first, as the actor may see it: hidden
+// fields are left out; a record the actor cannot see answers 404.
+func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string) ([]AuditEntry, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Read {
+		return nil, ErrForbidden
+	}
+	if _, err := e.visibleDoc(ctx, def, g, id); err != nil {
+		// Admins may read the trail of a deleted record.
+		if !(g.admin && isNotFound(err)) {
+			return nil, err
+		}
+	}
+	docs, err := e.store.Find(ctx, collAudit, store.Query{
+		Filter: store.And{store.Compare{Field: "record", Op: store.Eq, Value: id}, store.Compare{Field: "object", Op: store.Eq, Value: object}},
+		Sort:   []store.SortKey{{Field: "id", Desc: true}}, Limit: 1000})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if len(docs) == 0 {
+		return nil, errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)
+	}
+	out := make([]AuditEntry, 0, len(docs))
+	for _, d := range docs {
+		a := auditFromDoc(d)
+		for f := range a.Changes {
+			if g.hidden[f] {
+				delete(a.Changes, f)
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// ListAudit returns the newest audit entries, optionally of one action or actor. Admins only.
+func (e *Engine) ListAudit(ctx context.Context, by *Actor, action, actor string, limit int) ([]AuditEntry, error) {
+	if !by.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	if limit < 1 || limit > MaxPageSize {
+		limit = DefaultPageSize
+	}
+	var and store.And
+	if action != "" {
+		and = append(and, store.Compare{Field: "action", Op: store.Eq, Value: action})
+	}
+	if actor != "" {
+		and = append(and, store.Compare{Field: "actor", Op: store.Eq, Value: actor})
+	}
+	var f store.Filter
+	if len(and) > 0 {
+		f = and
+	}
+	docs, err := e.store.Find(ctx, collAudit, store.Query{Filter: f, Sort: []store.SortKey{{Field: "id", Desc: true}}, Limit: limit})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]AuditEntry, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, auditFromDoc(d))
+	}
+	return out, nil
+}
+
+func auditFromDoc(d store.Doc) AuditEntry {
+	var a AuditEntry
+	a.ID, _ = d["id"].(string)
+	a.At, _ = d["at"].(string)
+	a.Actor, _ = d["actor"].(string)
+	a.RequestID, _ = d["request_id"].(string)
+	a.Action, _ = d["action"].(string)
+	a.Object, _ = d["object"].(string)
+	a.Record, _ = d["record"].(string)
+	a.Email, _ = d["email"].(string)
+	a.Reason, _ = d["reason"].(string)
+	if ch, ok := d["changes"].(map[string]any); ok {
+		a.Changes = map[string]Change{}
+		keys := make([]string, 0, len(ch))
+		for k := range ch {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			m, _ := ch[k].(map[string]any)
+			a.Changes[k] = Change{Old: m["old"], New: m["new"]}
+		}
+	}
+	return a
+}

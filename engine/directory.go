@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"crm/engine/store"
+)
+
+// directory is every user, team and role, read whole and cached per version: access checks need
+// the manager chain, team memberships and role permissions on every request. A change anywhere
+// bumps the version document, and every request reads that version (one read by key), so a
+// process never decides with a directory another process has changed — as with definitions.
+type directory struct {
+	version int64
+	users   map[string]*User
+	teams   map[string]*Team
+	roles   map[string]*Role    // stored roles; admin is implicit
+	reports map[string][]string // manager id -> direct reports
+}
+
+const directoryKey = "directory"
+
+func (e *Engine) directory(ctx context.Context) (*directory, error) {
+	v, err := e.directoryVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	cached := e.dir
+	e.mu.Unlock()
+	if cached != nil && cached.version == v {
+		return cached, nil
+	}
+	d := &directory{version: v, users: map[string]*User{}, teams: map[string]*Team{}, roles: map[string]*Role{}, reports: map[string][]string{}}
+	users, err := e.store.Find(ctx, collUsers, store.Query{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, doc := range users {
+		u := userFromDoc(doc)
+		d.users[u.ID] = u
+		if u.Manager != "" {
+			d.reports[u.Manager] = append(d.reports[u.Manager], u.ID)
+		}
+	}
+	teams, err := e.store.Find(ctx, collTeams, store.Query{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, doc := range teams {
+		t := teamFromDoc(doc)
+		d.teams[t.ID] = t
+	}
+	roles, err := e.store.Find(ctx, collRoles, store.Query{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	for _, doc := range roles {
+		r := roleFromDoc(doc)
+		d.roles[r.Name] = r
+	}
+	e.mu.Lock()
+	if e.dir == nil || e.dir.version <= v {
+		e.dir = d
+	}
+	e.mu.Unlock()
+	return d, nil
+}
+
+func (e *Engine) directoryVersion(ctx context.Context) (int64, error) {
+	doc, err := e.store.Get(ctx, collSettings, directoryKey)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	v, _ := doc["version"].(int64)
+	return v, nil
+}
+
+// changedDirectory bumps the directory version after a change of users, teams or roles. A failure
+// is logged: the change itself is stored, and the next successful bump publishes it.
+func (e *Engine) changedDirectory(ctx context.Context) {
+	for attempt := 0; attempt < 20; attempt++ {
+		doc, err := e.store.Get(ctx, collSettings, directoryKey)
+		if errors.Is(err, store.ErrNotFound) {
+			err = e.store.Insert(ctx, collSettings, store.Doc{"id": directoryKey})
+			if err == nil {
+				return
+			}
+			if errors.Is(err, store.ErrDuplicateID) {
+				continue
+			}
+		}
+		if err == nil {
+			v, _ := doc["version"].(int64)
+			err = e.store.Replace(ctx, collSettings, store.Doc{"id": directoryKey}, v)
+			if err == nil {
+				return
+			}
+			if errors.Is(err, store.ErrVersionConflict) {
+				continue
+			}
+		}
+		e.log.Error("directory version not bumped", "err", err)
+		return
+	}
+}
+
+// subordinates are everyone below id in the manager chain.
+func (d *directory) subordinates(id string) []string {
+	var out []string
+	seen := map[string]bool{id: true}
+	queue := []string{id}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		for _, r := range d.reports[m] {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+				queue = append(queue, r)
+			}
+		}
+	}
+	return out
+}

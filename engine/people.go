@@ -1,0 +1,409 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// User is a person who signs in, as the admin API shows it (never the password hash).
+type User struct {
+	ID        string   `json:"id"`
+	Email     string   `json:"email"`
+	Name      string   `json:"name,omitempty"`
+	Roles     []string `json:"roles"`
+	Active    bool     `json:"active"`
+	Locale    string   `json:"locale,omitempty"`
+	Timezone  string   `json:"timezone,omitempty"`
+	Manager   string   `json:"manager,omitempty"`
+	Teams     []string `json:"teams"`
+	Skills    []string `json:"skills"`
+	CreatedAt string   `json:"created_at,omitempty"`
+	UpdatedAt string   `json:"updated_at,omitempty"`
+	Version   int64    `json:"version,omitempty"`
+}
+
+// UserInput is what an admin sends to create or change a user; nil members stay as they are.
+type UserInput struct {
+	Email    *string   `json:"email"`
+	Name     *string   `json:"name"`
+	Password *string   `json:"password"`
+	Roles    *[]string `json:"roles"`
+	Active   *bool     `json:"active"`
+	Locale   *string   `json:"locale"`
+	Timezone *string   `json:"timezone"`
+	Manager  *string   `json:"manager"`
+	Teams    *[]string `json:"teams"`
+	Skills   *[]string `json:"skills"`
+}
+
+// Team is a group of users with a lead; membership is kept on the users.
+type Team struct {
+	ID      string      `json:"id"`
+	Label   forms.Label `json:"label,omitempty"`
+	Lead    string      `json:"lead,omitempty"`
+	Members []string    `json:"members"`
+	Version int64       `json:"version,omitempty"`
+}
+
+// ListUsers returns every user by email. Any signed-in user may list them (user fields and
+// assignment need to name people); only admins change them.
+func (e *Engine) ListUsers(ctx context.Context, by *Actor) ([]*User, error) {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*User, 0, len(dir.users))
+	for _, u := range dir.users {
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Email < out[j].Email })
+	return out, nil
+}
+
+// GetUser returns one user.
+func (e *Engine) GetUser(ctx context.Context, by *Actor, id string) (*User, error) {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if u := dir.users[id]; u != nil {
+		return u, nil
+	}
+	return nil, errorf(KindNotFound, "user_not_found", "no user %q", id)
+}
+
+// SaveUser creates a user (id "") or changes one (ifMatch: the version read, 0: any). Admins only.
+// Deactivating a user ends their sessions.
+func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInput, ifMatch int64) (*User, error) {
+	if !by.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var doc store.Doc
+	var version int64
+	if id == "" {
+		if in.Email == nil || in.Password == nil {
+			return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: "a new user needs an email and a password",
+				Problems: []forms.Problem{{Pointer: "/email", Code: "required", Message: "required"}, {Pointer: "/password", Code: "required", Message: "required"}}}
+		}
+		id = newID()
+		doc = store.Doc{"id": id, "active": true, "roles": []any{}, "teams": []any{}, "skills": []any{}, "created_at": e.stamp(), "created_by": by.ID}
+	} else {
+		doc, err = e.store.Get(ctx, collUsers, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errorf(KindNotFound, "user_not_found", "no user %q", id)
+		}
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		version, _ = doc["version"].(int64)
+		if ifMatch != 0 && ifMatch != version {
+			return nil, storeErr(store.ErrVersionConflict)
+		}
+	}
+	if probs := e.applyUserInput(dir, id, doc, in); len(probs) > 0 {
+		return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: fmt.Sprintf("the user has %d problem(s)", len(probs)), Problems: probs}
+	}
+	doc["updated_at"], doc["updated_by"] = e.stamp(), by.ID
+	if version == 0 {
+		err = e.store.Insert(ctx, collUsers, doc)
+	} else {
+		err = e.store.Replace(ctx, collUsers, doc, version)
+	}
+	var dup *store.DuplicateError
+	if errors.As(err, &dup) {
+		return nil, errorf(KindConflict, "user_exists", "a user with email %v exists", doc["email"])
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	if doc["active"] != true {
+		e.revokeSessions(ctx, id)
+	}
+	e.changedDirectory(ctx)
+	action := "user_created"
+	if version != 0 {
+		action = "user_updated"
+	}
+	e.audit(ctx, by, auditEntry{Action: action, Object: "user", Record: id})
+	doc["version"] = version + 1
+	return userFromDoc(doc), nil
+}
+
+// applyUserInput checks and copies the given members into doc, reporting every problem at once.
+func (e *Engine) applyUserInput(dir *directory, id string, doc store.Doc, in UserInput) []forms.Problem {
+	var probs []forms.Problem
+	bad := func(ptr, code, format string, args ...any) {
+		probs = append(probs, forms.Problem{Pointer: ptr, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if in.Email != nil {
+		email := strings.ToLower(strings.TrimSpace(*in.Email))
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			bad("/email", "invalid_email", "%q is not a valid email address", *in.Email)
+		}
+		doc["email"] = email
+	}
+	if in.Password != nil {
+		email, _ := doc["email"].(string)
+		if err := passwordProblem(*in.Password, email); err != nil {
+			bad("/password", "weak_password", "%s", err.Error())
+		} else {
+			doc["password_hash"] = hashPassword(*in.Password)
+		}
+	}
+	if in.Name != nil {
+		doc["name"] = strings.TrimSpace(*in.Name)
+	}
+	if in.Roles != nil {
+		for i, r := range *in.Roles {
+			if r != RoleAdmin && dir.roles[r] == nil {
+				bad(fmt.Sprintf("/roles/%d", i), "unknown_role", "no role named %q", r)
+			}
+		}
+		doc["roles"] = anyList(*in.Roles)
+	}
+	if in.Active != nil {
+		doc["active"] = *in.Active
+	}
+	if in.Locale != nil {
+		if *in.Locale != "" && !forms.ValidLocale(*in.Locale) {
+			bad("/locale", "invalid_locale", "%q is not a locale such as en or zh-CN", *in.Locale)
+		}
+		setOrDelete(doc, "locale", *in.Locale)
+	}
+	if in.Timezone != nil {
+		if *in.Timezone != "" {
+			if _, err := time.LoadLocation(*in.Timezone); err != nil {
+				bad("/timezone", "invalid_timezone", "%q is not a time zone such as Asia/Shanghai", *in.Timezone)
+			}
+		}
+		setOrDelete(doc, "timezone", *in.Timezone)
+	}
+	if in.Manager != nil {
+		m := *in.Manager
+		switch {
+		case m == "":
+		case m == id:
+			bad("/manager", "invalid_manager", "a user cannot be their own manager")
+		case dir.users[m] == nil:
+			bad("/manager", "unknown_user", "no user %q", m)
+		case slices.Contains(dir.subordinates(id), m):
+			bad("/manager", "invalid_manager", "%s reports to this user: the manager chain would loop", dir.users[m].Email)
+		}
+		setOrDelete(doc, "manager", m)
+	}
+	if in.Teams != nil {
+		for i, t := range *in.Teams {
+			if dir.teams[t] == nil {
+				bad(fmt.Sprintf("/teams/%d", i), "unknown_team", "no team %q", t)
+			}
+		}
+		doc["teams"] = anyList(*in.Teams)
+	}
+	if in.Skills != nil {
+		doc["skills"] = anyList(*in.Skills)
+	}
+	return probs
+}
+
+func setOrDelete(doc store.Doc, k, v string) {
+	if v == "" {
+		delete(doc, k)
+	} else {
+		doc[k] = v
+	}
+}
+
+func anyList(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func stringList(v any) []string {
+	out := []string{}
+	if l, ok := v.([]any); ok {
+		for _, e := range l {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func userFromDoc(d store.Doc) *User {
+	u := &User{Roles: stringList(d["roles"]), Teams: stringList(d["teams"]), Skills: stringList(d["skills"]), Active: d["active"] == true}
+	u.ID, _ = d["id"].(string)
+	u.Email, _ = d["email"].(string)
+	u.Name, _ = d["name"].(string)
+	u.Locale, _ = d["locale"].(string)
+	u.Timezone, _ = d["timezone"].(string)
+	u.Manager, _ = d["manager"].(string)
+	u.CreatedAt, _ = d["created_at"].(string)
+	u.UpdatedAt, _ = d["updated_at"].(string)
+	u.Version, _ = d["version"].(int64)
+	return u
+}
+
+// revokeSessions ends every session of a user (deactivation).
+func (e *Engine) revokeSessions(ctx context.Context, userID string) {
+	docs, err := e.store.Find(ctx, collTokens, store.Query{Filter: store.Compare{Field: "user_id", Op: store.Eq, Value: userID}})
+	if err != nil {
+		e.log.Error("sessions not revoked", "user", userID, "err", err)
+		return
+	}
+	for _, d := range docs {
+		id, _ := d["id"].(string)
+		if err := e.store.Delete(ctx, collTokens, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.Error("session not revoked", "user", userID, "err", err)
+		}
+	}
+}
+
+// ListTeams returns every team with its members.
+func (e *Engine) ListTeams(ctx context.Context, by *Actor) ([]*Team, error) {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Team, 0, len(dir.teams))
+	for _, t := range dir.teams {
+		out = append(out, dir.withMembers(t))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// GetTeam returns one team with its members.
+func (e *Engine) GetTeam(ctx context.Context, by *Actor, id string) (*Team, error) {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if t := dir.teams[id]; t != nil {
+		return dir.withMembers(t), nil
+	}
+	return nil, errorf(KindNotFound, "team_not_found", "no team %q", id)
+}
+
+func (d *directory) withMembers(t *Team) *Team {
+	c := *t
+	c.Members = []string{}
+	for _, u := range d.users {
+		if slices.Contains(u.Teams, t.ID) {
+			c.Members = append(c.Members, u.ID)
+		}
+	}
+	sort.Strings(c.Members)
+	return &c
+}
+
+// SaveTeam creates (create) or changes a team. Admins only. The id is a name like "north_sales".
+func (e *Engine) SaveTeam(ctx context.Context, by *Actor, t *Team, create bool, ifMatch int64) (*Team, error) {
+	if !by.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var probs []forms.Problem
+	if !forms.NamePattern.MatchString(t.ID) {
+		probs = append(probs, forms.Problem{Pointer: "/id", Code: "invalid_name", Message: "a team id starts with a lower-case letter and holds only a-z, 0-9 and _"})
+	}
+	if t.Lead != "" && dir.users[t.Lead] == nil {
+		probs = append(probs, forms.Problem{Pointer: "/lead", Code: "unknown_user", Message: fmt.Sprintf("no user %q", t.Lead)})
+	}
+	if len(probs) > 0 {
+		return nil, &Error{Kind: KindValidation, Code: "invalid_team", Message: "the team is not valid", Problems: probs}
+	}
+	label := map[string]any{}
+	for k, v := range t.Label {
+		label[k] = v
+	}
+	doc := store.Doc{"id": t.ID, "label": label}
+	if t.Lead != "" {
+		doc["lead"] = t.Lead
+	}
+	if create {
+		if err := e.store.Insert(ctx, collTeams, doc); err != nil {
+			if errors.Is(err, store.ErrDuplicateID) {
+				return nil, errorf(KindConflict, "team_exists", "a team %q exists", t.ID)
+			}
+			return nil, storeErr(err)
+		}
+		t.Version = 1
+	} else {
+		old := dir.teams[t.ID]
+		if old == nil {
+			return nil, errorf(KindNotFound, "team_not_found", "no team %q", t.ID)
+		}
+		v := old.Version
+		if ifMatch != 0 {
+			v = ifMatch
+		}
+		if err := e.store.Replace(ctx, collTeams, doc, v); err != nil {
+			return nil, storeErr(err)
+		}
+		t.Version = v + 1
+	}
+	e.changedDirectory(ctx)
+	e.audit(ctx, by, auditEntry{Action: "team_saved", Object: "team", Record: t.ID})
+	return e.GetTeam(ctx, by, t.ID)
+}
+
+// DeleteTeam removes a team without members.
+func (e *Engine) DeleteTeam(ctx context.Context, by *Actor, id string) error {
+	if !by.IsAdmin() {
+		return ErrForbidden
+	}
+	t, err := e.GetTeam(ctx, by, id)
+	if err != nil {
+		return err
+	}
+	if len(t.Members) > 0 {
+		return errorf(KindConflict, "team_in_use", "the team has %d member(s); move them first", len(t.Members))
+	}
+	if err := e.store.Delete(ctx, collTeams, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return storeErr(err)
+	}
+	e.changedDirectory(ctx)
+	e.audit(ctx, by, auditEntry{Action: "team_deleted", Object: "team", Record: id})
+	return nil
+}
+
+func teamFromDoc(d store.Doc) *Team {
+	t := &Team{Label: forms.Label{}}
+	t.ID, _ = d["id"].(string)
+	t.Lead, _ = d["lead"].(string)
+	t.Version, _ = d["version"].(int64)
+	if l, ok := d["label"].(map[string]any); ok {
+		for k, v := range l {
+			t.Label[k], _ = v.(string)
+		}
+	}
+	return t
+}
+
+// passwordProblem applies the password policy to a password an admin sets.
+func passwordProblem(password, email string) error {
+	if len(password) < MinPasswordLength {
+		return fmt.Errorf("a password has at least %d characters", MinPasswordLength)
+	}
+	return nil
+}

@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// Built-in roles. admin may do everything and cannot be changed; the others are stored like
+// custom roles, seeded with these defaults, and may be adjusted by an admin.
+const (
+	RoleAnalyst = "analyst"
+	RoleManager = "manager"
+	RoleSales   = "sales"
+	RoleSupport = "support"
+)
+
+// Perm is what a role may do with one object's records. See-all and edit-all lift record-level
+// sharing: without them a user reaches their own records, their reports' and those shared with them.
+type Perm struct {
+	Create  bool `json:"create,omitempty"`
+	Read    bool `json:"read,omitempty"`
+	Edit    bool `json:"edit,omitempty"`
+	Delete  bool `json:"delete,omitempty"`
+	SeeAll  bool `json:"see_all,omitempty"`
+	EditAll bool `json:"edit_all,omitempty"`
+}
+
+func (p Perm) or(q Perm) Perm {
+	return Perm{p.Create || q.Create, p.Read || q.Read, p.Edit || q.Edit, p.Delete || q.Delete, p.SeeAll || q.SeeAll, p.EditAll || q.EditAll}
+}
+
+// Field access levels of field-level security; a field not listed is editable.
+const (
+	FieldHidden   = "hidden"
+	FieldReadOnly = "read_only"
+)
+
+// Role is a named set of permissions: per object (key "*" for every object not listed) and per
+// object and field.
+type Role struct {
+	Name    string                       `json:"name"`
+	Label   forms.Label                  `json:"label,omitempty"`
+	Builtin bool                         `json:"builtin,omitempty"`
+	Define  bool                         `json:"define,omitempty"` // may change object definitions
+	Objects map[string]Perm              `json:"objects,omitempty"`
+	Fields  map[string]map[string]string `json:"fields,omitempty"`
+	Version int64                        `json:"version,omitempty"`
+}
+
+var everyObject = "*"
+
+// builtinRoles are the defaults seeded on first start.
+func builtinRoles() []*Role {
+	own := Perm{Create: true, Read: true, Edit: true}
+	return []*Role{
+		{Name: RoleAnalyst, Label: forms.Label{"en": "Analyst", "zh-CN": "业务分析师"}, Builtin: true, Define: true,
+			Objects: map[string]Perm{everyObject: {Create: true, Read: true, Edit: true, Delete: true}}},
+		{Name: RoleManager, Label: forms.Label{"en": "Manager", "zh-CN": "经理"}, Builtin: true,
+			Objects: map[string]Perm{everyObject: {Create: true, Read: true, Edit: true, Delete: true}}},
+		{Name: RoleSales, Label: forms.Label{"en": "Sales", "zh-CN": "销售"}, Builtin: true, Objects: map[string]Perm{everyObject: own}},
+		{Name: RoleSupport, Label: forms.Label{"en": "Support", "zh-CN": "客服"}, Builtin: true, Objects: map[string]Perm{everyObject: own}},
+	}
+}
+
+// seedRoles stores the built-in roles that do not exist yet.
+func (e *Engine) seedRoles(ctx context.Context) error {
+	for _, r := range builtinRoles() {
+		err := e.store.Insert(ctx, collRoles, roleDoc(r))
+		if err != nil && !errors.Is(err, store.ErrDuplicateID) {
+			return storeErr(err)
+		}
+	}
+	return nil
+}
+
+// ListRoles returns every role, admin first, then by name.
+func (e *Engine) ListRoles(ctx context.Context, by *Actor) ([]*Role, error) {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*Role{adminRole()}
+	for _, r := range dir.roles {
+		out = append(out, r)
+	}
+	sort.Slice(out[1:], func(i, j int) bool { return out[1+i].Name < out[1+j].Name })
+	return out, nil
+}
+
+func adminRole() *Role {
+	return &Role{Name: RoleAdmin, Label: forms.Label{"en": "Administrator", "zh-CN": "管理员"}, Builtin: true, Define: true,
+		Objects: map[string]Perm{everyObject: {true, true, true, true, true, true}}}
+}
+
+// GetRole returns one role.
+func (e *Engine) GetRole(ctx context.Context, by *Actor, name string) (*Role, error) {
+	if name == RoleAdmin {
+		return adminRole(), nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := dir.roles[name]
+	if r == nil {
+		return nil, errorf(KindNotFound, "role_not_found", "no role named %q", name)
+	}
+	return r, nil
+}
+
+// SaveRole creates (ifMatch -1) or replaces (ifMatch: the version read, 0: any) a role. Admins only.
+func (e *Engine) SaveRole(ctx context.Context, by *Actor, r *Role, create bool, ifMatch int64) (*Role, error) {
+	if !by.IsAdmin() {
+		return nil, ErrForbidden
+	}
+	if r.Name == RoleAdmin {
+		return nil, errorf(KindForbidden, "role_fixed", "the admin role cannot be changed")
+	}
+	if err := e.checkRole(ctx, r); err != nil {
+		return nil, err
+	}
+	if create {
+		r.Builtin = false
+		if err := e.store.Insert(ctx, collRoles, roleDoc(r)); err != nil {
+			if errors.Is(err, store.ErrDuplicateID) {
+				return nil, errorf(KindConflict, "role_exists", "a role named %q exists", r.Name)
+			}
+			return nil, storeErr(err)
+		}
+		r.Version = 1
+	} else {
+		old, err := e.store.Get(ctx, collRoles, r.Name)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, errorf(KindNotFound, "role_not_found", "no role named %q", r.Name)
+		}
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		version, _ := old["version"].(int64)
+		if ifMatch != 0 && ifMatch != version {
+			return nil, storeErr(store.ErrVersionConflict)
+		}
+		r.Builtin = old["builtin"] == true
+		if err := e.store.Replace(ctx, collRoles, roleDoc(r), version); err != nil {
+			return nil, storeErr(err)
+		}
+		r.Version = version + 1
+	}
+	e.changedDirectory(ctx)
+	e.audit(ctx, by, auditEntry{Action: "role_saved", Object: "role", Record: r.Name})
+	return r, nil
+}
+
+// DeleteRole removes a custom role that no user holds.
+func (e *Engine) DeleteRole(ctx context.Context, by *Actor, name string) error {
+	if !by.IsAdmin() {
+		return ErrForbidden
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return err
+	}
+	r := dir.roles[name]
+	switch {
+	case name == RoleAdmin || (r != nil && r.Builtin):
+		return errorf(KindForbidden, "role_fixed", "built-in roles cannot be deleted")
+	case r == nil:
+		return errorf(KindNotFound, "role_not_found", "no role named %q", name)
+	}
+	for _, u := range dir.users {
+		for _, ur := range u.Roles {
+			if ur == name {
+				return errorf(KindConflict, "role_in_use", "user %s holds role %s", u.Email, name)
+			}
+		}
+	}
+	if err := e.store.Delete(ctx, collRoles, name, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return storeErr(err)
+	}
+	e.changedDirectory(ctx)
+	e.audit(ctx, by, auditEntry{Action: "role_deleted", Object: "role", Record: name})
+	return nil
+}
+
+// checkRole reports every problem of a role at once.
+func (e *Engine) checkRole(ctx context.Context, r *Role) error {
+	var probs []forms.Problem
+	if !forms.NamePattern.MatchString(r.Name) {
+		probs = append(probs, forms.Problem{Pointer: "/name", Code: "invalid_name", Message: "a role name starts with a lower-case letter and holds only a-z, 0-9 and _"})
+	}
+	objs, err := e.ListObjects(ctx, SystemActor)
+	if err != nil {
+		return err
+	}
+	known := map[string]*forms.Object{}
+	for _, o := range objs {
+		known[o.Name] = o.Object
+	}
+	for name := range r.Objects {
+		if name != everyObject && known[name] == nil {
+			probs = append(probs, forms.Problem{Pointer: "/objects/" + name, Code: "unknown_object", Message: fmt.Sprintf("no object named %q", name)})
+		}
+	}
+	for obj, fields := range r.Fields {
+		o := known[obj]
+		if o == nil {
+			probs = append(probs, forms.Problem{Pointer: "/fields/" + obj, Code: "unknown_object", Message: fmt.Sprintf("no object named %q", obj)})
+			continue
+		}
+		for f, level := range fields {
+			at := "/fields/" + obj + "/" + f
+			switch {
+			case o.Field(f) == nil:
+				probs = append(probs, forms.Problem{Pointer: at, Code: "unknown_field", Message: fmt.Sprintf("%s has no field %q", obj, f)})
+			case level != FieldHidden && level != FieldReadOnly:
+				probs = append(probs, forms.Problem{Pointer: at, Code: "invalid_option", Message: "a field is hidden or read_only"})
+			}
+		}
+	}
+	if len(probs) > 0 {
+		sort.Slice(probs, func(i, j int) bool { return probs[i].Pointer < probs[j].Pointer })
+		return &Error{Kind: KindValidation, Code: "invalid_role", Message: fmt.Sprintf("the role has %d problem(s)", len(probs)), Problems: probs}
+	}
+	return nil
+}
+
+func roleDoc(r *Role) store.Doc {
+	objects := map[string]any{}
+	for k, p := range r.Objects {
+		objects[k] = map[string]any{"create": p.Create, "read": p.Read, "edit": p.Edit, "delete": p.Delete, "see_all": p.SeeAll, "edit_all": p.EditAll}
+	}
+	fields := map[string]any{}
+	for obj, fs := range r.Fields {
+		m := map[string]any{}
+		for f, level := range fs {
+			m[f] = level
+		}
+		fields[obj] = m
+	}
+	label := map[string]any{}
+	for k, v := range r.Label {
+		label[k] = v
+	}
+	return store.Doc{"id": r.Name, "label": label, "builtin": r.Builtin, "define": r.Define, "objects": objects, "fields": fields}
+}
+
+func roleFromDoc(d store.Doc) *Role {
+	r := &Role{Objects: map[string]Perm{}, Fields: map[string]map[string]string{}, Label: forms.Label{}}
+	r.Name, _ = d["id"].(string)
+	r.Builtin = d["builtin"] == true
+	r.Define = d["define"] == true
+	r.Version, _ = d["version"].(int64)
+	if l, ok := d["label"].(map[string]any); ok {
+		for k, v := range l {
+			r.Label[k], _ = v.(string)
+		}
+	}
+	if objs, ok := d["objects"].(map[string]any); ok {
+		for k, v := range objs {
+			m, _ := v.(map[string]any)
+			r.Objects[k] = Perm{m["create"] == true, m["read"] == true, m["edit"] == true, m["delete"] == true, m["see_all"] == true, m["edit_all"] == true}
+		}
+	}
+	if fs, ok := d["fields"].(map[string]any); ok {
+		for obj, v := range fs {
+			m, _ := v.(map[string]any)
+			r.Fields[obj] = map[string]string{}
+			for f, level := range m {
+				r.Fields[obj][f], _ = level.(string)
+			}
+		}
+	}
+	return r
+}
