@@ -84,7 +84,7 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 		teams = u.Teams
 	}
 	owners := append([]any{by.ID}, anyList(dir.subordinates(by.ID))...)
-	mine := store.In{Field: "owner", Values: owners}
+	mine := store.In{Field: "owner", Values: owners, Scalar: true}
 	readAll := g.perm.SeeAll || g.perm.EditAll || def.obj.Sharing == forms.SharingPublicRead || def.obj.Sharing == forms.SharingPublicReadWrite
 	editAll := g.perm.EditAll || def.obj.Sharing == forms.SharingPublicReadWrite
 	read, edit := store.Or{mine}, store.Or{mine}

@@ -34,19 +34,19 @@ func TestResolve(t *testing.T) {
 		want store.Filter
 	}{
 		{`stage = "won" and amount >= 5000`, store.And{
-			store.Compare{Field: "stage", Op: store.Eq, Value: "won"},
-			store.Compare{Field: "amount", Op: store.Ge, Value: int64(500000)}}},
-		{`amount < "0.10"`, store.Compare{Field: "amount", Op: store.Lt, Value: int64(10)}},
+			store.Compare{Field: "stage", Op: store.Eq, Value: "won", Scalar: true},
+			store.Compare{Field: "amount", Op: store.Ge, Value: int64(500000), Scalar: true}}},
+		{`amount < "0.10"`, store.Compare{Field: "amount", Op: store.Lt, Value: int64(10), Scalar: true}},
 		{`a_or_b = 1 or hot = true`, nil}, // unknown field: see errors
 		{`not (hot = true or title is null)`, store.Not{F: store.Or{
-			store.Compare{Field: "hot", Op: store.Eq, Value: true}, store.IsNull{Field: "title"}}}},
-		{`stage in ("new","won")`, store.In{Field: "stage", Values: []any{"new", "won"}}},
+			store.Compare{Field: "hot", Op: store.Eq, Value: true, Scalar: true}, store.IsNull{Field: "title"}}}},
+		{`stage in ("new","won")`, store.In{Field: "stage", Values: []any{"new", "won"}, Scalar: true}},
 		{`tags contains "vip"`, store.Compare{Field: "tags", Op: store.Eq, Value: "vip"}},
 		{`title contains "a\"b\\c"`, store.Contains{Field: "title", Value: `a"b\c`}},
-		{`seen > "2026-01-01T08:00:00+08:00"`, store.Compare{Field: "seen", Op: store.Gt, Value: "2026-01-01T00:00:00.000Z"}},
+		{`seen > "2026-01-01T08:00:00+08:00"`, store.Compare{Field: "seen", Op: store.Gt, Value: "2026-01-01T00:00:00.000Z", Scalar: true}},
 		{`version >= 2 and owner = "u1"`, store.And{
-			store.Compare{Field: "version", Op: store.Ge, Value: int64(2)},
-			store.Compare{Field: "owner", Op: store.Eq, Value: "u1"}}},
+			store.Compare{Field: "version", Op: store.Ge, Value: int64(2), Scalar: true},
+			store.Compare{Field: "owner", Op: store.Eq, Value: "u1", Scalar: true}}},
 		{`title is not null`, store.IsNull{Field: "title", Negate: true}},
 		{"", nil},
 	}

@@ -94,6 +94,7 @@ func resolveTerm(t Term, obj *forms.Object) (store.Filter, error) {
 	if !opsFor(f)[t.Op] {
 		return nil, &Error{Code: "invalid_filter", Pos: t.Pos, Message: fmt.Sprintf("operator %s cannot be used with %s field %q", opName(t.Op), f.Type, t.Field)}
 	}
+	scalar := f.Type != "multipicklist" // only multipicklists hold arrays: the rest use plain indexes
 	switch t.Op {
 	case "null", "notnull":
 		return store.IsNull{Field: f.Name, Negate: t.Op == "notnull"}, nil
@@ -118,13 +119,13 @@ func resolveTerm(t Term, obj *forms.Object) (store.Filter, error) {
 			}
 			vals = append(vals, v)
 		}
-		return store.In{Field: f.Name, Values: vals}, nil
+		return store.In{Field: f.Name, Values: vals, Scalar: scalar}, nil
 	}
 	v, err := element(f, t.Values[0], t.Pos)
 	if err != nil {
 		return nil, err
 	}
-	return store.Compare{Field: f.Name, Op: store.Op(t.Op), Value: v}, nil
+	return store.Compare{Field: f.Name, Op: store.Op(t.Op), Value: v, Scalar: scalar}, nil
 }
 
 // element converts one literal into the stored kind of f (for a multipicklist: of one element).

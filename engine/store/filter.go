@@ -34,16 +34,19 @@ const (
 // Eq) when none does. int64 and float64 values compare numerically with each other. Strings
 // compare by their UTF-8 bytes, case-sensitively.
 type Compare struct {
-	Field string
-	Op    Op
-	Value any
+	Field  string
+	Op     Op
+	Value  any
+	Scalar bool // the field never holds an array (see In)
 }
 
 // In matches when the field equals one of the values (or, for arrays, any element does). An
-// empty In matches nothing.
+// empty In matches nothing. Scalar promises the field never holds an array, which lets a backend
+// answer from a plain index (the owner of a record, a picklist).
 type In struct {
 	Field  string
 	Values []any
+	Scalar bool
 }
 
 // Contains matches a string field containing Value as a substring, ignoring ASCII case. Every
@@ -87,13 +90,15 @@ func After(sort []SortKey, last []any) Filter {
 	return or
 }
 
-// WithIDTieBreak returns the sort with "id" ascending appended when it does not end with id.
+// WithIDTieBreak returns the sort with "id" appended when it does not end with id, in the
+// direction of the last key, so that an index on (field, id) serves the whole order.
 func WithIDTieBreak(sort []SortKey) []SortKey {
 	if len(sort) > 0 && sort[len(sort)-1].Field == "id" {
 		return sort
 	}
 	out := append([]SortKey(nil), sort...)
-	return append(out, SortKey{Field: "id"})
+	desc := len(sort) > 0 && sort[len(sort)-1].Desc
+	return append(out, SortKey{Field: "id", Desc: desc})
 }
 
 func equalTo(field string, v any) Filter {

@@ -94,7 +94,7 @@ func (c *compiler) compare(f store.Compare, neg bool) (string, error) {
 		if f.Op == store.Ne {
 			neg = !neg
 		}
-		eq, err := c.anyEqual(f.Field, x, []any{f.Value})
+		eq, err := c.anyEqual(f.Field, x, []any{f.Value}, f.Scalar)
 		if err != nil {
 			return "", err
 		}
@@ -132,7 +132,7 @@ func (c *compiler) in(f store.In, neg bool) (string, error) {
 		}
 		return "0", nil
 	}
-	eq, err := c.anyEqual(f.Field, x, f.Values)
+	eq, err := c.anyEqual(f.Field, x, f.Values, f.Scalar)
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +144,7 @@ func (c *compiler) in(f store.In, neg bool) (string, error) {
 
 // anyEqual is "x equals one of values, or x is an array with an element that does". The result
 // is never NULL for a present field, so NOT of it is exact.
-func (c *compiler) anyEqual(field, x string, values []any) (string, error) {
+func (c *compiler) anyEqual(field, x string, values []any, scalarOnly bool) (string, error) {
 	list := func() (string, error) {
 		ps := make([]string, len(values))
 		for i, v := range values {
@@ -163,7 +163,7 @@ func (c *compiler) anyEqual(field, x string, values []any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if field == "id" || field == "version" {
+	if scalarOnly || field == "id" || field == "version" {
 		return "(" + x + " " + scalar + ")", nil
 	}
 	elem, err := list()

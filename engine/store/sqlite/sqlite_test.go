@@ -35,10 +35,12 @@ func TestQueryPlan(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	const coll = "obj_plan"
-	if err := s.EnsureCollection(ctx, coll, []store.Index{{Field: "amount"}, {Field: "email", Unique: true}}); err != nil {
+	if err := s.EnsureCollection(ctx, coll, []store.Index{{Field: "amount"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "owner"}}); err != nil {
 		t.Fatal(err)
 	}
 	ix := indexName{kindIndex, coll, "amount"}.String()
+	cx := indexName{kindIndex, coll, "created_at"}.String()
+	ox := indexName{kindIndex, coll, "owner"}.String()
 	ux := indexName{kindUnique, coll, "email"}.String()
 	cases := []struct {
 		name    string
@@ -63,6 +65,13 @@ func TestQueryPlan(t *testing.T) {
 		{"sort_limit", func() (string, []any, error) {
 			return findSQL(coll, store.Query{Sort: []store.SortKey{{Field: "amount"}}, Limit: 20})
 		}, ix, true},
+		{"default_list_newest_first", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Sort: store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true}}), Limit: 51})
+		}, cx, true},
+		{"owners_newest_first", func() (string, []any, error) {
+			return findSQL(coll, store.Query{Filter: store.Or{store.In{Field: "owner", Values: []any{"u1", "u2"}, Scalar: true}},
+				Sort: store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true}}), Limit: 51})
+		}, ox, false}, // a user's records by the owner index (scalar: no array branch), then sorted
 		{"equality", func() (string, []any, error) {
 			return findSQL(coll, store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}})
 		}, ix, false},
