@@ -33,6 +33,10 @@ type Config struct {
 	Logger       *slog.Logger     // nil: slog.Default()
 	TokenTTL     time.Duration    // session lifetime; 0: 7 days
 	QueryTimeout time.Duration    // server-side limit of one list query; 0: 5 s
+	TickInterval time.Duration    // how often the scheduler looks for due jobs; 0: 5 s
+	JobLease     time.Duration    // how long a claimed job is this process's; 0: 2 min
+	TickBatch    int              // most jobs one tick runs; 0: 200
+	Node         string           // this process's name in job claims; "": random
 }
 
 // Engine serves every operation of the product over one store.
@@ -42,6 +46,12 @@ type Engine struct {
 	log          *slog.Logger
 	tokenTTL     time.Duration
 	queryTimeout time.Duration
+
+	tickEvery time.Duration
+	lease     time.Duration
+	tickBatch int
+	node      string
+	handlers  map[string]jobHandler
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
@@ -75,6 +85,21 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.queryTimeout == 0 {
 		e.queryTimeout = 5 * time.Second
 	}
+	e.tickEvery, e.lease, e.tickBatch, e.node = cfg.TickInterval, cfg.JobLease, cfg.TickBatch, cfg.Node
+	if e.tickEvery == 0 {
+		e.tickEvery = 5 * time.Second
+	}
+	if e.lease == 0 {
+		e.lease = 2 * time.Minute
+	}
+	if e.tickBatch == 0 {
+		e.tickBatch = 200
+	}
+	if e.node == "" {
+		e.node = newID()
+	}
+	e.handlers = map[string]jobHandler{}
+	e.registerHandlers()
 	system := map[string][]store.Index{
 		collObjects:  nil,
 		collHistory:  {{Field: "object"}},
@@ -84,6 +109,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		collRoles:    nil,
 		collSettings: nil,
 		collAudit:    auditIndexes,
+		collJobs:     jobIndexes,
+		collClaims:   nil,
 	}
 	for coll, idx := range system {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {

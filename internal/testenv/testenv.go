@@ -14,13 +14,28 @@ import (
 type Backend struct {
 	Name string
 	Open func(t testing.TB) store.Store
+	// OpenShared gives n stores on one fresh database, as n engine processes would have.
+	OpenShared func(t testing.TB, n int) []store.Store
 }
 
 // Backends lists every backend the engine must behave the same on.
 func Backends() []Backend {
 	return []Backend{
-		{Name: "sqlite", Open: OpenSQLite},
-		{Name: "mongodb", Open: func(t testing.TB) store.Store { return mongotest.Open(t) }},
+		{Name: "sqlite", Open: OpenSQLite, OpenShared: func(t testing.TB, n int) []store.Store {
+			st := OpenSQLite(t) // one node: engines in one process share the store
+			out := make([]store.Store, n)
+			for i := range out {
+				out[i] = st
+			}
+			return out
+		}},
+		{Name: "mongodb", Open: func(t testing.TB) store.Store { return mongotest.Open(t) }, OpenShared: func(t testing.TB, n int) []store.Store {
+			var out []store.Store
+			for _, s := range mongotest.OpenShared(t, n) {
+				out = append(out, s)
+			}
+			return out
+		}},
 	}
 }
 

@@ -62,6 +62,9 @@ func Open(ctx context.Context, uri, db string) (*Store, error) {
 	return s, nil
 }
 
+// Database is the name of the database the store uses.
+func (s *Store) Database() string { return s.db.Name() }
+
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	err := s.db.RunCommand(ctx, bson.D{{Key: "ping", Value: 1}}).Err()

@@ -78,3 +78,22 @@ func DBName(t testing.TB) string {
 	_, _ = rand.Read(rnd)
 	return fmt.Sprintf("t_%s_%d_%d_%s", b.String(), os.Getpid(), dbSeq.Add(1), hex.EncodeToString(rnd))
 }
+
+// OpenShared returns n stores connected to one fresh database, as n engine processes would be:
+// each has its own client and connection pool.
+func OpenShared(t testing.TB, n int) []*mongodb.Store {
+	t.Helper()
+	first := Open(t)
+	out := []*mongodb.Store{first}
+	for i := 1; i < n; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
+		s, err := mongodb.Open(ctx, URI(t), first.Database())
+		cancel()
+		if err != nil {
+			t.Fatalf("mongotest: open shared database: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		out = append(out, s)
+	}
+	return out
+}
