@@ -33,6 +33,11 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := bootstrapAdmin(ctx, e, log); err != nil {
 		return err
 	}
+	sched, err := e.StartScheduler(ctx) // catch-up first: what came due while stopped runs now
+	if err != nil {
+		return err
+	}
+	defer sched.Stop()
 	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

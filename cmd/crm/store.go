@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"crm/engine"
 	"crm/engine/store"
@@ -52,7 +53,12 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 		return nil, nil, err
 	}
 	log.Info("database open", "backend", kind, "data_dir", s.dataDir, "db", s.db)
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log})
+	tick, err := time.ParseDuration(envOr("CRM_TICK_INTERVAL", "5s"))
+	if err != nil || tick <= 0 {
+		st.Close()
+		return nil, nil, usageError("CRM_TICK_INTERVAL must be a duration such as 5s")
+	}
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
