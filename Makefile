@@ -6,10 +6,10 @@ CRM_ADMIN_EMAIL    ?= admin@example.com
 CRM_ADMIN_PASSWORD ?= admin-change-me
 export CRM_ADMIN_EMAIL CRM_ADMIN_PASSWORD
 
-.PHONY: help run build test lint bench
+.PHONY: help run build test lint bench ui test-ui
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 run: ## run the server with the embedded database on http://127.0.0.1:8080
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/crm serve
@@ -22,10 +22,26 @@ lint: ## go vet and a gofmt check
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test: lint ## every test: storage conformance on both backends, API, CLI
+# The browser tests run after the Go tests, never beside them: both build crm, and the
+# browser tests' `npm ci` rewrites builder-ui/node_modules, which `./...` walks.
+test: lint ## every test: storage conformance on both backends, API, CLI, fuzz, browser
 	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -run '^$$' -fuzz FuzzCompileEval -fuzztime 15s ./rules/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s ./engine/query/
+	$(MAKE) test-ui
 
 bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=10000 skips 100k)
 	$(GO) test -run '^$$' -bench . -benchmem ./forms/
 	$(GO) test -run '^$$' -bench CreateVsRaw -benchtime 2000x ./engine/
+	$(GO) test -run '^$$' -bench . -benchtime 20000x ./rules/
+	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess' -benchtime 500x ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
+
+# Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
+ui: ## build the web app into builder-ui/dist
+	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci && npm run build
+
+test-ui: ## browser tests against a real crm serve, in Debian's Chromium
+	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci
+	builder-ui/scripts/install-browser.sh
+	cd builder-ui && npx playwright test

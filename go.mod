@@ -2,6 +2,9 @@ module crm
 
 go 1.26.0
 
+// npm packages may ship .go files; they are not part of this module.
+ignore ./builder-ui/node_modules
+
 require (
 	github.com/FerretDB/FerretDB v1.24.0
 	github.com/expr-lang/expr v1.17.8

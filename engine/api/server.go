@@ -105,6 +105,7 @@ func New(cfg Config) *fiber.App {
 	authed.Delete("/records/:object/:id", deleteRecord(e))
 
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	mountUI(app)
 	return app
 }
 

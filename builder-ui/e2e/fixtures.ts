@@ -1,0 +1,69 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { admin } from './admin';
+
+const shots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+
+interface Fixtures {
+  /** Saves a full-page screenshot as test-results/screenshots/<project>/<name>.png. */
+  shot: (name: string) => Promise<void>;
+  /** A fresh API session token of the admin. */
+  token: string;
+  phone: boolean;
+  /** Fails the test on a script error or a console error (a CSP refusal, a React warning). */
+  cleanConsole: void;
+}
+
+export const test = base.extend<Fixtures>({
+  // Set by global-setup once the server runs, after this config was first read.
+  baseURL: async ({}, use) => use(process.env.CRM_E2E_BASE_URL),
+  shot: async ({ page }, use, info) => {
+    await use(async (name) => {
+      await page.screenshot({
+        path: `${shots}${info.project.name}/${name}.png`,
+        fullPage: true,
+        animations: 'disabled',
+      });
+    });
+  },
+  token: async ({ request }, use) => {
+    const res = await request.post('/api/auth/login', { data: admin });
+    expect(res.status()).toBe(200);
+    await use(((await res.json()) as { token: string }).token);
+  },
+  phone: async ({}, use, info) => use(info.project.name === 'phone'),
+  cleanConsole: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        // Answers such as 401 or a mocked 503 are logged by the browser itself; they are expected.
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+      });
+      await use();
+      expect(errors, 'errors in the browser console').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Signs in through the login page and waits for the Objects page. */
+export async function signIn(page: Page) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password').fill(admin.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/objects$/);
+  await expect(page.getByRole('heading', { name: 'Objects' })).toBeVisible();
+}
+
+/** Nothing on the page is wider than the viewport. */
+export async function expectNoHorizontalOverflow(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.scrollingElement!.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, 'page scroll width').toBeLessThanOrEqual(innerWidth);
+}

@@ -1,0 +1,39 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, session } from './client';
+
+export interface User {
+  id: string;
+  email: string;
+  name?: string;
+  roles: string[];
+}
+
+export const meKey = ['auth', 'me'] as const;
+
+export async function login(email: string, password: string): Promise<User> {
+  const res = await api.post<{ token: string; user: User }>(
+    '/api/auth/login',
+    { email, password },
+    { expectUnauthorized: true },
+  );
+  session.set(res.token);
+  return res.user;
+}
+
+/** Ends the session on the server; the local token goes whatever the answer. */
+export async function logout(): Promise<void> {
+  try {
+    await api.post<void>('/api/auth/logout', undefined, { expectUnauthorized: true });
+  } finally {
+    session.clear();
+  }
+}
+
+export function useMe() {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: ({ signal }) => api.get<User>('/api/auth/me', { signal }),
+    retry: false,
+    staleTime: 5 * 60_000,
+  });
+}

@@ -1,0 +1,64 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import antdZhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import localizedFormat from 'dayjs/plugin/localizedFormat';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setRequestLocale } from '../api/client';
+import { I18nContext, type I18n } from './context';
+import { catalogues, initialLocale, storeLocale, type Locale } from './locale';
+
+dayjs.extend(localizedFormat);
+
+const antdLocales = { en: enUS, 'zh-CN': antdZhCN };
+const dayjsLocales = { en: 'en', 'zh-CN': 'zh-cn' };
+
+// Everything that formats or requests in a locale follows it before the next render.
+function apply(locale: Locale) {
+  setRequestLocale(locale);
+  dayjs.locale(dayjsLocales[locale]);
+}
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const l = initialLocale();
+    apply(l);
+    return l;
+  });
+
+  const setLocale = useCallback(
+    (l: Locale) => {
+      apply(l);
+      storeLocale(l);
+      setLocaleState(l);
+      // Server texts (validation messages, form labels) come in the request's locale.
+      void queryClient.invalidateQueries();
+    },
+    [queryClient],
+  );
+
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+
+  const value = useMemo<I18n>(() => {
+    const messages = catalogues[locale];
+    return {
+      locale,
+      setLocale,
+      t: (key, vars) =>
+        vars ? messages[key].replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)) : messages[key],
+    };
+  }, [locale, setLocale]);
+
+  return (
+    <I18nContext.Provider value={value}>
+      <ConfigProvider locale={antdLocales[locale]} theme={{ token: { borderRadius: 8 } }}>
+        <AntApp>{children}</AntApp>
+      </ConfigProvider>
+    </I18nContext.Provider>
+  );
+}

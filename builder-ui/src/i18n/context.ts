@@ -1,0 +1,18 @@
+import { createContext, useContext } from 'react';
+import type { Locale } from './locale';
+import type { MessageKey } from './messages';
+
+export interface I18n {
+  locale: Locale;
+  setLocale: (locale: Locale) => void;
+  /** The text of key in the current locale, with {name} placeholders filled from vars. */
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string;
+}
+
+export const I18nContext = createContext<I18n | null>(null);
+
+export function useI18n(): I18n {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error('useI18n outside I18nProvider');
+  return v;
+}

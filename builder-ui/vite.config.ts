@@ -1,0 +1,20 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The app is served by `crm serve` from the embedded dist; `npm run dev` proxies the API to a
+// local `make run` so the dev server behaves like production.
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    // Content hashes in every asset name: /assets/ is served as immutable.
+    assetsDir: 'assets',
+    // antd is one large vendor chunk shared by every page; the pages themselves stay small.
+    chunkSizeWarningLimit: 1200,
+  },
+});

@@ -1,0 +1,121 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+
+	builderui "crm/builder-ui"
+)
+
+// uiCSP lets the app load only itself. Ant Design writes its styles at run time (CSS-in-JS), so
+// inline styles are allowed; scripts are not.
+const uiCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// Content types of what the build writes, fixed here rather than taken from the host's mime.types.
+var uiTypes = map[string]string{
+	".html":  "text/html; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".json":  "application/json",
+	".png":   "image/png",
+	".ico":   "image/x-icon",
+	".woff2": "font/woff2",
+}
+
+type uiFile struct {
+	body  []byte
+	ctype string
+	etag  string
+}
+
+// mountUI serves the embedded builder app at every GET path the API does not own. It goes after
+// the /api routes, whose catch-all keeps answering the JSON 404; routes added to the app later
+// still win over the deep-link fallback.
+func mountUI(app *fiber.App) {
+	app.Get("/*",
+		helmet.New(helmet.Config{ContentSecurityPolicy: uiCSP, XFrameOptions: "DENY"}),
+		compress.New(),
+		uiHandler(builderui.FS()))
+}
+
+// uiHandler answers files of dist by path, and index.html for any other path so that the app's
+// own routes work as deep links. Hashed files under assets/ never change: cached for a year.
+func uiHandler(dist fs.FS) fiber.Handler {
+	files := loadUI(dist)
+	index, ok := files["index.html"]
+	if !ok {
+		panic("builder-ui/dist has no index.html: run `make ui`")
+	}
+	return func(c *fiber.Ctx) error {
+		name := strings.TrimPrefix(path.Clean("/"+c.Path()), "/")
+		f, ok := files[name]
+		switch {
+		case ok && strings.HasPrefix(name, "assets/"):
+			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		case strings.HasPrefix(name, "assets/"):
+			// A missing chunk (an old page after an update) must fail as such, not load HTML as script.
+			return fiber.ErrNotFound
+		case !ok:
+			// A deep link, unless a route registered after the UI takes the path.
+			own := c.Route()
+			if err := c.Next(); c.Route() != own || !isNotFound(err) {
+				return err
+			}
+			f = index
+			fallthrough
+		default:
+			c.Set(fiber.HeaderCacheControl, "no-cache")
+			c.Set(fiber.HeaderETag, f.etag)
+			if c.Get(fiber.HeaderIfNoneMatch) == f.etag {
+				return c.SendStatus(fiber.StatusNotModified)
+			}
+		}
+		c.Set(fiber.HeaderContentType, f.ctype)
+		return c.Send(f.body)
+	}
+}
+
+func isNotFound(err error) bool {
+	var fe *fiber.Error
+	return errors.As(err, &fe) && fe.Code == fiber.StatusNotFound
+}
+
+// loadUI reads dist once; dot files (the build's .source-hash stamp) are not served.
+func loadUI(dist fs.FS) map[string]uiFile {
+	files := map[string]uiFile{}
+	err := fs.WalkDir(dist, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		body, err := fs.ReadFile(dist, p)
+		if err != nil {
+			return err
+		}
+		ctype := uiTypes[path.Ext(p)]
+		if ctype == "" {
+			ctype = mime.TypeByExtension(path.Ext(p))
+		}
+		if ctype == "" {
+			ctype = fiber.MIMEOctetStream
+		}
+		sum := sha256.Sum256(body)
+		// Weak: the same tag covers the compressed and the plain representation.
+		files[p] = uiFile{body: body, ctype: ctype, etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`}
+		return nil
+	})
+	if err != nil {
+		panic("reading the embedded builder-ui/dist: " + err.Error())
+	}
+	return files
+}

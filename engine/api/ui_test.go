@@ -1,0 +1,76 @@
+package api_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"crm/internal/testenv"
+)
+
+var scriptRef = regexp.MustCompile(`src="(/assets/[^"]+\.js)"`)
+
+// TestUI serves the embedded builder app over a real listener next to the API.
+func TestUI(t *testing.T) {
+	h := newHarnessOn(t, testenv.OpenSQLite(t))
+
+	root := h.mustDo(200, "GET", "/", "")
+	if !strings.Contains(root.Text, `<div id="root">`) || !strings.HasPrefix(root.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("/ is not the app: %s %s", root.Header.Get("Content-Type"), root.Text)
+	}
+	for header, want := range map[string]string{
+		"Cache-Control":           "no-cache",
+		"X-Content-Type-Options":  "nosniff",
+		"Content-Security-Policy": "default-src 'self'",
+	} {
+		if got := root.Header.Get(header); !strings.Contains(got, want) {
+			t.Errorf("/ %s = %q, want %q", header, got, want)
+		}
+	}
+	if csp := root.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self' 'unsafe-inline'") || strings.Contains(csp, "script-src 'self' 'unsafe-inline'") {
+		t.Errorf("CSP %q: inline styles only", csp)
+	}
+
+	t.Run("deep links answer index.html", func(t *testing.T) {
+		h.t = t
+		for _, p := range []string{"/objects", "/objects/lead/fields?tab=1", "/.source-hash"} {
+			r := h.mustDo(200, "GET", p, "", "Authorization", "")
+			if r.Text != root.Text || r.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("%s is not index.html: %s", p, r.Text)
+			}
+		}
+		again := h.mustDo(304, "GET", "/objects", "", "If-None-Match", root.Header.Get("ETag"))
+		if again.Text != "" {
+			t.Errorf("304 with a body: %s", again.Text)
+		}
+	})
+
+	t.Run("hashed assets are immutable", func(t *testing.T) {
+		h.t = t
+		m := scriptRef.FindStringSubmatch(root.Text)
+		if m == nil {
+			t.Fatalf("index.html loads no script: %s", root.Text)
+		}
+		js := h.mustDo(200, "GET", m[1], "", "Accept-Encoding", "gzip")
+		if got := js.Header.Get("Cache-Control"); got != "public, max-age=31536000, immutable" {
+			t.Errorf("%s Cache-Control %q", m[1], got)
+		}
+		if got := js.Header.Get("Content-Type"); got != "text/javascript; charset=utf-8" {
+			t.Errorf("%s Content-Type %q", m[1], got)
+		}
+		if got := js.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s X-Content-Type-Options %q", m[1], got)
+		}
+		h.mustDo(404, "GET", "/assets/gone-12345678.js", "")
+	})
+
+	t.Run("the API keeps its JSON 404", func(t *testing.T) {
+		h.t = t
+		for _, p := range []string{"/api/nope", "/api"} {
+			r := h.mustDo(404, "GET", p, "")
+			if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") || r.JSON["error"] == nil {
+				t.Errorf("%s: %s %s", p, r.Header.Get("Content-Type"), r.Text)
+			}
+		}
+	})
+}
