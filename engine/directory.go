@@ -80,13 +80,16 @@ func (e *Engine) directoryVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// changedDirectory bumps the directory version after a change of users, teams or roles. A failure
-// is logged: the change itself is stored, and the next successful bump publishes it.
-func (e *Engine) changedDirectory(ctx context.Context) {
+// changedDirectory bumps the directory version after a change of users, teams or roles.
+func (e *Engine) changedDirectory(ctx context.Context) { e.bumpSetting(ctx, directoryKey) }
+
+// bumpSetting raises the version of a settings document, so that every process reloads what it
+// stands for. A failure is logged: the change itself is stored, and the next bump publishes it.
+func (e *Engine) bumpSetting(ctx context.Context, key string) {
 	for attempt := 0; attempt < 20; attempt++ {
-		doc, err := e.store.Get(ctx, collSettings, directoryKey)
+		doc, err := e.store.Get(ctx, collSettings, key)
 		if errors.Is(err, store.ErrNotFound) {
-			err = e.store.Insert(ctx, collSettings, store.Doc{"id": directoryKey})
+			err = e.store.Insert(ctx, collSettings, store.Doc{"id": key})
 			if err == nil {
 				return
 			}
@@ -96,7 +99,7 @@ func (e *Engine) changedDirectory(ctx context.Context) {
 		}
 		if err == nil {
 			v, _ := doc["version"].(int64)
-			err = e.store.Replace(ctx, collSettings, store.Doc{"id": directoryKey}, v)
+			err = e.store.Replace(ctx, collSettings, store.Doc{"id": key}, v)
 			if err == nil {
 				return
 			}
@@ -104,7 +107,7 @@ func (e *Engine) changedDirectory(ctx context.Context) {
 				continue
 			}
 		}
-		e.log.Error("directory version not bumped", "err", err)
+		e.log.Error("settings version not bumped", "key", key, "err", err)
 		return
 	}
 }

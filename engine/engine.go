@@ -56,6 +56,10 @@ type Engine struct {
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
 	dir  *directory             // users, teams and roles at one version
+	// crashAfterWrite, in tests, stops a write between storing the record and running its
+	// automations, as a killed process would.
+	crashAfterWrite func()
+	autos           *automationSet // compiled automations at one version
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -101,16 +105,19 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
 	system := map[string][]store.Index{
-		collObjects:  nil,
-		collHistory:  {{Field: "object"}},
-		collUsers:    {{Field: "email", Unique: true}},
-		collTokens:   {{Field: "user_id"}},
-		collTeams:    nil,
-		collRoles:    nil,
-		collSettings: nil,
-		collAudit:    auditIndexes,
-		collJobs:     jobIndexes,
-		collClaims:   nil,
+		collObjects:     nil,
+		collHistory:     {{Field: "object"}},
+		collUsers:       {{Field: "email", Unique: true}},
+		collTokens:      {{Field: "user_id"}},
+		collTeams:       nil,
+		collRoles:       nil,
+		collSettings:    nil,
+		collAudit:       auditIndexes,
+		collJobs:        jobIndexes,
+		collAutomations: {{Field: "object"}},
+		collRuns:        {{Field: "record"}},
+		collNotes:       noteIndexes,
+		collClaims:      nil,
 	}
 	for coll, idx := range system {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {

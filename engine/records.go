@@ -31,6 +31,12 @@ func isSystemField(k string) bool {
 // rules' decision (read-only and locked fields, defaults, formulas, schema, conditions, validation
 // rules), lookups the actor can see, autonumbers, persist, audit.
 func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, input map[string]any, locale string) (Record, error) {
+	return e.createRecord(ctx, by, object, input, locale, "", "")
+}
+
+// createRecord is CreateRecord with a given id (automations derive ids so that a re-run creates
+// nothing twice; a taken id answers record_exists) and a default owner ("": the actor).
+func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, input map[string]any, locale, id, defaultOwner string) (Record, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
@@ -41,7 +47,10 @@ func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, inp
 	if err := checkKeys(input); err != nil {
 		return nil, err
 	}
-	input, owner, ownerErr := e.takeOwner(ctx, input, by.ID, locale)
+	if defaultOwner == "" {
+		defaultOwner = by.ID
+	}
+	input, owner, ownerErr := e.takeOwner(ctx, input, defaultOwner, locale)
 	if ownerErr != nil {
 		return nil, ownerErr
 	}
@@ -64,16 +73,34 @@ func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, inp
 		}
 	}
 	now := e.stamp()
-	stored["id"] = newID()
+	if id == "" {
+		id = newID()
+	}
+	stored["id"] = id
 	stored["owner"] = owner
 	stored["created_at"], stored["created_by"] = now, by.ID
 	stored["updated_at"], stored["updated_by"] = now, by.ID
-	if err := e.store.Insert(ctx, recordsColl(object), stored); err != nil {
+	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
+	if err != nil {
+		return nil, err
+	}
+	markEvent(stored, nil, ev)
+	err = e.store.Insert(ctx, recordsColl(object), stored)
+	if errors.Is(err, store.ErrDuplicateID) {
+		e.afterEvent(ctx, ev, err)
+		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
+	}
+	if err != nil {
+		e.afterEvent(ctx, ev, err)
 		return nil, storeErr(err)
 	}
 	stored["version"] = int64(1)
 	rec := wire(def, stored)
-	e.audit(ctx, by, auditEntry{Action: "record_created", Object: object, Record: rec["id"].(string), Changes: diff(nil, rec)})
+	e.audit(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)})
+	if e.crashAfterWrite != nil {
+		e.crashAfterWrite()
+	}
+	e.afterEvent(ctx, ev, nil)
 	return g.strip(rec), nil
 }
 
@@ -147,12 +174,21 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	}
 	stored["owner"] = owner
 	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
+	stored["version"] = version + 1
+	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
+	if err != nil {
+		return nil, err
+	}
+	delete(stored, "version")
+	markEvent(stored, old, ev)
 	if err := e.store.Replace(ctx, recordsColl(object), stored, version); err != nil {
+		e.afterEvent(ctx, ev, err)
 		return nil, storeErr(err)
 	}
 	stored["version"] = version + 1
 	rec := wire(def, stored)
 	e.audit(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)})
+	e.afterEvent(ctx, ev, nil)
 	return g.strip(rec), nil
 }
 
@@ -169,7 +205,12 @@ func (e *Engine) DeleteRecord(ctx context.Context, by *Actor, object, id string,
 	if err != nil {
 		return err
 	}
+	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
+	if err != nil {
+		return err
+	}
 	err = e.store.Delete(ctx, recordsColl(object), id, ifMatch)
+	e.afterEvent(ctx, ev, err)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)
 	}

@@ -2,10 +2,16 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"crm/engine/query"
+	"crm/engine/store"
+	"crm/forms"
+	"crm/workflow"
 )
 
 // Scheduler drives the durable jobs: robfig/cron ticks every TickInterval and fires scheduled
@@ -61,7 +67,110 @@ func (s *Scheduler) Stop() {
 
 // registerHandlers names the handler of every job kind.
 func (e *Engine) registerHandlers() {
+	e.handlers["event"] = e.handleEvent
+	e.handlers["timer"] = e.handleTimer
+	e.handlers["cron"] = e.handleCron
 }
 
-// fireCron enqueues the runs of cron-scheduled automations whose time has come.
-func (e *Engine) fireCron(ctx context.Context) {}
+// cronCatchUp bounds how far back missed cron runs are made up after a stop.
+const cronCatchUp = 24 * time.Hour
+
+// fireCron enqueues the runs of cron-scheduled automations whose time has come since the last
+// run recorded in the database (so runs missed while every engine was stopped happen at start,
+// up to a day back). Every process does this; the job id of a run (automation and time) makes
+// it one job however many processes enqueue it.
+func (e *Engine) fireCron(ctx context.Context) {
+	set, err := e.automations(ctx)
+	if err != nil {
+		e.log.Error("cron: automations", "err", err)
+		return
+	}
+	now := e.now()
+	for _, a := range set.all {
+		if a.Trigger.Type != workflow.TriggerScheduled || a.Disabled {
+			continue
+		}
+		sched, err := workflow.ParseCron(a.Trigger.Cron)
+		if err != nil {
+			continue
+		}
+		key := "cron:" + a.Name
+		since := now.Add(-cronCatchUp)
+		doc, err := e.store.Get(ctx, collSettings, key)
+		if err == nil {
+			if last, _ := doc["last"].(string); last != "" {
+				if t, err := time.Parse(forms.TimeLayout, last); err == nil && t.After(since) {
+					since = t
+				}
+			}
+		}
+		for t := sched.Next(since); !t.After(now); t = sched.Next(t) {
+			if _, err := e.enqueue(ctx, "cron:"+a.Name+":"+stamp(t), "cron", t, map[string]any{"automation": a.Name, "object": a.Object, "at": stamp(t)}, 0); err != nil {
+				e.log.Error("cron: enqueue", "automation", a.Name, "err", err)
+				break
+			}
+			since = t
+		}
+		e.saveCronMark(ctx, key, since, doc)
+	}
+}
+
+func (e *Engine) saveCronMark(ctx context.Context, key string, t time.Time, old store.Doc) {
+	doc := store.Doc{"id": key, "last": stamp(t)}
+	var err error
+	if old == nil {
+		err = e.store.Insert(ctx, collSettings, doc)
+	} else {
+		v, _ := old["version"].(int64)
+		err = e.store.Replace(ctx, collSettings, doc, v)
+	}
+	if err != nil && !errors.Is(err, store.ErrDuplicateID) && !errors.Is(err, store.ErrVersionConflict) {
+		e.log.Warn("cron: mark not saved", "key", key, "err", err)
+	}
+}
+
+// cronRecords bounds the records one scheduled run acts on.
+const cronRecords = 1000
+
+// handleCron runs a scheduled automation for the records its filter selects.
+func (e *Engine) handleCron(ctx context.Context, j *Job) error {
+	name, _ := j.Payload["automation"].(string)
+	object, _ := j.Payload["object"].(string)
+	set, err := e.automations(ctx)
+	if err != nil {
+		return err
+	}
+	var a *workflow.Compiled
+	for _, c := range set.byObject[object] {
+		if c.Name == name {
+			a = c
+		}
+	}
+	if a == nil || a.Disabled {
+		return nil
+	}
+	def, err := e.current(ctx, object)
+	if err != nil {
+		return err
+	}
+	node, err := query.Parse(a.Trigger.Filter)
+	if err != nil {
+		return permanent(err)
+	}
+	f, err := query.Resolve(node, def.obj)
+	if err != nil {
+		return permanent(err)
+	}
+	docs, err := e.store.Find(ctx, recordsColl(object), store.Query{Filter: f, Sort: []store.SortKey{{Field: "id"}}, Limit: cronRecords})
+	if err != nil {
+		return storeErr(err)
+	}
+	var firstErr error
+	for _, d := range docs {
+		id, _ := d["id"].(string)
+		if err := e.runAutomation(ctx, a, def, id, d, nil, workflow.TriggerScheduled, j.ID+":"+id); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}

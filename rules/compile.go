@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -294,4 +295,17 @@ func (p *Program) Type() string {
 		return "list"
 	}
 	return "any"
+}
+
+// Names lists the fields and variables the program reads at its top level ("old" and "user"
+// included), sorted: the inputs a run log shows beside a decision.
+func (p *Program) Names() []string {
+	var out []string
+	for n := range identifiers(p) {
+		if _, lib := perEvaluation[n]; !lib {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

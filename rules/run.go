@@ -135,3 +135,10 @@ func runtimeError(err error) error {
 	}
 	return &RuntimeError{Message: msg}
 }
+
+// Value is a variable of the scope as expressions see it (for run logs).
+func (s Scope) Value(name string) any { return s.vars[name] }
+
+// WireValue converts an expression result into the wire form of a field's value (what a client
+// would send for it); callers outside this package use it to apply computed values.
+func WireValue(f *forms.Field, v any) (any, error) { return wireValue(f, v) }

@@ -1,0 +1,253 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sort"
+
+	"crm/engine/store"
+	"crm/forms"
+	"crm/workflow"
+)
+
+// Automation definitions live in meta_automations (id: the name). Every change bumps the
+// "automations" settings version, so each process recompiles when another changed one.
+const (
+	collAutomations = "meta_automations"
+	automationsKey  = "automations"
+)
+
+// AutomationDef is an automation as the API shows it.
+type AutomationDef struct {
+	workflow.Automation
+	Version int64 `json:"version"`
+}
+
+// automationSet is every automation compiled, by object, at one settings version and with the
+// definitions versions they were compiled against.
+type automationSet struct {
+	version  int64
+	defs     map[string]int64 // object -> definition version compiled against
+	byObject map[string][]*workflow.Compiled
+	all      []*workflow.Compiled
+}
+
+// ListAutomations returns the automations, of one object when object is not empty.
+func (e *Engine) ListAutomations(ctx context.Context, by *Actor, object string) ([]*AutomationDef, error) {
+	var f store.Filter
+	if object != "" {
+		f = store.Compare{Field: "object", Op: store.Eq, Value: object, Scalar: true}
+	}
+	docs, err := e.store.Find(ctx, collAutomations, store.Query{Filter: f})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]*AutomationDef, 0, len(docs))
+	for _, d := range docs {
+		a, err := automationFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// GetAutomation returns one automation.
+func (e *Engine) GetAutomation(ctx context.Context, by *Actor, name string) (*AutomationDef, error) {
+	d, err := e.store.Get(ctx, collAutomations, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errorf(KindNotFound, "automation_not_found", "no automation named %q", name)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return automationFromDoc(d)
+}
+
+func automationFromDoc(d store.Doc) (*AutomationDef, error) {
+	var a AutomationDef
+	if err := docToStruct(d, &a.Automation); err != nil {
+		return nil, err
+	}
+	a.Version, _ = d["version"].(int64)
+	return &a, nil
+}
+
+// SaveAutomation creates (create) or replaces an automation after checking every expression
+// against its object. Analysts and admins only.
+func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Automation, create bool, ifMatch int64) (*AutomationDef, error) {
+	if err := e.canDefine(ctx, by); err != nil {
+		return nil, err
+	}
+	if _, err := e.compileAutomation(ctx, a); err != nil {
+		return nil, err
+	}
+	if err := e.prepareWebhooks(a); err != nil {
+		return nil, err
+	}
+	doc, err := structToDoc(a)
+	if err != nil {
+		return nil, err
+	}
+	doc["id"] = a.Name
+	var version int64 = 1
+	if create {
+		if err := e.store.Insert(ctx, collAutomations, doc); err != nil {
+			if errors.Is(err, store.ErrDuplicateID) {
+				return nil, errorf(KindConflict, "automation_exists", "an automation named %q exists", a.Name)
+			}
+			return nil, storeErr(err)
+		}
+	} else {
+		old, err := e.GetAutomation(ctx, by, a.Name)
+		if err != nil {
+			return nil, err
+		}
+		if ifMatch != 0 && ifMatch != old.Version {
+			return nil, storeErr(store.ErrVersionConflict)
+		}
+		if err := e.store.Replace(ctx, collAutomations, doc, old.Version); err != nil {
+			return nil, storeErr(err)
+		}
+		version = old.Version + 1
+	}
+	e.bumpSetting(ctx, automationsKey)
+	e.audit(ctx, by, auditEntry{Action: "automation_saved", Object: a.Object, Record: a.Name})
+	return &AutomationDef{Automation: *a, Version: version}, nil
+}
+
+// DeleteAutomation removes an automation; its pending timers end without running.
+func (e *Engine) DeleteAutomation(ctx context.Context, by *Actor, name string) error {
+	if err := e.canDefine(ctx, by); err != nil {
+		return err
+	}
+	err := e.store.Delete(ctx, collAutomations, name, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(KindNotFound, "automation_not_found", "no automation named %q", name)
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	e.bumpSetting(ctx, automationsKey)
+	e.audit(ctx, by, auditEntry{Action: "automation_deleted", Record: name})
+	return nil
+}
+
+// compileAutomation checks one automation against the current definitions.
+func (e *Engine) compileAutomation(ctx context.Context, a *workflow.Automation) (*workflow.Compiled, error) {
+	def, err := e.current(ctx, a.Object)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, &Error{Kind: KindValidation, Code: "invalid_definition", Message: "the automation has 1 problem(s)",
+				Problems: []forms.Problem{{Pointer: "/object", Code: "unknown_object", Message: fmt.Sprintf("no object named %q", a.Object)}}}
+		}
+		return nil, err
+	}
+	var lookupErr error
+	objects := func(name string) *forms.Object {
+		d, err := e.current(ctx, name)
+		if err != nil {
+			if !isNotFound(err) {
+				lookupErr = err
+			}
+			return nil
+		}
+		return d.obj
+	}
+	c, probs := workflow.Compile(a, def.rules.Env, objects)
+	if lookupErr != nil {
+		return nil, lookupErr
+	}
+	if len(probs) > 0 {
+		return nil, InvalidDefinition(probs)
+	}
+	return c, nil
+}
+
+// automations returns the compiled automations, recompiled when any automation or an object
+// they belong to changed.
+func (e *Engine) automations(ctx context.Context) (*automationSet, error) {
+	v, err := e.setting(ctx, automationsKey)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	cached := e.autos
+	e.mu.Unlock()
+	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
+		return cached, nil
+	}
+	defs, err := e.ListAutomations(ctx, SystemActor, "")
+	if err != nil {
+		return nil, err
+	}
+	set := &automationSet{version: v, defs: map[string]int64{}, byObject: map[string][]*workflow.Compiled{}}
+	sort.Slice(defs, func(i, j int) bool { return defs[i].Name < defs[j].Name })
+	for _, d := range defs {
+		a := d.Automation
+		c, err := e.compileAutomation(ctx, &a)
+		if err != nil {
+			// A definition change can break a saved automation; it is skipped and logged, not fatal.
+			e.log.Error("automation does not compile against the current definitions; skipped", "automation", a.Name, "err", err)
+			continue
+		}
+		if def, err := e.current(ctx, a.Object); err == nil {
+			set.defs[a.Object] = def.version
+		}
+		set.byObject[a.Object] = append(set.byObject[a.Object], c)
+		set.all = append(set.all, c)
+	}
+	e.mu.Lock()
+	e.autos = set
+	e.mu.Unlock()
+	return set, nil
+}
+
+// defsUnchanged tells whether the objects an automation set was compiled against are still at
+// the same versions (definitions are cached per version, so this costs one read per object).
+func (e *Engine) defsUnchanged(ctx context.Context, defs map[string]int64) bool {
+	for name, v := range defs {
+		d, err := e.current(ctx, name)
+		if err != nil || d.version != v {
+			return false
+		}
+	}
+	return true
+}
+
+// setting reads the version of a settings document (0 when absent).
+func (e *Engine) setting(ctx context.Context, key string) (int64, error) {
+	doc, err := e.store.Get(ctx, collSettings, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storeErr(err)
+	}
+	v, _ := doc["version"].(int64)
+	return v, nil
+}
+
+// derivedID is a record-shaped id computed from a key, so that an effect re-run after a crash
+// writes the same document again (and is refused as a duplicate) instead of a second one.
+func derivedID(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	out := make([]byte, 26)
+	var acc uint32
+	bits, j := 0, 0
+	for _, c := range sum[:16] {
+		acc = acc<<8 | uint32(c)
+		bits += 8
+		for bits >= 5 {
+			out[j] = alphabet[(acc>>(bits-5))&31]
+			bits -= 5
+			j++
+		}
+	}
+	out[j] = alphabet[(acc<<(5-bits))&31]
+	return string(out)
+}

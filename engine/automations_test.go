@@ -1,0 +1,207 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"crm/engine/store"
+	"crm/forms"
+	"crm/internal/testenv"
+	"crm/workflow"
+)
+
+const followLeadDef = `{"name":"lead","fields":[
+ {"name":"company","type":"text","required":true},
+ {"name":"status","type":"picklist","options":[{"value":"new"},{"value":"contacted"},{"value":"stale"}]},
+ {"name":"last_contacted_at","type":"datetime","indexed":true}]}`
+
+const followTaskDef = `{"name":"task","fields":[
+ {"name":"subject","type":"text","required":true},
+ {"name":"due","type":"date"},
+ {"name":"lead","type":"lookup","target":"lead"}]}`
+
+// followUp: no contact for 7 days creates a follow-up task for the owner and tells them.
+const followUp = `{"name":"follow_up","object":"lead","trigger":{"type":"time_relative","field":"last_contacted_at","offset":"7d"},
+ "condition":"status != \"stale\"",
+ "actions":[
+  {"type":"create","object":"task","values":{"subject":"\"Follow up \" + company","due":"addDays(today(), 1)","lead":"id"}},
+  {"type":"notify","to":{"owner":true},"title":{"en":"Follow up {{company}}","zh-CN":"跟进 {{company}}"}},
+  {"type":"update","values":{"status":"\"stale\""}}]}`
+
+func mustDefine(t *testing.T, e *Engine, defs ...string) {
+	t.Helper()
+	for _, d := range defs {
+		var obj forms.Object
+		if err := json.Unmarshal([]byte(d), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.CreateObject(context.Background(), SystemActor, &obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustAutomate(t *testing.T, e *Engine, def string) {
+	t.Helper()
+	var a workflow.Automation
+	if err := json.Unmarshal([]byte(def), &a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SaveAutomation(context.Background(), SystemActor, &a, true, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countDocs(t *testing.T, e *Engine, coll string, f store.Filter) int64 {
+	t.Helper()
+	n, err := e.store.Count(context.Background(), coll, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestFollowUpAfterSevenDays(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		e := engines(t, b, 1, clock)[0]
+		mustDefine(t, e, followLeadDef, followTaskDef)
+		mustAutomate(t, e, followUp)
+		rep, err := e.SaveUser(ctx, SystemActor, "", UserInput{Email: ptr("rep@example.com"), Password: ptr("correct-horse-rep"), Roles: &[]string{RoleSales}}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor := &Actor{ID: rep.ID, Email: rep.Email, Roles: rep.Roles}
+		lead, err := e.CreateRecord(ctx, actor, "lead", map[string]any{"company": "Acme", "status": "new", "last_contacted_at": stamp(clock.Now())}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := lead["id"].(string)
+		tasks := func() int64 { return countDocs(t, e, "obj_task", nil) }
+
+		clock.Advance(6 * 24 * time.Hour)
+		e.Tick(ctx)
+		if tasks() != 0 {
+			t.Fatal("a follow-up before 7 days")
+		}
+		// Contact on day 6 moves the timer: nothing on day 7, the task on day 13.
+		if _, err := e.UpdateRecord(ctx, actor, "lead", id, map[string]any{"last_contacted_at": stamp(clock.Now())}, 0, "en"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(24 * time.Hour)
+		e.Tick(ctx)
+		if tasks() != 0 {
+			t.Fatal("the timer was not re-planned when the contact date changed")
+		}
+		clock.Advance(6*24*time.Hour + time.Minute)
+		if n, err := e.Tick(ctx); err != nil || n != 1 {
+			t.Fatalf("tick ran %d jobs: %v", n, err)
+		}
+		if tasks() != 1 {
+			t.Fatalf("%d follow-up tasks, want 1", tasks())
+		}
+		docs, _ := e.store.Find(ctx, "obj_task", store.Query{})
+		task := docs[0]
+		if task["owner"] != rep.ID || task["lead"] != id || !strings.HasPrefix(task["subject"].(string), "Follow up Acme") {
+			t.Errorf("task: %v", task)
+		}
+		notes, unread, err := e.Notifications(ctx, actor, true, 10)
+		if err != nil || unread != 1 || notes[0].Title != "Follow up Acme" || notes[0].Record != id {
+			t.Errorf("notifications: %+v %d %v", notes, unread, err)
+		}
+		got, _ := e.GetRecord(ctx, actor, "lead", id)
+		if got["status"] != "stale" {
+			t.Errorf("status after the follow-up: %v", got["status"])
+		}
+		// Further ticks create nothing more.
+		clock.Advance(30 * 24 * time.Hour)
+		e.Tick(ctx)
+		if tasks() != 1 {
+			t.Errorf("%d tasks after more ticks", tasks())
+		}
+		runs, err := e.RecordRuns(ctx, actor, "lead", id)
+		if err != nil || len(runs) != 1 || runs[0]["result"] != "done" {
+			t.Fatalf("runs: %v %v", runs, err)
+		}
+		if in := runs[0]["inputs"].(map[string]any); in["status"] != "new" {
+			t.Errorf("run inputs: %v", in)
+		}
+	})
+}
+
+// TestEventSurvivesACrash: the process dies after the write and before the automations; another
+// engine runs them when the event comes due.
+func TestEventSurvivesACrash(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		es := engines(t, b, 2, clock)
+		mustDefine(t, es[0], followLeadDef, followTaskDef)
+		mustAutomate(t, es[0], `{"name":"welcome","object":"lead","trigger":{"type":"created"},
+		 "actions":[{"type":"create","object":"task","values":{"subject":"\"Call \" + company","lead":"id"}}]}`)
+		es[0].crashAfterWrite = func() { panic("killed") }
+		func() {
+			defer func() { recover() }()
+			es[0].CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "Acme"}, "en")
+		}()
+		if n := countDocs(t, es[1], "obj_lead", nil); n != 1 {
+			t.Fatalf("the write was not stored: %d leads", n)
+		}
+		if n := countDocs(t, es[1], "obj_task", nil); n != 0 {
+			t.Fatal("the automation ran before the crash")
+		}
+		es[1].Tick(ctx)
+		if n := countDocs(t, es[1], "obj_task", nil); n != 0 {
+			t.Fatal("the event ran before its grace time, while its own process may still be running it")
+		}
+		clock.Advance(eventGrace + time.Second)
+		if _, err := es[1].Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := countDocs(t, es[1], "obj_task", nil); n != 1 {
+			t.Fatalf("%d tasks after the other engine's tick, want 1", n)
+		}
+		// A write that failed leaves an event that finds no write and does nothing.
+		es[1].enqueue(ctx, "orphan", "event", clock.Now(), map[string]any{"object": "lead", "record": "nope", "type": "created"}, 0)
+		es[1].Tick(ctx)
+		if n := countDocs(t, es[1], "obj_task", nil); n != 1 {
+			t.Fatalf("an event of a failed write ran: %d tasks", n)
+		}
+	})
+}
+
+// TestAutomationLoopStops: an automation that updates its own record on every update stops at
+// the depth limit with a run log entry saying so.
+func TestAutomationLoopStops(t *testing.T) {
+	ctx := context.Background()
+	clock := newTestClock()
+	e := engines(t, testenv.Backends()[0], 1, clock)[0]
+	mustDefine(t, e, followLeadDef)
+	mustAutomate(t, e, `{"name":"echo","object":"lead","trigger":{"type":"updated"},
+	 "actions":[{"type":"update","values":{"company":"company + \"!\""}}]}`)
+	rec, _ := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "A"}, "en")
+	id := rec["id"].(string)
+	if _, err := e.UpdateRecord(ctx, SystemActor, "lead", id, map[string]any{"company": "B"}, 0, "en"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := e.GetRecord(ctx, SystemActor, "lead", id)
+	if got["company"] != "B"+strings.Repeat("!", maxDepth) {
+		t.Errorf("company after the loop: %v", got["company"])
+	}
+	runs, _ := e.RecordRuns(ctx, SystemActor, "lead", id)
+	stopped := 0
+	for _, r := range runs {
+		if r["result"] == "stopped" {
+			stopped++
+		}
+	}
+	if stopped != 1 {
+		t.Errorf("%d stopped runs in %v", stopped, runs)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,419 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"crm/engine/store"
+	"crm/forms"
+	"crm/rules"
+	"crm/workflow"
+)
+
+// Record events and the automations they run.
+//
+// An accepted write's automations must run even if the process dies right after the write, and
+// there are no multi-document transactions. So before writing, the engine stores the event as a
+// job due a little later (eventGrace), and the write itself records the event's id in the
+// record's "_events" (its last few event ids). Right after the write the engine runs the job
+// itself. If it dies first, any engine's scheduler runs the job when it comes due: it finds the
+// event id in the record (the write happened) and runs the automations, or does not (the write
+// failed) and drops the event. A delete is confirmed by the record being gone.
+const (
+	eventGrace     = 30 * time.Second
+	eventsKept     = 10 // event ids kept in a record: enough to confirm any event still queued
+	maxDepth       = 5  // automations triggered by automations, at most this deep
+	collRuns       = "automation_runs"
+	collNotes      = "notifications"
+	recordEventKey = "_events"
+)
+
+type depthKey struct{}
+
+func depthOf(ctx context.Context) int { d, _ := ctx.Value(depthKey{}).(int); return d }
+
+// beginEvent stores the event of a write about to happen when the object has automations that
+// react to it; it returns the event id ("" when none is needed).
+func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (string, error) {
+	set, err := e.automations(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !reacts(set.byObject[object]) {
+		return "", nil
+	}
+	id := newID()
+	payload := map[string]any{"object": object, "record": record, "type": typ, "depth": int64(depthOf(ctx))}
+	if old != nil {
+		payload["old"] = withoutEvents(old)
+	}
+	if new != nil {
+		payload["new"] = withoutEvents(new)
+	}
+	if _, err := e.enqueue(ctx, id, "event", e.now().Add(eventGrace), payload, 0); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// reacts tells whether any automation needs record events (not only buttons and schedules).
+func reacts(autos []*workflow.Compiled) bool {
+	for _, a := range autos {
+		if !a.Disabled && a.Trigger.Type != workflow.TriggerManual && a.Trigger.Type != workflow.TriggerScheduled {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutEvents(d store.Doc) map[string]any {
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		if k != recordEventKey {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// markEvent adds an event id to the record document about to be written.
+func markEvent(doc, old store.Doc, id string) {
+	if id == "" {
+		if old != nil && old[recordEventKey] != nil {
+			doc[recordEventKey] = old[recordEventKey]
+		}
+		return
+	}
+	var ids []any
+	if old != nil {
+		ids, _ = old[recordEventKey].([]any)
+	}
+	ids = append(append([]any{}, ids...), id)
+	if len(ids) > eventsKept {
+		ids = ids[len(ids)-eventsKept:]
+	}
+	doc[recordEventKey] = ids
+}
+
+// afterEvent runs a stored event right away (the write succeeded), or drops it (it failed).
+func (e *Engine) afterEvent(ctx context.Context, id string, writeErr error) {
+	if id == "" {
+		return
+	}
+	if writeErr != nil {
+		if err := e.store.Delete(context.WithoutCancel(ctx), collJobs, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.Warn("event of a failed write not dropped; the scheduler will find the write missing", "event", id, "err", err)
+		}
+		return
+	}
+	d, err := e.store.Get(ctx, collJobs, id)
+	if err != nil {
+		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+		return
+	}
+	j := jobFromDoc(d)
+	j.ReadyAt = e.stamp() // claimable now by this process
+	if _, err := e.runJobNow(context.WithValue(ctx, depthKey{}, depthOf(ctx)), j); err != nil {
+		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+	}
+}
+
+// runJobNow claims and runs a job this process just stored, without waiting for its due time.
+func (e *Engine) runJobNow(ctx context.Context, j *Job) (bool, error) {
+	h := e.handlers[j.Kind]
+	if h == nil {
+		return false, fmt.Errorf("no handler for job kind %q", j.Kind)
+	}
+	err := e.store.Insert(ctx, collClaims, store.Doc{"id": claimID(j), "job": j.ID, "owner": e.node, "until": stamp(e.now().Add(e.lease))})
+	if errors.Is(err, store.ErrDuplicateID) {
+		return false, nil
+	}
+	if err != nil {
+		return false, storeErr(err)
+	}
+	e.finish(ctx, j, safeRun(ctx, h, j))
+	return true, nil
+}
+
+// handleEvent runs the automations of a confirmed record event.
+func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
+	object, _ := j.Payload["object"].(string)
+	record, _ := j.Payload["record"].(string)
+	typ, _ := j.Payload["type"].(string)
+	depth, _ := j.Payload["depth"].(int64)
+	ctx = context.WithValue(ctx, depthKey{}, int(depth))
+	doc, err := e.store.Get(ctx, recordsColl(object), record)
+	switch {
+	case typ == workflow.TriggerDeleted && errors.Is(err, store.ErrNotFound):
+	case typ == workflow.TriggerDeleted:
+		if err != nil {
+			return storeErr(err)
+		}
+		return nil // the delete did not happen
+	case errors.Is(err, store.ErrNotFound):
+		return nil // created or updated, then deleted (or never written): nothing to react to
+	case err != nil:
+		return storeErr(err)
+	default:
+		ids, _ := doc[recordEventKey].([]any)
+		if !slices.Contains(ids, any(j.ID)) {
+			return nil // the write did not happen
+		}
+	}
+	def, err := e.current(ctx, object)
+	if err != nil {
+		return err
+	}
+	old, _ := j.Payload["old"].(map[string]any)
+	new, _ := j.Payload["new"].(map[string]any)
+	ev := workflow.Event{Type: typ, Old: old, New: new}
+	set, err := e.automations(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, a := range set.byObject[object] {
+		if a.Trigger.Type == workflow.TriggerTimeRelative {
+			if err := e.planTimer(ctx, a, record, ev); err != nil && firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if !a.Fires(ev, def.obj) {
+			continue
+		}
+		if err := e.runAutomation(ctx, a, def, record, new, old, typ, j.ID+":"+a.Name); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
+}
+
+// planTimer (re)plans a time-relative automation when the record is created, when its date
+// field changes, and drops it when the record is deleted or the field emptied.
+func (e *Engine) planTimer(ctx context.Context, a *workflow.Compiled, record string, ev workflow.Event) error {
+	id := "timer:" + a.Name + ":" + record
+	field := a.Trigger.Field
+	if ev.Type == workflow.TriggerUpdated && fmt.Sprint(ev.Old[field]) == fmt.Sprint(ev.New[field]) {
+		return nil // the field did not change: the planned timer stands (or has fired)
+	}
+	if err := e.store.Delete(ctx, collJobs, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return storeErr(err)
+	}
+	if ev.Type == workflow.TriggerDeleted {
+		return nil
+	}
+	due, ok := a.Due(ev.New)
+	if !ok {
+		return nil
+	}
+	_, err := e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
+	return err
+}
+
+// handleTimer runs a time-relative automation whose time has come, if the record still says so.
+func (e *Engine) handleTimer(ctx context.Context, j *Job) error {
+	name, _ := j.Payload["automation"].(string)
+	object, _ := j.Payload["object"].(string)
+	record, _ := j.Payload["record"].(string)
+	due, _ := j.Payload["due"].(string)
+	set, err := e.automations(ctx)
+	if err != nil {
+		return err
+	}
+	var a *workflow.Compiled
+	for _, c := range set.byObject[object] {
+		if c.Name == name {
+			a = c
+		}
+	}
+	if a == nil || a.Disabled {
+		return nil // deleted or switched off since
+	}
+	doc, err := e.store.Get(ctx, recordsColl(object), record)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	if now, ok := a.Due(doc); !ok || stamp(now) != due {
+		return nil // re-planned: another timer carries the new time
+	}
+	def, err := e.current(ctx, object)
+	if err != nil {
+		return err
+	}
+	return e.runAutomation(ctx, a, def, record, doc, nil, "timer", j.ID+"@"+due)
+}
+
+// runAutomation decides and applies one automation for one record, and logs the run. key makes
+// the effects idempotent: a re-run with the same key creates nothing twice.
+func (e *Engine) runAutomation(ctx context.Context, a *workflow.Compiled, def *definition, record string, doc, old store.Doc, trigger, key string) error {
+	run := store.Doc{"id": derivedID("run:" + key), "object": a.Object, "record": record, "automation": a.Name,
+		"trigger": trigger, "definition_version": def.version, "at": e.stamp()}
+	depth := depthOf(ctx)
+	if depth >= maxDepth {
+		run["result"] = "stopped"
+		run["error"] = fmt.Sprintf("automations triggered each other %d levels deep; stopped here to break a loop", depth)
+		e.log.Warn("automation loop stopped", "automation", a.Name, "record", record, "depth", depth)
+		e.logRun(ctx, run)
+		return nil
+	}
+	ctx = context.WithValue(ctx, depthKey{}, depth+1)
+	scope := def.rules.Env.Scope(doc, old, rules.Context{Now: e.now(), User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+	d := a.Decide(scope)
+	run["inputs"] = toStoreKinds(map[string]any(d.Inputs))
+	if d.Error != "" {
+		run["result"], run["error"] = "failed", "condition: "+d.Error
+		e.logRun(ctx, run)
+		return nil // a condition that cannot be evaluated will not improve by retrying
+	}
+	if !d.Run {
+		run["result"] = "skipped"
+		e.logRun(ctx, run)
+		return nil
+	}
+	var results []any
+	var firstErr error
+	for i, act := range a.Actions {
+		res, err := e.applyAction(ctx, a, i, act, def, record, doc, scope, key)
+		entry := map[string]any{"action": act.Type, "result": res}
+		if err != nil {
+			entry["error"] = err.Error()
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		results = append(results, entry)
+	}
+	run["actions"] = results
+	run["result"] = "done"
+	if firstErr != nil {
+		run["result"] = "failed"
+	}
+	e.logRun(ctx, run)
+	return firstErr
+}
+
+func (e *Engine) logRun(ctx context.Context, run store.Doc) {
+	err := e.store.Insert(context.WithoutCancel(ctx), collRuns, run)
+	if err != nil && !errors.Is(err, store.ErrDuplicateID) {
+		e.log.Error("automation run not logged", "automation", run["automation"], "err", err)
+	}
+}
+
+// applyAction performs one action; the result says what it did, for the run log.
+func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc store.Doc, scope rules.Scope, key string) (string, error) {
+	akey := fmt.Sprintf("%s:%d", key, i)
+	switch act.Type {
+	case workflow.ActionUpdate:
+		vals, err := a.Values(i, scope)
+		if err != nil {
+			return "", err
+		}
+		if _, err := e.UpdateRecord(ctx, SystemActor, a.Object, record, vals, 0, "en"); err != nil {
+			if isNotFound(err) {
+				return "record gone", nil
+			}
+			return "", err
+		}
+		return "updated", nil
+	case workflow.ActionCreate:
+		vals, err := a.Values(i, scope)
+		if err != nil {
+			return "", err
+		}
+		owner, _ := doc["owner"].(string)
+		id := derivedID("create:" + akey)
+		_, err = e.createRecord(ctx, SystemActor, act.Object, vals, "en", id, owner)
+		var ee *Error
+		if errors.As(err, &ee) && ee.Code == "record_exists" {
+			return "created " + id + " (before)", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return "created " + id, nil
+	case workflow.ActionNotify:
+		n, err := e.notify(ctx, def, act, record, doc, akey)
+		return fmt.Sprintf("notified %d", n), err
+	case workflow.ActionWebhook:
+		return e.queueWebhook(ctx, a, act, def, record, doc, akey)
+	case workflow.ActionAssign:
+		return e.assignAction(ctx, def, record)
+	}
+	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
+}
+
+// RunLog is one automation run as the API shows it.
+type RunLog = map[string]any
+
+// RecordRuns returns the automation runs of a record the actor may see, newest first.
+func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) ([]RunLog, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Read {
+		return nil, ErrForbidden
+	}
+	if _, err := e.visibleDoc(ctx, def, g, id); err != nil {
+		return nil, err
+	}
+	docs, err := e.store.Find(ctx, collRuns, store.Query{Filter: store.Compare{Field: "record", Op: store.Eq, Value: id, Scalar: true},
+		Sort: []store.SortKey{{Field: "at", Desc: true}}, Limit: 200})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]RunLog, 0, len(docs))
+	for _, d := range docs {
+		delete(d, "version")
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// RunManual runs a manual automation (a button on the record) for a user who may edit the record.
+func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name string) (RunLog, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Edit {
+		return nil, ErrForbidden
+	}
+	doc, err := e.writableDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	set, err := e.automations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range set.byObject[object] {
+		if a.Name != name {
+			continue
+		}
+		if a.Trigger.Type != workflow.TriggerManual || a.Disabled {
+			return nil, errorf(KindInvalid, "not_manual", "automation %s is not a manual action", name)
+		}
+		key := "manual:" + newID()
+		runErr := e.runAutomation(ctx, a, def, id, doc, nil, workflow.TriggerManual, key)
+		run, err := e.store.Get(ctx, collRuns, derivedID("run:"+key))
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		delete(run, "version")
+		if runErr != nil {
+			return run, &Error{Kind: KindValidation, Code: "automation_failed", Message: runErr.Error(), Details: run}
+		}
+		return run, nil
+	}
+	return nil, errorf(KindNotFound, "automation_not_found", "no automation %s on %s", name, object)
+}
+
+var _ = forms.TimeLayout

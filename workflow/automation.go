@@ -1,0 +1,390 @@
+package workflow
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"crm/forms"
+	"crm/rules"
+)
+
+// Trigger types of automations.
+const (
+	TriggerCreated          = "created"
+	TriggerUpdated          = "updated"
+	TriggerCreatedOrUpdated = "created_or_updated"
+	TriggerDeleted          = "deleted"
+	TriggerFieldChanged     = "field_changed"
+	TriggerScheduled        = "scheduled"
+	TriggerTimeRelative     = "time_relative"
+	TriggerManual           = "manual"
+)
+
+// Action types of automations.
+const (
+	ActionUpdate  = "update"
+	ActionCreate  = "create"
+	ActionNotify  = "notify"
+	ActionWebhook = "webhook"
+	ActionAssign  = "assign"
+)
+
+// Automation reacts to records: when its trigger fires and its condition holds, its actions run.
+type Automation struct {
+	Name      string      `json:"name"`
+	Label     forms.Label `json:"label,omitempty"`
+	Object    string      `json:"object"`
+	Disabled  bool        `json:"disabled,omitempty"`
+	Trigger   Trigger     `json:"trigger"`
+	Condition string      `json:"condition,omitempty"`
+	Actions   []Action    `json:"actions"`
+}
+
+// Trigger says when an automation is considered.
+type Trigger struct {
+	Type   string   `json:"type"`
+	Fields []string `json:"fields,omitempty"` // field_changed: any of these
+	Cron   string   `json:"cron,omitempty"`   // scheduled: a cron spec, in UTC ("0 8 * * 1-5")
+	Filter string   `json:"filter,omitempty"` // scheduled: the records it runs for (filter language)
+	Field  string   `json:"field,omitempty"`  // time_relative: a date or datetime field
+	Offset string   `json:"offset,omitempty"` // time_relative: "7d", "-2h", "30m" from the field's value
+}
+
+// Action is one thing an automation does.
+type Action struct {
+	Type    string            `json:"type"`
+	Values  map[string]string `json:"values,omitempty"`  // update, create: field -> expression over the record
+	Object  string            `json:"object,omitempty"`  // create: the object of the new record
+	To      *Recipients       `json:"to,omitempty"`      // notify
+	Title   forms.Label       `json:"title,omitempty"`   // notify: a template, {{field}} shows a value
+	Message forms.Label       `json:"message,omitempty"` // notify: a template
+	URL     string            `json:"url,omitempty"`     // webhook
+	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
+}
+
+// Recipients of a notification.
+type Recipients struct {
+	Owner   bool     `json:"owner,omitempty"`
+	Manager bool     `json:"manager,omitempty"` // the owner's manager
+	Users   []string `json:"users,omitempty"`
+	Roles   []string `json:"roles,omitempty"`
+	Teams   []string `json:"teams,omitempty"`
+}
+
+// Objects gives the definitions a check needs (the automation's own object and create targets).
+type Objects func(name string) *forms.Object
+
+// Compiled is an automation ready to run against one version of its object.
+type Compiled struct {
+	Automation
+	condition *rules.Program
+	offset    time.Duration
+	values    [][]fieldValue // per action: compiled value expressions
+}
+
+type fieldValue struct {
+	field *forms.Field
+	prog  *rules.Program
+}
+
+// templateField finds {{field}} placeholders.
+var templateField = regexp.MustCompile(`\{\{\s*([a-z][a-z0-9_]*)\s*\}\}`)
+
+// Compile checks an automation against its object and compiles its expressions; every problem is
+// reported at once with its JSON pointer. env is the object's rules environment.
+func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms.Problem) {
+	c := &Compiled{Automation: *a}
+	var probs []forms.Problem
+	bad := func(ptr, code, format string, args ...any) {
+		probs = append(probs, forms.Problem{Pointer: ptr, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	expr := func(ptr, src string, want rules.Expect) *rules.Program {
+		p, is := env.Compile(src, want)
+		if is != nil {
+			probs = append(probs, forms.Problem{Pointer: ptr, Code: "invalid_expression", Message: is.Message, Line: is.Line, Column: is.Column})
+		}
+		return p
+	}
+	if !forms.NamePattern.MatchString(a.Name) {
+		bad("/name", "invalid_name", "an automation name starts with a lower-case letter and holds only a-z, 0-9 and _")
+	}
+	obj := objects(a.Object)
+	if obj == nil {
+		bad("/object", "unknown_object", "no object named %q", a.Object)
+		return nil, probs
+	}
+	t := a.Trigger
+	switch t.Type {
+	case TriggerCreated, TriggerUpdated, TriggerCreatedOrUpdated, TriggerDeleted, TriggerManual:
+	case TriggerFieldChanged:
+		if len(t.Fields) == 0 {
+			bad("/trigger/fields", "missing_option", "a field_changed trigger lists the fields it watches")
+		}
+		for i, f := range t.Fields {
+			if obj.Field(f) == nil {
+				bad(fmt.Sprintf("/trigger/fields/%d", i), "unknown_field", "%s has no field %q", a.Object, f)
+			}
+		}
+	case TriggerScheduled:
+		if _, err := ParseCron(t.Cron); err != nil {
+			bad("/trigger/cron", "invalid_cron", "%v", err)
+		}
+	case TriggerTimeRelative:
+		f := obj.Field(t.Field)
+		if f == nil || (f.Type != forms.TypeDate && f.Type != forms.TypeDatetime) {
+			bad("/trigger/field", "invalid_field", "a time_relative trigger needs a date or datetime field of %s", a.Object)
+		}
+		d, err := ParseOffset(t.Offset)
+		if err != nil {
+			bad("/trigger/offset", "invalid_offset", "%v", err)
+		}
+		c.offset = d
+	default:
+		bad("/trigger/type", "invalid_trigger", "trigger type %q is not one of created, updated, created_or_updated, deleted, field_changed, scheduled, time_relative, manual", t.Type)
+	}
+	if a.Condition != "" {
+		c.condition = expr("/condition", a.Condition, rules.Expect{Kind: rules.KindCondition})
+	}
+	if len(a.Actions) == 0 {
+		bad("/actions", "missing_option", "an automation needs at least one action")
+	}
+	c.values = make([][]fieldValue, len(a.Actions))
+	for i, act := range a.Actions {
+		at := fmt.Sprintf("/actions/%d", i)
+		switch act.Type {
+		case ActionUpdate, ActionCreate:
+			target := obj
+			if act.Type == ActionCreate {
+				if target = objects(act.Object); target == nil {
+					bad(at+"/object", "unknown_object", "no object named %q", act.Object)
+					continue
+				}
+			}
+			if len(act.Values) == 0 && act.Type == ActionUpdate {
+				bad(at+"/values", "missing_option", "an update sets at least one field")
+			}
+			for _, name := range sortedKeys(act.Values) {
+				f := target.Field(name)
+				if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
+					bad(at+"/values/"+name, "unknown_field", "%s has no field %q that can be set", target.Name, name)
+					continue
+				}
+				if p := expr(at+"/values/"+name, act.Values[name], rules.Expect{Kind: rules.KindValue, Type: f.Type}); p != nil {
+					c.values[i] = append(c.values[i], fieldValue{f, p})
+				}
+			}
+		case ActionNotify:
+			if act.To == nil || (!act.To.Owner && !act.To.Manager && len(act.To.Users)+len(act.To.Roles)+len(act.To.Teams) == 0) {
+				bad(at+"/to", "missing_option", "a notification needs recipients")
+			}
+			if len(act.Message) == 0 && len(act.Title) == 0 {
+				bad(at+"/message", "missing_option", "a notification needs a title or a message")
+			}
+			for key, l := range map[string]forms.Label{"title": act.Title, "message": act.Message} {
+				for loc, text := range l {
+					for _, m := range templateField.FindAllStringSubmatch(text, -1) {
+						if obj.Field(m[1]) == nil && !isSystemName(m[1]) {
+							bad(at+"/"+key+"/"+loc, "unknown_field", "the template names %q, which is not a field of %s", m[1], a.Object)
+						}
+					}
+				}
+			}
+		case ActionWebhook:
+			if act.URL == "" {
+				bad(at+"/url", "missing_option", "a webhook needs a url")
+			}
+		case ActionAssign:
+		default:
+			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign", act.Type)
+		}
+	}
+	if len(probs) > 0 {
+		sort.SliceStable(probs, func(i, j int) bool { return probs[i].Pointer < probs[j].Pointer })
+		return nil, probs
+	}
+	return c, nil
+}
+
+func isSystemName(n string) bool {
+	for _, s := range forms.SystemFields {
+		if s == n {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ParseOffset reads "7d", "-2h", "30m", "1d12h".
+func ParseOffset(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	neg := strings.HasPrefix(s, "-")
+	rest := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	var days int
+	if i := strings.Index(rest, "d"); i >= 0 {
+		if _, err := fmt.Sscanf(rest[:i], "%d", &days); err != nil || days < 0 || days > 3650 {
+			return 0, fmt.Errorf("offset %q: days must be a whole number, e.g. 7d", s)
+		}
+		rest = rest[i+1:]
+	}
+	d := time.Duration(days) * 24 * time.Hour
+	if rest != "" {
+		x, err := time.ParseDuration(rest)
+		if err != nil || x < 0 {
+			return 0, fmt.Errorf("offset %q is not like 7d, -2h or 1d12h", s)
+		}
+		d += x
+	}
+	if neg {
+		d = -d
+	}
+	return d, nil
+}
+
+// Event is what happened to a record, in stored form (forms' stored kinds).
+type Event struct {
+	Type string         // created, updated, deleted, manual, timer, scheduled
+	Old  map[string]any // before (nil on create)
+	New  map[string]any // after (nil on delete)
+}
+
+// Changed lists the fields whose stored values differ between Old and New.
+func (ev Event) Changed(obj *forms.Object) []string {
+	var out []string
+	for _, f := range obj.Fields {
+		if fmt.Sprint(ev.Old[f.Name]) != fmt.Sprint(ev.New[f.Name]) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// Fires tells whether the trigger reacts to a record event (timers, schedules and buttons fire
+// through their own paths).
+func (c *Compiled) Fires(ev Event, obj *forms.Object) bool {
+	if c.Disabled {
+		return false
+	}
+	switch c.Trigger.Type {
+	case TriggerCreated:
+		return ev.Type == TriggerCreated
+	case TriggerUpdated:
+		return ev.Type == TriggerUpdated
+	case TriggerCreatedOrUpdated:
+		return ev.Type == TriggerCreated || ev.Type == TriggerUpdated
+	case TriggerDeleted:
+		return ev.Type == TriggerDeleted
+	case TriggerFieldChanged:
+		if ev.Type != TriggerCreated && ev.Type != TriggerUpdated {
+			return false
+		}
+		changed := ev.Changed(obj)
+		for _, f := range c.Trigger.Fields {
+			for _, ch := range changed {
+				if f == ch {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Due is when a time_relative automation fires for a record: its field plus the offset; false
+// when the field is empty.
+func (c *Compiled) Due(record map[string]any) (time.Time, bool) {
+	s, ok := record[c.Trigger.Field].(string)
+	if !ok || s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(forms.TimeLayout, s)
+	if err != nil {
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			return time.Time{}, false
+		}
+	}
+	return t.Add(c.offset), true
+}
+
+// Decision is whether the automation runs for a record and why: the condition's inputs as the
+// run log shows them.
+type Decision struct {
+	Run    bool           `json:"run"`
+	Inputs map[string]any `json:"inputs,omitempty"`
+	Error  string         `json:"error,omitempty"`
+}
+
+// Decide evaluates the condition (none: it holds).
+func (c *Compiled) Decide(scope rules.Scope) Decision {
+	if c.condition == nil {
+		return Decision{Run: true}
+	}
+	d := Decision{Inputs: map[string]any{}}
+	for _, n := range c.condition.Names() {
+		if n != "old" && n != "user" {
+			d.Inputs[n] = fmt.Sprint(scope.Value(n))
+		}
+	}
+	ok, err := c.condition.Holds(scope)
+	if err != nil {
+		d.Error = err.Error()
+		return d
+	}
+	d.Run = ok
+	return d
+}
+
+// Values computes an update or create action's field values in wire form.
+func (c *Compiled) Values(i int, scope rules.Scope) (map[string]any, error) {
+	out := map[string]any{}
+	for _, fv := range c.values[i] {
+		v, err := fv.prog.Run(scope)
+		if err != nil && !rules.Empty(err) {
+			return nil, fmt.Errorf("%s: %w", fv.field.Name, err)
+		}
+		w, err := rules.WireValue(fv.field, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", fv.field.Name, err)
+		}
+		out[fv.field.Name] = w
+	}
+	return out, nil
+}
+
+// Render fills a notification template with a record's values in wire form.
+func Render(tmpl string, record map[string]any) string {
+	return templateField.ReplaceAllStringFunc(tmpl, func(m string) string {
+		name := templateField.FindStringSubmatch(m)[1]
+		if v, ok := record[name]; ok && v != nil {
+			return fmt.Sprint(v)
+		}
+		return ""
+	})
+}
+
+// ParseCron reads a standard five-field cron spec (or a descriptor such as "@daily"), in UTC.
+func ParseCron(spec string) (cron.Schedule, error) {
+	if strings.TrimSpace(spec) == "" {
+		return nil, fmt.Errorf("a scheduled trigger needs a cron spec such as \"0 8 * * 1-5\"")
+	}
+	s, err := cron.ParseStandard(spec)
+	if err != nil {
+		return nil, fmt.Errorf("cron spec %q: %v", spec, err)
+	}
+	return s, nil
+}
