@@ -9,10 +9,10 @@ import (
 	"crm/workflow"
 )
 
-// prepareWebhooks checks webhook and assign actions before an automation is saved.
+// prepareWebhooks checks webhook actions before an automation is saved.
 func (e *Engine) prepareWebhooks(a *workflow.Automation) error {
 	for i, act := range a.Actions {
-		if act.Type == workflow.ActionWebhook || act.Type == workflow.ActionAssign {
+		if act.Type == workflow.ActionWebhook {
 			return InvalidDefinition([]forms.Problem{{Pointer: fmt.Sprintf("/actions/%d/type", i), Code: "not_available",
 				Message: act.Type + " actions are not available in this version"}})
 		}

@@ -30,6 +30,7 @@ import (
 	"crm/engine/store/mongodb/mongotest"
 	"crm/engine/store/sqlite"
 	"crm/forms"
+	"crm/workflow"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -405,4 +406,71 @@ func BenchmarkListAccess(b *testing.B) {
 	b.ReportMetric(float64(repT.Microseconds())/float64(b.N), "rep-µs/op")
 	b.ReportMetric(float64(adminT.Microseconds())/float64(b.N), "admin-µs/op")
 	b.ReportMetric(float64(repT)/float64(adminT), "rep/admin")
+}
+
+// fiveAutomations react to every create of "automated": two conditions that do not hold, a
+// notification to the owner, a follow-up timer planned from close_date, and a field_changed one.
+var fiveAutomations = []string{
+	`{"name":"a1","object":"automated","trigger":{"type":"created"},"condition":"amount > 100000000","actions":[{"type":"notify","to":{"owner":true},"title":{"en":"huge"}}]}`,
+	`{"name":"a2","object":"automated","trigger":{"type":"created_or_updated"},"condition":"hot && stage == \"lost\" && employees > 100000","actions":[{"type":"update","values":{"stage":"\"new\""}}]}`,
+	`{"name":"a3","object":"automated","trigger":{"type":"created"},"actions":[{"type":"notify","to":{"owner":true},"title":{"en":"New {{company}}"}}]}`,
+	`{"name":"a4","object":"automated","trigger":{"type":"time_relative","field":"close_date","offset":"-7d"},"actions":[{"type":"notify","to":{"owner":true},"title":{"en":"Closing soon"}}]}`,
+	`{"name":"a5","object":"automated","trigger":{"type":"field_changed","fields":["stage"]},"condition":"stage == \"won\"","actions":[{"type":"notify","to":{"owner":true},"title":{"en":"Won"}}]}`,
+}
+
+// BenchmarkCreateAutomated interleaves a bare create with a create of the same record on an object
+// with five automations and round-robin assignment over a team of three, and reports the ratio.
+func BenchmarkCreateAutomated(b *testing.B) {
+	bb := sqliteBench(b)
+	ctx := context.Background()
+	e, actor := newBenchEngine(b, bb.store)
+	var obj forms.Object
+	def := strings.Replace(benchDef, `"name":"lead"`, `"name":"automated"`, 1)
+	if err := json.Unmarshal([]byte(def), &obj); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.CreateObject(ctx, engine.SystemActor, &obj); err != nil {
+		b.Fatal(err)
+	}
+	for _, src := range fiveAutomations {
+		var a workflow.Automation
+		if err := json.Unmarshal([]byte(src), &a); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.SaveAutomation(ctx, engine.SystemActor, &a, true, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := e.SaveTeam(ctx, engine.SystemActor, &engine.Team{ID: "sellers"}, true, 0); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		email, pw := fmt.Sprintf("s%d@example.com", i), "correct-horse-battery"
+		teams, roles := []string{"sellers"}, []string{engine.RoleSales}
+		if _, err := e.SaveUser(ctx, engine.SystemActor, "", engine.UserInput{Email: &email, Password: &pw, Roles: &roles, Teams: &teams}, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rules := workflow.AssignmentRules{Rules: []workflow.AssignmentRule{{Name: "all", Condition: `stage != "lost"`,
+		Target: workflow.Target{Type: workflow.TargetRoundRobin, Team: "sellers"}}}}
+	if _, err := e.SaveAssignmentRules(ctx, engine.SystemActor, "automated", &rules, 0); err != nil {
+		b.Fatal(err)
+	}
+	var bareT, autoT time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(i), "en"); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := e.CreateRecord(ctx, actor, "automated", benchRecord(i), "en"); err != nil {
+			b.Fatal(err)
+		}
+		bareT += t1.Sub(t0)
+		autoT += time.Since(t1)
+	}
+	b.ReportMetric(float64(bareT.Nanoseconds())/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(autoT.Nanoseconds())/float64(b.N), "automated-ns/op")
+	b.ReportMetric(float64(autoT)/float64(bareT), "automated/bare")
 }

@@ -60,6 +60,7 @@ type Engine struct {
 	// automations, as a killed process would.
 	crashAfterWrite func()
 	autos           *automationSet // compiled automations at one version
+	assign          *assignmentSet // compiled assignment rules at one version
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -118,6 +119,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		collRuns:        {{Field: "record"}},
 		collNotes:       noteIndexes,
 		collClaims:      nil,
+		collAssignment:  nil,
 	}
 	for coll, idx := range system {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {

@@ -344,7 +344,7 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 	case workflow.ActionWebhook:
 		return e.queueWebhook(ctx, a, act, def, record, doc, akey)
 	case workflow.ActionAssign:
-		return e.assignAction(ctx, def, record)
+		return e.assignAction(ctx, def, record, akey)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

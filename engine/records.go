@@ -47,6 +47,10 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err := checkKeys(input); err != nil {
 		return nil, err
 	}
+	_, ownerGiven := input["owner"]
+	// Records that arrive without an owner (from a form, an import, a web-to-lead call) go
+	// through the object's assignment rules; an owner named by the caller stays.
+	assign := defaultOwner == "" && !ownerGiven
 	if defaultOwner == "" {
 		defaultOwner = by.ID
 	}
@@ -72,10 +76,16 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 			stored[f.Name] = f.Autonumber(n)
 		}
 	}
-	now := e.stamp()
 	if id == "" {
 		id = newID()
 	}
+	var trace store.Doc
+	if assign {
+		if owner, trace, err = e.assignOnCreate(ctx, def, id, stored, owner); err != nil {
+			return nil, err
+		}
+	}
+	now := e.stamp()
 	stored["id"] = id
 	stored["owner"] = owner
 	stored["created_at"], stored["created_by"] = now, by.ID
@@ -97,6 +107,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	stored["version"] = int64(1)
 	rec := wire(def, stored)
 	e.audit(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)})
+	if trace != nil {
+		e.logAssignment(ctx, derivedID("assign:create:"+id), trace)
+	}
 	if e.crashAfterWrite != nil {
 		e.crashAfterWrite()
 	}

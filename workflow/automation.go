@@ -330,17 +330,20 @@ type Decision struct {
 }
 
 // Decide evaluates the condition (none: it holds).
-func (c *Compiled) Decide(scope rules.Scope) Decision {
-	if c.condition == nil {
+func (c *Compiled) Decide(scope rules.Scope) Decision { return decide(c.condition, scope) }
+
+// decide evaluates a condition and keeps the values it read, for the run log.
+func decide(cond *rules.Program, scope rules.Scope) Decision {
+	if cond == nil {
 		return Decision{Run: true}
 	}
 	d := Decision{Inputs: map[string]any{}}
-	for _, n := range c.condition.Names() {
+	for _, n := range cond.Names() {
 		if n != "old" && n != "user" {
 			d.Inputs[n] = fmt.Sprint(scope.Value(n))
 		}
 	}
-	ok, err := c.condition.Holds(scope)
+	ok, err := cond.Holds(scope)
 	if err != nil {
 		d.Error = err.Error()
 		return d

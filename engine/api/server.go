@@ -106,6 +106,9 @@ func New(cfg Config) *fiber.App {
 	authed.Post("/notifications/read-all", markRead(e))
 	authed.Post("/notifications/:id/read", markRead(e))
 	authed.Get("/jobs", listJobs(e))
+	authed.Get("/meta/assignment-rules/:object", getAssignmentRules(e))
+	authed.Put("/meta/assignment-rules/:object", saveAssignmentRules(e))
+	authed.Post("/records/:object/:id/assign", assignRecord(e))
 
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
