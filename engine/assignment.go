@@ -330,18 +330,25 @@ func (e *Engine) Assign(ctx context.Context, by *Actor, object, id string) (RunL
 	if _, err := e.writableDoc(ctx, def, g, id); err != nil {
 		return nil, err
 	}
-	return e.reassign(ctx, def, id, "assign:"+newID())
+	return e.reassign(ctx, def, id, "assign:"+newID(), nil)
 }
 
 // reassign decides a record's owner and stores it; key makes the decision once per key (an
 // automation re-run after a crash finds its earlier decision instead of advancing a turn again).
-func (e *Engine) reassign(ctx context.Context, def *definition, id, key string) (RunLog, error) {
+// A target, when given, decides instead of the object's rules.
+func (e *Engine) reassign(ctx context.Context, def *definition, id, key string, target *workflow.Target) (RunLog, error) {
 	traceID := derivedID(key)
 	if prev, err := e.store.Get(ctx, collRuns, traceID); err == nil {
 		delete(prev, "version")
 		return prev, e.setOwner(ctx, def, id, prev["owner"])
 	}
-	c, err := e.rulesFor(ctx, def.obj.Name)
+	var c *compiledAssignment
+	var err error
+	if target != nil {
+		c, err = e.compileAssignment(ctx, workflow.TargetRules(def.obj.Name, *target), anyone{})
+	} else {
+		c, err = e.rulesFor(ctx, def.obj.Name)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -380,8 +387,8 @@ func (e *Engine) setOwner(ctx context.Context, def *definition, id string, owner
 }
 
 // assignAction is the automation action "assign": the record's owner by the rules.
-func (e *Engine) assignAction(ctx context.Context, def *definition, record, key string) (string, error) {
-	trace, err := e.reassign(ctx, def, record, "assign:"+key)
+func (e *Engine) assignAction(ctx context.Context, def *definition, act workflow.Action, record, key string) (string, error) {
+	trace, err := e.reassign(ctx, def, record, "assign:"+key, act.Target)
 	if isNotFound(err) {
 		return "record gone", nil
 	}
@@ -439,4 +446,33 @@ func (e *Engine) assignOnCreate(ctx context.Context, def *definition, id string,
 		return owner, trace, nil
 	}
 	return chosen, trace, nil
+}
+
+// checkTargets refuses assign actions whose own target names a user or team that does not exist;
+// at is the pointer of the action list.
+func (e *Engine) checkTargets(ctx context.Context, at string, acts []workflow.Action) []forms.Problem {
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return []forms.Problem{{Pointer: at, Code: "unavailable", Message: err.Error()}}
+	}
+	var probs []forms.Problem
+	for i, a := range acts {
+		if a.Type != workflow.ActionAssign || a.Target == nil {
+			continue
+		}
+		ptr := fmt.Sprintf("%s/%d/target", at, i)
+		t := a.Target
+		if t.User != "" && dir.users[t.User] == nil {
+			probs = append(probs, forms.Problem{Pointer: ptr + "/user", Code: "unknown_user", Message: fmt.Sprintf("no user %q", t.User)})
+		}
+		if t.Team != "" && dir.teams[t.Team] == nil {
+			probs = append(probs, forms.Problem{Pointer: ptr + "/team", Code: "unknown_team", Message: fmt.Sprintf("no team %q", t.Team)})
+		}
+		for j, u := range t.Users {
+			if dir.users[u] == nil {
+				probs = append(probs, forms.Problem{Pointer: fmt.Sprintf("%s/users/%d", ptr, j), Code: "unknown_user", Message: fmt.Sprintf("no user %q", u)})
+			}
+		}
+	}
+	return probs
 }

@@ -222,11 +222,11 @@ func TestSkillsLeastLoadedAndOnDemand(t *testing.T) {
 
 		// As an action: the same action key decides once.
 		def, _ := e.current(ctx, "lead")
-		first, err := e.assignAction(ctx, def, id, "run-1:0")
+		first, err := e.assignAction(ctx, def, workflow.Action{Type: workflow.ActionAssign}, id, "run-1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := e.assignAction(ctx, def, id, "run-1:0")
+		again, err := e.assignAction(ctx, def, workflow.Action{Type: workflow.ActionAssign}, id, "run-1:0")
 		if err != nil || again != first {
 			t.Errorf("a re-run of the same action: %q then %q (%v)", first, again, err)
 		}

@@ -85,6 +85,9 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if _, err := e.compileAutomation(ctx, a); err != nil {
 		return nil, err
 	}
+	if probs := e.checkTargets(ctx, "/actions", a.Actions); len(probs) > 0 {
+		return nil, InvalidDefinition(probs)
+	}
 	if err := e.prepareWebhooks(a); err != nil {
 		return nil, err
 	}

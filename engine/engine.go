@@ -61,6 +61,7 @@ type Engine struct {
 	crashAfterWrite func()
 	autos           *automationSet // compiled automations at one version
 	assign          *assignmentSet // compiled assignment rules at one version
+	sla             *slaSet        // compiled calendars and SLA policies at one version
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -120,6 +121,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		collNotes:       noteIndexes,
 		collClaims:      nil,
 		collAssignment:  nil,
+		collCalendars:   nil,
+		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
+		collSLAOutcomes: {{Field: "stopped_at"}},
 	}
 	for coll, idx := range system {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {

@@ -43,7 +43,13 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 		return "", err
 	}
 	if !reacts(set.byObject[object]) {
-		return "", nil
+		measured, err := e.hasSLA(ctx, object)
+		if err != nil {
+			return "", err
+		}
+		if !measured || typ == workflow.TriggerDeleted {
+			return "", nil
+		}
 	}
 	id := newID()
 	payload := map[string]any{"object": object, "record": record, "type": typ, "depth": int64(depthOf(ctx))}
@@ -175,6 +181,9 @@ func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 		return err
 	}
 	var firstErr error
+	if typ != workflow.TriggerDeleted {
+		firstErr = e.afterSLAEvent(ctx, object, record, doc)
+	}
 	for _, a := range set.byObject[object] {
 		if a.Trigger.Type == workflow.TriggerTimeRelative {
 			if err := e.planTimer(ctx, a, record, ev); err != nil && firstErr == nil {
@@ -344,7 +353,7 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 	case workflow.ActionWebhook:
 		return e.queueWebhook(ctx, a, act, def, record, doc, akey)
 	case workflow.ActionAssign:
-		return e.assignAction(ctx, def, record, akey)
+		return e.assignAction(ctx, def, act, record, akey)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

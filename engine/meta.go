@@ -383,7 +383,7 @@ func objectFromDoc(d store.Doc) (*ObjectDef, error) {
 // indexesOf derives a collection's indexes from its definition: unique and indexed fields,
 // lookups, users and autonumbers, plus the system fields lists sort and filter by.
 func indexesOf(obj *forms.Object) []store.Index {
-	idx := []store.Index{{Field: "owner"}, {Field: "created_at"}, {Field: "updated_at"}}
+	idx := []store.Index{{Field: "owner"}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "sla_status"}, {Field: "sla_due_at"}}
 	for _, f := range obj.Fields {
 		switch {
 		case f.Unique:

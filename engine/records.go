@@ -90,6 +90,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	stored["owner"] = owner
 	stored["created_at"], stored["created_by"] = now, by.ID
 	stored["updated_at"], stored["updated_by"] = now, by.ID
+	if err := e.measure(ctx, def, nil, stored); err != nil {
+		return nil, err
+	}
 	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
 	if err != nil {
 		return nil, err
@@ -187,6 +190,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	}
 	stored["owner"] = owner
 	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
+	if err := e.measure(ctx, def, old, stored); err != nil {
+		return nil, err
+	}
 	stored["version"] = version + 1
 	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
@@ -299,6 +305,11 @@ func (e *Engine) getDoc(ctx context.Context, object, id string) (store.Doc, erro
 func wire(def *definition, doc store.Doc) Record {
 	out := def.compiled.Output(doc)
 	for _, k := range systemFields {
+		if v, ok := doc[k]; ok {
+			out[k] = v
+		}
+	}
+	for _, k := range slaFields {
 		if v, ok := doc[k]; ok {
 			out[k] = v
 		}

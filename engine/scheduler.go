@@ -70,6 +70,7 @@ func (e *Engine) registerHandlers() {
 	e.handlers["event"] = e.handleEvent
 	e.handlers["timer"] = e.handleTimer
 	e.handlers["cron"] = e.handleCron
+	e.handlers["sla"] = e.handleSLA
 }
 
 // cronCatchUp bounds how far back missed cron runs are made up after a stop.

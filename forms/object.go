@@ -40,8 +40,12 @@ type ValidationRule struct {
 	Message   Label  `json:"message,omitempty"`
 }
 
+// EngineFields are kept by the engine on some records (those an SLA policy measures); like system
+// fields, their names are taken.
+var EngineFields = []string{"sla_status", "sla_due_at"}
+
 func isSystemField(name string) bool {
-	for _, s := range SystemFields {
+	for _, s := range append(SystemFields, EngineFields...) {
 		if s == name {
 			return true
 		}

@@ -65,6 +65,7 @@ type Action struct {
 	Message forms.Label       `json:"message,omitempty"` // notify: a template
 	URL     string            `json:"url,omitempty"`     // webhook
 	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
+	Target  *Target           `json:"target,omitempty"`  // assign: this target instead of the object's rules
 }
 
 // Recipients of a notification.
@@ -199,6 +200,14 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 				bad(at+"/url", "missing_option", "a webhook needs a url")
 			}
 		case ActionAssign:
+			if act.Target != nil {
+				if _, ps := CompileAssignment(TargetRules(a.Object, *act.Target), env, obj, anyone{}); len(ps) > 0 {
+					for _, p := range ps {
+						p.Pointer = at + "/target" + strings.TrimPrefix(p.Pointer, "/rules/0/target")
+						probs = append(probs, p)
+					}
+				}
+			}
 		default:
 			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign", act.Type)
 		}

@@ -17,6 +17,10 @@ var systemFields = map[string]*forms.Field{
 	"created_at": {Name: "created_at", Type: "datetime"},
 	"updated_at": {Name: "updated_at", Type: "datetime"},
 	"version":    {Name: "version", Type: "integer"},
+	// Kept by the engine on records an SLA policy measures.
+	"sla_status": {Name: "sla_status", Type: "picklist", Options: []forms.Option{{Value: "pending"}, {Value: "met"}, {Value: "paused"},
+		{Value: "running"}, {Value: "warning"}, {Value: "breached"}}},
+	"sla_due_at": {Name: "sla_due_at", Type: "datetime"},
 }
 
 // FieldOf finds a filterable field by name: a system field or one the object defines.
