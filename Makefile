@@ -35,7 +35,9 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench CreateVsRaw -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench . -benchtime 20000x ./rules/
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/
-	$(GO) test -run '^$$' -bench 'Tick' -benchtime 20x ./engine/
+	$(GO) test -run '^$$' -bench '^BenchmarkTick$$' -benchtime 20x ./engine/
+	$(GO) test -run '^$$' -bench 'SLAWrite' -benchtime 300x ./engine/
+	$(GO) test -run '^$$' -bench 'SLATick' -benchtime 3x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
 
 # Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
