@@ -106,26 +106,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
-	system := map[string][]store.Index{
-		collObjects:     nil,
-		collHistory:     {{Field: "object"}},
-		collUsers:       {{Field: "email", Unique: true}},
-		collTokens:      {{Field: "user_id"}},
-		collTeams:       nil,
-		collRoles:       nil,
-		collSettings:    nil,
-		collAudit:       auditIndexes,
-		collJobs:        jobIndexes,
-		collAutomations: {{Field: "object"}},
-		collRuns:        {{Field: "record"}},
-		collNotes:       noteIndexes,
-		collClaims:      nil,
-		collAssignment:  nil,
-		collCalendars:   nil,
-		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
-		collSLAOutcomes: {{Field: "stopped_at"}},
-	}
-	for coll, idx := range system {
+	for coll, idx := range systemIndexes() {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {
 			return nil, storeErr(err)
 		}
@@ -175,4 +156,27 @@ func storeErr(err error) error {
 		return errorf(KindUnavailable, "database_unavailable", "the database does not answer; try again shortly")
 	}
 	return err
+}
+
+// systemIndexes are the engine's own collections and their secondary indexes.
+func systemIndexes() map[string][]store.Index {
+	return map[string][]store.Index{
+		collObjects:     nil,
+		collHistory:     {{Field: "object"}},
+		collUsers:       {{Field: "email", Unique: true}},
+		collTokens:      {{Field: "user_id"}},
+		collTeams:       nil,
+		collRoles:       nil,
+		collSettings:    nil,
+		collAudit:       auditIndexes,
+		collJobs:        jobIndexes,
+		collAutomations: {{Field: "object"}},
+		collRuns:        {{Field: "record"}},
+		collNotes:       noteIndexes,
+		collClaims:      nil,
+		collAssignment:  nil,
+		collCalendars:   nil,
+		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
+		collSLAOutcomes: {{Field: "stopped_at"}},
+	}
 }

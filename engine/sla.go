@@ -444,7 +444,7 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 		}
 		err := e.store.Insert(ctx, collSLAOutcomes, store.Doc{"id": derivedID("sla_outcome:" + record + ":" + m.Metric + ":" + m.StartedAt),
 			"object": object, "record": record, "policy": st.Policy, "metric": m.Metric, "result": result,
-			"used_s": m.UsedSecs, "target_s": m.TargetSecs, "started_at": m.StartedAt, "stopped_at": m.StoppedAt})
+			"used_ms": m.UsedMs, "target_ms": m.TargetMs, "started_at": m.StartedAt, "stopped_at": m.StoppedAt})
 		if err != nil && !errors.Is(err, store.ErrDuplicateID) {
 			return storeErr(err)
 		}
@@ -654,12 +654,12 @@ func (e *Engine) SLAReport(ctx context.Context, by *Actor, policy string, from, 
 		} else {
 			r.Breached++
 		}
-		used, _ := d["used_s"].(int64)
+		used, _ := d["used_ms"].(int64)
 		sums[k] += used
 	}
 	out := make([]SLAReportRow, 0, len(rows))
 	for k, r := range rows {
-		r.AverageSecs = float64(sums[k]) / float64(r.Met+r.Breached)
+		r.AverageSecs = float64(sums[k]) / 1000 / float64(r.Met+r.Breached)
 		out = append(out, *r)
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -106,7 +106,7 @@ func TestSLADueTimesPausesAndPolicies(t *testing.T) {
 			t.Fatalf("after 2 business hours waiting the due time is %v, want 14:00", tk["sla_due_at"])
 		}
 		s, err := e.GetRecordSLA(ctx, rep, "ticket", id)
-		if err != nil || s.Policy != "standard" || s.Metrics[0].UsedSecs != 2*3600 || s.Metrics[1].Metric != "resolution" {
+		if err != nil || s.Policy != "standard" || s.Metrics[0].UsedMs != (2*3600)*1000 || s.Metrics[1].Metric != "resolution" {
 			t.Fatalf("GET sla: %+v %v", s, err)
 		}
 
@@ -134,7 +134,7 @@ func TestSLADueTimesPausesAndPolicies(t *testing.T) {
 		// Answered: met, and the outcome is in the report.
 		clock.Set(at("2026-11-23 13:00"))
 		tk, _ = e.UpdateRecord(ctx, rep, "ticket", id, map[string]any{"first_response_at": "2026-11-23T13:00:00Z"}, 0, "en")
-		if s, _ := e.GetRecordSLA(ctx, rep, "ticket", id); s.Metrics[0].Status != "met" || s.Metrics[0].UsedSecs != 3*3600 {
+		if s, _ := e.GetRecordSLA(ctx, rep, "ticket", id); s.Metrics[0].Status != "met" || s.Metrics[0].UsedMs != (3*3600)*1000 {
 			t.Errorf("answered within the target: %+v", s.Metrics[0])
 		}
 		rows, err := e.SLAReport(ctx, SystemActor, "", at("2026-11-01 00:00"), at("2026-12-01 00:00"))

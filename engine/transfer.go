@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,9 +30,12 @@ type exportLine struct {
 }
 
 // exported lists the collections an export carries, in the order an import writes them.
-// Sessions (tokens) are not carried: people sign in again on the new database.
+// Sessions (tokens) and job claims are not carried: people sign in again, and the new database
+// runs the pending jobs afresh.
 func exportedSystemColls() []string {
-	return []string{collObjects, collHistory, collUsers, collTeams, collRoles, collAudit}
+	return []string{collObjects, collHistory, collUsers, collTeams, collRoles, collAudit,
+		collAutomations, collAssignment, collCalendars, collSLAPolicies, collRuns, collNotes, collSLAOutcomes,
+		collJobs} // pending jobs carry timers (SLA thresholds, time-relative automations) to the new database
 }
 
 // Export writes the whole database as JSON lines: definitions, history, users, every record and
@@ -61,7 +65,11 @@ func (e *Engine) Export(ctx context.Context, w io.Writer) error {
 		}
 		coll := recordsColl(o.Name)
 		if err := e.eachDoc(ctx, coll, func(d store.Doc) error {
-			return enc.Encode(exportLine{Kind: "doc", Coll: coll, Doc: wire(def, d)})
+			w := wire(def, d)
+			if st, ok := d[slaStateKey]; ok {
+				w[slaStateKey] = st // the SLA clocks travel with their record
+			}
+			return enc.Encode(exportLine{Kind: "doc", Coll: coll, Doc: w})
 		}); err != nil {
 			return err
 		}
@@ -241,9 +249,9 @@ func readExport(r io.Reader) (*importPlan, error) {
 		}
 		delete(raw, coll)
 	}
-	p.indexes[collHistory] = []store.Index{{Field: "object"}}
-	p.indexes[collUsers] = []store.Index{{Field: "email", Unique: true}}
-	p.indexes[collAudit] = auditIndexes
+	for _, coll := range exportedSystemColls() {
+		p.indexes[coll] = systemIndexes()[coll]
+	}
 	names := make([]string, 0, len(p.defs))
 	for name := range p.defs {
 		names = append(names, name)
@@ -276,8 +284,9 @@ func readExport(r io.Reader) (*importPlan, error) {
 // stored form, keeping the system fields.
 func importRecord(c *forms.Compiled, d map[string]any) (store.Doc, error) {
 	values := map[string]any{}
+	engineKept := append([]string{slaStateKey}, slaFields...)
 	for k, v := range d {
-		if !isSystemField(k) {
+		if !isSystemField(k) && !slices.Contains(engineKept, k) {
 			values[k] = v
 		}
 	}
@@ -285,7 +294,7 @@ func importRecord(c *forms.Compiled, d map[string]any) (store.Doc, error) {
 	if len(errs) > 0 {
 		return nil, errors.New(errs[0].Field + ": " + errs[0].Message)
 	}
-	for _, k := range systemFields {
+	for _, k := range append(systemFields, engineKept...) {
 		if v, ok := d[k]; ok {
 			stored[k] = toStoreKinds(v)
 		}

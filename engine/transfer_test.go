@@ -10,6 +10,7 @@ import (
 	"crm/engine"
 	"crm/forms"
 	"crm/internal/testenv"
+	"crm/workflow"
 )
 
 // TestExportImport: an export loads into an empty database of either backend and exports back to
@@ -35,6 +36,20 @@ func TestExportImport(t *testing.T) {
 			if _, err := src.CreateRecord(ctx, engine.SystemActor, "lead", benchRecord(i), "en"); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// A ticket an SLA policy measures: its clocks and its pending threshold job travel too.
+		var tickets forms.Object
+		_ = json.Unmarshal([]byte(`{"name":"ticket","fields":[{"name":"subject","type":"text"},{"name":"answered_at","type":"datetime"}]}`), &tickets)
+		if _, err := src.CreateObject(ctx, engine.SystemActor, &tickets); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.SaveSLAPolicy(ctx, engine.SystemActor, &workflow.SLAPolicy{Name: "std", Object: "ticket",
+			Metrics: []workflow.SLAMetric{{Name: "first_response", Target: "4h", StopWhen: "answered_at != nil"}}}, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		tk, err := src.CreateRecord(ctx, engine.SystemActor, "ticket", map[string]any{"subject": "help"}, "en")
+		if err != nil {
+			t.Fatal(err)
 		}
 		var out bytes.Buffer
 		if err := src.Export(ctx, &out); err != nil {
@@ -69,7 +84,7 @@ func TestExportImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Records["lead"] != 1200 || sum.Users != 1 || sum.Objects != 1 {
+		if sum.Records["lead"] != 1200 || sum.Records["ticket"] != 1 || sum.Users != 1 || sum.Objects != 2 {
 			t.Errorf("summary %+v", sum)
 		}
 		var back bytes.Buffer
@@ -82,6 +97,12 @@ func TestExportImport(t *testing.T) {
 		}
 		if _, err := dst.Import(ctx, bytes.NewReader(out.Bytes())); err == nil {
 			t.Error("import into a non-empty database was accepted")
+		}
+		if sla, err := dst.GetRecordSLA(ctx, engine.SystemActor, "ticket", tk["id"].(string)); err != nil || sla.Status != "running" || sla.DueAt != tk["sla_due_at"] {
+			t.Errorf("SLA of the imported ticket: %+v %v (was due %v)", sla, err, tk["sla_due_at"])
+		}
+		if n, _ := dstStore.Count(ctx, "jobs", nil); n != 1 {
+			t.Errorf("%d jobs imported, want the ticket's breach timer", n)
 		}
 		if _, _, err := dst.Login(ctx, "a@example.com", "password-123"); err != nil {
 			t.Errorf("imported user cannot sign in: %v", err)

@@ -206,8 +206,8 @@ type SLAState struct {
 type MetricState struct {
 	Metric     string   `json:"metric"`
 	Status     string   `json:"status"`
-	TargetSecs int64    `json:"target_s"`
-	UsedSecs   int64    `json:"used_s"`
+	TargetMs   int64    `json:"target_ms"`
+	UsedMs     int64    `json:"used_ms"`
 	Since      string   `json:"since,omitempty"`
 	StartedAt  string   `json:"started_at,omitempty"`
 	Paused     bool     `json:"paused,omitempty"`
@@ -239,11 +239,12 @@ func fmtStamp(t time.Time) string { return t.UTC().Format(forms.TimeLayout) }
 // Account adds the business time since the last step to every running metric (on the calendar
 // the state was measured on).
 func (s *SLAState) Account(now time.Time, sched *Schedule) {
+	now = now.Truncate(time.Millisecond) // stamps hold milliseconds: clocks add up exactly
 	for i := range s.Metrics {
 		m := &s.Metrics[i]
 		if m.running() && m.Since != "" {
 			if since := parseStamp(m.Since); now.After(since) {
-				m.UsedSecs += int64(sched.Between(since, now) / time.Second)
+				m.UsedMs += int64(sched.Between(since, now) / time.Millisecond)
 			}
 		}
 		if m.StoppedAt == "" {
@@ -256,6 +257,7 @@ func (s *SLAState) Account(now time.Time, sched *Schedule) {
 // stops and pauses metrics by the record's values, and sets statuses and due times. A different
 // policy than before keeps the time used and applies its own targets, warnings and levels.
 func (p *CompiledPolicy) Evaluate(prev *SLAState, scope rules.Scope, now time.Time, sched *Schedule) *SLAState {
+	now = now.Truncate(time.Millisecond)
 	st := &SLAState{Policy: p.Name, Calendar: p.Calendar}
 	switched := prev != nil && prev.Policy != p.Name
 	nowS := fmtStamp(now)
@@ -282,7 +284,7 @@ func (p *CompiledPolicy) Evaluate(prev *SLAState, scope rules.Scope, now time.Ti
 				m.BreachedAt = ""
 			}
 		}
-		m.TargetSecs = int64(cm.target / time.Second)
+		m.TargetMs = int64(cm.target / time.Millisecond)
 		if m.StoppedAt != "" {
 			st.Metrics = append(st.Metrics, m)
 			continue
@@ -295,7 +297,7 @@ func (p *CompiledPolicy) Evaluate(prev *SLAState, scope rules.Scope, now time.Ti
 			m.StartedAt, m.Since = nowS, nowS
 		}
 		// A breach is dated when the target ran out, not when it was noticed.
-		if m.BreachedAt == "" && m.UsedSecs >= m.TargetSecs {
+		if m.BreachedAt == "" && m.UsedMs >= m.TargetMs {
 			m.BreachedAt = nowS
 			if m.DueAt != "" && m.DueAt < nowS {
 				m.BreachedAt = m.DueAt
@@ -312,13 +314,13 @@ func (p *CompiledPolicy) Evaluate(prev *SLAState, scope rules.Scope, now time.Ti
 		}
 		m.Paused = holds(cm.pauseWhen)
 		m.DueAt = ""
-		if !m.Paused && m.UsedSecs < m.TargetSecs {
-			if due, ok := sched.Add(now, time.Duration(m.TargetSecs-m.UsedSecs)*time.Second); ok {
+		if !m.Paused && m.UsedMs < m.TargetMs {
+			if due, ok := sched.Add(now, time.Duration(m.TargetMs-m.UsedMs)*time.Millisecond); ok {
 				m.DueAt = fmtStamp(due)
 			}
 		}
-		warn := p.warnAt(def.Name, m.TargetSecs)
-		if m.WarnedAt == "" && warn > 0 && m.UsedSecs >= warn {
+		warn := p.warnAt(def.Name, m.TargetMs)
+		if m.WarnedAt == "" && warn > 0 && m.UsedMs >= warn {
 			m.WarnedAt = nowS
 		}
 		switch {
@@ -364,13 +366,13 @@ func (p *CompiledPolicy) Thresholds(m MetricState) []Threshold {
 	var out []Threshold
 	for i, w := range p.SLAPolicy.Warnings {
 		if w.Metric == "" || w.Metric == m.Metric {
-			out = append(out, Threshold{m.Metric, fmt.Sprintf("w%d", i), m.TargetSecs * int64(w.Percent) / 100, i})
+			out = append(out, Threshold{m.Metric, fmt.Sprintf("w%d", i), m.TargetMs * int64(w.Percent) / 100, i})
 		}
 	}
-	out = append(out, Threshold{m.Metric, "breach", m.TargetSecs, -1})
+	out = append(out, Threshold{m.Metric, "breach", m.TargetMs, -1})
 	for i, e := range p.Escalations {
 		if e.Metric == "" || e.Metric == m.Metric {
-			out = append(out, Threshold{m.Metric, fmt.Sprintf("e%d", i), m.TargetSecs + int64(p.after[i]/time.Second), i})
+			out = append(out, Threshold{m.Metric, fmt.Sprintf("e%d", i), m.TargetMs + int64(p.after[i]/time.Millisecond), i})
 		}
 	}
 	return out
@@ -384,7 +386,7 @@ func (p *CompiledPolicy) Reached(st *SLAState) []Threshold {
 			continue
 		}
 		for _, t := range p.Thresholds(m) {
-			if m.UsedSecs >= t.At && !m.fired(t.Key) {
+			if m.UsedMs >= t.At && !m.fired(t.Key) {
 				out = append(out, t)
 			}
 		}
@@ -395,6 +397,7 @@ func (p *CompiledPolicy) Reached(st *SLAState) []Threshold {
 // Next is the instant of the earliest threshold not yet fired among running metrics (false:
 // nothing to wait for). A threshold already passed is due at now.
 func (p *CompiledPolicy) Next(st *SLAState, now time.Time, sched *Schedule) (time.Time, bool) {
+	now = now.Truncate(time.Millisecond)
 	var next time.Time
 	found := false
 	for _, m := range st.Metrics {
@@ -406,9 +409,9 @@ func (p *CompiledPolicy) Next(st *SLAState, now time.Time, sched *Schedule) (tim
 				continue
 			}
 			at := now
-			if left := t.At - m.UsedSecs; left > 0 {
+			if left := t.At - m.UsedMs; left > 0 {
 				var ok bool
-				if at, ok = sched.Add(now, time.Duration(left)*time.Second); !ok {
+				if at, ok = sched.Add(now, time.Duration(left)*time.Millisecond); !ok {
 					continue
 				}
 			}

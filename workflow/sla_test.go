@@ -69,7 +69,7 @@ func TestSLADueTimesPausesAndPolicySwitch(t *testing.T) {
 	mon10 := wall(t, ny, "2026-11-23 10:00")
 	rec = map[string]any{"priority": "normal", "status": "waiting_customer"}
 	st, _ = step(st, all, sched, rec, mon10)
-	if m := st.Metrics[0]; m.Status != StatusPaused || m.UsedSecs != 2*3600 || m.DueAt != "" {
+	if m := st.Metrics[0]; m.Status != StatusPaused || m.UsedMs != (2*3600)*1000 || m.DueAt != "" {
 		t.Fatalf("paused: %+v", m)
 	}
 	if _, ok := p.Next(st, mon10, sched); ok {
@@ -83,7 +83,7 @@ func TestSLADueTimesPausesAndPolicySwitch(t *testing.T) {
 	at := wall(t, ny, "2026-11-23 12:30")
 	rec = map[string]any{"priority": "vip", "status": "open"}
 	st, p = step(st, all, sched, rec, at)
-	if m := st.Metrics[0]; p.Name != "vip" || st.Policy != "vip" || m.Status != StatusBreached || m.TargetSecs != 7200 || m.BreachedAt != fmtStamp(at) {
+	if m := st.Metrics[0]; p.Name != "vip" || st.Policy != "vip" || m.Status != StatusBreached || m.TargetMs != (7200)*1000 || m.BreachedAt != fmtStamp(at) {
 		t.Fatalf("after the switch: %s %+v", p.Name, m)
 	}
 	reached := p.Reached(st)
@@ -102,7 +102,7 @@ func TestSLADueTimesPausesAndPolicySwitch(t *testing.T) {
 	// The answer stops the clock: breached stays breached.
 	rec = map[string]any{"priority": "vip", "status": "open", "first_response_at": fmtStamp(at.Add(time.Hour))}
 	st, _ = step(st, all, sched, rec, at.Add(time.Hour))
-	if m := st.Metrics[0]; m.Status != StatusBreached || m.StoppedAt == "" || m.UsedSecs != 3*3600+1800 {
+	if m := st.Metrics[0]; m.Status != StatusBreached || m.StoppedAt == "" || m.UsedMs != (3*3600+1800)*1000 {
 		t.Errorf("stopped after a breach: %+v", m)
 	}
 }
@@ -136,7 +136,7 @@ func TestSLAEscalationThresholdsAndMet(t *testing.T) {
 	st, _ = step(nil, []*CompiledPolicy{p}, sched, rec, t0)
 	rec = map[string]any{"status": "open", "first_response_at": fmtStamp(t0.Add(time.Hour))}
 	st, _ = step(st, []*CompiledPolicy{p}, sched, rec, t0.Add(time.Hour))
-	if m := st.Metrics[0]; m.Status != StatusMet || m.UsedSecs != 3600 {
+	if m := st.Metrics[0]; m.Status != StatusMet || m.UsedMs != (3600)*1000 {
 		t.Errorf("met: %+v", m)
 	}
 }
