@@ -201,7 +201,7 @@ type SLAState struct {
 	Metrics  []MetricState `json:"metrics"`
 }
 
-// MetricState is one metric's clock. Used counts business seconds up to Since; while running,
+// MetricState is one metric's clock. Used counts business milliseconds up to Since; while running,
 // more accrues on the calendar.
 type MetricState struct {
 	Metric     string   `json:"metric"`
