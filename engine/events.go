@@ -318,11 +318,17 @@ func (e *Engine) logRun(ctx context.Context, run store.Doc) {
 // applyAction performs one action; the result says what it did, for the run log.
 func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc store.Doc, scope rules.Scope, key string) (string, error) {
 	akey := fmt.Sprintf("%s:%d", key, i)
+	// A created record's id is derived from its run and action, so later actions can link to it
+	// and a re-run after a crash finds the same record.
+	createdID := func(j int) string { return derivedID(fmt.Sprintf("create:%s:%d", key, j)) }
 	switch act.Type {
 	case workflow.ActionUpdate:
 		vals, err := a.Values(i, scope)
 		if err != nil {
 			return "", err
+		}
+		for f, v := range a.Links(i, createdID) {
+			vals[f] = v
 		}
 		if _, err := e.UpdateRecord(ctx, SystemActor, a.Object, record, vals, 0, "en"); err != nil {
 			if isNotFound(err) {
@@ -336,8 +342,11 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		if err != nil {
 			return "", err
 		}
+		for f, v := range a.Links(i, createdID) {
+			vals[f] = v
+		}
 		owner, _ := doc["owner"].(string)
-		id := derivedID("create:" + akey)
+		id := createdID(i)
 		_, err = e.createRecord(ctx, SystemActor, act.Object, vals, "en", id, owner)
 		var ee *Error
 		if errors.As(err, &ee) && ee.Code == "record_exists" {
