@@ -74,6 +74,8 @@ func New(cfg Config) *fiber.App {
 	authed.Put("/meta/objects/:object", updateObject(e))
 	authed.Delete("/meta/objects/:object", deleteObject(e))
 	authed.Get("/meta/objects/:object/history", objectHistory(e))
+	authed.Get("/meta/export", exportPackage(e))
+	authed.Post("/meta/import", importPackage(e))
 
 	authed.Post("/meta/expressions/check", checkExpression(e))
 	authed.Get("/meta/expressions/library", expressionLibrary())
