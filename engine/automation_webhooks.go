@@ -30,9 +30,15 @@ func (e *Engine) prepareWebhooks(ctx context.Context, a *workflow.Automation, cr
 			return nil, err
 		}
 	}
+	return prepareSecrets(a.Actions, old, old)
+}
+
+// prepareSecrets resolves the secrets of the webhook actions in acts (see prepareWebhooks); old is
+// the stored list at the same place, pool every stored action a masked secret may come from.
+func prepareSecrets(acts, old, pool []workflow.Action) (map[int]bool, error) {
 	fresh := map[int]bool{}
-	for i := range a.Actions {
-		act := &a.Actions[i]
+	for i := range acts {
+		act := &acts[i]
 		if act.Type != workflow.ActionWebhook {
 			continue
 		}
@@ -45,23 +51,23 @@ func (e *Engine) prepareWebhooks(ctx context.Context, a *workflow.Automation, cr
 			act.Secret = workflow.EncodeSecret(key)
 			fresh[i] = true
 		case workflow.IsMaskedSecret(act.Secret):
-			if s := storedSecret(old, i, act.Secret); s != "" {
+			if s := storedSecret(old, pool, i, act.Secret); s != "" {
 				act.Secret = s
 			}
 		default:
-			fresh[i] = storedSecret(old, i, workflow.MaskSecret(act.Secret)) != act.Secret
+			fresh[i] = storedSecret(old, pool, i, workflow.MaskSecret(act.Secret)) != act.Secret
 		}
 	}
 	return fresh, nil
 }
 
 // storedSecret finds the stored secret a masked one stands for: the same action's first, then
-// any webhook action's (actions may have been reordered).
-func storedSecret(old []workflow.Action, i int, masked string) string {
+// any webhook action's in pool (actions may have been reordered).
+func storedSecret(old, pool []workflow.Action, i int, masked string) string {
 	if i < len(old) && old[i].Type == workflow.ActionWebhook && workflow.MaskSecret(old[i].Secret) == masked {
 		return old[i].Secret
 	}
-	for _, o := range old {
+	for _, o := range pool {
 		if o.Type == workflow.ActionWebhook && workflow.MaskSecret(o.Secret) == masked {
 			return o.Secret
 		}
@@ -113,11 +119,20 @@ func urlPort(u *url.URL) string {
 // maskSecrets hides the webhook secrets of an automation, except the actions in show.
 func maskSecrets(a *AutomationDef, show map[int]bool) *AutomationDef {
 	out := *a
-	out.Actions = append([]workflow.Action(nil), a.Actions...)
-	for i := range out.Actions {
-		if out.Actions[i].Type == workflow.ActionWebhook && !show[i] {
-			out.Actions[i].Secret = workflow.MaskSecret(out.Actions[i].Secret)
+	out.Actions = maskActions(a.Actions, show)
+	return &out
+}
+
+// maskActions is a copy of acts with the webhook secrets masked, except the actions in show.
+func maskActions(acts []workflow.Action, show map[int]bool) []workflow.Action {
+	if acts == nil {
+		return nil
+	}
+	out := append([]workflow.Action(nil), acts...)
+	for i := range out {
+		if out[i].Type == workflow.ActionWebhook && !show[i] {
+			out[i].Secret = workflow.MaskSecret(out[i].Secret)
 		}
 	}
-	return &out
+	return out
 }

@@ -418,3 +418,51 @@ func TestWebhookSecretsAtSave(t *testing.T) {
 		t.Errorf("bad entry: %v", err)
 	}
 }
+
+// TestSLAWebhookSecrets: an SLA escalation's webhook gets the same secret handling and target
+// check as an automation's.
+func TestSLAWebhookSecrets(t *testing.T) {
+	ctx := context.Background()
+	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
+	mustDefine(t, e, slaTicketDef)
+	var cal workflow.Calendar
+	if err := json.Unmarshal([]byte(officeCalendar), &cal); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SaveCalendar(ctx, SystemActor, &cal, true, 0); err != nil {
+		t.Fatal(err)
+	}
+	policy := func(target, secret string) *workflow.SLAPolicy {
+		var p workflow.SLAPolicy
+		src := `{"name":"std","object":"ticket","calendar":"office",
+		 "metrics":[{"name":"first_response","target":"4h","stop_when":"first_response_at != nil"}],
+		 "escalations":[{"metric":"first_response","after":"0m","actions":[{"type":"webhook","url":"` + target + `","secret":"` + secret + `"}]}]}`
+		if err := json.Unmarshal([]byte(src), &p); err != nil {
+			t.Fatal(err)
+		}
+		return &p
+	}
+	saved, err := e.SaveSLAPolicy(ctx, SystemActor, policy("https://hooks.example.com/sla", ""), true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := saved.Escalations[0].Actions[0].Secret
+	if _, err := workflow.DecodeSecret(secret); err != nil {
+		t.Fatalf("made secret %q: %v", secret, err)
+	}
+	got, _ := e.GetSLAPolicy(ctx, SystemActor, "std")
+	list, _ := e.ListSLAPolicies(ctx, SystemActor, "")
+	if got.Escalations[0].Actions[0].Secret != workflow.MaskSecret(secret) || list[0].Escalations[0].Actions[0].Secret != workflow.MaskSecret(secret) {
+		t.Errorf("reads show %q and %q", got.Escalations[0].Actions[0].Secret, list[0].Escalations[0].Actions[0].Secret)
+	}
+	if _, err := e.SaveSLAPolicy(ctx, SystemActor, policy("https://hooks.example.com/v2", workflow.MaskSecret(secret)), false, 0); err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := e.getSLAPolicy(ctx, "std"); stored.Escalations[0].Actions[0].Secret != secret {
+		t.Errorf("saving the mask back changed the secret to %q", stored.Escalations[0].Actions[0].Secret)
+	}
+	_, err = e.SaveSLAPolicy(ctx, SystemActor, policy("http://192.168.1.10/sla", ""), false, 0)
+	if got := problemCodes(err); got != "/escalations/0/actions/0/url=target_not_allowed" {
+		t.Errorf("private target: %s", got)
+	}
+}
