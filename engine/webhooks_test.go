@@ -466,3 +466,32 @@ func TestSLAWebhookSecrets(t *testing.T) {
 		t.Errorf("private target: %s", got)
 	}
 }
+
+// TestWebhookRedirectNotFollowed: a receiver that redirects (here to another allowed receiver)
+// gets a failed attempt, and the redirect's target nothing.
+func TestWebhookRedirectNotFollowed(t *testing.T) {
+	ctx := context.Background()
+	clock := newTestClock()
+	e := engines(t, testenv.Backends()[0], 1, clock)[0]
+	mustDefine(t, e, followLeadDef)
+	target := newReceiver(t, 200)
+	redirect := httptest.NewServer(http.RedirectHandler(target.URL, http.StatusFound))
+	t.Cleanup(redirect.Close)
+	if _, err := e.SetWebhookAllowList(ctx, SystemActor, []string{"127.0.0.0/8"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SaveAutomation(ctx, SystemActor, webhookAutomation("moved", workflow.TriggerCreated, redirect.URL), true, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "Acme"}, "en"); err != nil {
+		t.Fatal(err)
+	}
+	e.Tick(ctx)
+	ds, _ := e.ListDeliveries(ctx, SystemActor, "moved", "", 0)
+	if len(ds) != 1 || ds[0].Status != deliveryFailed || ds[0].LastStatusCode != 302 || !strings.Contains(ds[0].LastError, "redirects are not followed") {
+		t.Errorf("delivery: %+v", ds)
+	}
+	if n := len(target.requests()); n != 0 {
+		t.Errorf("the redirect was followed: %d requests", n)
+	}
+}
