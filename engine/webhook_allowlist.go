@@ -15,7 +15,7 @@ import (
 // internal addresses through the server holds the keys to the network. Entries given by the
 // process's configuration (CRM_WEBHOOK_ALLOW) count too, so a fresh install can be bootstrapped.
 const (
-	collWebhookAllow = "webhook_allowlist"
+	collAllowList = "webhook_allowlist"
 	allowListID      = "allowlist"
 )
 
@@ -71,9 +71,9 @@ func (e *Engine) SetWebhookAllowList(ctx context.Context, by *Actor, entries []s
 	}
 	doc := store.Doc{"id": allowListID, "entries": toStoreKinds(anySlice(clean))}
 	if exists {
-		err = e.store.Replace(ctx, collWebhookAllow, doc, old.Version)
+		err = e.store.Replace(ctx, collAllowList, doc, old.Version)
 	} else {
-		err = e.store.Insert(ctx, collWebhookAllow, doc)
+		err = e.store.Insert(ctx, collAllowList, doc)
 		if errors.Is(err, store.ErrDuplicateID) {
 			err = store.ErrVersionConflict // another admin saved it first
 		}
@@ -97,7 +97,7 @@ func anySlice(s []string) []any {
 // storedAllowList reads the allow-list document (empty when none was saved).
 func (e *Engine) storedAllowList(ctx context.Context) (*WebhookAllowList, bool, error) {
 	l := &WebhookAllowList{Entries: []string{}, FromEnvironment: e.webhookEnv}
-	d, err := e.store.Get(ctx, collWebhookAllow, allowListID)
+	d, err := e.store.Get(ctx, collAllowList, allowListID)
 	if errors.Is(err, store.ErrNotFound) {
 		return l, false, nil
 	}
