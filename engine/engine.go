@@ -6,12 +6,14 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // System collections. Object records live in "obj_<name>".
@@ -37,6 +39,7 @@ type Config struct {
 	JobLease     time.Duration    // how long a claimed job is this process's; 0: 2 min
 	TickBatch    int              // most jobs one tick runs; 0: 200
 	Node         string           // this process's name in job claims; "": random
+	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
 }
 
 // Engine serves every operation of the product over one store.
@@ -52,6 +55,8 @@ type Engine struct {
 	tickBatch int
 	node      string
 	handlers  map[string]jobHandler
+
+	webhookEnv []string // allow-list entries from the configuration
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
@@ -104,6 +109,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.node == "" {
 		e.node = newID()
 	}
+	if _, probs := workflow.ParseAllowList(cfg.WebhookAllow); len(probs) > 0 {
+		return nil, fmt.Errorf("engine: webhook allow-list: %s", probs[0].Message)
+	}
+	e.webhookEnv = cfg.WebhookAllow
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
 	for coll, idx := range systemIndexes() {
@@ -178,5 +187,7 @@ func systemIndexes() map[string][]store.Index {
 		collCalendars:   nil,
 		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
 		collSLAOutcomes: {{Field: "stopped_at"}},
+		collDeliveries:  deliveryIndexes,
+		collAllowList:   nil,
 	}
 }

@@ -289,7 +289,7 @@ func (e *Engine) runAutomation(ctx context.Context, a *workflow.Compiled, def *d
 	var results []any
 	var firstErr error
 	for i, act := range a.Actions {
-		res, err := e.applyAction(ctx, a, i, act, def, record, doc, scope, key)
+		res, err := e.applyAction(ctx, a, i, act, def, record, doc, old, trigger, scope, key)
 		entry := map[string]any{"action": act.Type, "result": res}
 		if err != nil {
 			entry["error"] = err.Error()
@@ -316,7 +316,7 @@ func (e *Engine) logRun(ctx context.Context, run store.Doc) {
 }
 
 // applyAction performs one action; the result says what it did, for the run log.
-func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc store.Doc, scope rules.Scope, key string) (string, error) {
+func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc, old store.Doc, trigger string, scope rules.Scope, key string) (string, error) {
 	akey := fmt.Sprintf("%s:%d", key, i)
 	// A created record's id is derived from its run and action, so later actions can link to it
 	// and a re-run after a crash finds the same record.
@@ -360,7 +360,7 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		n, err := e.notify(ctx, def, act, record, doc, akey)
 		return fmt.Sprintf("notified %d", n), err
 	case workflow.ActionWebhook:
-		return e.queueWebhook(ctx, a, act, def, record, doc, akey)
+		return e.queueWebhook(ctx, a, i, act, def, record, doc, old, trigger, key)
 	case workflow.ActionAssign:
 		return e.assignAction(ctx, def, act, record, akey)
 	}
@@ -392,7 +392,7 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 		delete(d, "version")
 		out = append(out, d)
 	}
-	return out, nil
+	return out, e.attachDeliveries(ctx, id, out)
 }
 
 // RunManual runs a manual automation (a button on the record) for a user who may edit the record.

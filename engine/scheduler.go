@@ -71,6 +71,7 @@ func (e *Engine) registerHandlers() {
 	e.handlers["timer"] = e.handleTimer
 	e.handlers["cron"] = e.handleCron
 	e.handlers["sla"] = e.handleSLA
+	e.handlers["webhook"] = e.handleWebhook
 }
 
 // cronCatchUp bounds how far back missed cron runs are made up after a stop.

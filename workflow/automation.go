@@ -203,9 +203,7 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 				}
 			}
 		case ActionWebhook:
-			if act.URL == "" {
-				bad(at+"/url", "missing_option", "a webhook needs a url")
-			}
+			probs = append(probs, checkWebhook(at, act)...)
 		case ActionAssign:
 			if act.Target != nil {
 				if _, ps := CompileAssignment(TargetRules(a.Object, *act.Target), env, obj, anyone{}); len(ps) > 0 {
