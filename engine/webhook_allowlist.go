@@ -69,7 +69,7 @@ func (e *Engine) SetWebhookAllowList(ctx context.Context, by *Actor, entries []s
 	if ifMatch != 0 && ifMatch != old.Version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
-	doc := store.Doc{"id": allowListID, "entries": toStoreKinds(anySlice(clean))}
+	doc := store.Doc{"id": allowListID, "entries": toStoreKinds(anyList(clean))}
 	if exists {
 		err = e.store.Replace(ctx, collAllowList, doc, old.Version)
 	} else {
@@ -82,16 +82,8 @@ func (e *Engine) SetWebhookAllowList(ctx context.Context, by *Actor, entries []s
 		return nil, storeErr(err)
 	}
 	e.audit(ctx, by, auditEntry{Action: "webhook_allowlist_saved", Object: "webhook", Record: allowListID,
-		Changes: map[string]Change{"entries": {Old: anySlice(old.Entries), New: anySlice(clean)}}})
+		Changes: map[string]Change{"entries": {Old: anyList(old.Entries), New: anyList(clean)}}})
 	return &WebhookAllowList{Entries: clean, FromEnvironment: e.webhookEnv, Version: old.Version + 1}, nil
-}
-
-func anySlice(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
 }
 
 // storedAllowList reads the allow-list document (empty when none was saved).
