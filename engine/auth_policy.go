@@ -54,10 +54,11 @@ func passwordProblem(password, email string) error {
 	if commonPasswords[lower] || sameRune(lower) {
 		return fmt.Errorf("this password is among the first ones attackers try; choose another")
 	}
-	local, _, _ := strings.Cut(strings.ToLower(email), "@")
-	// A password that is the email's name with a few characters around it is guessed quickly;
-	// what is left without the name must still be a password of full length on its own.
-	if len(local) >= 3 && strings.Contains(lower, local) &&
+	email = strings.ToLower(email)
+	local, _, _ := strings.Cut(email, "@")
+	// A password that is the email, or its name with a few characters around it, is guessed
+	// quickly; what is left without the name must still be a password of full length on its own.
+	if email != "" && strings.Contains(lower, email) || len(local) >= 3 && strings.Contains(lower, local) &&
 		utf8.RuneCountInString(strings.ReplaceAll(lower, local, "")) < MinPasswordLength {
 		return fmt.Errorf("a password must not be built on the email address")
 	}
