@@ -38,7 +38,7 @@ func TestLogoutEverywhere(t *testing.T) {
 		for _, tok := range []string{h.userToken, laptop, phone} {
 			h.mustDo(401, "GET", "/api/auth/me", "", bearer(tok)...)
 		}
-		h.mustDo(200, "GET", "/api/auth/me", "", bearer(pat)...)     // API tokens are revoked one by one
+		h.mustDo(200, "GET", "/api/auth/me", "", bearer(pat)...)          // API tokens are revoked one by one
 		h.mustDo(200, "GET", "/api/auth/me", "", bearer(h.adminToken)...) // nobody else is signed out
 		if n := h.sessionsOf(repID); n != 0 {
 			t.Errorf("%d sessions left", n)

@@ -22,9 +22,9 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, req := range []struct{ method, url, auth string }{
 		{"GET", "/api/health", ""},
 		{"GET", "/api/meta/objects", "Bearer nope"}, // 401
-		{"GET", "/api/nothing", ""},                  // 404
-		{"POST", "/api/auth/login", ""},              // 400
-		{"GET", "/", ""},                             // the app
+		{"GET", "/api/nothing", ""},                 // 404
+		{"POST", "/api/auth/login", ""},             // 400
+		{"GET", "/", ""},                            // the app
 	} {
 		r := h.do(req.method, req.url, "", "Authorization", req.auth)
 		for k, v := range want {
