@@ -141,3 +141,19 @@ func TestLoginAddressLimit(t *testing.T) {
 	clock.Advance(15 * time.Minute)
 	h.mustDo(200, "POST", "/api/auth/login", loginBody("rep@example.com", "password-123"), anon...)
 }
+
+// TestClientAddressBehindProxy: X-Forwarded-For names the client only when the connection comes
+// from a trusted proxy; otherwise anyone could pick the address their failures count against.
+func TestClientAddressBehindProxy(t *testing.T) {
+	for _, c := range []struct {
+		trusted []string
+		want    string
+	}{{nil, "127.0.0.1"}, {[]string{"127.0.0.0/8"}, "203.0.113.9"}} {
+		h := newHarnessWith(t, testenv.OpenSQLite(t), engine.Config{}, api.Config{TrustedProxies: c.trusted})
+		h.mustDo(401, "POST", "/api/auth/login", loginBody("rep@example.com", "wrong-password-1"), "Authorization", "", "X-Forwarded-For", "203.0.113.9")
+		e := h.mustDo(200, "GET", "/api/audit?action=login_failed", "").JSON["items"].([]any)[0].(map[string]any)
+		if e["ip"] != c.want {
+			t.Errorf("trusting %v: ip %v, want %s", c.trusted, e["ip"], c.want)
+		}
+	}
+}
