@@ -56,11 +56,13 @@ func passwordProblem(password, email string) error {
 	}
 	email = strings.ToLower(email)
 	local, _, _ := strings.Cut(email, "@")
-	// A password that is the email, or its name with a few characters around it, is guessed
-	// quickly; what is left without the name must still be a password of full length on its own.
-	if email != "" && strings.Contains(lower, email) || len(local) >= 3 && strings.Contains(lower, local) &&
-		utf8.RuneCountInString(strings.ReplaceAll(lower, local, "")) < MinPasswordLength {
-		return fmt.Errorf("a password must not be built on the email address")
+	// A password that is the email, or its name, with a few characters around it is guessed
+	// quickly; what is left without them must still be a password of full length on its own.
+	for _, part := range []string{email, local} {
+		if utf8.RuneCountInString(part) >= 3 && strings.Contains(lower, part) &&
+			utf8.RuneCountInString(strings.ReplaceAll(lower, part, "")) < MinPasswordLength {
+			return fmt.Errorf("a password must not be built on the email address")
+		}
 	}
 	if n < passphraseLength && charClasses(password) < 2 {
 		return fmt.Errorf("a password shorter than %d characters mixes at least two of letters, digits and other characters", passphraseLength)

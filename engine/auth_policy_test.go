@@ -22,6 +22,8 @@ func TestPasswordPolicy(t *testing.T) {
 		{"anna12345678", "anna@example.com", "email"},
 		{"Anna-Anna-Anna!", "anna@example.com", "email"},
 		{"maria@example.com", "maria@example.com", "email"},
+		{"x@example.com12", "x@example.com", "email"},
+		{"correct-horse-x@example.com", "x@example.com", ""}, // enough besides the email
 		{"abcdxyzefgh", "x@example.com", "two of letters"},
 		{"83920174629", "x@example.com", "two of letters"},
 		{strings.Repeat("ab1", 90), "x@example.com", "at most 256"},
