@@ -40,6 +40,7 @@ type Config struct {
 	TickBatch    int              // most jobs one tick runs; 0: 200
 	Node         string           // this process's name in job claims; "": random
 	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
+	LoginLimits  LoginLimits      // sign-in lockouts; zero members: 5 per email, 50 per address, 15 min
 }
 
 // Engine serves every operation of the product over one store.
@@ -49,6 +50,7 @@ type Engine struct {
 	log          *slog.Logger
 	tokenTTL     time.Duration
 	queryTimeout time.Duration
+	loginLimits  LoginLimits
 
 	tickEvery time.Duration
 	lease     time.Duration
@@ -82,6 +84,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		log:          cfg.Logger,
 		tokenTTL:     cfg.TokenTTL,
 		queryTimeout: cfg.QueryTimeout,
+		loginLimits:  cfg.LoginLimits.withDefaults(),
 		defs:         map[string]*definition{},
 	}
 	if e.now == nil {
@@ -170,24 +173,26 @@ func storeErr(err error) error {
 // systemIndexes are the engine's own collections and their secondary indexes.
 func systemIndexes() map[string][]store.Index {
 	return map[string][]store.Index{
-		collObjects:     nil,
-		collHistory:     {{Field: "object"}},
-		collUsers:       {{Field: "email", Unique: true}},
-		collTokens:      {{Field: "user_id"}},
-		collTeams:       nil,
-		collRoles:       nil,
-		collSettings:    nil,
-		collAudit:       auditIndexes,
-		collJobs:        jobIndexes,
-		collAutomations: {{Field: "object"}},
-		collRuns:        {{Field: "record"}},
-		collNotes:       noteIndexes,
-		collClaims:      nil,
-		collAssignment:  nil,
-		collCalendars:   nil,
-		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
-		collSLAOutcomes: {{Field: "stopped_at"}},
-		collDeliveries:  deliveryIndexes,
-		collAllowList:   nil,
+		collObjects:       nil,
+		collHistory:       {{Field: "object"}},
+		collUsers:         {{Field: "email", Unique: true}},
+		collTokens:        {{Field: "user_id"}},
+		collAPITokens:     apiTokenIndexes,
+		collLoginThrottle: nil,
+		collTeams:         nil,
+		collRoles:         nil,
+		collSettings:      nil,
+		collAudit:         auditIndexes,
+		collJobs:          jobIndexes,
+		collAutomations:   {{Field: "object"}},
+		collRuns:          {{Field: "record"}},
+		collNotes:         noteIndexes,
+		collClaims:        nil,
+		collAssignment:    nil,
+		collCalendars:     nil,
+		collSLAPolicies:   {{Field: "object"}, {Field: "calendar"}},
+		collSLAOutcomes:   {{Field: "stopped_at"}},
+		collDeliveries:    deliveryIndexes,
+		collAllowList:     nil,
 	}
 }

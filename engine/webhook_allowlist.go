@@ -16,7 +16,7 @@ import (
 // process's configuration (CRM_WEBHOOK_ALLOW) count too, so a fresh install can be bootstrapped.
 const (
 	collAllowList = "webhook_allowlist"
-	allowListID      = "allowlist"
+	allowListID   = "allowlist"
 )
 
 // WebhookAllowList is the allow-list as the API shows it.
