@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"crm/engine/store"
 )
 
 // DemoPassword is the password of every demo user, printed by `crm template apply --demo`: demo
@@ -94,6 +96,11 @@ func (e *Engine) ApplyDemo(ctx context.Context, data []byte) (*DemoSummary, erro
 	for _, r := range d.Records {
 		id := derivedID("demo:" + r.Key)
 		ids[r.Key] = id
+		if _, err := e.store.Get(ctx, recordsColl(r.Object), id); err == nil {
+			continue // added by an earlier run
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, storeErr(err)
+		}
 		vals := map[string]any{}
 		for k, v := range r.Values {
 			vals[k] = v
@@ -104,12 +111,7 @@ func (e *Engine) ApplyDemo(ctx context.Context, data []byte) (*DemoSummary, erro
 			}
 			vals[field] = ids[key]
 		}
-		_, err := e.createRecord(ctx, SystemActor, r.Object, vals, "en", id, byEmail[r.Owner])
-		var ee *Error
-		if errors.As(err, &ee) && ee.Code == "record_exists" {
-			continue
-		}
-		if err != nil {
+		if _, err := e.createRecord(ctx, SystemActor, r.Object, vals, "en", id, byEmail[r.Owner]); err != nil {
 			return nil, fmt.Errorf("demo record %s: %w", r.Key, describeProblems(err))
 		}
 		sum.Records++

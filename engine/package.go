@@ -14,6 +14,7 @@ import (
 	"crm/engine/store"
 	"crm/engine/store/sqlite"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // A package is every definition of an app as one document: what GET /api/meta/export answers,
@@ -124,12 +125,31 @@ func (e *Engine) ExportPackage(ctx context.Context, by *Actor, name string) (*Pa
 			if err != nil {
 				return nil, err
 			}
+			dropMaskedSecrets(m)
 			list = append(list, m)
 		}
 		sort.SliceStable(list, func(i, j int) bool { return s.name(list[i]) < s.name(list[j]) })
 		p.Parts[s.key] = list
 	}
 	return p, nil
+}
+
+// dropMaskedSecrets removes webhook secrets, which reads show masked, from an exported
+// definition: the database it is imported into makes its own secret, shown once when saved.
+func dropMaskedSecrets(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if s, ok := x["secret"].(string); ok && workflow.IsMaskedSecret(s) {
+			delete(x, "secret")
+		}
+		for _, c := range x {
+			dropMaskedSecrets(c)
+		}
+	case []any:
+		for _, c := range x {
+			dropMaskedSecrets(c)
+		}
+	}
 }
 
 // ImportResult says what applying a package changed.

@@ -151,8 +151,15 @@ func fieldIndex(obj *forms.Object, name string) int {
 // identifiers are the top-level names a program reads (fields; not members of old or user).
 func identifiers(p *Program) map[string]bool {
 	names := map[string]bool{}
+	callees := map[ast.Node]bool{} // functions, the operators' own among them (same_ne), are not values
 	ast.Find(p.prog.Node(), func(n ast.Node) bool {
-		if id, ok := n.(*ast.IdentifierNode); ok {
+		if c, ok := n.(*ast.CallNode); ok {
+			callees[c.Callee] = true
+		}
+		return false
+	})
+	ast.Find(p.prog.Node(), func(n ast.Node) bool {
+		if id, ok := n.(*ast.IdentifierNode); ok && !callees[n] {
 			names[id.Value] = true
 		}
 		return false

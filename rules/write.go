@@ -15,6 +15,9 @@ type Draft struct {
 	Context Context
 	Locale  string
 	Locked  map[string]bool // fields this user may not change (field-level security)
+	// Automated marks the engine's own writes (automations, escalations): fields read-only to
+	// users are theirs to set, which is how such fields get values. Computed fields stay computed.
+	Automated bool
 }
 
 // FieldState is how a form shows a field for a draft.
@@ -224,7 +227,7 @@ func (s *Set) staticReadOnly(d Draft) []forms.FieldError {
 			continue
 		}
 		f := s.Object.Field(k)
-		if f != nil && (f.ReadOnly || computed(f) || d.Locked[k]) && changes(f, v, d.Old) {
+		if f != nil && ((f.ReadOnly && !d.Automated) || computed(f) || d.Locked[k]) && changes(f, v, d.Old) {
 			errs = append(errs, fieldError(k, CodeReadOnly, d.Locale))
 		}
 	}

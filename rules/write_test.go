@@ -106,6 +106,27 @@ func TestWriteUpdate(t *testing.T) {
 	}
 }
 
+// TestAutomatedWritesSetReadOnlyFields: a field read-only to users (a stamp, a flag) is set by
+// the engine's own writes; formulas and system fields stay out of reach for them too.
+func TestAutomatedWritesSetReadOnlyFields(t *testing.T) {
+	s := mustSet(t, `{"name":"t","fields":[{"name":"title","type":"text"},
+	 {"name":"stale","type":"boolean","read_only":true},
+	 {"name":"loud","type":"formula","result_type":"text","expression":"upper(title)"}]}`)
+	old := map[string]any{"id": "r1", "version": int64(1), "title": "a", "loud": "A"}
+	user := s.Write(Draft{Input: input(t, `{"stale":true}`), Old: old, Context: ctx(t), Locale: "en"})
+	if got := codes(user.Errors); !slices.Equal(got, []string{"stale:read_only"}) {
+		t.Errorf("a user set a read-only field: %v", got)
+	}
+	auto := s.Write(Draft{Input: input(t, `{"stale":true}`), Old: old, Context: ctx(t), Locale: "en", Automated: true})
+	if len(auto.Errors) > 0 || auto.Stored["stale"] != true {
+		t.Errorf("automated write: %+v %v", auto.Errors, auto.Stored)
+	}
+	auto = s.Write(Draft{Input: input(t, `{"loud":"X","version":9}`), Old: old, Context: ctx(t), Locale: "en", Automated: true})
+	if got := codes(auto.Errors); !slices.Equal(got, []string{"loud:read_only", "version:read_only"}) {
+		t.Errorf("automated write of computed and system fields: %v", got)
+	}
+}
+
 func TestHiddenFieldsAreNotRequired(t *testing.T) {
 	def := `{"name":"t","fields":[{"name":"kind","type":"text"},
 	  {"name":"detail","type":"text","required":true,"visible_when":"kind == \"other\""}]}`

@@ -13,6 +13,7 @@ import (
 
 	"crm/engine"
 	"crm/engine/api"
+	"crm/templates"
 )
 
 // serve runs the HTTP server until ctx ends (SIGINT/SIGTERM), then shuts down gracefully:
@@ -27,6 +28,8 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		"served over TLS: Secure cookies and Strict-Transport-Security (env CRM_SECURE_COOKIE=true)")
 	proxies := fs.String("trusted-proxies", os.Getenv("CRM_TRUSTED_PROXIES"),
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (env CRM_TRUSTED_PROXIES)")
+	demo := fs.Bool("demo", os.Getenv("CRM_DEMO") == "true", "with the first-start template, also add its sample users and records (env CRM_DEMO=true)")
+	tmpl := fs.String("template", envOr("CRM_TEMPLATE", "default"), "template applied when the database has no objects yet; none: start empty (env CRM_TEMPLATE)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
@@ -40,6 +43,9 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	defer st.Close()
 	if err := bootstrapAdmin(ctx, e, log); err != nil {
+		return err
+	}
+	if err := firstStartTemplate(ctx, e, *tmpl, *demo, log); err != nil {
 		return err
 	}
 	sched, err := e.StartScheduler(ctx) // catch-up first: what came due while stopped runs now
@@ -83,6 +89,44 @@ func bootstrapAdmin(ctx context.Context, e *engine.Engine, log *slog.Logger) err
 		return fmt.Errorf("creating the first admin: %w", err)
 	}
 	log.Info("first admin created", "email", email)
+	return nil
+}
+
+// firstStartTemplate applies a template to a database that has no objects yet, so a fresh
+// install starts as a working CRM.
+func firstStartTemplate(ctx context.Context, e *engine.Engine, name string, demo bool, log *slog.Logger) error {
+	if name == "" || name == "none" {
+		return nil
+	}
+	objs, err := e.ListObjects(ctx, engine.SystemActor)
+	if err != nil || len(objs) > 0 {
+		return err
+	}
+	body, err := readPackage(name)
+	if err != nil {
+		return err
+	}
+	p, err := engine.DecodePackage(body)
+	if err != nil {
+		return describe(err)
+	}
+	res, err := e.ImportPackage(ctx, engine.SystemActor, p, false)
+	if err != nil {
+		return fmt.Errorf("applying template %s: %w", name, describe(err))
+	}
+	log.Info("template applied to the empty database", "template", res.Package, "version", res.Version, "created", len(res.Created))
+	if !demo {
+		return nil
+	}
+	data, err := templates.Demo(name)
+	if err != nil || data == nil {
+		return fmt.Errorf("template %s has no demo data", name)
+	}
+	sum, err := e.ApplyDemo(ctx, data)
+	if err != nil {
+		return err
+	}
+	log.Info("demo data added", "users", sum.Users, "records", sum.Records, "password", engine.DemoPassword)
 	return nil
 }
 
