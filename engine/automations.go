@@ -85,7 +85,7 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if _, err := e.compileAutomation(ctx, a); err != nil {
 		return nil, err
 	}
-	if probs := e.checkTargets(ctx, "/actions", a.Actions); len(probs) > 0 {
+	if probs := append(e.checkTargets(ctx, "/actions", a.Actions), e.checkApprovalActions(ctx, a)...); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
 	if err := e.prepareWebhooks(a); err != nil {

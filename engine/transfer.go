@@ -35,6 +35,7 @@ type exportLine struct {
 func exportedSystemColls() []string {
 	return []string{collObjects, collHistory, collUsers, collTeams, collRoles, collAudit,
 		collAutomations, collAssignment, collCalendars, collSLAPolicies, collRuns, collNotes, collSLAOutcomes,
+		collApprovalProcs, collApprovalVersions, collApprovals, collApprovalTasks, collApprovalLocks,
 		collJobs} // pending jobs carry timers (SLA thresholds, time-relative automations) to the new database
 }
 
