@@ -98,6 +98,16 @@ func (e *Engine) loadInstance(ctx context.Context, id string) (*ApprovalInstance
 	return instanceFromDoc(d)
 }
 
+// shownInstance is an instance as callers see it, without the engine's outbox.
+func (e *Engine) shownInstance(ctx context.Context, id string) (*ApprovalInstance, error) {
+	in, err := e.loadInstance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in.Outbox = nil
+	return in, nil
+}
+
 func lockID(object, record string) string { return object + ":" + record }
 
 // SubmitApproval submits a record to a process ("": the first of the object's processes, by
@@ -173,9 +183,12 @@ func (e *Engine) submit(ctx context.Context, by *Actor, object, id, process, com
 		Submitter: by.ID, SubmittedAt: e.stamp()}
 	if err := e.transit(ctx, in, tr, by, comment, true); err != nil {
 		e.releaseLock(context.WithoutCancel(ctx), object, id, instID)
+		if errors.Is(err, store.ErrDuplicateID) {
+			return e.shownInstance(ctx, instID) // an automation re-run: submitted the first time
+		}
 		return nil, err
 	}
-	return e.loadInstance(ctx, instID)
+	return e.shownInstance(ctx, instID)
 }
 
 // candidateProcesses are the named process or every enabled process of the object, current versions.
@@ -342,7 +355,7 @@ func (e *Engine) ActOnApproval(ctx context.Context, by *Actor, id, kind, comment
 		if err != nil {
 			return nil, err
 		}
-		return e.loadInstance(ctx, id)
+		return e.shownInstance(ctx, id)
 	}
 	return nil, errorf(KindConflict, "approval_conflict", "the approval changed while you acted; reload it and try again")
 }

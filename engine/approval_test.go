@@ -537,7 +537,7 @@ func TestApprovalSurvivesRestart(t *testing.T) {
 		if n := countDocs(t, second, collApprovalTasks, store.Compare{Field: "status", Op: store.Eq, Value: workflow.TaskOpen, Scalar: true}); n != 0 {
 			t.Errorf("%d open tasks after the end", n)
 		}
-		after, _ := second.GetApproval(ctx, SystemActor, in.ID)
+		after, _ := second.loadInstance(ctx, in.ID)
 		if len(after.Outbox) != 0 {
 			t.Errorf("the outbox was not emptied")
 		}
