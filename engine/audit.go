@@ -37,6 +37,7 @@ type AuditEntry struct {
 	At        string            `json:"at"`
 	Actor     string            `json:"actor,omitempty"`
 	RequestID string            `json:"request_id,omitempty"`
+	IP        string            `json:"ip,omitempty"`
 	Action    string            `json:"action"`
 	Object    string            `json:"object,omitempty"`
 	Record    string            `json:"record,omitempty"`
@@ -52,6 +53,19 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey{}, id)
 }
 
+type clientIPKey struct{}
+
+// WithClientIP carries the caller's address into engine calls, for the audit trail and the
+// per-address sign-in limit.
+func WithClientIP(ctx context.Context, ip string) context.Context {
+	return context.WithValue(ctx, clientIPKey{}, ip)
+}
+
+func clientIP(ctx context.Context) string {
+	ip, _ := ctx.Value(clientIPKey{}).(string)
+	return ip
+}
+
 // audit appends an entry. It is written after the change it records; a failure is logged, not
 // returned, since the change itself is already stored.
 func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
@@ -61,6 +75,9 @@ func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
 	}
 	if rid, ok := ctx.Value(requestIDKey{}).(string); ok && rid != "" {
 		doc["request_id"] = rid
+	}
+	if ip := clientIP(ctx); ip != "" {
+		doc["ip"] = ip
 	}
 	for k, v := range map[string]string{"object": a.Object, "record": a.Record, "email": a.Email, "reason": a.Reason} {
 		if v != "" {
@@ -191,6 +208,7 @@ func auditFromDoc(d store.Doc) AuditEntry {
 	a.At, _ = d["at"].(string)
 	a.Actor, _ = d["actor"].(string)
 	a.RequestID, _ = d["request_id"].(string)
+	a.IP, _ = d["ip"].(string)
 	a.Action, _ = d["action"].(string)
 	a.Object, _ = d["object"].(string)
 	a.Record, _ = d["record"].(string)

@@ -42,9 +42,6 @@ func (a *Actor) IsAdmin() bool {
 // SystemActor is the engine acting on its own (start-up, migrations).
 var SystemActor = &Actor{ID: "system", Email: "system", Roles: []string{RoleAdmin}}
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
-
 // CreateUser adds a user with a hashed password. Only admins may call it (the CLI acts as SystemActor).
 func (e *Engine) CreateUser(ctx context.Context, by *Actor, email, name, password string, roles []string) (*Actor, error) {
 	if !by.IsAdmin() {
@@ -54,8 +51,8 @@ func (e *Engine) CreateUser(ctx context.Context, by *Actor, email, name, passwor
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return nil, errorf(KindValidation, "invalid_email", "%q is not a valid email address", email)
 	}
-	if len(password) < MinPasswordLength {
-		return nil, errorf(KindValidation, "weak_password", "a password has at least %d characters", MinPasswordLength)
+	if err := passwordProblem(password, email); err != nil {
+		return nil, weakPassword(err)
 	}
 	if roles == nil {
 		roles = []string{}
@@ -85,41 +82,93 @@ func (e *Engine) CountUsers(ctx context.Context) (int64, error) {
 	return n, storeErr(err)
 }
 
+// maxEmailLength is the longest address accepted (RFC 5321); longer sign-ins fail unstored.
+const maxEmailLength = 254
+
 // Login checks the password and opens a session; the token is returned once and stored hashed.
+// Every attempt is audited (login_succeeded, login_failed with the reason). Failures count per
+// email and per client address (WithClientIP); a locked key answers too_many_attempts, even to
+// the right password, until the lockout ends.
 func (e *Engine) Login(ctx context.Context, email, password string) (token string, u *Actor, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	bad := errorf(KindUnauthorized, "invalid_credentials", "wrong email or password")
+	if len(email) > maxEmailLength {
+		return "", nil, bad
+	}
+	emailKey, ipKey := throttleKeys(email, clientIP(ctx))
+	for _, k := range []struct{ key, reason string }{{emailKey, "locked"}, {ipKey, "address_locked"}} {
+		if err := e.checkThrottle(ctx, k.key); err != nil {
+			if ee, ok := AsError(err); ok && ee.Kind == KindTooMany {
+				e.audit(ctx, nil, auditEntry{Action: "login_failed", Email: email, Reason: k.reason})
+			}
+			return "", nil, err
+		}
+	}
+	fail := func(who *Actor, reason string) error {
+		e.audit(ctx, who, auditEntry{Action: "login_failed", Email: email, Reason: reason})
+		if err := e.recordFailure(ctx, emailKey, e.loginLimits.MaxFailures); err != nil {
+			return err
+		}
+		if err := e.recordFailure(ctx, ipKey, e.loginLimits.MaxIPFailures); err != nil {
+			return err
+		}
+		return bad
+	}
 	docs, err := e.store.Find(ctx, collUsers, store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: email}, Limit: 1})
 	if err != nil {
 		return "", nil, storeErr(err)
 	}
 	if len(docs) == 0 {
 		checkPassword(dummyHash, password)
-		return "", nil, bad
+		return "", nil, fail(nil, "unknown_email")
 	}
 	doc := docs[0]
 	hash, _ := doc["password_hash"].(string)
-	if !checkPassword(hash, password) || doc["active"] != true {
-		return "", nil, bad
+	if !checkPassword(hash, password) {
+		return "", nil, fail(actorOf(doc), "wrong_password")
 	}
-	raw := make([]byte, 32)
-	_, _ = rand.Read(raw)
-	token = base64.RawURLEncoding.EncodeToString(raw)
+	if doc["active"] != true {
+		return "", nil, fail(actorOf(doc), "inactive")
+	}
+	token, err = e.openSession(ctx, doc["id"])
+	if err != nil {
+		return "", nil, err
+	}
+	u = actorOf(doc)
+	e.clearFailures(ctx, emailKey)
+	e.audit(ctx, u, auditEntry{Action: "login_succeeded", Email: email})
+	return token, u, nil
+}
+
+// openSession stores a new session of the user and returns its token.
+func (e *Engine) openSession(ctx context.Context, userID any) (string, error) {
+	token := randomToken()
 	now := e.now()
-	err = e.store.Insert(ctx, collTokens, store.Doc{
-		"id": tokenKey(token), "user_id": doc["id"],
+	err := e.store.Insert(ctx, collTokens, store.Doc{
+		"id": tokenKey(token), "user_id": userID,
 		"created_at": now.UTC().Format(forms.TimeLayout), "expires_at": now.Add(e.tokenTTL).UTC().Format(forms.TimeLayout),
 	})
 	if err != nil {
-		return "", nil, storeErr(err)
+		return "", storeErr(err)
 	}
-	return token, actorOf(doc), nil
+	return token, nil
 }
 
-// Authenticate resolves a session token to its user; expired tokens and inactive users fail.
+// randomToken is 256 random bits in URL-safe text.
+func randomToken() string {
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// Authenticate resolves a session token or an API token (APITokenPrefix) to its user; expired
+// tokens and inactive users fail.
 func (e *Engine) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	if token == "" || len(token) > 200 {
 		return nil, ErrUnauthorized
+	}
+	if strings.HasPrefix(token, APITokenPrefix) {
+		return e.authenticateAPIToken(ctx, token)
 	}
 	t, err := e.store.Get(ctx, collTokens, tokenKey(token))
 	if errors.Is(err, store.ErrNotFound) {
@@ -132,6 +181,11 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (*Actor, error)
 		return nil, ErrUnauthorized
 	}
 	uid, _ := t["user_id"].(string)
+	return e.activeUser(ctx, uid)
+}
+
+// activeUser is the actor of an active user; anything else is unauthorized.
+func (e *Engine) activeUser(ctx context.Context, uid string) (*Actor, error) {
 	u, err := e.store.Get(ctx, collUsers, uid)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrUnauthorized

@@ -34,8 +34,17 @@ type automationSet struct {
 	all      []*workflow.Compiled
 }
 
-// ListAutomations returns the automations, of one object when object is not empty.
+// ListAutomations returns the automations, of one object when object is not empty, with their
+// webhook secrets masked.
 func (e *Engine) ListAutomations(ctx context.Context, by *Actor, object string) ([]*AutomationDef, error) {
+	as, err := e.listAutomations(ctx, object)
+	for i, a := range as {
+		as[i] = maskSecrets(a, nil)
+	}
+	return as, err
+}
+
+func (e *Engine) listAutomations(ctx context.Context, object string) ([]*AutomationDef, error) {
 	var f store.Filter
 	if object != "" {
 		f = store.Compare{Field: "object", Op: store.Eq, Value: object, Scalar: true}
@@ -55,8 +64,16 @@ func (e *Engine) ListAutomations(ctx context.Context, by *Actor, object string) 
 	return out, nil
 }
 
-// GetAutomation returns one automation.
+// GetAutomation returns one automation, with its webhook secrets masked.
 func (e *Engine) GetAutomation(ctx context.Context, by *Actor, name string) (*AutomationDef, error) {
+	a, err := e.getAutomation(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return maskSecrets(a, nil), nil
+}
+
+func (e *Engine) getAutomation(ctx context.Context, name string) (*AutomationDef, error) {
 	d, err := e.store.Get(ctx, collAutomations, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errorf(KindNotFound, "automation_not_found", "no automation named %q", name)
@@ -82,14 +99,17 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if err := e.canDefine(ctx, by); err != nil {
 		return nil, err
 	}
+	fresh, err := e.prepareWebhooks(ctx, a, create)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := e.compileAutomation(ctx, a); err != nil {
 		return nil, err
 	}
-	if probs := append(e.checkTargets(ctx, "/actions", a.Actions), e.checkApprovalActions(ctx, a)...); len(probs) > 0 {
+	probs := e.checkTargets(ctx, "/actions", a.Actions)
+	probs = append(probs, e.checkApprovalActions(ctx, a)...)
+	if probs = append(probs, e.checkWebhookTargets(ctx, "/actions", a.Actions)...); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
-	}
-	if err := e.prepareWebhooks(a); err != nil {
-		return nil, err
 	}
 	doc, err := structToDoc(a)
 	if err != nil {
@@ -105,7 +125,7 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 			return nil, storeErr(err)
 		}
 	} else {
-		old, err := e.GetAutomation(ctx, by, a.Name)
+		old, err := e.getAutomation(ctx, a.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +139,7 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	}
 	e.bumpSetting(ctx, automationsKey)
 	e.audit(ctx, by, auditEntry{Action: "automation_saved", Object: a.Object, Record: a.Name})
-	return &AutomationDef{Automation: *a, Version: version}, nil
+	return maskSecrets(&AutomationDef{Automation: *a, Version: version}, fresh), nil
 }
 
 // DeleteAutomation removes an automation; its pending timers end without running.
@@ -183,7 +203,7 @@ func (e *Engine) automations(ctx context.Context) (*automationSet, error) {
 	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
 		return cached, nil
 	}
-	defs, err := e.ListAutomations(ctx, SystemActor, "")
+	defs, err := e.listAutomations(ctx, "")
 	if err != nil {
 		return nil, err
 	}

@@ -6,12 +6,14 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // System collections. Object records live in "obj_<name>".
@@ -37,6 +39,8 @@ type Config struct {
 	JobLease     time.Duration    // how long a claimed job is this process's; 0: 2 min
 	TickBatch    int              // most jobs one tick runs; 0: 200
 	Node         string           // this process's name in job claims; "": random
+	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
+	LoginLimits  LoginLimits      // sign-in lockouts; zero members: 5 per email, 50 per address, 15 min
 }
 
 // Engine serves every operation of the product over one store.
@@ -46,12 +50,15 @@ type Engine struct {
 	log          *slog.Logger
 	tokenTTL     time.Duration
 	queryTimeout time.Duration
+	loginLimits  LoginLimits
 
 	tickEvery time.Duration
 	lease     time.Duration
 	tickBatch int
 	node      string
 	handlers  map[string]jobHandler
+
+	webhookEnv []string // allow-list entries from the configuration
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
@@ -78,6 +85,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		log:          cfg.Logger,
 		tokenTTL:     cfg.TokenTTL,
 		queryTimeout: cfg.QueryTimeout,
+		loginLimits:  cfg.LoginLimits.withDefaults(),
 		defs:         map[string]*definition{},
 	}
 	if e.now == nil {
@@ -105,6 +113,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.node == "" {
 		e.node = newID()
 	}
+	if _, probs := workflow.ParseAllowList(cfg.WebhookAllow); len(probs) > 0 {
+		return nil, fmt.Errorf("engine: webhook allow-list: %s", probs[0].Message)
+	}
+	e.webhookEnv = cfg.WebhookAllow
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
 	for coll, idx := range systemIndexes() {
@@ -162,23 +174,27 @@ func storeErr(err error) error {
 // systemIndexes are the engine's own collections and their secondary indexes.
 func systemIndexes() map[string][]store.Index {
 	return map[string][]store.Index{
-		collObjects:     nil,
-		collHistory:     {{Field: "object"}},
-		collUsers:       {{Field: "email", Unique: true}},
-		collTokens:      {{Field: "user_id"}},
-		collTeams:       nil,
-		collRoles:       nil,
-		collSettings:    nil,
-		collAudit:       auditIndexes,
-		collJobs:        jobIndexes,
-		collAutomations: {{Field: "object"}},
-		collRuns:        {{Field: "record"}},
-		collNotes:       noteIndexes,
-		collClaims:      nil,
-		collAssignment:  nil,
-		collCalendars:   nil,
-		collSLAPolicies: {{Field: "object"}, {Field: "calendar"}},
-		collSLAOutcomes: {{Field: "stopped_at"}},
+		collObjects:       nil,
+		collHistory:       {{Field: "object"}},
+		collUsers:         {{Field: "email", Unique: true}},
+		collTokens:        {{Field: "user_id"}},
+		collAPITokens:     apiTokenIndexes,
+		collLoginThrottle: nil,
+		collTeams:         nil,
+		collRoles:         nil,
+		collSettings:      nil,
+		collAudit:         auditIndexes,
+		collJobs:          jobIndexes,
+		collAutomations:   {{Field: "object"}},
+		collRuns:          {{Field: "record"}},
+		collNotes:         noteIndexes,
+		collClaims:        nil,
+		collAssignment:    nil,
+		collCalendars:     nil,
+		collSLAPolicies:   {{Field: "object"}, {Field: "calendar"}},
+		collSLAOutcomes:   {{Field: "stopped_at"}},
+		collDeliveries:    deliveryIndexes,
+		collAllowList:     nil,
 
 		collApprovalProcs:    {{Field: "object"}},
 		collApprovalVersions: {{Field: "name"}},

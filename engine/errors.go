@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"crm/forms"
 )
@@ -19,6 +20,7 @@ const (
 	KindTooLarge                     // 413
 	KindValidation                   // 422: the content is wrong
 	KindUnavailable                  // 503: the database does not answer or a query ran too long
+	KindTooMany                      // 429: too many attempts; RetryAfter says when to come back
 )
 
 // Error is the one error type the engine returns to its callers: a stable code, a human message,
@@ -30,6 +32,8 @@ type Error struct {
 	Fields   []forms.FieldError `json:"fields,omitempty"`
 	Problems []forms.Problem    `json:"problems,omitempty"`
 	Details  any                `json:"details,omitempty"`
+	// RetryAfter is, for KindTooMany, how long the caller must wait (the Retry-After header).
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

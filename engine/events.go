@@ -289,7 +289,7 @@ func (e *Engine) runAutomation(ctx context.Context, a *workflow.Compiled, def *d
 	var results []any
 	var firstErr error
 	for i, act := range a.Actions {
-		res, err := e.applyAction(ctx, a, i, act, def, record, doc, scope, key)
+		res, err := e.applyAction(ctx, a, i, act, def, record, doc, old, trigger, scope, key)
 		entry := map[string]any{"action": act.Type, "result": res}
 		if err != nil {
 			entry["error"] = err.Error()
@@ -316,13 +316,19 @@ func (e *Engine) logRun(ctx context.Context, run store.Doc) {
 }
 
 // applyAction performs one action; the result says what it did, for the run log.
-func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc store.Doc, scope rules.Scope, key string) (string, error) {
+func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, act workflow.Action, def *definition, record string, doc, old store.Doc, trigger string, scope rules.Scope, key string) (string, error) {
 	akey := fmt.Sprintf("%s:%d", key, i)
+	// A created record's id is derived from its run and action, so later actions can link to it
+	// and a re-run after a crash finds the same record.
+	createdID := func(j int) string { return derivedID(fmt.Sprintf("create:%s:%d", key, j)) }
 	switch act.Type {
 	case workflow.ActionUpdate:
 		vals, err := a.Values(i, scope)
 		if err != nil {
 			return "", err
+		}
+		for f, v := range a.Links(i, createdID) {
+			vals[f] = v
 		}
 		if _, err := e.UpdateRecord(ctx, SystemActor, a.Object, record, vals, 0, "en"); err != nil {
 			if isNotFound(err) {
@@ -336,8 +342,11 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		if err != nil {
 			return "", err
 		}
+		for f, v := range a.Links(i, createdID) {
+			vals[f] = v
+		}
 		owner, _ := doc["owner"].(string)
-		id := derivedID("create:" + akey)
+		id := createdID(i)
 		_, err = e.createRecord(ctx, SystemActor, act.Object, vals, "en", id, owner)
 		var ee *Error
 		if errors.As(err, &ee) && ee.Code == "record_exists" {
@@ -351,7 +360,7 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		n, err := e.notify(ctx, def, act, record, doc, akey)
 		return fmt.Sprintf("notified %d", n), err
 	case workflow.ActionWebhook:
-		return e.queueWebhook(ctx, a, act, def, record, doc, akey)
+		return e.queueWebhook(ctx, a, i, act, def, record, doc, old, trigger, key)
 	case workflow.ActionAssign:
 		return e.assignAction(ctx, def, act, record, akey)
 	case workflow.ActionApproval:
@@ -385,7 +394,7 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 		delete(d, "version")
 		out = append(out, d)
 	}
-	return out, nil
+	return out, e.attachDeliveries(ctx, id, out)
 }
 
 // RunManual runs a manual automation (a button on the record) for a user who may edit the record.

@@ -130,7 +130,14 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 		return nil, storeErr(err)
 	}
 	if doc["active"] != true {
-		e.revokeSessions(ctx, id)
+		// A deactivated user's sessions and API tokens end now, not when they expire: were the
+		// user made active again, an integration should not resume unnoticed.
+		if _, err := e.revokeSessions(ctx, id, ""); err != nil {
+			e.log.Error("sessions not revoked", "user", id, "err", err)
+		}
+		if _, err := e.revokeAPITokens(ctx, id); err != nil {
+			e.log.Error("API tokens not revoked", "user", id, "err", err)
+		}
 	}
 	e.changedDirectory(ctx)
 	action := "user_created"
@@ -260,21 +267,6 @@ func userFromDoc(d store.Doc) *User {
 	return u
 }
 
-// revokeSessions ends every session of a user (deactivation).
-func (e *Engine) revokeSessions(ctx context.Context, userID string) {
-	docs, err := e.store.Find(ctx, collTokens, store.Query{Filter: store.Compare{Field: "user_id", Op: store.Eq, Value: userID}})
-	if err != nil {
-		e.log.Error("sessions not revoked", "user", userID, "err", err)
-		return
-	}
-	for _, d := range docs {
-		id, _ := d["id"].(string)
-		if err := e.store.Delete(ctx, collTokens, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
-			e.log.Error("session not revoked", "user", userID, "err", err)
-		}
-	}
-}
-
 // ListTeams returns every team with its members.
 func (e *Engine) ListTeams(ctx context.Context, by *Actor) ([]*Team, error) {
 	dir, err := e.directory(ctx)
@@ -398,12 +390,4 @@ func teamFromDoc(d store.Doc) *Team {
 		}
 	}
 	return t
-}
-
-// passwordProblem applies the password policy to a password an admin sets.
-func passwordProblem(password, email string) error {
-	if len(password) < MinPasswordLength {
-		return fmt.Errorf("a password has at least %d characters", MinPasswordLength)
-	}
-	return nil
 }

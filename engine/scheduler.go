@@ -71,6 +71,7 @@ func (e *Engine) registerHandlers() {
 	e.handlers["timer"] = e.handleTimer
 	e.handlers["cron"] = e.handleCron
 	e.handlers["sla"] = e.handleSLA
+	e.handlers["webhook"] = e.handleWebhook
 	e.handlers["approval"] = e.handleApprovalEffects
 	e.handlers["approval_timeout"] = e.handleApprovalTimeout
 }

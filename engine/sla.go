@@ -131,8 +131,17 @@ func (e *Engine) DeleteCalendar(ctx context.Context, by *Actor, name string) err
 	return nil
 }
 
-// ListSLAPolicies returns the policies, of one object when object is not empty.
+// ListSLAPolicies returns the policies, of one object when object is not empty, with their
+// webhook secrets masked.
 func (e *Engine) ListSLAPolicies(ctx context.Context, by *Actor, object string) ([]*SLAPolicyDef, error) {
+	ps, err := e.listSLAPolicies(ctx, object)
+	for i, p := range ps {
+		ps[i] = maskPolicy(p, nil)
+	}
+	return ps, err
+}
+
+func (e *Engine) listSLAPolicies(ctx context.Context, object string) ([]*SLAPolicyDef, error) {
 	var f store.Filter
 	if object != "" {
 		f = store.Compare{Field: "object", Op: store.Eq, Value: object, Scalar: true}
@@ -153,8 +162,16 @@ func (e *Engine) ListSLAPolicies(ctx context.Context, by *Actor, object string) 
 	return out, nil
 }
 
-// GetSLAPolicy returns one policy.
+// GetSLAPolicy returns one policy, with its webhook secrets masked.
 func (e *Engine) GetSLAPolicy(ctx context.Context, by *Actor, name string) (*SLAPolicyDef, error) {
+	p, err := e.getSLAPolicy(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return maskPolicy(p, nil), nil
+}
+
+func (e *Engine) getSLAPolicy(ctx context.Context, name string) (*SLAPolicyDef, error) {
 	d, err := e.store.Get(ctx, collSLAPolicies, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errorf(KindNotFound, "sla_policy_not_found", "no SLA policy named %q", name)
@@ -176,10 +193,14 @@ func (e *Engine) SaveSLAPolicy(ctx context.Context, by *Actor, p *workflow.SLAPo
 	if err := e.canDefine(ctx, by); err != nil {
 		return nil, err
 	}
+	fresh, err := e.prepareSLAWebhooks(ctx, p, create)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := e.compilePolicy(ctx, p, true); err != nil {
 		return nil, err
 	}
-	var probs []forms.Problem
+	probs := e.slaWebhookTargets(ctx, p)
 	for i, w := range p.Warnings {
 		probs = append(probs, e.checkTargets(ctx, fmt.Sprintf("/warnings/%d/actions", i), w.Actions)...)
 	}
@@ -195,7 +216,7 @@ func (e *Engine) SaveSLAPolicy(ctx context.Context, by *Actor, p *workflow.SLAPo
 	}
 	e.bumpSetting(ctx, slaKey)
 	e.audit(ctx, by, auditEntry{Action: "sla_policy_saved", Object: p.Object, Record: p.Name})
-	return &SLAPolicyDef{SLAPolicy: *p, Version: v}, nil
+	return maskPolicy(&SLAPolicyDef{SLAPolicy: *p, Version: v}, fresh), nil
 }
 
 // DeleteSLAPolicy removes a policy; records it measured keep their last state.
@@ -321,7 +342,7 @@ func (e *Engine) slaPolicies(ctx context.Context) (*slaSet, error) {
 		}
 		set.schedules[c.Name] = s
 	}
-	pols, err := e.ListSLAPolicies(ctx, SystemActor, "")
+	pols, err := e.listSLAPolicies(ctx, "")
 	if err != nil {
 		return nil, err
 	}

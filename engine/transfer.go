@@ -30,11 +30,12 @@ type exportLine struct {
 }
 
 // exported lists the collections an export carries, in the order an import writes them.
-// Sessions (tokens) and job claims are not carried: people sign in again, and the new database
-// runs the pending jobs afresh.
+// Sessions (tokens), sign-in lockouts and job claims are not carried: people sign in again, and
+// the new database runs the pending jobs afresh. API tokens are, so integrations keep working.
 func exportedSystemColls() []string {
-	return []string{collObjects, collHistory, collUsers, collTeams, collRoles, collAudit,
+	return []string{collObjects, collHistory, collUsers, collAPITokens, collTeams, collRoles, collAudit,
 		collAutomations, collAssignment, collCalendars, collSLAPolicies, collRuns, collNotes, collSLAOutcomes,
+		collDeliveries, collAllowList,
 		collApprovalProcs, collApprovalVersions, collApprovals, collApprovalTasks, collApprovalLocks,
 		collJobs} // pending jobs carry timers (SLA thresholds, time-relative automations) to the new database
 }

@@ -52,6 +52,7 @@ func (i *Issue) Error() string { return fmt.Sprintf("%d:%d: %s", i.Line, i.Colum
 type Env struct {
 	obj    *forms.Object
 	fields map[string]*forms.Field
+	names  map[string]bool // every name an expression may use as a value
 	base   []expr.Option
 }
 
@@ -76,6 +77,10 @@ func NewEnv(obj *forms.Object) *Env {
 	env["user"] = userTypes
 	for k, v := range perEvaluation {
 		env[k] = v
+	}
+	e.names = make(map[string]bool, len(env))
+	for k := range env {
+		e.names[k] = true
 	}
 	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
 	for _, b := range allowedBuiltins {
@@ -152,6 +157,9 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	if err != nil {
 		return nil, issueOf(err)
 	}
+	if is := guard.unknownName(); is != nil {
+		return nil, is
+	}
 	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
 		return nil, &Issue{Line: 1, Column: 1, Message: msg}
 	}
@@ -172,17 +180,37 @@ type sandbox struct {
 	env   *Env
 	src   string
 	issue *Issue
+	// Names used as values, checked after compiling: expr's checker lets an unknown name through
+	// as an argument of a typed function (upper(titel)), so the names are checked here too.
+	idents   []*ast.IdentifierNode
+	callees  map[*ast.IdentifierNode]bool
+	declared map[string]bool // let names
 }
 
 func (s *sandbox) Visit(node *ast.Node) {
 	if s.issue != nil {
 		return
 	}
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		s.idents = append(s.idents, n)
+	case *ast.VariableDeclaratorNode:
+		if s.declared == nil {
+			s.declared = map[string]bool{}
+		}
+		s.declared[n.Name] = true
+	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {
 		return
 	}
 	id, ok := call.Callee.(*ast.IdentifierNode)
+	if ok {
+		if s.callees == nil {
+			s.callees = map[*ast.IdentifierNode]bool{}
+		}
+		s.callees[id] = true
+	}
 	switch {
 	case !ok:
 		s.fail(call, "only the functions of the library can be called, not methods of values")
@@ -202,6 +230,17 @@ func (s *sandbox) Visit(node *ast.Node) {
 			s.fail(name, fmt.Sprintf("unknown field %s", name.Value))
 		}
 	}
+}
+
+// unknownName reports the first name that is neither a field, a system name nor a let variable.
+func (s *sandbox) unknownName() *Issue {
+	for _, id := range s.idents {
+		if !s.callees[id] && !s.declared[id.Value] && !s.env.names[id.Value] {
+			s.fail(id, "unknown name "+id.Value)
+			return s.issue
+		}
+	}
+	return nil
 }
 
 func (s *sandbox) fail(n ast.Node, msg string) {

@@ -16,6 +16,7 @@ func TestCompileRefusesMistakesWithPosition(t *testing.T) {
 	}{
 		{"misspelt field", `amont > 5`, cond, 1, 1, "unknown name amont"},
 		{"misspelt field later", `stage == "won" && clse_date < today()`, cond, 1, 19, "unknown name clse_date"},
+		{"misspelt field in a call", `upper(compny) == "ACME"`, cond, 1, 7, "unknown name compny"},
 		{"misspelt old field", `old.stge != stage`, cond, 1, 5, "unknown field stge"},
 		{"misspelt user field", `user.teem == "north"`, cond, 1, 6, "unknown field teem"},
 		{"money against text", `amount > "x"`, cond, 1, 8, "mismatched types"},

@@ -140,9 +140,15 @@ func TestLibrary(t *testing.T) {
 			t.Errorf("%s = %#v, want %#v", src, got, want)
 		}
 	}
-	// Every documented example compiles.
+	// Every documented example compiles, against an object with the fields the examples name.
+	docs := mustObject(t, opportunityDef)
+	for _, name := range []string{"email", "phone", "description", "country", "code", "company"} {
+		docs.Fields = append(docs.Fields, &forms.Field{Name: name, Type: "text"})
+	}
+	docs.Fields = append(docs.Fields, &forms.Field{Name: "first_response_at", Type: "datetime"})
+	docsEnv := NewEnv(docs)
 	for _, f := range Library {
-		if _, is := env.Compile(f.Example, Expect{Kind: KindValue, Type: "any"}); is != nil {
+		if _, is := docsEnv.Compile(f.Example, Expect{Kind: KindValue, Type: "any"}); is != nil {
 			t.Errorf("example of %s: %v", f.Name, is)
 		}
 	}

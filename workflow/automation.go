@@ -69,6 +69,12 @@ type Action struct {
 	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
 	Target  *Target           `json:"target,omitempty"`  // assign: this target instead of the object's rules
 	Process string            `json:"process,omitempty"` // approval: the process's name
+	// As names a create action's new record, so that later actions can link to it.
+	As string `json:"as,omitempty"`
+	// Link sets lookup fields of the created or updated record to records an earlier create
+	// action of the same run made, by their as (lead conversion: the contact's account is the
+	// account just created). The record the automation runs for is the value expression "id".
+	Link map[string]string `json:"link,omitempty"`
 }
 
 // Recipients of a notification.
@@ -169,9 +175,10 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					continue
 				}
 			}
-			if len(act.Values) == 0 && act.Type == ActionUpdate {
+			if len(act.Values) == 0 && len(act.Link) == 0 && act.Type == ActionUpdate {
 				bad(at+"/values", "missing_option", "an update sets at least one field")
 			}
+			checkLinks(a, i, target, objects, bad)
 			for _, name := range sortedKeys(act.Values) {
 				f := target.Field(name)
 				if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
@@ -199,9 +206,7 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 				}
 			}
 		case ActionWebhook:
-			if act.URL == "" {
-				bad(at+"/url", "missing_option", "a webhook needs a url")
-			}
+			probs = append(probs, checkWebhook(at, act)...)
 		case ActionAssign:
 			if act.Target != nil {
 				if _, ps := CompileAssignment(TargetRules(a.Object, *act.Target), env, obj, anyone{}); len(ps) > 0 {
@@ -224,6 +229,62 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 		return nil, probs
 	}
 	return c, nil
+}
+
+// checkLinks checks an action's links: each names a lookup field of the target and a record of
+// the run of that field's object (an earlier create's "as").
+func checkLinks(a *Automation, i int, target *forms.Object, objects Objects, bad func(ptr, code, format string, args ...any)) {
+	at := fmt.Sprintf("/actions/%d", i)
+	act := a.Actions[i]
+	if act.As != "" {
+		if act.Type != ActionCreate || !forms.NamePattern.MatchString(act.As) {
+			bad(at+"/as", "invalid_option", "as names the record a create action makes, like a field name")
+		}
+		for j := 0; j < i; j++ {
+			if a.Actions[j].As == act.As {
+				bad(at+"/as", "duplicate_name", "an earlier action is already named %q", act.As)
+			}
+		}
+	}
+	for _, field := range sortedKeys(act.Link) {
+		ptr := at + "/link/" + field
+		f := target.Field(field)
+		if f == nil || f.Type != forms.TypeLookup {
+			bad(ptr, "unknown_field", "%s has no lookup field %q", target.Name, field)
+			continue
+		}
+		if _, dup := act.Values[field]; dup {
+			bad(ptr, "duplicate_value", "%s is set by both values and link", field)
+		}
+		src := act.Link[field]
+		linked := ""
+		for j := 0; j < i; j++ {
+			if a.Actions[j].Type == ActionCreate && a.Actions[j].As == src {
+				linked = a.Actions[j].Object
+			}
+		}
+		switch {
+		case linked == "":
+			bad(ptr, "unknown_link", "%q is not the as of an earlier create action", src)
+		case linked != f.Target:
+			bad(ptr, "invalid_link", "%s looks up %s, but %q is a %s", field, f.Target, src, linked)
+		}
+	}
+}
+
+// Links returns the lookup values of action i: ids by field, given the ids the run's create
+// actions give their records.
+func (c *Compiled) Links(i int, createdID func(action int) string) map[string]any {
+	act := c.Actions[i]
+	out := map[string]any{}
+	for field, src := range act.Link {
+		for j := 0; j < i; j++ {
+			if c.Actions[j].Type == ActionCreate && c.Actions[j].As == src {
+				out[field] = createdID(j)
+			}
+		}
+	}
+	return out
 }
 
 func isSystemName(n string) bool {

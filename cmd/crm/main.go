@@ -3,6 +3,7 @@
 //	crm serve                  run the server (sqlite in --data-dir, or MongoDB with MONGODB_URI)
 //	crm admin create           add an administrator
 //	crm export / crm import    move a whole database between backends as JSON lines
+//	crm template ...           apply a template or package, export every definition as a package
 //	crm backup FILE            consistent copy of the embedded database while the server runs
 //	crm version                print the version
 package main
@@ -47,6 +48,7 @@ commands:
   admin create   add an administrator (--email, --password or CRM_ADMIN_PASSWORD, --name)
   export         write the whole database as JSON lines (--out FILE, default stdout)
   import         load an export into an empty database (--in FILE, default stdin)
+  template       apply a template or package (apply NAME [--demo]), export the definitions (export)
   backup FILE    consistent copy of the embedded database, also while the server runs
   version        print the version
 
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return exportCmd(ctx, args[1:], stdout, logger)
 	case "import":
 		return importCmd(ctx, args[1:], stdout, logger)
+	case "template":
+		return templateCmd(ctx, args[1:], stdout, logger)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout)
 	case "version", "--version", "-v":

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"crm/engine"
@@ -22,7 +23,15 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	sf.register(fs)
 	addr := fs.String("addr", envOr("CRM_ADDR", "127.0.0.1:8080"), "listen address (env CRM_ADDR)")
 	bodyLimit := fs.Int("body-limit", envInt("CRM_BODY_LIMIT", 1<<20), "largest request body in bytes (env CRM_BODY_LIMIT)")
+	secure := fs.Bool("secure-cookie", os.Getenv("CRM_SECURE_COOKIE") == "true",
+		"served over TLS: Secure cookies and Strict-Transport-Security (env CRM_SECURE_COOKIE=true)")
+	proxies := fs.String("trusted-proxies", os.Getenv("CRM_TRUSTED_PROXIES"),
+		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (env CRM_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	trusted, err := parseProxies(*proxies)
+	if err != nil {
 		return usageError(err.Error())
 	}
 	e, st, err := sf.openEngine(ctx, log)
@@ -38,7 +47,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	defer sched.Stop()
-	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit})
+	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit, SecureCookie: *secure, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -82,4 +91,22 @@ func envInt(key string, def int) int {
 		return n
 	}
 	return def
+}
+
+// parseProxies reads the trusted proxy list; a typo must not silently trust nobody (or everybody).
+func parseProxies(s string) ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR range", p)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

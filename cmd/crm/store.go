@@ -58,7 +58,12 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 		st.Close()
 		return nil, nil, usageError("CRM_TICK_INTERVAL must be a duration such as 5s")
 	}
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick})
+	allow, err := engine.ParseWebhookAllow(os.Getenv("CRM_WEBHOOK_ALLOW"))
+	if err != nil {
+		st.Close()
+		return nil, nil, usageError("CRM_WEBHOOK_ALLOW: " + err.Error())
+	}
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

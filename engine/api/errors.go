@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,6 +20,7 @@ var statusOf = map[engine.Kind]int{
 	engine.KindTooLarge:     fiber.StatusRequestEntityTooLarge,
 	engine.KindValidation:   fiber.StatusUnprocessableEntity,
 	engine.KindUnavailable:  fiber.StatusServiceUnavailable,
+	engine.KindTooMany:      fiber.StatusTooManyRequests,
 }
 
 var codeOfStatus = map[int]string{
@@ -40,6 +43,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			status := statusOf[ee.Kind]
 			if status == 0 {
 				status = fiber.StatusInternalServerError
+			}
+			if ee.RetryAfter > 0 {
+				c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64((ee.RetryAfter+time.Second-1)/time.Second), 10))
 			}
 			return c.Status(status).JSON(fiber.Map{"error": ee})
 		case errors.As(err, &fe):

@@ -51,13 +51,22 @@ func newHarness(t *testing.T, b testenv.Backend) *harness {
 
 func newHarnessOn(t *testing.T, st store.Store) *harness {
 	t.Helper()
+	return newHarnessWith(t, st, engine.Config{}, api.Config{})
+}
+
+// newHarnessWith is newHarnessOn with engine and app settings (a clock, limits, SecureCookie);
+// the store, logger and body limit are the harness's own.
+func newHarnessWith(t *testing.T, st store.Store, ec engine.Config, ac api.Config) *harness {
+	t.Helper()
 	ctx := context.Background()
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: quiet})
+	ec.Store, ec.Logger = st, quiet
+	e, err := engine.New(ctx, ec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, store: st, engine: e}
-	h.serve(api.New(api.Config{Engine: e, Logger: quiet, BodyLimit: 64 << 10}))
+	ac.Engine, ac.Logger, ac.BodyLimit = e, quiet, 64<<10
+	h.serve(api.New(ac))
 	h.adminToken = h.ensureUser("admin@example.com", []string{engine.RoleAdmin})
 	h.userToken = h.ensureUser("rep@example.com", []string{"sales"})
 	return h

@@ -19,26 +19,49 @@ const sessionCookie = "crm_session"
 // actor is the authenticated user of the request (set by authenticate).
 func actor(c *fiber.Ctx) *engine.Actor { return c.Locals("actor").(*engine.Actor) }
 
-// authenticate accepts "Authorization: Bearer <token>" or the session cookie.
-func authenticate(e *engine.Engine) fiber.Handler {
+// authenticate accepts "Authorization: Bearer <token>" (a session or an API token) or the session
+// cookie; a cookie-authenticated change must pass the CSRF check.
+func authenticate(e *engine.Engine, secure bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		a, err := e.Authenticate(c.UserContext(), requestToken(c))
+		token, viaCookie := requestToken(c)
+		a, err := e.Authenticate(c.UserContext(), token)
 		if err != nil {
 			return err
 		}
+		if viaCookie {
+			if err := checkCSRF(c, token); err != nil {
+				return err
+			}
+			// A session opened before the CSRF cookie existed gets it on its next read.
+			if c.Cookies(csrfCookie) != csrfFor(token) {
+				setCSRFCookie(c, token, secure)
+			}
+		}
 		c.Locals("actor", a)
+		c.Locals("token", token)
 		return c.Next()
 	}
 }
 
-func requestToken(c *fiber.Ctx) string {
+// requestToken is the request's credential and whether it came from the session cookie.
+func requestToken(c *fiber.Ctx) (token string, viaCookie bool) {
 	if h := c.Get(fiber.HeaderAuthorization); h != "" {
 		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(t)
+			return strings.TrimSpace(t), false
 		}
+		return "", false
+	}
+	t := c.Cookies(sessionCookie)
+	return t, t != ""
+}
+
+// sessionToken is the session of the request, "" when it came with an API token.
+func sessionToken(c *fiber.Ctx) string {
+	t, _ := c.Locals("token").(string)
+	if strings.HasPrefix(t, engine.APITokenPrefix) {
 		return ""
 	}
-	return c.Cookies(sessionCookie)
+	return t
 }
 
 // decodeBody reads a JSON object body with numbers kept exact (json.Number).

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,7 +27,8 @@ type loginBody struct {
 	Password string `json:"password"`
 }
 
-// login opens a session: the token in the body for API clients, and an HttpOnly cookie for the UI.
+// login opens a session: the token in the body for API clients, and an HttpOnly cookie for the UI
+// with the readable CSRF cookie beside it.
 func login(e *engine.Engine, secure bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var b loginBody
@@ -37,20 +39,116 @@ func login(e *engine.Engine, secure bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, Secure: secure, SameSite: fiber.CookieSameSiteStrictMode})
+		setSessionCookies(c, token, secure)
 		return c.JSON(fiber.Map{"token": token, "user": u})
 	}
 }
 
-// logout revokes the session token and clears the cookie.
+// logout revokes the session token and clears the cookies. Signing out through the cookie is a
+// change like any other and needs the CSRF header.
 func logout(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if t := requestToken(c); t != "" {
+		if t, viaCookie := requestToken(c); t != "" && !strings.HasPrefix(t, engine.APITokenPrefix) {
+			if viaCookie {
+				if err := checkCSRF(c, t); err != nil {
+					return err
+				}
+			}
 			if err := e.Logout(c.UserContext(), t); err != nil {
 				return err
 			}
 		}
-		c.ClearCookie(sessionCookie)
+		clearSessionCookies(c)
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+// logoutAll ends every session of the caller, this one included.
+func logoutAll(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n, err := e.LogoutAll(c.UserContext(), actor(c))
+		if err != nil {
+			return err
+		}
+		clearSessionCookies(c)
+		return c.JSON(fiber.Map{"revoked": n})
+	}
+}
+
+// revokeUserSessions ends every session of another user (admins).
+func revokeUserSessions(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n, err := e.RevokeUserSessions(c.UserContext(), actor(c), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"revoked": n})
+	}
+}
+
+// errSessionRequired refuses, to a request made with an API token, what only a signed-in person
+// may do: a leaked token must not mint more tokens or take over the account.
+var errSessionRequired = &engine.Error{Kind: engine.KindForbidden, Code: "session_required",
+	Message: "sign in with a password to do this; an API token may not"}
+
+type passwordBody struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// changePassword sets the caller's password; the caller's other sessions end.
+func changePassword(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		session := sessionToken(c)
+		if session == "" {
+			return errSessionRequired
+		}
+		var b passwordBody
+		if err := decodeStrict(c, &b); err != nil {
+			return err
+		}
+		if err := e.ChangePassword(c.UserContext(), actor(c), b.CurrentPassword, b.NewPassword, session); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+}
+
+// listTokens lists the caller's API tokens, or with ?user= another user's (admins).
+func listTokens(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ts, err := e.ListAPITokens(c.UserContext(), actor(c), c.Query("user"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": ts})
+	}
+}
+
+// createToken makes an API token of the caller; the answer is the only time the secret shows.
+func createToken(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
+		var in engine.APITokenInput
+		if err := decodeStrict(c, &in); err != nil {
+			return err
+		}
+		t, err := e.CreateAPIToken(c.UserContext(), actor(c), in)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(fiber.StatusCreated).JSON(t)
+	}
+}
+
+func revokeToken(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := e.RevokeAPIToken(c.UserContext(), actor(c), c.Params("id")); err != nil {
+			return err
+		}
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 }

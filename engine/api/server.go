@@ -22,7 +22,11 @@ type Config struct {
 	ReadTimeout  time.Duration // 0: 15 s
 	WriteTimeout time.Duration // 0: 30 s
 	IdleTimeout  time.Duration // 0: 60 s
-	SecureCookie bool          // mark the session cookie Secure (behind TLS)
+	SecureCookie bool          // mark the session cookies Secure and send Strict-Transport-Security (behind TLS)
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For
+	// names the client; without them the connecting address is the client's, for the
+	// per-address sign-in limit and the audit trail.
+	TrustedProxies []string
 }
 
 // New builds the Fiber app with every route.
@@ -43,17 +47,23 @@ func New(cfg Config) *fiber.App {
 		cfg.IdleTimeout = 60 * time.Second
 	}
 	app := fiber.New(fiber.Config{
-		AppName:               "crm",
-		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          cfg.WriteTimeout,
-		IdleTimeout:           cfg.IdleTimeout,
-		DisableStartupMessage: true,
-		ErrorHandler:          errorHandler(cfg.Logger),
+		AppName:                 "crm",
+		BodyLimit:               cfg.BodyLimit,
+		ReadTimeout:             cfg.ReadTimeout,
+		WriteTimeout:            cfg.WriteTimeout,
+		IdleTimeout:             cfg.IdleTimeout,
+		DisableStartupMessage:   true,
+		ErrorHandler:            errorHandler(cfg.Logger),
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
 	})
+	app.Use(securityHeaders(cfg.SecureCookie))
 	app.Use(requestid.New())
-	app.Use(func(c *fiber.Ctx) error { // the request id reaches the audit trail
-		c.SetUserContext(engine.WithRequestID(c.UserContext(), c.GetRespHeader(fiber.HeaderXRequestID)))
+	app.Use(func(c *fiber.Ctx) error { // the request id and the client's address reach the audit trail
+		ctx := engine.WithRequestID(c.UserContext(), c.GetRespHeader(fiber.HeaderXRequestID))
+		c.SetUserContext(engine.WithClientIP(ctx, c.IP()))
 		return c.Next()
 	})
 	app.Use(accessLog(cfg.Logger))
@@ -65,8 +75,13 @@ func New(cfg Config) *fiber.App {
 	a.Post("/auth/login", login(e, cfg.SecureCookie))
 	a.Post("/auth/logout", logout(e))
 
-	authed := a.Group("", authenticate(e))
+	authed := a.Group("", authenticate(e, cfg.SecureCookie))
 	authed.Get("/auth/me", me())
+	authed.Post("/auth/logout-all", logoutAll(e))
+	authed.Post("/auth/password", changePassword(e))
+	authed.Get("/auth/tokens", listTokens(e))
+	authed.Post("/auth/tokens", createToken(e))
+	authed.Delete("/auth/tokens/:id", revokeToken(e))
 
 	authed.Get("/meta/objects", listObjects(e))
 	authed.Post("/meta/objects", createObject(e))
@@ -74,6 +89,8 @@ func New(cfg Config) *fiber.App {
 	authed.Put("/meta/objects/:object", updateObject(e))
 	authed.Delete("/meta/objects/:object", deleteObject(e))
 	authed.Get("/meta/objects/:object/history", objectHistory(e))
+	authed.Get("/meta/export", exportPackage(e))
+	authed.Post("/meta/import", importPackage(e))
 
 	authed.Post("/meta/expressions/check", checkExpression(e))
 	authed.Get("/meta/expressions/library", expressionLibrary())
@@ -85,6 +102,7 @@ func New(cfg Config) *fiber.App {
 	authed.Post("/users", saveUser(e))
 	authed.Get("/users/:id", getUser(e))
 	authed.Patch("/users/:id", saveUser(e))
+	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
 	authed.Get("/teams", listTeams(e))
 	authed.Post("/teams", saveTeam(e))
 	authed.Get("/teams/:id", getTeam(e))
@@ -106,6 +124,11 @@ func New(cfg Config) *fiber.App {
 	authed.Post("/notifications/read-all", markRead(e))
 	authed.Post("/notifications/:id/read", markRead(e))
 	authed.Get("/jobs", listJobs(e))
+	authed.Get("/webhooks/deliveries", listDeliveries(e))
+	authed.Get("/webhooks/deliveries/:id", getDelivery(e))
+	authed.Post("/webhooks/deliveries/:id/retry", retryDelivery(e))
+	authed.Get("/admin/webhook-allowlist", getWebhookAllowList(e))
+	authed.Put("/admin/webhook-allowlist", saveWebhookAllowList(e))
 	authed.Get("/meta/assignment-rules/:object", getAssignmentRules(e))
 	authed.Put("/meta/assignment-rules/:object", saveAssignmentRules(e))
 	authed.Post("/records/:object/:id/assign", assignRecord(e))

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/helmet"
 
 	builderui "crm/builder-ui"
 )
@@ -39,14 +38,11 @@ type uiFile struct {
 	etag  string
 }
 
-// mountUI serves the embedded builder app at every GET path the API does not own. It goes after
+// mountUI serves the embedded builder app (its security headers come from securityHeaders) at every GET path the API does not own. It goes after
 // the /api routes, whose catch-all keeps answering the JSON 404; routes added to the app later
 // still win over the deep-link fallback.
 func mountUI(app *fiber.App) {
-	app.Get("/*",
-		helmet.New(helmet.Config{ContentSecurityPolicy: uiCSP, XFrameOptions: "DENY"}),
-		compress.New(),
-		uiHandler(builderui.FS()))
+	app.Get("/*", compress.New(), uiHandler(builderui.FS()))
 }
 
 // uiHandler answers files of dist by path, and index.html for any other path so that the app's

@@ -1,5 +1,5 @@
-// The one way the app talks to the server: JSON over fetch, the session token and the locale on
-// every request, and the server's single error shape turned into ApiError.
+// The one way the app talks to the server: JSON over fetch, the session token, the CSRF token and
+// the locale on every request, and the server's single error shape turned into ApiError.
 
 export interface FieldError {
   field: string;
@@ -46,6 +46,21 @@ export const session = {
   clear: () => localStorage.removeItem(tokenKey),
 };
 
+// The server refuses a change authenticated by the session cookie alone unless it echoes the
+// crm_csrf cookie (readable by this origin only) in X-CSRF-Token; Bearer calls are exempt, but
+// the header is sent on every change so that a cleared localStorage keeps the app working.
+const csrfCookie = 'crm_csrf';
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The value of the crm_csrf cookie set at sign-in, or null. */
+export function csrfToken(): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === csrfCookie) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
 let requestLocale = 'en';
 
 /** Sets the Accept-Language of every later request (the server localizes its messages). */
@@ -74,6 +89,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  const csrf = safeMethods.has(method.toUpperCase()) ? null : csrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
 
   let res: Response;
   try {

@@ -1,0 +1,33 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"crm/engine"
+)
+
+// exportPackage answers every definition as one package (?name= names it; default "app").
+func exportPackage(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := e.ExportPackage(c.UserContext(), actor(c), c.Query("name", "app"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(p)
+	}
+}
+
+// importPackage applies a package, checked in full first (?dry_run=true only checks).
+func importPackage(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := engine.DecodePackage(c.Body())
+		if err != nil {
+			return err
+		}
+		res, err := e.ImportPackage(c.UserContext(), actor(c), p, c.QueryBool("dry_run"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(res)
+	}
+}
