@@ -107,6 +107,7 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 		return nil, err
 	}
 	probs := e.checkTargets(ctx, "/actions", a.Actions)
+	probs = append(probs, e.checkApprovalActions(ctx, a)...)
 	if probs = append(probs, e.checkWebhookTargets(ctx, "/actions", a.Actions)...); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}

@@ -69,6 +69,7 @@ type Engine struct {
 	autos           *automationSet // compiled automations at one version
 	assign          *assignmentSet // compiled assignment rules at one version
 	sla             *slaSet        // compiled calendars and SLA policies at one version
+	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -194,5 +195,11 @@ func systemIndexes() map[string][]store.Index {
 		collSLAOutcomes:   {{Field: "stopped_at"}},
 		collDeliveries:    deliveryIndexes,
 		collAllowList:     nil,
+
+		collApprovalProcs:    {{Field: "object"}},
+		collApprovalVersions: {{Field: "name"}},
+		collApprovals:        {{Field: "record"}, {Field: "submitter"}},
+		collApprovalTasks:    {{Field: "user"}, {Field: "instance"}},
+		collApprovalLocks:    nil,
 	}
 }

@@ -363,6 +363,8 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		return e.queueWebhook(ctx, a, i, act, def, record, doc, old, trigger, key)
 	case workflow.ActionAssign:
 		return e.assignAction(ctx, def, act, record, akey)
+	case workflow.ActionApproval:
+		return e.approvalAction(ctx, def, act, record, doc, akey)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

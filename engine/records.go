@@ -165,6 +165,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err != nil {
 		return nil, err
 	}
+	if err := e.checkLock(ctx, by, object, id); err != nil {
+		return nil, err
+	}
 	version, _ := old["version"].(int64)
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
@@ -222,6 +225,9 @@ func (e *Engine) DeleteRecord(ctx context.Context, by *Actor, object, id string,
 	}
 	old, err := e.writableDoc(ctx, def, g, id)
 	if err != nil {
+		return err
+	}
+	if err := e.checkLock(ctx, by, object, id); err != nil {
 		return err
 	}
 	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)

@@ -72,6 +72,8 @@ func (e *Engine) registerHandlers() {
 	e.handlers["cron"] = e.handleCron
 	e.handlers["sla"] = e.handleSLA
 	e.handlers["webhook"] = e.handleWebhook
+	e.handlers["approval"] = e.handleApprovalEffects
+	e.handlers["approval_timeout"] = e.handleApprovalTimeout
 }
 
 // cronCatchUp bounds how far back missed cron runs are made up after a stop.

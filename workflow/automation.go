@@ -32,6 +32,8 @@ const (
 	ActionNotify  = "notify"
 	ActionWebhook = "webhook"
 	ActionAssign  = "assign"
+	// ActionApproval submits the record to an approval process (the engine checks the process).
+	ActionApproval = "approval"
 )
 
 // Automation reacts to records: when its trigger fires and its condition holds, its actions run.
@@ -66,6 +68,7 @@ type Action struct {
 	URL     string            `json:"url,omitempty"`     // webhook
 	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
 	Target  *Target           `json:"target,omitempty"`  // assign: this target instead of the object's rules
+	Process string            `json:"process,omitempty"` // approval: the process's name
 	// As names a create action's new record, so that later actions can link to it.
 	As string `json:"as,omitempty"`
 	// Link sets lookup fields of the created or updated record to records an earlier create
@@ -213,8 +216,12 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					}
 				}
 			}
+		case ActionApproval:
+			if act.Process == "" {
+				bad(at+"/process", "missing_option", "an approval action names its process")
+			}
 		default:
-			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign", act.Type)
+			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval", act.Type)
 		}
 	}
 	if len(probs) > 0 {

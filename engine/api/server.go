@@ -145,6 +145,17 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/:id/sla", recordSLA(e))
 	authed.Get("/sla/report", slaReport(e))
 
+	authed.Get("/meta/approval-processes", listApprovalProcesses(e))
+	authed.Post("/meta/approval-processes", saveApprovalProcess(e))
+	authed.Get("/meta/approval-processes/:name", getApprovalProcess(e))
+	authed.Put("/meta/approval-processes/:name", saveApprovalProcess(e))
+	authed.Delete("/meta/approval-processes/:name", deleteApprovalProcess(e))
+	authed.Get("/approvals", listApprovals(e))
+	authed.Get("/approvals/:id", getApproval(e))
+	authed.Post("/approvals/:id/:action", actOnApproval(e))
+	authed.Post("/records/:object/:id/approvals", submitApproval(e))
+	authed.Get("/records/:object/:id/approvals", recordApprovals(e))
+
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))

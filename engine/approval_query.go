@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"context"
+	"slices"
+
+	"crm/engine/store"
+	"crm/workflow"
+)
+
+// ApprovalTask is one approver's part of one step, as the inbox shows it.
+type ApprovalTask struct {
+	ID             string `json:"id"`
+	Approval       string `json:"approval"` // the instance to act on: POST /api/approvals/{approval}/approve
+	Process        string `json:"process"`
+	ProcessVersion int64  `json:"process_version"`
+	Object         string `json:"object"`
+	Record         string `json:"record"`
+	Node           string `json:"node"`
+	Step           int64  `json:"step"`
+	User           string `json:"user"`
+	Submitter      string `json:"submitter"`
+	Status         string `json:"status"`
+	CreatedAt      string `json:"created_at"`
+	ClosedAt       string `json:"closed_at,omitempty"`
+}
+
+func taskFromDoc(d store.Doc) ApprovalTask {
+	var t ApprovalTask
+	t.ID, _ = d["id"].(string)
+	t.Approval, _ = d["instance"].(string)
+	t.Process, _ = d["process"].(string)
+	t.ProcessVersion, _ = d["process_version"].(int64)
+	t.Object, _ = d["object"].(string)
+	t.Record, _ = d["record"].(string)
+	t.Node, _ = d["node"].(string)
+	t.Step, _ = d["step"].(int64)
+	t.User, _ = d["user"].(string)
+	t.Submitter, _ = d["submitter"].(string)
+	t.Status, _ = d["status"].(string)
+	t.CreatedAt, _ = d["created_at"].(string)
+	t.ClosedAt, _ = d["closed_at"].(string)
+	return t
+}
+
+// ApprovalTasks is the caller's inbox: their tasks with a status ("": open; "all": every one),
+// newest first.
+func (e *Engine) ApprovalTasks(ctx context.Context, by *Actor, status string, limit int) ([]ApprovalTask, error) {
+	if limit < 1 || limit > MaxPageSize {
+		limit = DefaultPageSize
+	}
+	if status == "" {
+		status = workflow.TaskOpen
+	}
+	var f store.Filter = store.Compare{Field: "user", Op: store.Eq, Value: by.ID, Scalar: true}
+	if status != "all" {
+		f = store.And{f, store.Compare{Field: "status", Op: store.Eq, Value: status, Scalar: true}}
+	}
+	docs, err := e.store.Find(ctx, collApprovalTasks, store.Query{Filter: f, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: limit})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]ApprovalTask, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, taskFromDoc(d))
+	}
+	return out, nil
+}
+
+// SubmittedApprovals are the approvals the caller submitted, with a status ("": any), newest first.
+func (e *Engine) SubmittedApprovals(ctx context.Context, by *Actor, status string, limit int) ([]*ApprovalInstance, error) {
+	if limit < 1 || limit > MaxPageSize {
+		limit = DefaultPageSize
+	}
+	var f store.Filter = store.Compare{Field: "submitter", Op: store.Eq, Value: by.ID, Scalar: true}
+	if status != "" {
+		f = store.And{f, store.Compare{Field: "status", Op: store.Eq, Value: status, Scalar: true}}
+	}
+	return e.findInstances(ctx, f, limit)
+}
+
+func (e *Engine) findInstances(ctx context.Context, f store.Filter, limit int) ([]*ApprovalInstance, error) {
+	docs, err := e.store.Find(ctx, collApprovals, store.Query{Filter: f, Sort: []store.SortKey{{Field: "submitted_at", Desc: true}}, Limit: limit})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]*ApprovalInstance, 0, len(docs))
+	for _, d := range docs {
+		in, err := instanceFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		in.Outbox = nil
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// GetApproval returns one approval to those who may see it: its submitter, anyone who had a
+// task in it, admins and those who can see the record.
+func (e *Engine) GetApproval(ctx context.Context, by *Actor, id string) (*ApprovalInstance, error) {
+	in, err := e.loadInstance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := e.mayFollow(ctx, by, in)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorf(KindNotFound, "approval_not_found", "no approval %q", id)
+	}
+	in.Outbox = nil
+	return in, nil
+}
+
+func (e *Engine) mayFollow(ctx context.Context, by *Actor, in *ApprovalInstance) (bool, error) {
+	if by.IsAdmin() || in.Submitter == by.ID || slices.Contains(in.State.Approvers, by.ID) {
+		return true, nil
+	}
+	n, err := e.store.Count(ctx, collApprovalTasks, store.And{
+		store.Compare{Field: "instance", Op: store.Eq, Value: in.ID, Scalar: true},
+		store.Compare{Field: "user", Op: store.Eq, Value: by.ID, Scalar: true}})
+	if err != nil {
+		return false, storeErr(err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	def, g, err := e.access(ctx, by, in.Object)
+	if err != nil || !g.perm.Read {
+		return false, nil
+	}
+	if _, err := e.visibleDoc(ctx, def, g, in.Record); err != nil {
+		if isNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// RecordApprovals is a record's approvals with their timelines, newest first: for those who see
+// the record and for the people taking part in them.
+func (e *Engine) RecordApprovals(ctx context.Context, by *Actor, object, id string) ([]*ApprovalInstance, error) {
+	if _, err := e.current(ctx, object); err != nil {
+		return nil, err
+	}
+	all, err := e.findInstances(ctx, store.Compare{Field: "record", Op: store.Eq, Value: id, Scalar: true}, MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ApprovalInstance, 0, len(all))
+	for _, in := range all {
+		if in.Object != object {
+			continue
+		}
+		ok, err := e.mayFollow(ctx, by, in)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, in)
+		}
+	}
+	if len(out) == 0 {
+		// Nothing to show: a record the caller cannot see answers as missing.
+		def, g, err := e.access(ctx, by, object)
+		if err != nil {
+			return nil, err
+		}
+		if !g.perm.Read {
+			return nil, ErrForbidden
+		}
+		if _, err := e.visibleDoc(ctx, def, g, id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
