@@ -394,7 +394,8 @@ func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
 		return err
 	}
 	defer st.Close()
-	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars, collSLAPolicies} {
+	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars,
+		collSLAPolicies, collApprovalProcs, collApprovalVersions} {
 		if err := st.EnsureCollection(ctx, coll, systemIndexes()[coll]); err != nil {
 			return err
 		}

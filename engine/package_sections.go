@@ -119,6 +119,16 @@ func packageSections() []*section {
 				_, err := e.SaveAssignmentRules(ctx, by, a.Object, a, 0)
 				return err
 			}},
+		{key: "approval_processes", id: "name", server: []string{"version"},
+			decode: strictDecoder[workflow.ApprovalProcess](),
+			list: func(ctx context.Context, e *Engine) ([]any, error) {
+				ps, err := e.ListApprovalProcesses(ctx, SystemActor, "")
+				return anySlice(ps), err
+			},
+			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
+				_, err := e.SaveApprovalProcess(ctx, by, v.(*workflow.ApprovalProcess), !exists, 0)
+				return err
+			}},
 		{key: "automations", id: "name", server: []string{"version"},
 			decode: strictDecoder[workflow.Automation](),
 			list: func(ctx context.Context, e *Engine) ([]any, error) {

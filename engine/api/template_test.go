@@ -147,6 +147,47 @@ func TestTemplateJourneys(t *testing.T) {
 			t.Errorf("manager's view: %s", zhou.Text)
 		}
 
+		// A contract of 80,000 goes through two levels of approval (the rep's manager, then the
+		// finance director) while its edits are refused, then is approved and editable again.
+		asLin, asZhou, asFang := h.as("lin"), h.as("zhou"), h.as("fang")
+		c := h.mustDo(201, "POST", "/api/records/contract", `{"name":"Acme support 2027","amount":"80000","status":"draft"}`, asLin...)
+		cid := c.JSON["id"].(string)
+		h.mustDo(201, "POST", "/api/records/contract/"+cid+"/approvals", `{"comment":"standard terms"}`, asLin...)
+		inbox := func(who []string) string {
+			for _, it := range h.mustDo(200, "GET", "/api/approvals?assigned=me&status=open", "", who...).JSON["items"].([]any) {
+				if m := it.(map[string]any); m["record"] == cid {
+					return m["approval"].(string)
+				}
+			}
+			return ""
+		}
+		if inbox(asFang) != "" {
+			t.Fatal("finance was asked before the area manager")
+		}
+		aid := inbox(asZhou)
+		if aid == "" {
+			t.Fatal("the area manager has no task")
+		}
+		if r := h.mustDo(409, "PATCH", "/api/records/contract/"+cid, `{"amount":"90000"}`, asLin...); r.JSON["error"].(map[string]any)["code"] != "record_locked" {
+			t.Fatalf("edit while pending: %s", r.Text)
+		}
+		h.mustDo(200, "POST", "/api/approvals/"+aid+"/approve", `{"comment":"ok"}`, asZhou...)
+		if inbox(asFang) != aid {
+			t.Fatal("the finance director has no task after the first approval")
+		}
+		h.mustDo(409, "PATCH", "/api/records/contract/"+cid, `{"amount":"90000"}`, asLin...)
+		h.mustDo(200, "POST", "/api/approvals/"+aid+"/approve", `{"comment":"budget fits"}`, asFang...)
+		if got := h.mustDo(200, "GET", "/api/records/contract/"+cid, "", asLin...); got.JSON["status"] != "approved" {
+			t.Fatalf("approved contract: %s", got.Text)
+		}
+		h.mustDo(200, "PATCH", "/api/records/contract/"+cid, `{"end_date":"2027-12-31"}`, asLin...)
+		timeline := h.mustDo(200, "GET", "/api/records/contract/"+cid+"/approvals", "", asLin...).Text
+		for _, want := range []string{"area_manager", "finance_director", "budget fits"} {
+			if !strings.Contains(timeline, want) {
+				t.Errorf("timeline lacks %s: %s", want, timeline)
+			}
+		}
+
 		// A VIP returns ticket goes to the user with the returns skill; at Friday 17:00 it is due
 		// Tuesday 12:00 (12 business hours, lunch excluded).
 		asSun := h.as("sun")
