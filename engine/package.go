@@ -126,6 +126,9 @@ func (e *Engine) ExportPackage(ctx context.Context, by *Actor, name string) (*Pa
 				return nil, err
 			}
 			dropMaskedSecrets(m)
+			for _, k := range s.people {
+				delete(m, k)
+			}
 			list = append(list, m)
 		}
 		sort.SliceStable(list, func(i, j int) bool { return s.name(list[i]) < s.name(list[j]) })

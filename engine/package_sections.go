@@ -19,6 +19,9 @@ type section struct {
 	id  string // the member naming an element: "name", "id", "object"
 	// server lists the members a read adds that a package does not carry.
 	server []string
+	// people lists members naming users of this database, which an export leaves out: they mean
+	// nothing in another one (team leads are set there).
+	people []string
 	// decode reads one element strictly, so a typo in a package is a problem, not a silent drop.
 	decode func(b []byte) (any, []forms.Problem, error)
 	// list reads the current elements.
@@ -32,7 +35,7 @@ type section struct {
 // get their permissions after the objects exist.
 func packageSections() []*section {
 	return []*section{
-		{key: "teams", id: "id", server: []string{"version", "members"},
+		{key: "teams", id: "id", server: []string{"version", "members"}, people: []string{"lead"},
 			decode: strictDecoder[Team](),
 			list: func(ctx context.Context, e *Engine) ([]any, error) {
 				ts, err := e.ListTeams(ctx, SystemActor)

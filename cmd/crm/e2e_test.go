@@ -59,13 +59,20 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// start runs `crm serve` with extra args and waits until it answers health.
+// start runs `crm serve` on an empty start (no template) with extra args and waits until it
+// answers health.
 func start(t *testing.T, args ...string) *server {
+	t.Helper()
+	return startWith(t, []string{"CRM_TEMPLATE=none"}, args...)
+}
+
+// startWith is start with extra environment.
+func startWith(t *testing.T, env []string, args ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	s := &server{t: t, base: "http://" + addr, logs: &bytes.Buffer{}}
 	s.cmd = exec.Command(binary, append([]string{"serve", "--addr", addr}, args...)...)
-	s.cmd.Env = append(os.Environ(), "CRM_ADMIN_EMAIL="+adminEmail, "CRM_ADMIN_PASSWORD="+adminPassword, "CRM_LOG_LEVEL=WARN")
+	s.cmd.Env = append(append(os.Environ(), "CRM_ADMIN_EMAIL="+adminEmail, "CRM_ADMIN_PASSWORD="+adminPassword, "CRM_LOG_LEVEL=WARN"), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
