@@ -13,7 +13,6 @@ import (
 
 	"crm/engine"
 	"crm/engine/api"
-	"crm/templates"
 )
 
 // serve runs the HTTP server until ctx ends (SIGINT/SIGTERM), then shuts down gracefully:
@@ -102,29 +101,13 @@ func firstStartTemplate(ctx context.Context, e *engine.Engine, name string, demo
 	if err != nil || len(objs) > 0 {
 		return err
 	}
-	body, err := readPackage(name)
+	res, sum, err := applyTemplate(ctx, e, name, demo, false)
 	if err != nil {
 		return err
-	}
-	p, err := engine.DecodePackage(body)
-	if err != nil {
-		return describe(err)
-	}
-	res, err := e.ImportPackage(ctx, engine.SystemActor, p, false)
-	if err != nil {
-		return fmt.Errorf("applying template %s: %w", name, describe(err))
 	}
 	log.Info("template applied to the empty database", "template", res.Package, "version", res.Version, "created", len(res.Created))
-	if !demo {
+	if sum == nil {
 		return nil
-	}
-	data, err := templates.Demo(name)
-	if err != nil || data == nil {
-		return fmt.Errorf("template %s has no demo data", name)
-	}
-	sum, err := e.ApplyDemo(ctx, data)
-	if err != nil {
-		return err
 	}
 	log.Info("demo data added", "users", sum.Users, "records", sum.Records, "password", engine.DemoPassword)
 	return nil

@@ -57,22 +57,14 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 	if name == "" {
 		return usageError(templateUsage)
 	}
-	body, err := readPackage(name)
-	if err != nil {
-		return err
-	}
-	p, err := engine.DecodePackage(body)
-	if err != nil {
-		return describe(err)
-	}
 	e, st, err := sf.openEngine(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := e.ImportPackage(ctx, engine.SystemActor, p, *dry)
+	res, sum, err := applyTemplate(ctx, e, name, *demo && !*dry, *dry)
 	if err != nil {
-		return describe(err)
+		return err
 	}
 	fmt.Fprintf(stdout, "%s %s: %d created, %d updated, %d unchanged\n", res.Package, res.Version, len(res.Created), len(res.Updated), res.Unchanged)
 	for _, k := range res.KeptChanges {
@@ -81,18 +73,38 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 	for _, k := range res.KeptDeleted {
 		fmt.Fprintf(stdout, "  not restored (you deleted it): %s\n", k)
 	}
-	if *demo && !*dry {
-		data, err := templates.Demo(name)
-		if err != nil || data == nil {
-			return fmt.Errorf("template %s has no demo data", name)
-		}
-		sum, err := e.ApplyDemo(ctx, data)
-		if err != nil {
-			return describe(err)
-		}
+	if sum != nil {
 		fmt.Fprintf(stdout, "demo: %d users, %d records (password of every demo user: %s)\n", sum.Users, sum.Records, engine.DemoPassword)
 	}
 	return nil
+}
+
+// applyTemplate applies a shipped template or a package file, and with demo its sample data.
+func applyTemplate(ctx context.Context, e *engine.Engine, name string, demo, dry bool) (*engine.ImportResult, *engine.DemoSummary, error) {
+	body, err := readPackage(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := engine.DecodePackage(body)
+	if err != nil {
+		return nil, nil, describe(err)
+	}
+	res, err := e.ImportPackage(ctx, engine.SystemActor, p, dry)
+	if err != nil {
+		return nil, nil, fmt.Errorf("applying %s: %w", name, describe(err))
+	}
+	if !demo {
+		return res, nil, nil
+	}
+	data, err := templates.Demo(name)
+	if err != nil || data == nil {
+		return nil, nil, fmt.Errorf("template %s has no demo data", name)
+	}
+	sum, err := e.ApplyDemo(ctx, data)
+	if err != nil {
+		return nil, nil, describe(err)
+	}
+	return res, sum, nil
 }
 
 // readPackage reads a shipped template by name, or a package file by path.
