@@ -148,6 +148,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
+	authed.Get("/records/:object/aggregate", aggregateRecords(e))
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
 	authed.Get("/records/:object/:id", getRecord(e))
