@@ -194,5 +194,7 @@ func systemIndexes() map[string][]store.Index {
 		collSLAOutcomes:   {{Field: "stopped_at"}},
 		collDeliveries:    deliveryIndexes,
 		collAllowList:     nil,
+		collDashboards:    nil,
+		collViews:         {{Field: "object"}},
 	}
 }
