@@ -26,12 +26,12 @@ func TestListViews(t *testing.T) {
 
 		runScenarios(t, h, []scenario{
 			{Name: "own and shared", Method: "GET", URL: "/api/views?object=deal", Headers: as("anna"), ExpectedStatus: 200,
-				ExpectedContent: []string{`"name":"North"`, `"name":"Team south"`, `"name":"Pay","columns":["company"]`, `"kanban_field":"region"`},
+				ExpectedContent:    []string{`"name":"North"`, `"name":"Team south"`, `"name":"Pay","columns":["company"]`, `"kanban_field":"region"`},
 				NotExpectedContent: []string{`"name":"Private"`, `salary`}},
 			{Name: "not another's", Method: "GET", URL: "/api/views?object=deal", Headers: as("ben"), ExpectedStatus: 200,
 				NotExpectedContent: []string{`"name":"North"`, `"name":"Private"`}},
 			{Name: "hidden field in filter", Method: "POST", URL: "/api/views", Headers: as("anna"), ExpectedStatus: 422,
-				Body: `{"object":"deal","name":"Rich","columns":["company"],"filter":"salary > 100"}`,
+				Body:            `{"object":"deal","name":"Rich","columns":["company"],"filter":"salary > 100"}`,
 				ExpectedContent: []string{`"pointer":"/filter"`, `"code":"invalid_filter"`}, Unchanged: func(h *harness) any { return views("anna") }},
 			{Name: "hidden field as column and sort", Method: "POST", URL: "/api/views", Headers: as("anna"), ExpectedStatus: 422,
 				Body:            `{"object":"deal","name":"Rich","columns":["company","salary"],"sort":"salary","kanban_field":"company","q":""}`,
