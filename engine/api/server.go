@@ -126,6 +126,7 @@ func New(cfg Config) *fiber.App {
 	authed.Put("/meta/dashboards/:name", saveDashboard(e))
 	authed.Delete("/meta/dashboards/:name", deleteDashboard(e))
 	authed.Get("/dashboards/:name/data", dashboardData(e))
+	mountTestRoutes(authed, e)
 	authed.Get("/views", listViews(e))
 	authed.Post("/views", saveView(e))
 	authed.Put("/views/:id", saveView(e))
