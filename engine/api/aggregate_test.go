@@ -44,6 +44,8 @@ func TestAggregate(t *testing.T) {
 				ExpectedContent: []string{`{"groups":[{"count":4,"key":{},"sum_salary":90071992547410.23}]}`}},
 			{Name: "filter in the list language", Method: "GET", URL: aggURL("deal", "group_by", "region", "filter", `region = "south"`), ExpectedStatus: 200,
 				ExpectedContent: []string{`{"groups":[{"count":2,"key":{"region":"south"}}]}`}},
+			{Name: "datetime by year", Method: "GET", URL: aggURL("deal", "group_by", "created_at:year"), ExpectedStatus: 200,
+				ExpectedContent: []string{`{"groups":[{"count":4,"key":{"created_at":"20`}, NotExpectedContent: []string{`T`}},
 			{Name: "sales rep: own records only", Method: "GET", URL: aggURL("deal", "group_by", "region"), Headers: as("anna"), ExpectedStatus: 200,
 				ExpectedContent: []string{`{"groups":[{"count":1,"key":{"region":"north"}},{"count":1,"key":{"region":"south"}}]}`}},
 			{Name: "manager: the team's records", Method: "GET", URL: aggURL("deal", "measure", "count"), Headers: as("maria"), ExpectedStatus: 200,
@@ -67,6 +69,21 @@ func TestAggregate(t *testing.T) {
 			{Name: "unknown measure", Method: "GET", URL: aggURL("deal", "measure", "median:salary"), ExpectedStatus: 400,
 				ExpectedContent: []string{`"code":"invalid_measure"`}},
 			{Name: "unknown object", Method: "GET", URL: aggURL("nope"), ExpectedStatus: 404},
+		})
+
+		// A dashboard widget over a field hidden from the reader carries an error; the others
+		// are computed for them.
+		h.t = t
+		h.mustDo(201, "POST", "/api/meta/dashboards", `{"name":"pay","widgets":[
+			{"name":"payroll","type":"number","object":"deal","measures":["sum:salary"]},
+			{"name":"deals","type":"pie","object":"deal","group_by":["region"]}]}`)
+		runScenarios(t, h, []scenario{
+			{Name: "widget over a hidden field", Method: "GET", URL: "/api/dashboards/pay/data", Headers: as("anna"), ExpectedStatus: 200,
+				ExpectedContent: []string{`{"name":"payroll","type":"number","object":"deal","error":{"code":"invalid_measure"`,
+					`{"name":"deals","type":"pie","object":"deal","groups":[{"count":1,"key":{"region":"north"}},{"count":1,"key":{"region":"south"}}]}`},
+				NotExpectedContent: []string{`0.30`}},
+			{Name: "the admin sees it", Method: "GET", URL: "/api/dashboards/pay/data", ExpectedStatus: 200,
+				ExpectedContent: []string{`"groups":[{"key":{},"sum_salary":90071992547410.23}]`}},
 		})
 	})
 }
