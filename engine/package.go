@@ -394,7 +394,7 @@ func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
 		return err
 	}
 	defer st.Close()
-	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars, collSLAPolicies} {
+	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars, collSLAPolicies, collDashboards} {
 		if err := st.EnsureCollection(ctx, coll, systemIndexes()[coll]); err != nil {
 			return err
 		}
