@@ -195,6 +195,8 @@ func systemIndexes() map[string][]store.Index {
 		collSLAOutcomes:   {{Field: "stopped_at"}},
 		collDeliveries:    deliveryIndexes,
 		collAllowList:     nil,
+		collDashboards:    nil,
+		collViews:         {{Field: "object"}},
 
 		collApprovalProcs:    {{Field: "object"}},
 		collApprovalVersions: {{Field: "name"}},

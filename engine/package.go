@@ -398,7 +398,7 @@ func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
 	}
 	defer st.Close()
 	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars,
-		collSLAPolicies, collApprovalProcs, collApprovalVersions} {
+		collSLAPolicies, collApprovalProcs, collApprovalVersions, collDashboards} {
 		if err := st.EnsureCollection(ctx, coll, systemIndexes()[coll]); err != nil {
 			return err
 		}

@@ -142,6 +142,20 @@ func packageSections() []*section {
 				_, err := e.SaveAutomation(ctx, by, v.(*workflow.Automation), !exists, 0)
 				return err
 			}},
+		{key: "dashboards", id: "name", server: []string{"version"},
+			decode: strictDecoder[Dashboard](),
+			list: func(ctx context.Context, e *Engine) ([]any, error) {
+				ds, err := e.ListDashboards(ctx, SystemActor)
+				out := make([]any, len(ds))
+				for i, d := range ds {
+					out[i] = &d.Dashboard
+				}
+				return out, err
+			},
+			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
+				_, err := e.SaveDashboard(ctx, by, v.(*Dashboard), !exists, 0)
+				return err
+			}},
 	}
 }
 

@@ -35,7 +35,7 @@ type exportLine struct {
 func exportedSystemColls() []string {
 	return []string{collObjects, collHistory, collUsers, collAPITokens, collTeams, collRoles, collAudit,
 		collAutomations, collAssignment, collCalendars, collSLAPolicies, collRuns, collNotes, collSLAOutcomes,
-		collDeliveries, collAllowList,
+		collDeliveries, collAllowList, collDashboards, collViews,
 		collApprovalProcs, collApprovalVersions, collApprovals, collApprovalTasks, collApprovalLocks,
 		collJobs} // pending jobs carry timers (SLA thresholds, time-relative automations) to the new database
 }

@@ -61,6 +61,10 @@ type Store interface {
 	Find(ctx context.Context, coll string, q Query) ([]Doc, error)
 	// Count returns how many documents match the filter (nil: all).
 	Count(ctx context.Context, coll string, f Filter) (int64, error)
+	// Aggregate groups the documents matching q.Filter by q.GroupBy and computes q.Measures per
+	// group (see AggOp), answering the groups in SortGroups order. The filter is the same as
+	// Find's, so indexes serve it. Errors on a query CheckAggQuery refuses.
+	Aggregate(ctx context.Context, coll string, q AggQuery) ([]Group, error)
 
 	// NextSequence atomically increments the named counter and returns its new value; the first
 	// call returns 1. Values never repeat, also across processes sharing the database.

@@ -32,6 +32,8 @@ type Store struct {
 	db     *mongo.Database
 	// serialWrites is set on FerretDB, whose conditional writes are not atomic (see lockDoc).
 	serialWrites bool
+	// oneAccumulator is set on FerretDB, whose $group feeds only its first accumulator.
+	oneAccumulator bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -59,6 +61,7 @@ func Open(ctx context.Context, uri, db string) (*Store, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	s.oneAccumulator = s.serialWrites
 	return s, nil
 }
 

@@ -87,6 +87,11 @@ func TestQueryPlan(t *testing.T) {
 		{"count_equality", func() (string, []any, error) {
 			return countSQL(coll, store.Compare{Field: "amount", Op: store.Eq, Value: int64(10)})
 		}, ix, false},
+		{"aggregate_owners_by_amount", func() (string, []any, error) {
+			// a dashboard widget of a sales rep: only the owners' records are read, by the index
+			return aggregateSQL(coll, store.AggQuery{Filter: store.Or{store.In{Field: "owner", Values: []any{"u1", "u2"}, Scalar: true}},
+				GroupBy: []store.GroupKey{{Field: "amount"}}, Measures: []store.Measure{{Op: store.AggCount}, {Op: store.AggSum, Field: "amount"}}})
+		}, ox, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

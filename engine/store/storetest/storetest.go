@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("sort", func(t *testing.T) { runSort(t, open) })
 	t.Run("pagination", func(t *testing.T) { runPagination(t, open) })
 	t.Run("count", func(t *testing.T) { runCount(t, open) })
+	t.Run("aggregate", func(t *testing.T) { runAggregate(t, open) })
 	t.Run("sequence", func(t *testing.T) { runSequence(t, open) })
 	t.Run("concurrency", func(t *testing.T) { runConcurrency(t, open) })
 	t.Run("context", func(t *testing.T) { runContext(t, open) })

@@ -1,0 +1,114 @@
+package api_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"crm/internal/testenv"
+)
+
+// widget finds a widget's data in a dashboard data answer.
+func widget(t *testing.T, r response, name string) map[string]any {
+	t.Helper()
+	ws, _ := r.JSON["widgets"].([]any)
+	for _, w := range ws {
+		if m := w.(map[string]any); m["name"] == name {
+			return m
+		}
+	}
+	t.Fatalf("no widget %q in %s", name, r.Text)
+	return nil
+}
+
+// column lists one member of every group of a widget, as JSON text.
+func column(w map[string]any, member string) string {
+	var out []any
+	gs, _ := w["groups"].([]any)
+	for _, g := range gs {
+		out = append(out, g.(map[string]any)[member])
+	}
+	b, _ := json.Marshal(out)
+	return string(b)
+}
+
+// TestDashboardsDemo: the default template's dashboards computed for a sales rep count only her
+// records, for her manager the team's; definitions are checked at save with pointers, and only
+// analysts and admins define them.
+func TestDashboardsDemo(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		h := templateHarness(t, b, newTestClock())
+		lin, zhou := h.as("lin"), h.as("zhou")
+
+		r := h.mustDo(200, "GET", "/api/dashboards/sales/data", "", lin...)
+		p := widget(t, r, "pipeline")
+		if got := column(p, "count"); got != `[0,0,1,1,0]` {
+			t.Errorf("lin's funnel counts %s", got)
+		}
+		if got := column(p, "sum_amount"); got != `[0,0,24000,86000,0]` {
+			t.Errorf("lin's funnel amounts %s", got)
+		}
+		if got := column(p, "conversion"); got != `[1,1,0.5,0,null]` {
+			t.Errorf("lin's funnel conversion %s", got)
+		}
+		if got := column(widget(t, r, "lead_sources"), "count"); got != `[1]` {
+			t.Errorf("lin's lead sources %s", got)
+		}
+		if got := column(widget(t, r, "by_owner"), "labels"); got != `[{"owner":"Lin Wei"}]` {
+			t.Errorf("lin's owners %s", got)
+		}
+
+		r = h.mustDo(200, "GET", "/api/dashboards/sales/data", "", zhou...)
+		p = widget(t, r, "pipeline")
+		if got := column(p, "count"); got != `[1,1,1,1,1]` {
+			t.Errorf("zhou's funnel counts %s", got)
+		}
+		if got := column(p, "conversion"); got != `[0.8,0.75,0.6667,0.5,null]` {
+			t.Errorf("zhou's funnel conversion %s", got)
+		}
+		if got := column(widget(t, r, "lead_sources"), "count"); got != `[1,1,1,1,1]` {
+			t.Errorf("zhou's lead sources %s", got)
+		}
+		if got := column(widget(t, r, "by_owner"), "count"); got != `[2,2,1]` && got != `[2,1,2]` && got != `[1,2,2]` {
+			t.Errorf("zhou's owners %s", got) // ordered by user id, which the demo makes afresh
+		}
+
+		// SLA compliance over the tickets each reader sees: the support lead all three, a support
+		// rep her own, a sales rep none (no compliance to show).
+		r = h.mustDo(200, "GET", "/api/dashboards/support/data", "", h.as("qian")...)
+		if w := widget(t, r, "sla_compliance"); column(w, "count") != `[1,2]` || w["compliance"] != 1.0 {
+			t.Errorf("qian's SLA: %s", r.Text)
+		}
+		r = h.mustDo(200, "GET", "/api/dashboards/support/data", "", h.as("sun")...)
+		if w := widget(t, r, "sla_compliance"); column(w, "count") != `[1,1]` {
+			t.Errorf("sun's SLA: %s", r.Text)
+		}
+		r = h.mustDo(200, "GET", "/api/dashboards/support/data", "", lin...)
+		if w := widget(t, r, "sla_compliance"); column(w, "count") != `null` || w["compliance"] != nil {
+			t.Errorf("lin's SLA: %s", r.Text)
+		}
+
+		good := `{"name":"mine","widgets":[{"name":"won","type":"number","object":"opportunity","measures":["sum:amount"],"filter":"stage = \"won\""}]}`
+		runScenarios(t, h, []scenario{
+			{Name: "sales rep may not define", Method: "POST", URL: "/api/meta/dashboards", Body: good, Headers: lin, ExpectedStatus: 403},
+			{Name: "analyst defines", Method: "POST", URL: "/api/meta/dashboards", Body: good, Headers: h.as("ana"), ExpectedStatus: 201,
+				ExpectedContent: []string{`"version":1`}},
+			{Name: "everyone reads", Method: "GET", URL: "/api/meta/dashboards", Headers: lin, ExpectedStatus: 200,
+				ExpectedContent: []string{`"name":"mine"`, `"name":"sales"`, `"name":"support"`}},
+			{Name: "data for the rep", Method: "GET", URL: "/api/dashboards/mine/data", Headers: lin, ExpectedStatus: 200,
+				ExpectedContent: []string{`"groups":[{"key":{},"sum_amount":0.00}]`}},
+			{Name: "data for the manager", Method: "GET", URL: "/api/dashboards/mine/data", Headers: zhou, ExpectedStatus: 200,
+				ExpectedContent: []string{`"groups":[{"key":{},"sum_amount":8000.00}]`}},
+			{Name: "problems with pointers", Method: "PUT", URL: "/api/meta/dashboards/mine", ExpectedStatus: 422,
+				Body: `{"widgets":[{"name":"a","type":"funnel","object":"opportunity","group_by":["owner"]},
+				  {"name":"a","type":"gauge","object":"opportunity"},
+				  {"name":"c","type":"bar","object":"nope","group_by":["x"]},
+				  {"name":"d","type":"funnel","object":"opportunity","group_by":["stage"],"order":["won","signed"],"measures":["sum:name"],"filter":"amount >"}]}`,
+				ExpectedContent: []string{`"/widgets/0/group_by/0"`, `"/widgets/1/name"`, `"/widgets/1/type"`, `"/widgets/2/object"`,
+					`"/widgets/3/order/1"`, `"/widgets/3/measures/0"`, `"/widgets/3/filter"`},
+				NotExpectedContent: []string{`"/widgets/3/order/0"`}},
+			{Name: "unknown dashboard", Method: "GET", URL: "/api/dashboards/nope/data", ExpectedStatus: 404,
+				ExpectedContent: []string{`"code":"dashboard_not_found"`}},
+			{Name: "delete", Method: "DELETE", URL: "/api/meta/dashboards/mine", Headers: h.as("ana"), ExpectedStatus: 204},
+		})
+	})
+}

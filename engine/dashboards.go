@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"crm/engine/query"
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// Dashboards live in meta_dashboards (id: the name). Analysts and admins define them; every
+// signed-in user may read them, and their data is computed for the reader (see DashboardData).
+const collDashboards = "meta_dashboards"
+
+// Widget types.
+const (
+	WidgetFunnel        = "funnel"         // one picklist group key in option order, with conversion
+	WidgetBar           = "bar"            // one or two group keys
+	WidgetPie           = "pie"            // one group key
+	WidgetNumber        = "number"         // no group key: totals
+	WidgetSLACompliance = "sla_compliance" // records by sla_status, with the share not breached
+)
+
+var widgetTypes = []string{WidgetFunnel, WidgetBar, WidgetPie, WidgetNumber, WidgetSLACompliance}
+
+// Dashboard is a named set of widgets.
+type Dashboard struct {
+	Name    string      `json:"name"`
+	Label   forms.Label `json:"label,omitempty"`
+	Widgets []Widget    `json:"widgets"`
+}
+
+// Widget is one chart: an aggregation of one object's records (see AggParams) and how to show it.
+type Widget struct {
+	Name     string      `json:"name"`
+	Type     string      `json:"type"`
+	Label    forms.Label `json:"label,omitempty"`
+	Object   string      `json:"object"`
+	GroupBy  []string    `json:"group_by,omitempty"`
+	Measures []string    `json:"measures,omitempty"` // none: count
+	Filter   string      `json:"filter,omitempty"`
+	Order    []string    `json:"order,omitempty"` // funnel: the stages in order; none: every option in option order
+}
+
+// DashboardDef is a dashboard as stored and shown.
+type DashboardDef struct {
+	Dashboard
+	Version int64 `json:"version"`
+}
+
+// MaxWidgets is how many widgets one dashboard holds.
+const MaxWidgets = 24
+
+// ListDashboards returns every dashboard, by name.
+func (e *Engine) ListDashboards(ctx context.Context, by *Actor) ([]*DashboardDef, error) {
+	docs, err := e.store.Find(ctx, collDashboards, store.Query{})
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	out := make([]*DashboardDef, 0, len(docs))
+	for _, d := range docs {
+		dd, err := dashboardFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dd)
+	}
+	return out, nil
+}
+
+// GetDashboard returns one dashboard.
+func (e *Engine) GetDashboard(ctx context.Context, by *Actor, name string) (*DashboardDef, error) {
+	d, err := e.store.Get(ctx, collDashboards, name)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errorf(KindNotFound, "dashboard_not_found", "no dashboard named %q", name)
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	return dashboardFromDoc(d)
+}
+
+func dashboardFromDoc(d store.Doc) (*DashboardDef, error) {
+	var dd DashboardDef
+	if err := docToStruct(d, &dd.Dashboard); err != nil {
+		return nil, err
+	}
+	dd.Version, _ = d["version"].(int64)
+	return &dd, nil
+}
+
+// SaveDashboard creates (create) or replaces a dashboard after checking every widget against
+// its object. Analysts and admins only.
+func (e *Engine) SaveDashboard(ctx context.Context, by *Actor, d *Dashboard, create bool, ifMatch int64) (*DashboardDef, error) {
+	if err := e.canDefine(ctx, by); err != nil {
+		return nil, err
+	}
+	if d.Widgets == nil {
+		d.Widgets = []Widget{}
+	}
+	if probs := e.checkDashboard(ctx, d); len(probs) > 0 {
+		return nil, InvalidDefinition(probs)
+	}
+	doc, err := structToDoc(d)
+	if err != nil {
+		return nil, err
+	}
+	doc["id"] = d.Name
+	var version int64 = 1
+	if create {
+		if err := e.store.Insert(ctx, collDashboards, doc); err != nil {
+			if errors.Is(err, store.ErrDuplicateID) {
+				return nil, errorf(KindConflict, "dashboard_exists", "a dashboard named %q exists", d.Name)
+			}
+			return nil, storeErr(err)
+		}
+	} else {
+		old, err := e.GetDashboard(ctx, by, d.Name)
+		if err != nil {
+			return nil, err
+		}
+		if ifMatch != 0 && ifMatch != old.Version {
+			return nil, storeErr(store.ErrVersionConflict)
+		}
+		if err := e.store.Replace(ctx, collDashboards, doc, old.Version); err != nil {
+			return nil, storeErr(err)
+		}
+		version = old.Version + 1
+	}
+	e.audit(ctx, by, auditEntry{Action: "dashboard_saved", Record: d.Name})
+	return &DashboardDef{Dashboard: *d, Version: version}, nil
+}
+
+// DeleteDashboard removes a dashboard.
+func (e *Engine) DeleteDashboard(ctx context.Context, by *Actor, name string) error {
+	if err := e.canDefine(ctx, by); err != nil {
+		return err
+	}
+	err := e.store.Delete(ctx, collDashboards, name, 0)
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(KindNotFound, "dashboard_not_found", "no dashboard named %q", name)
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	e.audit(ctx, by, auditEntry{Action: "dashboard_deleted", Record: name})
+	return nil
+}
+
+// checkDashboard finds every problem of a dashboard at once, each with its JSON pointer. Fields
+// are checked against the whole object: what a reader may not see is left out when the data is
+// computed for them.
+func (e *Engine) checkDashboard(ctx context.Context, d *Dashboard) []forms.Problem {
+	var probs []forms.Problem
+	bad := func(at, code, format string, args ...any) {
+		probs = append(probs, forms.Problem{Pointer: at, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	if !forms.NamePattern.MatchString(d.Name) {
+		bad("/name", "invalid_name", "a dashboard name starts with a lower-case letter and holds only a-z, 0-9 and _")
+	}
+	if len(d.Widgets) > MaxWidgets {
+		bad("/widgets", "too_many", "a dashboard holds at most %d widgets", MaxWidgets)
+	}
+	names := map[string]bool{}
+	for i, w := range d.Widgets {
+		at := fmt.Sprintf("/widgets/%d", i)
+		if !forms.NamePattern.MatchString(w.Name) {
+			bad(at+"/name", "invalid_name", "a widget name starts with a lower-case letter and holds only a-z, 0-9 and _")
+		} else if names[w.Name] {
+			bad(at+"/name", "duplicate_name", "two widgets are named %q", w.Name)
+		}
+		names[w.Name] = true
+		if !slices.Contains(widgetTypes, w.Type) {
+			bad(at+"/type", "invalid_type", "a widget is one of %v", widgetTypes)
+			continue
+		}
+		def, err := e.current(ctx, w.Object)
+		if err != nil {
+			bad(at+"/object", "unknown_object", "no object named %q", w.Object)
+			continue
+		}
+		probs = append(probs, checkWidget(at, &w, def.obj)...)
+	}
+	return probs
+}
+
+// checkWidget checks one widget's keys, measures, filter and order against its object.
+func checkWidget(at string, w *Widget, obj *forms.Object) []forms.Problem {
+	var probs []forms.Problem
+	bad := func(at, code, format string, args ...any) {
+		probs = append(probs, forms.Problem{Pointer: at, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+	want := map[string][2]int{WidgetFunnel: {1, 1}, WidgetBar: {1, 2}, WidgetPie: {1, 1}, WidgetNumber: {0, 0}, WidgetSLACompliance: {0, 1}}[w.Type]
+	if n := len(w.GroupBy); n < want[0] || n > want[1] {
+		bad(at+"/group_by", "invalid_group_by", "a %s widget groups by %d to %d fields", w.Type, want[0], want[1])
+	}
+	var keys []query.GroupKey
+	for j, s := range w.GroupBy {
+		k, err := query.ParseGroupBy(s, obj)
+		if err != nil {
+			bad(fmt.Sprintf("%s/group_by/%d", at, j), "invalid_group_by", "%s", errMessage(err))
+			continue
+		}
+		keys = append(keys, k)
+	}
+	for j, s := range w.Measures {
+		if _, err := query.ParseMeasure(s, obj); err != nil {
+			bad(fmt.Sprintf("%s/measures/%d", at, j), "invalid_measure", "%s", errMessage(err))
+		}
+	}
+	if node, err := query.Parse(w.Filter); err != nil {
+		bad(at+"/filter", "invalid_filter", "%s", errMessage(err))
+	} else if _, err := query.Resolve(node, obj); err != nil {
+		bad(at+"/filter", "invalid_filter", "%s", errMessage(err))
+	}
+	switch {
+	case w.Type == WidgetSLACompliance && len(w.GroupBy) == 1 && w.GroupBy[0] != "sla_status":
+		bad(at+"/group_by/0", "invalid_group_by", "an sla_compliance widget groups by sla_status")
+	case w.Type == WidgetFunnel && len(keys) == 1:
+		f := keys[0].Field
+		if f.Type != "picklist" {
+			bad(at+"/group_by/0", "invalid_group_by", "a funnel groups by a picklist field, not %s", f.Type)
+			break
+		}
+		for j, v := range w.Order {
+			if !slices.ContainsFunc(f.Options, func(o forms.Option) bool { return o.Value == v }) {
+				bad(fmt.Sprintf("%s/order/%d", at, j), "unknown_option", "%q is not an option of %q", v, f.Name)
+			}
+		}
+	}
+	if len(w.Order) > 0 && w.Type != WidgetFunnel {
+		bad(at+"/order", "invalid_order", "only a funnel has an order")
+	}
+	return probs
+}
+
+// errMessage is the text of a parse error without its code.
+func errMessage(err error) string {
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return qe.Error()
+	}
+	return err.Error()
+}

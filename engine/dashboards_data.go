@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"crm/engine/query"
+	"crm/engine/store"
+)
+
+// DashboardData is a dashboard computed for one reader.
+type DashboardData struct {
+	Name    string       `json:"name"`
+	Label   string       `json:"label,omitempty"`
+	Widgets []WidgetData `json:"widgets"`
+}
+
+// WidgetData is one widget's groups as the reader may see them, or the error that kept it empty
+// (an object the reader may not read, a field hidden from them).
+type WidgetData struct {
+	Name       string     `json:"name"`
+	Type       string     `json:"type"`
+	Label      string     `json:"label,omitempty"`
+	Object     string     `json:"object"`
+	Groups     []AggGroup `json:"groups,omitempty"`
+	Truncated  bool       `json:"truncated,omitempty"`
+	Compliance *float64   `json:"compliance,omitempty"` // sla_compliance: share of measured records not breached
+	Error      *Error     `json:"error,omitempty"`
+}
+
+// DashboardData evaluates every widget for the reader through the same aggregation as
+// AggregateRecords, so each number counts only records the reader may read.
+func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale string) (*DashboardData, error) {
+	d, err := e.GetDashboard(ctx, by, name)
+	if err != nil {
+		return nil, err
+	}
+	out := &DashboardData{Name: d.Name, Label: d.Label.In(locale), Widgets: make([]WidgetData, 0, len(d.Widgets))}
+	for _, w := range d.Widgets {
+		wd, err := e.widgetData(ctx, by, w, locale)
+		if err != nil {
+			ee, ok := AsError(err)
+			if !ok || ee.Kind == KindUnavailable {
+				return nil, err
+			}
+			wd = WidgetData{Error: &Error{Code: ee.Code, Message: ee.Message}}
+		}
+		wd.Name, wd.Type, wd.Label, wd.Object = w.Name, w.Type, w.Label.In(locale), w.Object
+		out.Widgets = append(out.Widgets, wd)
+	}
+	return out, nil
+}
+
+func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale string) (WidgetData, error) {
+	p := AggParams{GroupBy: w.GroupBy, Measures: w.Measures, Filter: w.Filter, Locale: locale}
+	if w.Type == WidgetSLACompliance {
+		p.GroupBy = []string{"sla_status"}
+	}
+	if (w.Type == WidgetFunnel || w.Type == WidgetSLACompliance) && !slices.Contains(p.Measures, "count") {
+		p.Measures = append([]string{"count"}, p.Measures...)
+	}
+	plan, err := e.planAggregate(ctx, by, w.Object, p)
+	if err != nil {
+		return WidgetData{}, err
+	}
+	groups, truncated, err := e.runAggregate(ctx, plan)
+	if err != nil {
+		return WidgetData{}, err
+	}
+	wd := WidgetData{Truncated: truncated}
+	switch w.Type {
+	case WidgetFunnel:
+		wd.Groups = funnel(plan, groups, w.Order)
+	case WidgetSLACompliance:
+		wd.Groups = formatAll(plan, groups)
+		wd.Compliance = compliance(groups, countIndex(plan))
+	default:
+		wd.Groups = formatAll(plan, groups)
+	}
+	return wd, nil
+}
+
+func formatAll(plan *aggPlan, groups []store.Group) []AggGroup {
+	out := make([]AggGroup, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, plan.format(g))
+	}
+	return out
+}
+
+// funnel puts the stages in order (the widget's, else the picklist's option order), with empty
+// stages shown as zero and other values left out. Each stage but the last gets "conversion": of
+// the records that reached the stage (they are in it or in a later one), the share that reached
+// the next.
+func funnel(plan *aggPlan, groups []store.Group, order []string) []AggGroup {
+	countAt := countIndex(plan)
+	if len(order) == 0 {
+		for _, o := range plan.keys[0].Field.Options {
+			order = append(order, o.Value)
+		}
+	}
+	byStage := map[string]store.Group{}
+	for _, g := range groups {
+		if s, ok := g.Key[0].(string); ok {
+			byStage[s] = g
+		}
+	}
+	stages := make([]store.Group, len(order))
+	counts := make([]int64, len(order))
+	for i, s := range order {
+		g, ok := byStage[s]
+		if !ok {
+			g = zeroGroup(plan, s)
+		}
+		stages[i] = g
+		counts[i], _ = g.Values[countAt].(int64)
+	}
+	reached := make([]int64, len(order)+1)
+	for i := len(order) - 1; i >= 0; i-- {
+		reached[i] = reached[i+1] + counts[i]
+	}
+	out := make([]AggGroup, len(order))
+	for i, g := range stages {
+		out[i] = plan.format(g)
+		if i == len(order)-1 {
+			continue
+		}
+		if reached[i] == 0 {
+			out[i]["conversion"] = nil
+		} else {
+			out[i]["conversion"] = ratio(reached[i+1], reached[i])
+		}
+	}
+	return out
+}
+
+// zeroGroup is a stage no record is in: count and sums 0, the rest empty.
+func zeroGroup(plan *aggPlan, stage string) store.Group {
+	g := store.Group{Key: []any{stage}, Values: make([]any, len(plan.measures))}
+	for i, m := range plan.measures {
+		if m.M.Op == store.AggCount || m.M.Op == store.AggSum {
+			g.Values[i] = int64(0)
+		}
+	}
+	return g
+}
+
+// compliance is the share of records with an SLA status that did not breach; nil without any.
+func compliance(groups []store.Group, countAt int) *float64 {
+	var total, breached int64
+	for _, g := range groups {
+		n, _ := g.Values[countAt].(int64)
+		switch g.Key[0] {
+		case nil:
+			continue
+		case "breached":
+			breached += n
+		}
+		total += n
+	}
+	if total == 0 {
+		return nil
+	}
+	r := ratio(total-breached, total)
+	return &r
+}
+
+// ratio is a/b to four decimals, so the wire shows 0.6667 and not a float's long tail.
+func ratio(a, b int64) float64 {
+	return math.Round(float64(a)/float64(b)*10000) / 10000
+}
+
+// countIndex is where the count is among the plan's measures (funnels and SLA widgets have one).
+func countIndex(plan *aggPlan) int {
+	return slices.IndexFunc(plan.measures, func(m query.Measure) bool { return m.Name == "count" })
+}
