@@ -12,6 +12,10 @@ const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const FlowsPage = lazy(() => import('./flows/FlowsPage'));
+const FlowEditorPage = lazy(() => import('./flows/FlowEditorPage'));
+const DashboardsPage = lazy(() => import('./dashboards/DashboardsPage'));
+const DashboardPage = lazy(() => import('./dashboards/DashboardPage'));
 
 export function App() {
   const [queryClient] = useState(newQueryClient);
@@ -27,6 +31,10 @@ export function App() {
                 <Route element={<AppShell />}>
                   <Route index element={<Navigate to="/objects" replace />} />
                   <Route path="/objects" element={<ObjectsPage />} />
+                  <Route path="/flows" element={<FlowsPage />} />
+                  <Route path="/flows/:name" element={<FlowEditorPage />} />
+                  <Route path="/dashboards" element={<DashboardsPage />} />
+                  <Route path="/dashboards/:name" element={<DashboardPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -2,6 +2,7 @@ import { MenuOutlined } from '@ant-design/icons';
 import { Button, Drawer, Flex, Grid, Layout, Menu, theme } from 'antd';
 import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useMe } from '../api/auth';
 import { useI18n } from '../i18n/context';
 import { Brand } from './Brand';
 import { FullPageSpin } from './FullPageSpin';
@@ -22,13 +23,16 @@ export function AppShell() {
   const [collapsed, setCollapsed] = useState(false);
   const location = useLocation();
   const navigate = useNavigate();
+  const roles = useMe().data?.roles ?? [];
 
   const selected = activeNav(location.pathname);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={selected ? [selected] : []}
-      items={navItems.map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))}
+      items={navItems
+        .filter((i) => !i.roles || i.roles.some((r) => roles.includes(r)))
+        .map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))}
       onClick={({ key }) => {
         setDrawerOpen(false);
         void navigate(key);

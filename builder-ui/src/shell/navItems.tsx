@@ -1,4 +1,4 @@
-import { DatabaseOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BarChartOutlined, DatabaseOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
@@ -6,10 +6,16 @@ export interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** Only users with one of these roles see the entry (none: everyone). */
+  roles?: string[];
 }
 
 // The side navigation: one entry per area of the builder; later areas are added here.
-export const navItems: NavItem[] = [{ path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> }];
+export const navItems: NavItem[] = [
+  { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
+  { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined />, roles: ['admin', 'analyst'] },
+  { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined /> },
+];
 
 /** The entry whose path is the longest prefix of pathname. */
 export function activeNav(pathname: string): string | undefined {

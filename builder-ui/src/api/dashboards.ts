@@ -1,0 +1,62 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from './client';
+import type { Label } from './objects';
+
+export type WidgetType = 'funnel' | 'bar' | 'pie' | 'number' | 'sla_compliance';
+
+export interface WidgetDef {
+  name: string;
+  type: WidgetType;
+  label?: Label;
+  object: string;
+  group_by?: string[];
+  measures?: string[];
+}
+
+export interface DashboardDef {
+  name: string;
+  label?: Label;
+  widgets: WidgetDef[];
+  version: number;
+}
+
+/** One group: key (field -> stored value), labels (field -> text) and one member per measure. */
+export interface AggGroup {
+  key: Record<string, unknown>;
+  labels?: Record<string, string>;
+  conversion?: number | null;
+  [measure: string]: unknown;
+}
+
+export interface WidgetData {
+  name: string;
+  type: WidgetType;
+  label?: string;
+  object: string;
+  groups?: AggGroup[];
+  truncated?: boolean;
+  compliance?: number;
+  error?: { code: string; message: string };
+}
+
+export interface DashboardData {
+  name: string;
+  label?: string;
+  widgets: WidgetData[];
+}
+
+export function useDashboards() {
+  return useQuery({
+    queryKey: ['meta', 'dashboards'],
+    queryFn: ({ signal }) =>
+      api.get<{ items: DashboardDef[] }>('/api/meta/dashboards', { signal }).then((r) => r.items ?? []),
+  });
+}
+
+/** Every widget computed for the caller (their record access applied), in the caller's locale. */
+export function useDashboardData(name: string, locale: string) {
+  return useQuery({
+    queryKey: ['dashboards', name, 'data', locale],
+    queryFn: ({ signal }) => api.get<DashboardData>(`/api/dashboards/${encodeURIComponent(name)}/data`, { signal }),
+  });
+}

@@ -1,0 +1,28 @@
+import { useEffect, useRef } from 'react';
+import { echarts, type EChartsCoreOption } from './echarts';
+
+/** One ECharts chart that follows its box's size; it animates unless the user asked for less motion. */
+export function EChart({ option, height = 280, label }: { option: EChartsCoreOption; height?: number; label: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    const el = box.current!;
+    const c = echarts.init(el, undefined, { renderer: 'canvas' });
+    chart.current = c;
+    const ro = new ResizeObserver(() => c.resize());
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    chart.current?.setOption({ animation: !still, ...option }, true);
+  }, [option]);
+
+  return <div ref={box} style={{ width: '100%', height }} role="img" aria-label={label} />;
+}

@@ -1,0 +1,65 @@
+import { Table } from 'antd';
+import { useMemo } from 'react';
+import type { AggGroup } from '../api/dashboards';
+import type { ObjectDef } from '../api/objects';
+import { useI18n } from '../i18n/context';
+import { EChart } from './EChart';
+import { chartColors } from './echarts';
+import { formatMeasure, keyFields, keyText, measureName, measuresOf, percent, toNumber } from './widgetData';
+
+/** Stages in order as a funnel, with each stage's count, amounts and conversion to the next. */
+export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; object?: ObjectDef; title: string }) {
+  const { t, locale } = useI18n();
+  const field = keyFields(groups)[0] ?? '';
+  const measures = measuresOf(groups);
+  const option = useMemo(
+    () => ({
+      color: chartColors,
+      tooltip: { trigger: 'item', formatter: '{b}: {c}' },
+      series: [
+        {
+          type: 'funnel',
+          sort: 'none',
+          left: '8%',
+          width: '84%',
+          top: 8,
+          bottom: 8,
+          minSize: '12%',
+          gap: 2,
+          label: { show: true, position: 'inside', formatter: '{b}  {c}', color: '#fff', fontSize: 12 },
+          data: groups.map((g) => ({ name: keyText(g, field, t), value: toNumber(g.count) })),
+        },
+      ],
+    }),
+    [groups, field, t],
+  );
+
+  const rows = groups.map((g, i) => ({ i, g }));
+  return (
+    <>
+      <EChart option={option} height={260} label={title} />
+      <Table
+        size="small"
+        rowKey="i"
+        pagination={false}
+        dataSource={rows}
+        scroll={{ x: 'max-content' }}
+        columns={[
+          { key: 'stage', title: t('dash.stage'), render: (_, r) => keyText(r.g, field, t) },
+          ...measures.map((m) => ({
+            key: m,
+            title: measureName(m, object, locale, t),
+            align: 'right' as const,
+            render: (_: unknown, r: { g: AggGroup }) => formatMeasure(m, r.g[m], object, locale),
+          })),
+          {
+            key: 'conversion',
+            title: t('dash.conversion'),
+            align: 'right' as const,
+            render: (_, r) => (typeof r.g.conversion === 'number' ? percent(r.g.conversion, locale) : '—'),
+          },
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { Alert, Card, Empty } from 'antd';
+import type { WidgetData } from '../api/dashboards';
+import type { ObjectDef } from '../api/objects';
+import { useI18n } from '../i18n/context';
+import { BarWidget } from './BarWidget';
+import { FunnelWidget } from './FunnelWidget';
+import { NumberWidget } from './NumberWidget';
+import { PieWidget } from './PieWidget';
+import { SlaWidget } from './SlaWidget';
+
+/** One widget in its card: the chart of its type, or the reason it could not be computed. */
+export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef }) {
+  const { t } = useI18n();
+  const title = w.label || w.name;
+  const groups = w.groups ?? [];
+  const body = () => {
+    if (w.error) {
+      return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={w.error.message} />;
+    }
+    if (w.type !== 'number' && w.type !== 'funnel' && groups.length === 0) {
+      return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dash.noData')} />;
+    }
+    switch (w.type) {
+      case 'funnel':
+        return <FunnelWidget groups={groups} object={object} title={title} />;
+      case 'bar':
+        return <BarWidget groups={groups} object={object} title={title} />;
+      case 'pie':
+        return <PieWidget groups={groups} object={object} title={title} />;
+      case 'number':
+        return <NumberWidget groups={groups} object={object} />;
+      case 'sla_compliance':
+        return <SlaWidget groups={groups} compliance={w.compliance} />;
+      default:
+        return <Alert type="info" message={t('dash.unknownType', { type: String(w.type) })} />;
+    }
+  };
+  return (
+    <Card title={title} data-testid={`widget-${w.name}`} style={{ height: '100%' }}>
+      {body()}
+    </Card>
+  );
+}

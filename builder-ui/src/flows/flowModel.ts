@@ -1,0 +1,160 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { Problem } from '../api/client';
+import type { Label } from '../api/objects';
+import type { ApprovalProcess, Approver, FlowEdgeDef, FlowNodeDef, NodeKind } from '../api/approvalProcesses';
+
+// The editor's state is xyflow's nodes and edges, each carrying its definition; this file turns a
+// process into that state and back, and lays the server's save problems on the elements they name.
+
+export type FlowNodeData = { def: FlowNodeDef; problems: string[] };
+export type FlowNode = Node<FlowNodeData, 'step'>;
+export type FlowEdgeData = { def: FlowEdgeDef; problems: string[] };
+export type FlowEdge = Edge<FlowEdgeData, 'step'>;
+
+/** The process's own settings, edited when nothing on the canvas is selected. */
+export interface FlowMeta {
+  name: string;
+  label?: Label;
+  object: string;
+  disabled?: boolean;
+  entry_condition?: string;
+}
+
+export const grid = 20;
+export const snap = (v: number) => Math.round(v / grid) * grid;
+
+/** Kinds that a palette adds; a process has its one start from the beginning. */
+export const paletteKinds: NodeKind[] = ['approval', 'condition', 'action', 'approved', 'rejected'];
+
+export const hasIn = (k: NodeKind) => k !== 'start';
+export const hasOut = (k: NodeKind) => k !== 'approved' && k !== 'rejected';
+/** Start, approval and action nodes leave by exactly one edge. */
+export const singleOut = (k: NodeKind) => k === 'start' || k === 'approval' || k === 'action';
+
+export function toFlow(p: ApprovalProcess): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const nodes: FlowNode[] = p.nodes.map((n, i) => ({
+    id: n.id,
+    type: 'step',
+    position: n.position ? { ...n.position } : { x: i * 200, y: 160 },
+    data: { def: n, problems: [] },
+    deletable: n.kind !== 'start',
+  }));
+  const edges: FlowEdge[] = p.edges.map((e) => ({
+    id: e.id,
+    type: 'step',
+    source: e.from,
+    target: e.to,
+    data: { def: e, problems: [] },
+  }));
+  return { nodes, edges };
+}
+
+function cleanLabel(l?: Label): Label | undefined {
+  const out: Label = {};
+  for (const [k, v] of Object.entries(l ?? {})) if (v?.trim()) out[k] = v.trim();
+  return Object.keys(out).length ? out : undefined;
+}
+
+function cleanApprover(a: Approver): Approver {
+  switch (a.type) {
+    case 'user':
+      return { type: a.type, users: a.users ?? [] };
+    case 'role':
+      return { type: a.type, role: a.role ?? '' };
+    case 'team':
+      return { type: a.type, team: a.team ?? '' };
+    case 'manager':
+      return { type: a.type, levels: a.levels || 1 };
+    case 'field':
+      return { type: a.type, field: a.field ?? '' };
+  }
+}
+
+/** A node as the server takes it: only the members its kind has. */
+function nodeDef(n: FlowNode): FlowNodeDef {
+  const d = n.data.def;
+  const out: FlowNodeDef = { id: n.id, kind: d.kind };
+  const label = cleanLabel(d.label);
+  if (label) out.label = label;
+  out.position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+  if (d.kind === 'approval') {
+    out.approvers = (d.approvers ?? []).map(cleanApprover);
+    out.mode = d.mode ?? 'any';
+    if (out.mode === 'threshold') out.threshold = d.threshold ?? 0;
+    if (d.timeout?.trim()) {
+      out.timeout = d.timeout.trim();
+      out.on_timeout = d.on_timeout ?? 'escalate';
+    }
+  }
+  if (d.kind === 'action' || d.kind === 'approved' || d.kind === 'rejected') {
+    const updates = Object.fromEntries(Object.entries(d.updates ?? {}).filter(([f]) => f));
+    if (Object.keys(updates).length) out.updates = updates;
+    if (d.notify) out.notify = d.notify;
+  }
+  return out;
+}
+
+export function fromFlow(meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]): ApprovalProcess {
+  const kindOf = new Map(nodes.map((n) => [n.id, n.data.def.kind]));
+  const p: ApprovalProcess = {
+    name: meta.name,
+    object: meta.object,
+    nodes: nodes.map(nodeDef),
+    edges: edges.map((e) => {
+      const out: FlowEdgeDef = { id: e.id, from: e.source, to: e.target };
+      if (kindOf.get(e.source) === 'condition') {
+        if (e.data?.def.default) out.default = true;
+        else if (e.data?.def.condition?.trim()) out.condition = e.data.def.condition.trim();
+      }
+      return out;
+    }),
+  };
+  const label = cleanLabel(meta.label);
+  if (label) p.label = label;
+  if (meta.entry_condition?.trim()) p.entry_condition = meta.entry_condition.trim();
+  if (meta.disabled) p.disabled = true;
+  return p;
+}
+
+/** A fresh id for a node of this kind: the kind itself for ends, else kind_N. */
+export function newNodeId(kind: NodeKind, taken: Set<string>): string {
+  if ((kind === 'approved' || kind === 'rejected') && !taken.has(kind)) return kind;
+  for (let i = 1; ; i++) if (!taken.has(`${kind}_${i}`)) return `${kind}_${i}`;
+}
+
+export function newEdgeId(from: string, to: string, taken: Set<string>): string {
+  const base = `e_${from}_${to}`;
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+export interface PlacedProblems {
+  nodes: Map<string, string[]>;
+  edges: Map<string, string[]>;
+  /** Problems of the process as a whole (its name, the start count, ...). */
+  general: Problem[];
+}
+
+/**
+ * Lays each problem on the node or edge its pointer names (/nodes/3/approvers/0/team is the
+ * fourth node sent); a pointer without an index falls back on the message's `node "id":` prefix.
+ */
+export function placeProblems(problems: Problem[], nodeIds: string[], edgeIds: string[]): PlacedProblems {
+  const out: PlacedProblems = { nodes: new Map(), edges: new Map(), general: [] };
+  const add = (m: Map<string, string[]>, id: string, msg: string) => m.set(id, [...(m.get(id) ?? []), msg]);
+  for (const p of problems) {
+    const at = /^\/(nodes|edges)\/(\d+)(\/|$)/.exec(p.pointer);
+    const byIndex = at ? (at[1] === 'nodes' ? nodeIds : edgeIds)[Number(at[2])] : undefined;
+    if (at && byIndex !== undefined) {
+      add(at[1] === 'nodes' ? out.nodes : out.edges, byIndex, p.message);
+      continue;
+    }
+    const named = /^(node|edge) "([^"]*)"/.exec(p.message);
+    if (named && (named[1] === 'node' ? nodeIds : edgeIds).includes(named[2]!)) {
+      add(named[1] === 'node' ? out.nodes : out.edges, named[2]!, p.message);
+      continue;
+    }
+    out.general.push(p);
+  }
+  return out;
+}
