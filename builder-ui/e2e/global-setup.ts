@@ -26,7 +26,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const log = createWriteStream(join(uiDir, 'test-results', 'crm-serve.log'));
   // Port 0: the server picks a free port and logs it, so two runs never race for one.
   const server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], {
-    env: { ...process.env, CRM_ADMIN_EMAIL: admin.email, CRM_ADMIN_PASSWORD: admin.password, CRM_LOG_LEVEL: 'INFO' },
+    env: {
+      ...process.env,
+      CRM_ADMIN_EMAIL: admin.email,
+      CRM_ADMIN_PASSWORD: admin.password,
+      CRM_LOG_LEVEL: 'INFO',
+      CRM_DEMO: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));

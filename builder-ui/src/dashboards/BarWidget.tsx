@@ -38,7 +38,8 @@ export function BarWidget({ groups, object, title }: { groups: AggGroup[]; objec
       legend: second ? { bottom: 0, type: 'scroll' } : undefined,
       grid: { left: 8, right: 16, top: 16, bottom: second ? 36 : 8, containLabel: true },
       xAxis: { type: 'category', data: cats, axisLabel: { interval: 0, width: 90, overflow: 'truncate' } },
-      yAxis: { type: 'value' },
+      // Counts are whole numbers: no 0.5 steps on their axis.
+      yAxis: { type: 'value', minInterval: measure === 'count' ? 1 : undefined },
       series,
     };
   }, [groups, first, second, measure, object, locale, t]);

@@ -5,7 +5,7 @@ import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { EChart } from './EChart';
 import { chartColors } from './echarts';
-import { formatMeasure, keyFields, keyText, measureName, measuresOf, percent, toNumber } from './widgetData';
+import { fieldName, formatMeasure, keyFields, keyText, measureName, measuresOf, percent, toNumber } from './widgetData';
 
 /** Stages in order as a funnel, with each stage's count, amounts and conversion to the next. */
 export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; object?: ObjectDef; title: string }) {
@@ -24,6 +24,9 @@ export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; ob
           width: '84%',
           top: 8,
           bottom: 8,
+          // Widths in proportion to the largest stage.
+          min: 0,
+          max: Math.max(1, ...groups.map((g) => toNumber(g.count))),
           minSize: '12%',
           gap: 2,
           label: { show: true, position: 'inside', formatter: '{b}  {c}', color: '#fff', fontSize: 12 },
@@ -48,7 +51,8 @@ export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; ob
           { key: 'stage', title: t('dash.stage'), render: (_, r) => keyText(r.g, field, t) },
           ...measures.map((m) => ({
             key: m,
-            title: measureName(m, object, locale, t),
+            // Per stage, a sum is simply the field's total: its name alone keeps the table narrow.
+            title: m.startsWith('sum_') ? fieldName(m.slice(4), object, locale) : measureName(m, object, locale, t),
             align: 'right' as const,
             render: (_: unknown, r: { g: AggGroup }) => formatMeasure(m, r.g[m], object, locale),
           })),

@@ -1,3 +1,4 @@
+import { Grid } from 'antd';
 import { useMemo } from 'react';
 import type { AggGroup } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
@@ -9,6 +10,8 @@ import { formatMeasure, keyFields, keyText, measuresOf, toNumber } from './widge
 /** Shares of the first measure by the one key, as a ring. */
 export function PieWidget({ groups, object, title }: { groups: AggGroup[]; object?: ObjectDef; title: string }) {
   const { t, locale } = useI18n();
+  // On a phone the names would not fit beside the ring: the legend names the slices.
+  const narrow = !Grid.useBreakpoint().sm;
   const field = keyFields(groups)[0] ?? '';
   const measure = measuresOf(groups)[0] ?? 'count';
   const option = useMemo(
@@ -25,12 +28,12 @@ export function PieWidget({ groups, object, title }: { groups: AggGroup[]; objec
           radius: ['40%', '68%'],
           center: ['50%', '45%'],
           itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: 4 },
-          label: { formatter: '{b}: {d}%' },
+          label: narrow ? { position: 'inside', formatter: '{d}%', color: '#fff' } : { formatter: '{b}: {d}%' },
           data: groups.map((g) => ({ name: keyText(g, field, t), value: toNumber(g[measure]) })),
         },
       ],
     }),
-    [groups, field, measure, object, locale, t],
+    [groups, field, measure, object, locale, t, narrow],
   );
   return <EChart option={option} label={title} />;
 }

@@ -1,4 +1,4 @@
-import { Alert, Card, Empty } from 'antd';
+import { Alert, Card, Empty, Grid } from 'antd';
 import type { WidgetData } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
@@ -11,13 +11,14 @@ import { SlaWidget } from './SlaWidget';
 /** One widget in its card: the chart of its type, or the reason it could not be computed. */
 export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef }) {
   const { t } = useI18n();
+  const phone = !Grid.useBreakpoint().sm;
   const title = w.label || w.name;
   const groups = w.groups ?? [];
   const body = () => {
     if (w.error) {
       return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={w.error.message} />;
     }
-    if (w.type !== 'number' && w.type !== 'funnel' && groups.length === 0) {
+    if ((w.type === 'bar' || w.type === 'pie') && groups.length === 0) {
       return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dash.noData')} />;
     }
     switch (w.type) {
@@ -36,7 +37,12 @@ export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef })
     }
   };
   return (
-    <Card title={title} data-testid={`widget-${w.name}`} style={{ height: '100%' }}>
+    <Card
+      title={title}
+      data-testid={`widget-${w.name}`}
+      style={{ height: '100%' }}
+      styles={{ body: { padding: phone ? 12 : 24 } }}
+    >
       {body()}
     </Card>
   );

@@ -26,14 +26,18 @@ export function keyFields(groups: AggGroup[]): string[] {
   return Object.keys(groups[0]?.key ?? {});
 }
 
+/** A field's label in the locale, else its name. */
+export function fieldName(field: string, object: ObjectDef | undefined, locale: Locale): string {
+  return pickLabel(object?.fields.find((x) => x.name === field)?.label, locale, field);
+}
+
 /** "Count", "Sum of Amount", ... */
 export function measureName(m: string, object: ObjectDef | undefined, locale: Locale, t: I18n['t']): string {
   if (m === 'count') return t('dash.count');
   const at = m.indexOf('_');
   const op = m.slice(0, at);
   const field = m.slice(at + 1);
-  const f = object?.fields.find((x) => x.name === field);
-  const fname = pickLabel(f?.label, locale, field);
+  const fname = fieldName(field, object, locale);
   const key = ({ sum: 'dash.sum', avg: 'dash.avg', min: 'dash.min', max: 'dash.max' } as const)[op];
   return key ? t(key, { field: fname }) : m;
 }

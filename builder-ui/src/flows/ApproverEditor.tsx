@@ -26,7 +26,7 @@ export function ApproverEditor({
   const userFields = (object?.fields ?? []).filter((f) => f.type === 'user');
 
   const target = (a: Approver, i: number) => {
-    const common = { style: { flex: '1 1 160px', minWidth: 0 }, 'aria-label': t('flows.approverWho', { n: i + 1 }) };
+    const common = { style: { flex: 1, minWidth: 0 }, 'aria-label': t('flows.approverWho', { n: i + 1 }) };
     switch (a.type) {
       case 'manager':
         return (
@@ -97,11 +97,11 @@ export function ApproverEditor({
   return (
     <Flex vertical gap={8}>
       {value.map((a, i) => (
-        <Flex key={i} gap={8} align="flex-start" wrap className="crm-approver-row">
+        <Flex key={i} gap={8} align="flex-start" className="crm-approver-row">
           <Select
             aria-label={t('flows.approverType', { n: i + 1 })}
             value={a.type}
-            style={{ width: 130 }}
+            style={{ width: 116, flex: 'none' }}
             options={types.map((x) => ({ value: x, label: t(`flows.approverType.${x}`) }))}
             onChange={(type: ApproverType) => set(i, { type })}
           />

@@ -4,7 +4,6 @@ import {
   Background,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   useEdgesState,
   useNodesState,
@@ -14,7 +13,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Alert, App as AntApp, Button, Card, Flex, Grid, Tag } from 'antd';
+import { Alert, App as AntApp, Button, Card, Flex, Tag } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useNavigate } from 'react-router';
 import {
@@ -55,7 +54,7 @@ const nodeTypes = { step: FlowNodeView };
 const edgeTypes = { step: FlowEdgeView };
 const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18 };
 // The node card's size, to centre a dropped node under the pointer.
-const nodeW = 200;
+const nodeW = 180;
 const nodeH = 60;
 
 function newDef(kind: NodeKind, id: string): FlowNodeDef {
@@ -67,8 +66,6 @@ function newDef(kind: NodeKind, id: string): FlowNodeDef {
 export function FlowEditor({ initial, version: firstVersion }: { initial: ApprovalProcess; version: number }) {
   const { t, locale } = useI18n();
   const { message } = AntApp.useApp();
-  const screens = Grid.useBreakpoint();
-  const phone = !screens.lg;
   const rf = useReactFlow<FlowNode, FlowEdge>();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -346,7 +343,7 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
           style={{ marginBottom: 12 }}
         />
       )}
-      <div className={`crm-flow-layout${phone ? ' is-phone' : ''}`}>
+      <div className="crm-flow-layout">
         <FlowPalette onAdd={addInMiddle} hasRejected={nodes.some((n) => n.data.def.kind === 'rejected')} />
         <div
           className="crm-flow-canvas"
@@ -369,14 +366,15 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
             isValidConnection={isValidConnection}
             snapToGrid
             snapGrid={[20, 20]}
-            fitView
+            // A new flow (its start alone) starts in the top left, leaving room to draw.
+            fitView={initial.nodes.length > 1}
             fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
+            defaultViewport={{ x: 32, y: 0, zoom: 0.85 }}
             minZoom={0.25}
             deleteKeyCode={['Backspace', 'Delete']}
           >
             <Background gap={20} />
             <Controls showInteractive={false} />
-            {!phone && <MiniMap pannable zoomable nodeColor="#d9d9d9" />}
           </ReactFlow>
         </div>
         <Card className="crm-flow-panel" size="small">

@@ -20,7 +20,7 @@ export function FlowPalette({ onAdd, hasRejected }: { onAdd: (kind: NodeKind) =>
         // Every rejection ends at the one rejected node.
         const disabled = kind === 'rejected' && hasRejected;
         return (
-          <Tooltip key={kind} title={t(look.hint)} placement="right">
+          <Tooltip key={kind} title={t(look.hint)} placement="bottom">
             <Button
               className="crm-flow-palette-item"
               icon={<span style={{ color: look.color }}>{look.icon}</span>}

@@ -1,1 +1,0 @@
-import{z as e}from"./typography-DcqrVHYf.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

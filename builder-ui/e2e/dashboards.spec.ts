@@ -1,0 +1,60 @@
+import { expect, expectNoHorizontalOverflow, test } from './fixtures';
+
+const zhou = { email: 'zhou@demo.example.com', password: 'Demo-CRM-2026!' };
+
+test('a manager sees the sales dashboard: the team’s pipeline funnel, by owner, lead sources', async ({
+  page,
+  request,
+  phone,
+  shot,
+}) => {
+  // Charts drawn without animation, so that the screenshots show them whole.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(zhou.email);
+  await page.getByLabel('Password').fill(zhou.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/objects$/);
+
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  if (phone) await page.getByRole('button', { name: 'Open navigation' }).click();
+  // A manager does not design flows.
+  await expect(nav.getByRole('menuitem', { name: 'Approval flows' })).toHaveCount(0);
+  await nav.getByRole('menuitem', { name: 'Dashboards' }).click();
+  await expect(page).toHaveURL(/\/dashboards$/);
+  await page.getByRole('link', { name: 'Sales' }).click();
+  await expect(page).toHaveURL(/\/dashboards\/sales$/);
+
+  // The numbers are the server's for this manager (their team's records).
+  const login = await request.post('/api/auth/login', { data: zhou });
+  const token = ((await login.json()) as { token: string }).token;
+  const res = await request.get('/api/dashboards/sales/data', { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status()).toBe(200);
+  const data = (await res.json()) as {
+    widgets: { name: string; groups: { labels: { stage: string }; count: number }[] }[];
+  };
+  const pipeline = data.widgets.find((w) => w.name === 'pipeline')!;
+  expect(pipeline.groups.length).toBe(5);
+  expect(pipeline.groups.reduce((n, g) => n + g.count, 0)).toBeGreaterThan(0);
+
+  const funnel = page.getByTestId('widget-pipeline');
+  await expect(funnel).toContainText('Sales pipeline');
+  await expect(funnel.locator('canvas')).toBeVisible();
+  for (const g of pipeline.groups) {
+    const row = funnel.getByRole('row').filter({ hasText: g.labels.stage });
+    await expect(row.getByRole('cell').nth(1)).toHaveText(String(g.count));
+  }
+  await expect(funnel.getByRole('columnheader', { name: 'Conversion' })).toBeVisible();
+  await expect(page.getByTestId('widget-by_owner').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('widget-lead_sources').locator('canvas')).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await shot('40-dashboard-sales');
+
+  // The other dashboard: SLA compliance with the tickets by status.
+  await page.getByText('Support', { exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboards\/support$/);
+  await expect(page.getByTestId('widget-sla_compliance')).toContainText('SLA compliance');
+  await expect(page.getByTestId('widget-sla_compliance').locator('.ant-progress')).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await shot('41-dashboard-support');
+});

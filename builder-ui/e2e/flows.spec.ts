@@ -1,0 +1,223 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
+
+interface SavedNode {
+  id: string;
+  kind: string;
+  label?: Record<string, string>;
+  position: { x: number; y: number };
+  approvers?: unknown[];
+  mode?: string;
+  timeout?: string;
+  on_timeout?: string;
+}
+
+/** Where each node sits on the canvas, in flow coordinates (its wrapper's translate). */
+async function positions(page: Page): Promise<Record<string, { x: number; y: number }>> {
+  return page.locator('.react-flow__node').evaluateAll((els) =>
+    Object.fromEntries(
+      els.map((el) => {
+        const m = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)/.exec((el as HTMLElement).style.transform)!;
+        return [el.getAttribute('data-id')!, { x: Number(m[1]), y: Number(m[2]) }];
+      }),
+    ),
+  );
+}
+
+/** Drags from one node's outgoing handle to another's incoming handle. */
+async function connect(page: Page, from: string, to: string) {
+  const a = (await page.getByTestId(`flow-node-${from}`).locator('.react-flow__handle.source').boundingBox())!;
+  const b = (await page.getByTestId(`flow-node-${to}`).locator('.react-flow__handle.target').boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Chooses an option of the Ant Design select named `name` inside scope. */
+async function pick(page: Page, scope: Locator, name: string, option: string) {
+  // The chosen value lies over the search input: click through it.
+  await scope.getByRole('combobox', { name, exact: true }).click({ force: true });
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+}
+
+test('an admin draws a two-level approval flow, meets a save error on the step, saves and reloads it unchanged', async ({
+  page,
+  request,
+  token,
+  phone,
+  shot,
+}) => {
+  test.skip(phone, 'drawing takes a mouse; the phone layout is checked with the shipped flow below');
+  test.setTimeout(90_000);
+  const name = `two_level_${Date.now()}`;
+  await signIn(page);
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('menuitem', { name: 'Approval flows' })
+    .click();
+  await expect(page).toHaveURL(/\/flows$/);
+  await expect(page.getByRole('row').filter({ hasText: 'contract_approval' })).toContainText('Contract approval');
+  await shot('30-flows-list');
+
+  await page.getByRole('button', { name: 'New approval flow' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('API name').fill(name);
+  await dialog.getByLabel('Label (English)').fill('Two-level approval');
+  await dialog.getByLabel('Label (Chinese)').fill('两级审批');
+  await pick(page, dialog, 'Object', 'Contract');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(new RegExp(`/flows/${name}$`));
+  await expect(page.getByTestId('flow-node-start')).toBeVisible();
+
+  // Steps dragged from the palette land where they are dropped.
+  const canvas = page.getByTestId('flow-canvas');
+  const { width: w, height: h } = (await canvas.boundingBox())!;
+  const drop = (kind: string, x: number, y: number) =>
+    page
+      .locator(`.crm-flow-palette-item[data-kind="${kind}"]`)
+      .dragTo(canvas, { targetPosition: { x: Math.round(x * w), y: Math.round(y * h) } });
+  await drop('approval', 0.42, 0.18);
+  await drop('approval', 0.42, 0.55);
+  await drop('approved', 0.8, 0.36);
+  await drop('rejected', 0.8, 0.75);
+  for (const id of ['approval_1', 'approval_2', 'approved', 'rejected']) {
+    await expect(page.getByTestId(`flow-node-${id}`)).toBeVisible();
+  }
+  // Only one rejected end per flow: its palette item is now off.
+  await expect(page.locator('.crm-flow-palette-item[data-kind="rejected"]')).toBeDisabled();
+
+  await connect(page, 'start', 'approval_1');
+  await connect(page, 'approval_1', 'approval_2');
+  await connect(page, 'approval_2', 'approved');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+
+  // The first step: the submitter's manager, any one, 48 h then approve.
+  await page.getByTestId('flow-node-approval_1').click();
+  const panel = page.getByTestId('node-panel');
+  await panel.getByLabel('Label (English)').fill('Area manager');
+  await panel.getByLabel('Label (Chinese)').fill('区域经理');
+  await panel.getByRole('button', { name: 'Add approvers' }).click();
+  await panel.getByLabel('Timeout', { exact: true }).fill('48h');
+  await pick(page, panel, 'On timeout', 'Approve');
+  await expect(page.getByTestId('flow-node-approval_1')).toContainText('Manager · Any one · 48h');
+
+  // The second step is left without approvers: the server refuses, and says so on the step.
+  await page.getByTestId('flow-node-approval_2').click();
+  await panel.getByLabel('Label (English)').fill('Finance');
+  await panel.getByLabel('Label (Chinese)').fill('财务');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const problems = page.getByTestId('flow-problems');
+  await expect(problems).toContainText('Not saved');
+  await expect(problems).toContainText('node "approval_2": an approval step names its approvers');
+  const bad = page.getByTestId('flow-node-approval_2');
+  await expect(bad).toHaveAttribute('aria-invalid', 'true');
+  await expect(bad).toHaveCSS('outline-color', 'rgb(207, 19, 34)');
+  await expect(page.getByTestId('flow-node-approval_1')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(panel).toContainText('an approval step names its approvers');
+  await bad.hover();
+  await expect(page.getByRole('tooltip')).toContainText('an approval step names its approvers');
+  await shot('31-flow-save-error');
+  expect(
+    (
+      await request.get(`/api/meta/approval-processes/${name}`, { headers: { Authorization: `Bearer ${token}` } })
+    ).status(),
+  ).toBe(404);
+
+  // Fixed: the finance team, everyone must approve.
+  await panel.getByRole('button', { name: 'Add approvers' }).click();
+  await pick(page, panel, 'Approver 1 type', 'Team');
+  await pick(page, panel, 'Approver 1', 'Finance');
+  await panel.getByText('Everyone', { exact: true }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved as version 1')).toBeVisible();
+  await expect(problems).toBeHidden();
+  await expect(bad).not.toHaveAttribute('aria-invalid', 'true');
+  await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
+  const drawn = await positions(page);
+  await shot('32-flow-saved');
+
+  // What the server stored is what was drawn.
+  const res = await request.get(`/api/meta/approval-processes/${name}`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(res.status()).toBe(200);
+  const saved = (await res.json()) as {
+    version: number;
+    object: string;
+    label: object;
+    nodes: SavedNode[];
+    edges: object[];
+  };
+  expect(saved.version).toBe(1);
+  expect(saved.object).toBe('contract');
+  expect(saved.label).toEqual({ en: 'Two-level approval', 'zh-CN': '两级审批' });
+  expect(Object.fromEntries(saved.nodes.map((n) => [n.id, n.position]))).toEqual(drawn);
+  const byId = Object.fromEntries(saved.nodes.map((n) => [n.id, n]));
+  expect(byId.approval_1).toMatchObject({
+    kind: 'approval',
+    label: { en: 'Area manager', 'zh-CN': '区域经理' },
+    approvers: [{ type: 'manager', levels: 1 }],
+    mode: 'any',
+    timeout: '48h',
+    on_timeout: 'approve',
+  });
+  expect(byId.approval_2).toMatchObject({
+    kind: 'approval',
+    label: { en: 'Finance', 'zh-CN': '财务' },
+    approvers: [{ type: 'team', team: 'finance' }],
+    mode: 'all',
+  });
+  expect(byId.approval_2!.timeout).toBeUndefined();
+  expect(byId.approved!.kind).toBe('approved');
+  expect(byId.rejected!.kind).toBe('rejected');
+  expect(saved.edges).toEqual([
+    { id: 'e_start_approval_1', from: 'start', to: 'approval_1' },
+    { id: 'e_approval_1_approval_2', from: 'approval_1', to: 'approval_2' },
+    { id: 'e_approval_2_approved', from: 'approval_2', to: 'approved' },
+  ]);
+
+  // A reload shows it exactly as drawn.
+  await page.reload();
+  await expect(page.getByTestId('flow-node-approval_2')).toContainText('Finance');
+  expect(await positions(page)).toEqual(drawn);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+  await expect(page.getByText('Version 1')).toBeVisible();
+  await page.getByTestId('flow-node-approval_1').click();
+  await expect(panel.getByLabel('Label (Chinese)')).toHaveValue('区域经理');
+  await expect(panel.getByLabel('Timeout', { exact: true })).toHaveValue('48h');
+  await expect(panel.locator('.ant-select-selection-item[title="Approve"]')).toBeVisible();
+  await page.getByTestId('flow-node-approval_2').click();
+  await expect(panel.locator('.ant-select-selection-item[title="Finance"]')).toBeVisible();
+  await expect(panel.getByRole('radio', { name: 'Everyone' })).toBeChecked();
+  await shot('33-flow-reloaded');
+});
+
+test('the shipped contract flow opens as drawn; a bad edge condition is caught as typed and at save, on the edge', async ({
+  page,
+  phone,
+  shot,
+}) => {
+  await signIn(page);
+  await page.goto('/flows/contract_approval');
+  await expect(page.getByRole('heading', { name: 'Contract approval' })).toBeVisible();
+  await expect(page.locator('.react-flow__node')).toHaveCount(9);
+  expect((await positions(page)).finance_director).toEqual({ x: 800, y: 60 });
+  await expectNoHorizontalOverflow(page);
+  await shot('34-flow-contract');
+
+  // The edge out of the amount check: its condition is checked as one types.
+  await page.getByTestId('flow-edge-e_big').click();
+  const edgePanel = page.getByTestId('edge-panel');
+  const condition = edgePanel.getByLabel('Condition');
+  await expect(condition).toHaveValue('amount >= 50000');
+  await condition.fill('amount >= "lots"');
+  await expect(edgePanel.getByRole('alert')).toContainText('Line 1, column');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const edge = page.getByTestId('flow-edge-e_big');
+  await expect(edge).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('flow-problems')).toContainText('edge "e_big"');
+  await expect(edgePanel).toContainText('edge "e_big"');
+  if (!phone) await expectNoHorizontalOverflow(page);
+  await shot('35-flow-edge-error');
+});
