@@ -57,4 +57,12 @@ test('a manager sees the sales dashboard: the team’s pipeline funnel, by owner
   await expect(page.getByTestId('widget-sla_compliance').locator('.ant-progress')).toBeVisible();
   await expectNoHorizontalOverflow(page);
   await shot('41-dashboard-support');
+
+  // In Chinese the server names the charts and stages in Chinese too.
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByText('销售', { exact: true }).click();
+  await expect(page.getByTestId('widget-pipeline')).toContainText('销售漏斗');
+  await expect(page.getByTestId('widget-pipeline').getByRole('columnheader', { name: '转化率' })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await shot('42-dashboard-sales-zh');
 });

@@ -199,7 +199,12 @@ test('the shipped contract flow opens as drawn; a bad edge condition is caught a
   shot,
 }) => {
   await signIn(page);
-  await page.goto('/flows/contract_approval');
+  await page.goto('/flows');
+  await expect(page.getByRole('row').filter({ hasText: 'contract_approval' })).toContainText('Contract approval');
+  await expectNoHorizontalOverflow(page);
+  if (phone) await shot('30-flows-list');
+  await page.getByRole('link', { name: 'Contract approval' }).click();
+  await expect(page).toHaveURL(/\/flows\/contract_approval$/);
   await expect(page.getByRole('heading', { name: 'Contract approval' })).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(9);
   expect((await positions(page)).finance_director).toEqual({ x: 800, y: 60 });
@@ -220,4 +225,13 @@ test('the shipped contract flow opens as drawn; a bad edge condition is caught a
   await expect(edgePanel).toContainText('edge "e_big"');
   if (!phone) await expectNoHorizontalOverflow(page);
   await shot('35-flow-edge-error');
+
+  // Leaving asks first; staying keeps the edit.
+  await page.getByRole('button', { name: 'All flows' }).click();
+  await expect(page.getByRole('dialog')).toContainText('Leave without saving?');
+  await page.getByRole('button', { name: 'Stay' }).click();
+  await expect(condition).toHaveValue('amount >= "lots"');
+  await page.getByRole('button', { name: 'All flows' }).click();
+  await page.getByRole('button', { name: 'Leave' }).click();
+  await expect(page).toHaveURL(/\/flows$/);
 });

@@ -65,7 +65,7 @@ function newDef(kind: NodeKind, id: string): FlowNodeDef {
 /** The canvas, palette and side panel of one process; state lives here until saved. */
 export function FlowEditor({ initial, version: firstVersion }: { initial: ApprovalProcess; version: number }) {
   const { t, locale } = useI18n();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const rf = useReactFlow<FlowNode, FlowEdge>();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -231,6 +231,19 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     });
   };
 
+  // Back to the list; unsaved changes are given up only when the user says so.
+  const leave = () => {
+    if (!dirty) return void navigate('/flows');
+    modal.confirm({
+      title: t('flows.leaveTitle'),
+      content: t('flows.leaveText'),
+      okText: t('flows.leaveOk'),
+      okButtonProps: { danger: true },
+      cancelText: t('flows.leaveCancel'),
+      onOk: () => void navigate('/flows'),
+    });
+  };
+
   const selNode = nodes.find((n) => n.selected);
   const selEdge = selNode ? undefined : edges.find((e) => e.selected);
   const nameOf = (id: string) => {
@@ -294,8 +307,8 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
           <Flex gap={8} align="center" wrap>
             {version > 0 ? <Tag>{t('flows.version', { version })}</Tag> : <Tag color="blue">{t('flows.draft')}</Tag>}
             {dirty && <Tag color="gold">{t('flows.unsaved')}</Tag>}
-            <Button onClick={() => void navigate('/flows')}>{t('flows.back')}</Button>
-            <Button type="primary" icon={<SaveOutlined />} loading={save.isPending} onClick={onSave}>
+            <Button onClick={leave}>{t('flows.back')}</Button>
+            <Button type="primary" icon={<SaveOutlined />} loading={save.isPending} disabled={!dirty} onClick={onSave}>
               {t('flows.save')}
             </Button>
           </Flex>
