@@ -25,7 +25,7 @@ export function PieWidget({ groups, object, title }: { groups: AggGroup[]; objec
       series: [
         {
           type: 'pie',
-          radius: ['40%', '68%'],
+          radius: ['36%', '60%'],
           center: ['50%', '45%'],
           itemStyle: { borderColor: '#fff', borderWidth: 2, borderRadius: 4 },
           label: narrow ? { position: 'inside', formatter: '{d}%', color: '#fff' } : { formatter: '{b}: {d}%' },
