@@ -169,8 +169,10 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
     mode: 'all',
   });
   expect(byId.approval_2!.timeout).toBeUndefined();
-  expect(byId.approved!.kind).toBe('approved');
-  expect(byId.rejected!.kind).toBe('rejected');
+  // Steps not renamed keep the names of their kind, in both languages.
+  expect(byId.approved).toMatchObject({ kind: 'approved', label: { en: 'Approved', 'zh-CN': '已批准' } });
+  expect(byId.rejected).toMatchObject({ kind: 'rejected', label: { en: 'Rejected', 'zh-CN': '已驳回' } });
+  expect(byId.start).toMatchObject({ kind: 'start', label: { en: 'Submitted', 'zh-CN': '提交' } });
   expect(saved.edges).toEqual([
     { id: 'e_start_approval_1', from: 'start', to: 'approval_1' },
     { id: 'e_approval_1_approval_2', from: 'approval_1', to: 'approval_2' },

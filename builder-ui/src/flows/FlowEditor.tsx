@@ -28,6 +28,7 @@ import { useObjects } from '../api/objects';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
+import { en, zhCN } from '../i18n/messages';
 import { PageHeader } from '../shell/PageHeader';
 import { EdgePanel } from './EdgePanel';
 import { FlowActionsContext } from './flowContext';
@@ -46,6 +47,7 @@ import {
 } from './flowModel';
 import { FlowNodeView } from './FlowNodeView';
 import { FlowPalette, paletteMime } from './FlowPalette';
+import { kindLook } from './kinds';
 import { NodePanel } from './NodePanel';
 import { ProcessPanel } from './ProcessPanel';
 import './flows.css';
@@ -57,9 +59,12 @@ const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18 };
 const nodeW = 180;
 const nodeH = 60;
 
+/** A step fresh from the palette, named after its kind in both languages until renamed. */
 function newDef(kind: NodeKind, id: string): FlowNodeDef {
-  if (kind === 'approval') return { id, kind, approvers: [], mode: 'any' };
-  return { id, kind };
+  const key = kindLook[kind].name;
+  const label = { en: en[key], 'zh-CN': zhCN[key] };
+  if (kind === 'approval') return { id, kind, label, approvers: [], mode: 'any' };
+  return { id, kind, label };
 }
 
 /** The canvas, palette and side panel of one process; state lives here until saved. */

@@ -23,7 +23,8 @@ function summary(d: FlowNodeDef, t: I18n['t']): string {
     case 'approved':
     case 'rejected': {
       const n = Object.keys(d.updates ?? {}).length;
-      return n ? t('flows.updatesCount', { count: n }) : t(kindLook[d.kind].name);
+      if (n) return t('flows.updatesCount', { count: n });
+      return d.kind === 'action' ? t('flows.kind.action') : t('flows.end');
     }
     default:
       return t(kindLook[d.kind].name);
