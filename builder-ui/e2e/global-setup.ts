@@ -10,7 +10,8 @@ const uiDir = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(uiDir, '..');
 
 // Builds crm from this repository (with the embedded dist), starts `crm serve` on a free port
-// with an empty data dir, and hands its address to the tests in CRM_E2E_BASE_URL.
+// with an empty data dir (the default CRM and its demo people and records, CRM_DEMO), and hands
+// its address to the tests in CRM_E2E_BASE_URL.
 export default async function globalSetup(): Promise<() => Promise<void>> {
   // The server embeds dist: testing a stale one would test something else than src.
   if (readFileSync(stampFile, 'utf8').trim() !== sourceHash()) {
@@ -26,7 +27,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const log = createWriteStream(join(uiDir, 'test-results', 'crm-serve.log'));
   // Port 0: the server picks a free port and logs it, so two runs never race for one.
   const server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], {
-    env: { ...process.env, CRM_ADMIN_EMAIL: admin.email, CRM_ADMIN_PASSWORD: admin.password, CRM_LOG_LEVEL: 'INFO' },
+    env: {
+      ...process.env,
+      CRM_ADMIN_EMAIL: admin.email,
+      CRM_ADMIN_PASSWORD: admin.password,
+      CRM_LOG_LEVEL: 'INFO',
+      CRM_DEMO: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));

@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { newQueryClient } from './api/queryClient';
 import { RequireAuth } from './auth/RequireAuth';
 import { SessionExpiry } from './auth/SessionExpiry';
@@ -12,6 +12,13 @@ const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const HomeRedirect = lazy(() => import('./app/HomeRedirect'));
+const AppHomePage = lazy(() => import('./app/AppHomePage'));
+const RecordListPage = lazy(() => import('./app/RecordListPage'));
+const RecordFormPage = lazy(() => import('./app/RecordFormPage'));
+const RecordPage = lazy(() => import('./app/RecordPage'));
+const KanbanPage = lazy(() => import('./app/KanbanPage'));
+const InboxPage = lazy(() => import('./app/InboxPage'));
 
 export function App() {
   const [queryClient] = useState(newQueryClient);
@@ -25,8 +32,15 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppShell />}>
-                  <Route index element={<Navigate to="/objects" replace />} />
+                  <Route index element={<HomeRedirect />} />
                   <Route path="/objects" element={<ObjectsPage />} />
+                  <Route path="/app" element={<AppHomePage />} />
+                  <Route path="/app/:object" element={<RecordListPage />} />
+                  <Route path="/app/:object/new" element={<RecordFormPage />} />
+                  <Route path="/app/:object/kanban" element={<KanbanPage />} />
+                  <Route path="/app/:object/:id" element={<RecordPage />} />
+                  <Route path="/app/:object/:id/edit" element={<RecordFormPage />} />
+                  <Route path="/inbox" element={<InboxPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

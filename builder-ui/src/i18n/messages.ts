@@ -1,4 +1,5 @@
 // The app's own texts. English is the reference: every other locale must have every key.
+import { appEn, appZhCN } from './messages_app';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -39,6 +40,7 @@ export const en = {
   'error.invalidCredentials': 'Wrong email or password.',
   'error.page': 'This page could not be shown',
   'error.pageHint': 'The app may have been updated. Reload to get the latest version.',
+  ...appEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -83,4 +85,5 @@ export const zhCN: Messages = {
   'error.invalidCredentials': '邮箱或密码错误。',
   'error.page': '无法显示此页面',
   'error.pageHint': '应用可能已更新，请重新加载以获取最新版本。',
+  ...appZhCN,
 };

@@ -8,7 +8,8 @@ import { FullPageSpin } from './FullPageSpin';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
 import { UserMenu } from './UserMenu';
-import { activeNav, navItems } from './navItems';
+import { NotificationBell } from '../app/NotificationBell';
+import { useAppMenu } from '../app/useAppMenu';
 
 const { Header, Sider, Content } = Layout;
 
@@ -23,12 +24,12 @@ export function AppShell() {
   const location = useLocation();
   const navigate = useNavigate();
 
-  const selected = activeNav(location.pathname);
+  const { items, selected } = useAppMenu(location.pathname);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={selected ? [selected] : []}
-      items={navItems.map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))}
+      items={items}
       onClick={({ key }) => {
         setDrawerOpen(false);
         void navigate(key);
@@ -94,6 +95,7 @@ export function AppShell() {
             </>
           )}
           <Flex align="center" gap={phone ? 8 : 16} style={{ marginInlineStart: 'auto', minWidth: 0 }}>
+            <NotificationBell />
             <LanguageSwitch />
             <UserMenu compact={phone} />
           </Flex>

@@ -1,4 +1,4 @@
-import { DatabaseOutlined } from '@ant-design/icons';
+import { DatabaseOutlined, InboxOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
@@ -6,10 +6,15 @@ export interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** The end users' work area (src/app/useAppMenu.tsx); the others are the builder's, for admins and analysts. */
+  area?: 'work';
 }
 
 // The side navigation: one entry per area of the builder; later areas are added here.
-export const navItems: NavItem[] = [{ path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> }];
+export const navItems: NavItem[] = [
+  { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
+  { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
+];
 
 /** The entry whose path is the longest prefix of pathname. */
 export function activeNav(pathname: string): string | undefined {
