@@ -63,6 +63,18 @@ test('a sales rep fills a generated form, meets the errors, fixes them and saves
   await expect(page.getByText('Negotiation').first()).toBeVisible();
   await expectNoHorizontalOverflow(page);
   await shot('34-record-saved');
+
+  // Editing saves only what changed, with If-Match on the version the form was opened on.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await expect(page.getByRole('heading', { name: 'Edit Opportunity' })).toBeVisible();
+  await expect(page.locator('#field-name')).toHaveValue(name);
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH');
+  await page.locator('#field-amount').fill('130000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect((await patch).postDataJSON()).toEqual({ amount: '130000' });
+  expect((await patch).headers()['if-match']).toMatch(/^"\d+"$/);
+  await expect(page.getByRole('heading', { name })).toBeVisible();
+  await expect(page.getByText('CN¥130,000.00')).toBeVisible();
 });
 
 /** Drags a kanban card onto a column with the mouse, in steps as a hand would. */
@@ -84,7 +96,7 @@ async function drag(page: Page, cardText: string, column: string) {
   await page.mouse.up();
 }
 
-test('a sales rep drags an opportunity to negotiation; a stale version sends the card back', async ({
+test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by someone else is not moved', async ({
   page,
   request,
   shot,
@@ -126,25 +138,34 @@ test('a sales rep drags an opportunity to negotiation; a stale version sends the
   expect(saved.version).toBeGreaterThan(mover.version);
   await shot('41-kanban-moved');
 
-  // Someone else saves the other card meanwhile: the drop answers 409, the card goes back.
+  // Someone else moves the other card meanwhile: the drop answers 409, the card goes where the
+  // server has it and the reason is shown. (A save of other fields only, such as an automation's,
+  // would not stop the drop: the change is applied to the new version.)
   const current = await call<Rec>(request, token, 'GET', `/api/records/opportunity/${stale.id}`);
   await call(
     request,
     token,
     'PATCH',
     `/api/records/opportunity/${stale.id}`,
-    { amount: 9500 },
-    {
-      'If-Match': `"${current.version}"`,
-    },
+    { stage: 'needs_analysis' },
+    { 'If-Match': `"${current.version}"` },
   );
   await drag(page, `Kanban raced ${stamp}`, 'negotiation');
   await expect(page.getByText(/Not moved: the record was changed by someone else/)).toBeVisible();
-  await expect(column('proposal').getByText(`Kanban raced ${stamp}`)).toBeVisible();
+  await expect(column('needs_analysis').getByText(`Kanban raced ${stamp}`)).toBeVisible();
   await expect(column('negotiation').getByText(`Kanban raced ${stamp}`)).toHaveCount(0);
   await shot('42-kanban-refused');
   const after = await call<Rec>(request, token, 'GET', `/api/records/opportunity/${stale.id}`);
-  expect(after.stage).toBe('proposal');
+  expect(after.stage).toBe('needs_analysis');
+
+  // Cards just saved are fresh; a week and a day later (the browser's clock) they are marked stale.
+  const moverCard = page.getByTestId('kanban-card').filter({ hasText: `Kanban mover ${stamp}` });
+  await expect(moverCard).toHaveAttribute('data-stale', 'false');
+  await page.clock.setFixedTime(new Date(Date.now() + 8 * 24 * 3_600_000));
+  await page.reload();
+  await expect(moverCard).toHaveAttribute('data-stale', 'true');
+  await expect(moverCard).toContainText('Stale');
+  await shot('43-kanban-stale');
 });
 
 test('a manager approves a contract from the inbox', async ({ page, request, phone, shot }, info) => {
@@ -207,6 +228,7 @@ test('a manager approves a contract from the inbox', async ({ page, request, pho
 
 test('lists sort, search, filter and choose columns; record pages show related records, SLA and automations', async ({
   page,
+  phone,
   shot,
 }) => {
   await signInAs(page, lin);
@@ -216,6 +238,15 @@ test('lists sort, search, filter and choose columns; record pages show related r
   await expect(rows.first()).toBeVisible();
   await expectNoHorizontalOverflow(page);
   await shot('60-list');
+
+  // Columns: the close date is added to the table (and kept for the next visit).
+  if (!phone) {
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.getByRole('checkbox', { name: 'Close date' }).check();
+    await expect(page.getByRole('columnheader', { name: 'Close date' })).toBeVisible();
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await expect(page.getByRole('checkbox', { name: 'Close date' })).toBeHidden();
+  }
 
   // Filter: stage is negotiation, built in the filter builder and sent as filter=.
   const filtered = page.waitForRequest((r) => new URL(r.url()).searchParams.get('filter') === 'stage = "negotiation"');
@@ -245,7 +276,13 @@ test('lists sort, search, filter and choose columns; record pages show related r
 
   // Sorting by amount asks the server (sort=).
   const sorted = page.waitForRequest((r) => new URL(r.url()).searchParams.get('sort') === 'amount');
-  await page.getByRole('columnheader', { name: 'Amount' }).click();
+  if (phone) {
+    // Phones show each row as a small card, with the order chosen in the tool bar.
+    await page.locator('div.ant-select[aria-label="Sort by"]').click();
+    await pickOption(page, 'Amount ↑');
+  } else {
+    await page.getByRole('columnheader', { name: 'Amount' }).click();
+  }
   await sorted;
 
   await rows.filter({ hasText: 'Acme - 2027 renewal' }).click();
@@ -276,4 +313,12 @@ test('a support lead sees the SLA clocks of a ticket as coloured badges with the
   await expect(badge).toHaveClass(/ant-tag-green/);
   await expectNoHorizontalOverflow(page);
   await shot('64-record-ticket');
+
+  // Everything is in Chinese too: the app's texts, the server's labels and the dates.
+  await page.getByText('中文', { exact: true }).click();
+  await expect(badge).toContainText('首次响应');
+  await expect(badge).toContainText('进行中');
+  await expect(page.getByRole('tab', { name: '历史' })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await shot('65-record-ticket-zh');
 });

@@ -24,6 +24,7 @@ import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
 import { FieldValue } from './FieldValue';
+import { patchRecord } from './patchRecord';
 import { recordTitle, useObjectDef, usePeopleById } from './meta';
 
 const staleAfterDays = 7;
@@ -164,8 +165,7 @@ export default function KanbanPage() {
     const rec = items.find((r) => r.id === id);
     if (!rec || rec[field.name] === to) return;
     setMoving((m) => ({ ...m, [id]: to }));
-    recordsApi
-      .patch(object, id, rec.version, { [field.name]: to })
+    patchRecord(object, rec, { [field.name]: to })
       .then((saved) => {
         queryClient.setQueryData(key, (old: typeof list.data) =>
           old ? { ...old, items: old.items.map((r) => (r.id === id ? saved : r)) } : old,

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
 import { FieldInput } from './FieldInput';
+import { patchRecord } from './patchRecord';
 import { schemaErrors } from './validate';
 
 type Values = Record<string, unknown>;
@@ -35,6 +36,8 @@ export default function RecordFormPage() {
     queryKey: ['record', object, id],
     enabled: !!id,
     queryFn: ({ signal }) => recordsApi.get(object, id!, signal),
+    // Edit what is stored now, not what a page showed a while ago.
+    refetchOnMount: 'always',
   });
 
   const [values, setValues] = useState<Values | null>(null);
@@ -46,13 +49,13 @@ export default function RecordFormPage() {
 
   // The starting values: the record as stored, or each field's default.
   useEffect(() => {
-    if (values || !form.data || (id && !record.data)) return;
+    if (values || !form.data || (id && (!record.data || record.isFetching))) return;
     if (id) setValues({ ...record.data });
     else
       setValues(
         Object.fromEntries(form.data.fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default])),
       );
-  }, [form.data, record.data, id, values]);
+  }, [form.data, record.data, record.isFetching, id, values]);
 
   // Conditions and formulas follow the values live, asked of the server after a pause in typing.
   const evalSeq = useRef(0);
@@ -114,7 +117,7 @@ export default function RecordFormPage() {
         const was = empty(before[x.name]) ? null : before[x.name];
         if (JSON.stringify(now) !== JSON.stringify(was)) patch[x.name] = now;
       }
-      return recordsApi.patch(object, id, before.version, patch);
+      return patchRecord(object, before, patch);
     },
     onSuccess: (saved: RecordData) => {
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
@@ -178,6 +181,23 @@ export default function RecordFormPage() {
           role="alert"
           message={t('app.form.saveFailed')}
           description={errorText(failure, t)}
+          action={
+            failure instanceof ApiError && failure.code === 'version_conflict' ? (
+              // Someone changed what this edit also changes: start again from what is stored.
+              <Button
+                size="small"
+                onClick={() =>
+                  void record.refetch().then(() => {
+                    setValues(null);
+                    setFailure(null);
+                    setServerErrors({});
+                  })
+                }
+              >
+                {t('common.reload')}
+              </Button>
+            ) : undefined
+          }
           style={{ marginBottom: 16 }}
         />
       )}

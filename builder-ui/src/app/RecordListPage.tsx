@@ -7,8 +7,10 @@ import {
   Card,
   Empty,
   Flex,
+  Grid,
   Input,
   Popover,
+  Select,
   Space,
   Table,
   Tag,
@@ -44,6 +46,7 @@ export default function RecordListPage() {
   const form = useForm(object);
   const { def } = useObjectDef(object);
   const people = usePeopleById();
+  const phone = !Grid.useBreakpoint().md;
 
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -149,6 +152,41 @@ export default function RecordListPage() {
     },
   ];
 
+  // On phones a row is a small card: the first column in bold, the next ones as a line beneath.
+  const shownFields = visible.map((n) => fields.find((f) => f.name === n)).filter((f): f is FormField => !!f);
+  const [head, ...rest] = shownFields;
+  const phoneColumns: TableColumnsType<RecordData> = head
+    ? [
+        {
+          key: head.name,
+          title: head.label,
+          sorter: sortable(head),
+          sortOrder: sortOrder(head.name),
+          render: (_: unknown, r: RecordData) => (
+            <Flex vertical gap={4} style={{ minWidth: 0 }}>
+              <Typography.Text strong>
+                <FieldValue field={head} value={r[head.name]} people={people} />
+              </Typography.Text>
+              <Flex gap={8} wrap align="center" style={{ fontSize: 13 }}>
+                {rest.slice(0, 3).map((f) =>
+                  r[f.name] === null || r[f.name] === undefined ? null : f.type === 'lookup' && f.target ? (
+                    <LookupCell key={f.name} target={f.target} id={String(r[f.name])} ids={idsOf(f.name)} />
+                  ) : (
+                    <span key={f.name}>
+                      <FieldValue field={f} value={r[f.name]} people={people} />
+                    </span>
+                  ),
+                )}
+                {typeof r.sla_status === 'string' && (
+                  <Tag color={slaColours[r.sla_status]}>{t(`app.sla.${r.sla_status}` as MessageKey)}</Tag>
+                )}
+              </Flex>
+            </Flex>
+          ),
+        },
+      ]
+    : [];
+
   const picklists = fields.filter((f) => f.type === 'picklist');
   const title = form.data?.label ?? pickLabel(def?.label, locale, object);
   const active = conditions.filter((c) => toFilter([c]) !== '');
@@ -198,6 +236,24 @@ export default function RecordListPage() {
               <Button icon={<FilterOutlined />}>{t('app.filter.button')}</Button>
             </Badge>
           </Popover>
+          {phone && (
+            // Phones have no column headers to click: the order is chosen here.
+            <Select
+              aria-label={t('app.list.sort')}
+              placeholder={t('app.list.sort')}
+              allowClear
+              value={sort || undefined}
+              onChange={(v: string | undefined) => setSort(v ?? '')}
+              style={{ minWidth: 150 }}
+              options={[
+                ...fields.filter(sortable),
+                { name: 'updated_at', label: t('app.field.updatedAt'), type: 'datetime' },
+              ].flatMap((f) => [
+                { value: f.name, label: `${f.label} ↑` },
+                { value: `-${f.name}`, label: `${f.label} ↓` },
+              ])}
+            />
+          )}
           <ColumnChooser
             options={layoutOrder.map((n) => ({ value: n, label: fields.find((f) => f.name === n)?.label ?? n }))}
             value={visible}
@@ -234,7 +290,7 @@ export default function RecordListPage() {
         )}
         <Table<RecordData>
           rowKey="id"
-          columns={columns}
+          columns={phone ? phoneColumns : columns}
           dataSource={items}
           loading={page.isFetching}
           pagination={false}

@@ -16,7 +16,7 @@ import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { navItems } from '../shell/navItems';
 
-const objectIcons: Record<string, ReactNode> = {
+export const objectIcons: Record<string, ReactNode> = {
   lead: <UserAddOutlined />,
   account: <BankOutlined />,
   contact: <ContactsOutlined />,
