@@ -224,6 +224,10 @@ test('a manager approves a contract from the inbox', async ({ page, request, pho
   await page.getByRole('button', { name: /Notifications/ }).click();
   await expect(page.getByTestId('notification').first()).toBeVisible();
   await shot('53-notifications');
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(page.getByRole('button', { name: 'Notifications, 0 unread' })).toBeVisible();
+  const notes = await call<{ unread: number }>(request, zhouToken, 'GET', '/api/notifications');
+  expect(notes.unread).toBe(0);
 });
 
 test('lists sort, search, filter and choose columns; record pages show related records, SLA and automations', async ({

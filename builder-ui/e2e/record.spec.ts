@@ -13,6 +13,7 @@ test('the approval panel: a rep submits, the manager rejects with a comment, the
   phone,
   shot,
 }, info) => {
+  test.setTimeout(120_000); // three sign-ins on a shared machine
   const token = await tokenOf(request, lin);
   const title = `Panel contract ${info.project.name} ${Date.now()}`;
   const contract = await call<Rec>(request, token, 'POST', '/api/records/contract', {
@@ -142,4 +143,32 @@ test('field-level security: a hidden field is absent, a read-only one disabled',
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { name: `Secure Co ${info.project.name}` })).toBeVisible();
   await expect(page.getByText('Email', { exact: true })).toHaveCount(0);
+});
+
+test('a list pages through the records with the server cursor', async ({ page, request, shot }, info) => {
+  const token = await tokenOf(request, lin);
+  const me = await call<{ id: string }>(request, token, 'GET', '/api/auth/me');
+  test.setTimeout(90_000); // 23 records made through the API first
+  const tag = `Paging ${info.project.name} ${Date.now()}`;
+  for (let i = 1; i <= 23; i++) {
+    await call(request, token, 'POST', '/api/records/task', { subject: `${tag} #${i}`, status: 'open', owner: me.id });
+  }
+  await signInAs(page, lin);
+  await page.goto('/app/task');
+  await page.getByPlaceholder('Search').fill(tag);
+  const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+  await expect(rows).toHaveCount(20);
+  await expect(page.getByText('Page 1')).toBeVisible();
+  const next = page.waitForRequest((r) => !!new URL(r.url()).searchParams.get('cursor'));
+  await page.getByRole('button', { name: 'Next' }).click();
+  await next;
+  await expect(rows).toHaveCount(3);
+  await expect(page.getByText('Page 2')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await expectNoHorizontalOverflow(page);
+  await shot('75-list-page-2');
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await expect(rows).toHaveCount(20);
+  // Newest first: the last one made leads the first page.
+  await expect(rows.first()).toContainText(`${tag} #23`);
 });

@@ -1,1 +1,0 @@
-import{M as e,r as t,s as n}from"./index-C38z4Egk.js";import{t as r}from"./useAppMenu-C43e1rmd.js";import{Pt as i}from"./context-Bf3vQf5h.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};

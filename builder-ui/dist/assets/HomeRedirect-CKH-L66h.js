@@ -1,0 +1,1 @@
+import{M as e,r as t,s as n}from"./index-BX-BcFWE.js";import{t as r}from"./useAppMenu-DBl8qK_I.js";import{Pt as i}from"./context-Bf3vQf5h.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
