@@ -253,7 +253,7 @@ test('lists sort, search, filter and choose columns; record pages show related r
   }
 
   // Filter: stage is negotiation, built in the filter builder and sent as filter=.
-  const filtered = page.waitForRequest((r) => new URL(r.url()).searchParams.get('filter') === 'stage = "negotiation"');
+  const filtered = page.waitForResponse((r) => new URL(r.url()).searchParams.get('filter') === 'stage = "negotiation"');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByRole('button', { name: 'Add condition' }).click();
   await page.locator('div.ant-select[aria-label="Field"]').click();

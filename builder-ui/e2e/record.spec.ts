@@ -155,9 +155,12 @@ test('a list pages through the records with the server cursor', async ({ page, r
   }
   await signInAs(page, lin);
   await page.goto('/app/task');
+  const searched = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === tag);
   await page.getByPlaceholder('Search').fill(tag);
+  await searched;
   const rows = page.locator('.ant-table-tbody tr.ant-table-row');
   await expect(rows).toHaveCount(20);
+  await expect(rows.first()).toContainText(tag);
   await expect(page.getByText('Page 1')).toBeVisible();
   const next = page.waitForRequest((r) => !!new URL(r.url()).searchParams.get('cursor'));
   await page.getByRole('button', { name: 'Next' }).click();
