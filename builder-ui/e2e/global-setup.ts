@@ -10,7 +10,8 @@ const uiDir = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(uiDir, '..');
 
 // Builds crm from this repository (with the embedded dist), starts `crm serve` on a free port
-// with an empty data dir, and hands its address to the tests in CRM_E2E_BASE_URL.
+// with an empty data dir (the default CRM and its demo people and records, CRM_DEMO), and hands
+// its address to the tests in CRM_E2E_BASE_URL.
 export default async function globalSetup(): Promise<() => Promise<void>> {
   // The server embeds dist: testing a stale one would test something else than src.
   if (readFileSync(stampFile, 'utf8').trim() !== sourceHash()) {

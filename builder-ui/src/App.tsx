@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes } from 'react-router';
 import { newQueryClient } from './api/queryClient';
 import { RequireAuth } from './auth/RequireAuth';
 import { SessionExpiry } from './auth/SessionExpiry';
@@ -16,6 +16,13 @@ const FlowsPage = lazy(() => import('./flows/FlowsPage'));
 const FlowEditorPage = lazy(() => import('./flows/FlowEditorPage'));
 const DashboardsPage = lazy(() => import('./dashboards/DashboardsPage'));
 const DashboardPage = lazy(() => import('./dashboards/DashboardPage'));
+const HomeRedirect = lazy(() => import('./app/HomeRedirect'));
+const AppHomePage = lazy(() => import('./app/AppHomePage'));
+const RecordListPage = lazy(() => import('./app/RecordListPage'));
+const RecordFormPage = lazy(() => import('./app/RecordFormPage'));
+const RecordPage = lazy(() => import('./app/RecordPage'));
+const KanbanPage = lazy(() => import('./app/KanbanPage'));
+const InboxPage = lazy(() => import('./app/InboxPage'));
 
 export function App() {
   const [queryClient] = useState(newQueryClient);
@@ -29,12 +36,19 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppShell />}>
-                  <Route index element={<Navigate to="/objects" replace />} />
+                  <Route index element={<HomeRedirect />} />
                   <Route path="/objects" element={<ObjectsPage />} />
                   <Route path="/flows" element={<FlowsPage />} />
                   <Route path="/flows/:name" element={<FlowEditorPage />} />
                   <Route path="/dashboards" element={<DashboardsPage />} />
                   <Route path="/dashboards/:name" element={<DashboardPage />} />
+                  <Route path="/app" element={<AppHomePage />} />
+                  <Route path="/app/:object" element={<RecordListPage />} />
+                  <Route path="/app/:object/new" element={<RecordFormPage />} />
+                  <Route path="/app/:object/kanban" element={<KanbanPage />} />
+                  <Route path="/app/:object/:id" element={<RecordPage />} />
+                  <Route path="/app/:object/:id/edit" element={<RecordFormPage />} />
+                  <Route path="/inbox" element={<InboxPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -16,8 +16,9 @@ import (
 )
 
 // uiCSP lets the app load only itself. Ant Design writes its styles at run time (CSS-in-JS), so
-// inline styles are allowed; scripts are not.
-const uiCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+// inline styles are allowed; inline scripts are not. 'unsafe-eval' is there for Ajv, which compiles
+// the forms' JSON Schemas (known only at run time) into functions; only the app's own scripts run.
+const uiCSP = "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
 	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // Content types of what the build writes, fixed here rather than taken from the host's mime.types.

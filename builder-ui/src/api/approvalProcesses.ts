@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, type RequestOptions } from './client';
+import { api } from './client';
 import type { Label } from './objects';
 
 // Approval processes as the server stores them: a graph whose nodes keep the editor's positions.
@@ -75,13 +75,8 @@ export function useApprovalProcess(name: string) {
   });
 }
 
-/**
- * Creates the process (version 0) or saves a new version of it. The version goes in If-Match
- * through the request option `headers` (added to the client by the object-builder work); a client
- * without that option sends the PUT unconditionally.
- */
+/** Creates the process (version 0) or saves a new version of it, based on version (If-Match). */
 export function saveApprovalProcess(p: ApprovalProcess, version: number): Promise<ApprovalProcessDef> {
   if (version === 0) return api.post<ApprovalProcessDef>(base, p);
-  const opts: RequestOptions & { headers: Record<string, string> } = { headers: { 'If-Match': `"${version}"` } };
-  return api.put<ApprovalProcessDef>(`${base}/${encodeURIComponent(p.name)}`, p, opts);
+  return api.put<ApprovalProcessDef>(`${base}/${encodeURIComponent(p.name)}`, p, { ifMatch: version });
 }

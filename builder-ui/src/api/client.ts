@@ -82,6 +82,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 is an answer for the caller (login), not an ended session. */
   expectUnauthorized?: boolean;
+  /** The version the change is based on (If-Match): the server answers 409 when it moved on. */
+  ifMatch?: number;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -91,6 +93,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   const csrf = safeMethods.has(method.toUpperCase()) ? null : csrfToken();
   if (csrf) headers['X-CSRF-Token'] = csrf;
+  if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
 
   let res: Response;
   try {

@@ -1,5 +1,6 @@
 // The app's own texts. English is the reference: every other locale must have every key.
 import { flowsEn, flowsZhCN } from './messages_flows';
+import { appEn, appZhCN } from './messages_app';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -41,6 +42,7 @@ export const en = {
   'error.page': 'This page could not be shown',
   'error.pageHint': 'The app may have been updated. Reload to get the latest version.',
   ...flowsEn,
+  ...appEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -86,4 +88,5 @@ export const zhCN: Messages = {
   'error.page': '无法显示此页面',
   'error.pageHint': '应用可能已更新，请重新加载以获取最新版本。',
   ...flowsZhCN,
+  ...appZhCN,
 };

@@ -2,14 +2,14 @@ import { MenuOutlined } from '@ant-design/icons';
 import { Button, Drawer, Flex, Grid, Layout, Menu, theme } from 'antd';
 import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { useMe } from '../api/auth';
 import { useI18n } from '../i18n/context';
 import { Brand } from './Brand';
 import { FullPageSpin } from './FullPageSpin';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
 import { UserMenu } from './UserMenu';
-import { activeNav, navItems } from './navItems';
+import { NotificationBell } from '../app/NotificationBell';
+import { useAppMenu } from '../app/useAppMenu';
 
 const { Header, Sider, Content } = Layout;
 
@@ -23,16 +23,13 @@ export function AppShell() {
   const [collapsed, setCollapsed] = useState(false);
   const location = useLocation();
   const navigate = useNavigate();
-  const roles = useMe().data?.roles ?? [];
 
-  const selected = activeNav(location.pathname);
+  const { items, selected } = useAppMenu(location.pathname);
   const menu = (
     <Menu
       mode="inline"
       selectedKeys={selected ? [selected] : []}
-      items={navItems
-        .filter((i) => !i.roles || i.roles.some((r) => roles.includes(r)))
-        .map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))}
+      items={items}
       onClick={({ key }) => {
         setDrawerOpen(false);
         void navigate(key);
@@ -98,6 +95,7 @@ export function AppShell() {
             </>
           )}
           <Flex align="center" gap={phone ? 8 : 16} style={{ marginInlineStart: 'auto', minWidth: 0 }}>
+            <NotificationBell />
             <LanguageSwitch />
             <UserMenu compact={phone} />
           </Flex>

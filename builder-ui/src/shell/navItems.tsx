@@ -1,4 +1,4 @@
-import { ApartmentOutlined, BarChartOutlined, DatabaseOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BarChartOutlined, DatabaseOutlined, InboxOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
@@ -6,15 +6,16 @@ export interface NavItem {
   path: string;
   label: MessageKey;
   icon: ReactNode;
-  /** Only users with one of these roles see the entry (none: everyone). */
-  roles?: string[];
+  /** The end users' work area (src/app/useAppMenu.tsx); the others are the builder's, for admins and analysts. */
+  area?: 'work';
 }
 
 // The side navigation: one entry per area of the builder; later areas are added here.
 export const navItems: NavItem[] = [
   { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
-  { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined />, roles: ['admin', 'analyst'] },
-  { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined /> },
+  { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
+  { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
+  { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
 ];
 
 /** The entry whose path is the longest prefix of pathname. */

@@ -1,1 +1,0 @@
-import{r as e}from"./rolldown-runtime-XKyaHtl9.js";import{un as t}from"./context-B3mLaKO5.js";var n=(0,e(t()).createContext)(void 0);export{n as t};

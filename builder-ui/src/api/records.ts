@@ -1,0 +1,38 @@
+import { api } from './client';
+
+// Records of any object, as the records API answers them: field values plus system fields.
+export type RecordData = { id: string; version: number; [field: string]: unknown };
+
+export interface RecordPage {
+  items: RecordData[];
+  next_cursor: string;
+}
+
+export interface ListParams {
+  filter?: string;
+  q?: string;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+function query(p: ListParams): string {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(p)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const q = s.toString();
+  return q ? `?${q}` : '';
+}
+
+const base = (object: string) => `/api/records/${encodeURIComponent(object)}`;
+const one = (object: string, id: string) => `${base(object)}/${encodeURIComponent(id)}`;
+
+export const recordsApi = {
+  list: (object: string, p: ListParams, signal?: AbortSignal) =>
+    api.get<RecordPage>(base(object) + query(p), { signal }),
+  get: (object: string, id: string, signal?: AbortSignal) => api.get<RecordData>(one(object, id), { signal }),
+  create: (object: string, values: Record<string, unknown>) => api.post<RecordData>(base(object), values),
+  /** A partial update guarded by the version the user saw (If-Match): 409 when someone was faster. */
+  patch: (object: string, id: string, version: number, values: Record<string, unknown>) =>
+    api.patch<RecordData>(one(object, id), values, { ifMatch: version }),
+  remove: (object: string, id: string, version: number) => api.delete<void>(one(object, id), { ifMatch: version }),
+};

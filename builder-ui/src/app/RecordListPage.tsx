@@ -1,0 +1,336 @@
+import { AppstoreOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Grid,
+  Input,
+  Popover,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type TableColumnsType,
+} from 'antd';
+import type { SorterResult } from 'antd/es/table/interface';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useForm, type FormField } from '../api/forms';
+import { recordsApi, type RecordData } from '../api/records';
+import { useI18n } from '../i18n/context';
+import type { MessageKey } from '../i18n/messages';
+import { errorText } from '../i18n/errorText';
+import { pickLabel } from '../i18n/locale';
+import { PageHeader } from '../shell/PageHeader';
+import { ColumnChooser } from './ColumnChooser';
+import { FieldValue } from './FieldValue';
+import { FilterBuilder } from './FilterBuilder';
+import { toFilter, type Condition } from './filterLanguage';
+import { LookupCell } from './LookupCell';
+import { useObjectDef, usePeopleById } from './meta';
+import { slaColours } from './SlaBadges';
+
+const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
+const columnsKey = (object: string) => `crm.columns.${object}`;
+
+/** The records of an object: chosen columns, server-side sort, search, filters and cursor pages. */
+export default function RecordListPage() {
+  const { object = '' } = useParams();
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const form = useForm(object);
+  const { def } = useObjectDef(object);
+  const people = usePeopleById();
+  const phone = !Grid.useBreakpoint().md;
+
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState('');
+  const [conditions, setConditions] = useState<Condition[]>([]);
+  const [cursors, setCursors] = useState<string[]>(['']);
+  const [chosen, setChosen] = useState<string[] | null>(() => {
+    const s = localStorage.getItem(columnsKey(object));
+    return s ? (JSON.parse(s) as string[]) : null;
+  });
+
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(search.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [search]);
+  const filter = toFilter(conditions);
+  // A new question starts again at the first page.
+  useEffect(() => setCursors(['']), [q, sort, filter, object]);
+
+  const cursor = cursors[cursors.length - 1] ?? '';
+  const page = useQuery({
+    queryKey: ['records', object, { q, sort, filter, cursor }],
+    queryFn: ({ signal }) => recordsApi.list(object, { q, sort, filter, cursor, limit: 20 }, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const fields = form.data?.fields ?? [];
+  const layoutOrder = useMemo(() => {
+    const f = form.data;
+    if (!f) return [];
+    const inLayout = f.sections.flatMap((s) => s.fields).filter((n) => f.fields.some((x) => x.name === n));
+    return [...inLayout, ...f.fields.map((x) => x.name).filter((n) => !inLayout.includes(n))];
+  }, [form.data]);
+  const visible = chosen ?? layoutOrder.slice(0, 5);
+  const sortable = (f: FormField) => {
+    const d = def?.fields.find((x) => x.name === f.name);
+    return f.type === 'lookup' || !!d?.indexed || !!d?.unique || systemSortable.has(f.name);
+  };
+  const items = page.data?.items ?? [];
+  const idsOf = (name: string) => items.map((r) => r[name]).filter((v): v is string => typeof v === 'string');
+  const sortOrder = (name: string) =>
+    sort === name ? ('ascend' as const) : sort === `-${name}` ? ('descend' as const) : null;
+
+  const columns: TableColumnsType<RecordData> = [
+    ...visible
+      .map((n) => fields.find((f) => f.name === n))
+      .filter((f): f is FormField => !!f)
+      .map((f, i) => ({
+        key: f.name,
+        dataIndex: f.name,
+        title: f.label,
+        sorter: sortable(f),
+        sortOrder: sortOrder(f.name),
+        // The name column is capped so that a long name does not push the others out of view.
+        ellipsis: f.type === 'textarea' || i === 0,
+        width: i === 0 ? 260 : undefined,
+        render: (v: unknown) =>
+          f.type === 'lookup' && typeof v === 'string' && f.target ? (
+            <LookupCell target={f.target} id={v} ids={idsOf(f.name)} />
+          ) : i === 0 ? (
+            <Typography.Text strong>
+              <FieldValue field={f} value={v} people={people} />
+            </Typography.Text>
+          ) : (
+            <FieldValue field={f} value={v} people={people} />
+          ),
+      })),
+    // Records measured by an SLA show its most urgent state, sortable by the due time.
+    ...(items.some((r) => r.sla_status)
+      ? [
+          {
+            key: 'sla_due_at',
+            dataIndex: 'sla_status',
+            title: t('app.list.sla'),
+            sorter: true,
+            sortOrder: sortOrder('sla_due_at'),
+            render: (v: string | undefined, r: RecordData) =>
+              v ? (
+                <Tag color={slaColours[v]} title={r.sla_due_at ? String(r.sla_due_at) : undefined}>
+                  {t(`app.sla.${v}` as MessageKey)}
+                </Tag>
+              ) : (
+                '—'
+              ),
+          },
+        ]
+      : []),
+    {
+      key: 'owner',
+      dataIndex: 'owner',
+      title: t('app.field.owner'),
+      responsive: ['lg'],
+      render: (v: string) => people[v] ?? '—',
+    },
+    {
+      key: 'updated_at',
+      dataIndex: 'updated_at',
+      title: t('app.field.updatedAt'),
+      sorter: true,
+      sortOrder: sortOrder('updated_at'),
+      responsive: ['md'],
+      render: (v: string) => <FieldValue field={{ name: 'updated_at', type: 'datetime' }} value={v} />,
+    },
+  ];
+
+  // On phones a row is a small card: the first column in bold, the next ones as a line beneath.
+  const shownFields = visible.map((n) => fields.find((f) => f.name === n)).filter((f): f is FormField => !!f);
+  const [head, ...rest] = shownFields;
+  const phoneColumns: TableColumnsType<RecordData> = head
+    ? [
+        {
+          key: head.name,
+          title: head.label,
+          sorter: sortable(head),
+          sortOrder: sortOrder(head.name),
+          render: (_: unknown, r: RecordData) => (
+            <Flex vertical gap={4} style={{ minWidth: 0 }}>
+              <Typography.Text strong>
+                <FieldValue field={head} value={r[head.name]} people={people} />
+              </Typography.Text>
+              <Flex gap={8} wrap align="center" style={{ fontSize: 13 }}>
+                {rest.slice(0, 3).map((f) =>
+                  r[f.name] === null || r[f.name] === undefined ? null : f.type === 'lookup' && f.target ? (
+                    <LookupCell key={f.name} target={f.target} id={String(r[f.name])} ids={idsOf(f.name)} />
+                  ) : (
+                    <span key={f.name}>
+                      <FieldValue field={f} value={r[f.name]} people={people} />
+                    </span>
+                  ),
+                )}
+                {typeof r.sla_status === 'string' && (
+                  <Tag color={slaColours[r.sla_status]}>{t(`app.sla.${r.sla_status}` as MessageKey)}</Tag>
+                )}
+              </Flex>
+            </Flex>
+          ),
+        },
+      ]
+    : [];
+
+  const picklists = fields.filter((f) => f.type === 'picklist');
+  const title = form.data?.label ?? pickLabel(def?.label, locale, object);
+  const active = conditions.filter((c) => toFilter([c]) !== '');
+
+  return (
+    <>
+      <PageHeader
+        title={title}
+        subtitle={t('app.list.subtitle')}
+        extra={
+          <Space wrap>
+            {picklists.length > 0 && (
+              <Button
+                icon={<AppstoreOutlined />}
+                onClick={() =>
+                  void navigate(
+                    `/app/${object}/kanban?field=${picklists.find((p) => p.name === 'stage')?.name ?? picklists[0]!.name}`,
+                  )
+                }
+              >
+                {t('app.list.kanban')}
+              </Button>
+            )}
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(`/app/${object}/new`)}>
+              {t('app.list.new')}
+            </Button>
+          </Space>
+        }
+      />
+      <Card styles={{ body: { padding: 0 } }}>
+        <Flex gap={8} wrap align="center" style={{ padding: 12 }}>
+          <Input.Search
+            allowClear
+            placeholder={t('app.list.search')}
+            aria-label={t('app.list.search')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            style={{ flex: '1 1 220px', maxWidth: 360 }}
+          />
+          <Popover
+            trigger="click"
+            placement="bottomLeft"
+            title={t('app.filter.title')}
+            content={<FilterBuilder fields={fields} value={conditions} onChange={setConditions} />}
+          >
+            <Badge count={active.length} size="small">
+              <Button icon={<FilterOutlined />}>{t('app.filter.button')}</Button>
+            </Badge>
+          </Popover>
+          {phone && (
+            // Phones have no column headers to click: the order is chosen here.
+            <Select
+              aria-label={t('app.list.sort')}
+              placeholder={t('app.list.sort')}
+              allowClear
+              value={sort || undefined}
+              onChange={(v: string | undefined) => setSort(v ?? '')}
+              style={{ minWidth: 150 }}
+              options={[
+                ...fields.filter(sortable),
+                { name: 'updated_at', label: t('app.field.updatedAt'), type: 'datetime' },
+              ].flatMap((f) => [
+                { value: f.name, label: `${f.label} ↑` },
+                { value: `-${f.name}`, label: `${f.label} ↓` },
+              ])}
+            />
+          )}
+          <ColumnChooser
+            options={layoutOrder.map((n) => ({ value: n, label: fields.find((f) => f.name === n)?.label ?? n }))}
+            value={visible}
+            onChange={(v) => {
+              setChosen(v);
+              localStorage.setItem(columnsKey(object), JSON.stringify(v));
+            }}
+          />
+          {active.length > 0 && (
+            <Flex gap={4} wrap style={{ flexBasis: '100%' }} data-testid="active-filters">
+              {active.map((c) => {
+                const f = fields.find((x) => x.name === c.field);
+                return (
+                  <Tag
+                    key={conditions.indexOf(c)}
+                    closable
+                    onClose={() => setConditions(conditions.filter((x) => x !== c))}
+                  >
+                    <code>{toFilter([{ ...c, field: f?.label ?? c.field }])}</code>
+                  </Tag>
+                );
+              })}
+            </Flex>
+          )}
+        </Flex>
+        {page.isError && (
+          <Alert
+            type="error"
+            showIcon
+            message={t('app.list.loadFailed')}
+            description={errorText(page.error, t)}
+            style={{ margin: 12 }}
+          />
+        )}
+        <Table<RecordData>
+          rowKey="id"
+          columns={phone ? phoneColumns : columns}
+          dataSource={items}
+          loading={page.isFetching}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          onRow={(r) => ({
+            onClick: () => void navigate(`/app/${object}/${r.id}`),
+            style: { cursor: 'pointer' },
+          })}
+          onChange={(_, __, sorter) => {
+            const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordData> | undefined;
+            const key = s?.columnKey ? String(s.columnKey) : '';
+            setSort(!key || !s?.order ? '' : s.order === 'descend' ? `-${key}` : key);
+          }}
+          locale={{
+            emptyText: page.isPending ? (
+              <div style={{ height: 120 }} />
+            ) : (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={q || filter ? t('app.list.noMatches') : t('app.list.empty')}
+              />
+            ),
+          }}
+        />
+        <Flex justify="space-between" align="center" style={{ padding: 12 }}>
+          <Typography.Text type="secondary">{t('app.list.page', { page: cursors.length })}</Typography.Text>
+          <Space>
+            <Button
+              icon={<LeftOutlined />}
+              disabled={cursors.length < 2}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              {t('app.list.prev')}
+            </Button>
+            <Button disabled={!page.data?.next_cursor} onClick={() => setCursors([...cursors, page.data!.next_cursor])}>
+              {t('app.list.next')} <RightOutlined />
+            </Button>
+          </Space>
+        </Flex>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,195 @@
+import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useNavigate, useParams } from 'react-router';
+import { evaluateForm, useForm, type FormField } from '../api/forms';
+import { useObjects } from '../api/objects';
+import { recordsApi } from '../api/records';
+import { useSla } from '../api/work';
+import { useI18n } from '../i18n/context';
+import { errorText } from '../i18n/errorText';
+import { ApprovalPanel } from './ApprovalPanel';
+import { AutomationButtons } from './AutomationButtons';
+import { FieldValue } from './FieldValue';
+import { HistoryTimeline } from './HistoryTimeline';
+import { relationsTo, recordTitle, useLookupNames, usePeopleById } from './meta';
+import { RelatedList } from './RelatedList';
+import { SlaBadges } from './SlaBadges';
+
+/** A lookup value in the read view, by name. */
+function LookupValue({ field, value }: { field: FormField; value: unknown }) {
+  const names = useLookupNames(field.target, typeof value === 'string' ? [value] : []);
+  return <FieldValue field={field} value={value} names={names.data} />;
+}
+
+/** One record: fields by layout, SLA, approval, manual automations, related records and history. */
+export default function RecordPage() {
+  const { object = '', id = '' } = useParams();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const form = useForm(object);
+  const objects = useObjects();
+  const people = usePeopleById();
+  const record = useQuery({
+    queryKey: ['record', object, id],
+    queryFn: ({ signal }) => recordsApi.get(object, id, signal),
+  });
+  const sla = useSla(object, id, !!record.data?.sla_status);
+  // Conditions decide the read view too: a field hidden by visible_when is not shown.
+  const visibility = useQuery({
+    queryKey: ['visibility', object, id, record.data?.version],
+    enabled: !!record.data && !!form.data,
+    queryFn: ({ signal }) => {
+      const props = (form.data!.schema.properties ?? {}) as Record<string, { readOnly?: boolean }>;
+      const values = Object.fromEntries(
+        Object.entries(record.data!).filter(([k, v]) => props[k] && !props[k].readOnly && v !== null),
+      );
+      return evaluateForm(object, values, id, signal);
+    },
+  });
+
+  if (record.isError || form.isError) {
+    return (
+      <Result
+        status="404"
+        title={t('app.record.notFound')}
+        subTitle={errorText(record.error ?? form.error, t)}
+        extra={<Button onClick={() => void navigate(`/app/${object}`)}>{t('app.record.backToList')}</Button>}
+      />
+    );
+  }
+  if (!record.data || !form.data) return <Skeleton active paragraph={{ rows: 10 }} />;
+
+  const r = record.data;
+  const f = form.data;
+  const def = objects.data?.find((o) => o.name === object);
+  const byName = new Map(f.fields.map((x) => [x.name, x]));
+  const sections =
+    f.sections.length > 0 ? f.sections : [{ label: f.label, columns: 2, fields: f.fields.map((x) => x.name) }];
+  const relations = relationsTo(objects.data, object);
+  const status = f.fields.find((x) => x.type === 'picklist' && ['status', 'stage'].includes(x.name));
+
+  return (
+    <>
+      <Flex justify="space-between" align="flex-start" gap={16} wrap style={{ marginBottom: 16 }}>
+        <div style={{ minWidth: 0 }}>
+          <Button
+            type="link"
+            icon={<ArrowLeftOutlined />}
+            style={{ paddingInline: 0 }}
+            onClick={() => void navigate(`/app/${object}`)}
+          >
+            {f.label}
+          </Button>
+          <Flex align="center" gap={8} wrap>
+            <Typography.Title level={3} style={{ margin: 0 }}>
+              {recordTitle(def, r)}
+            </Typography.Title>
+            {status && <FieldValue field={status} value={r[status.name]} />}
+            {r.stale === true && <Tag color="orange">{t('app.kanban.stale')}</Tag>}
+          </Flex>
+          {sla.data && (
+            <div style={{ marginTop: 8 }}>
+              <SlaBadges sla={sla.data} />
+            </div>
+          )}
+        </div>
+        <Space wrap>
+          <AutomationButtons object={object} id={id} />
+          <Button type="primary" icon={<EditOutlined />} onClick={() => void navigate(`/app/${object}/${id}/edit`)}>
+            {t('app.record.edit')}
+          </Button>
+        </Space>
+      </Flex>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={16}>
+          <Flex vertical gap={16}>
+            {sections.map((s, i) => {
+              const shown = s.fields
+                .map((n) => byName.get(n))
+                .filter((x): x is FormField => !!x && visibility.data?.fields[x.name]?.visible !== false);
+              if (shown.length === 0) return null;
+              return (
+                <Card key={i} title={s.label} size="small">
+                  <Descriptions
+                    layout="vertical"
+                    colon={false}
+                    size="small"
+                    column={{ xs: 1, sm: Math.min(s.columns ?? 2, 2), md: s.columns ?? 2 }}
+                    items={shown.map((x) => ({
+                      key: x.name,
+                      label: x.label,
+                      children:
+                        x.type === 'lookup' ? (
+                          <LookupValue field={x} value={r[x.name]} />
+                        ) : (
+                          <FieldValue field={x} value={r[x.name]} people={people} />
+                        ),
+                    }))}
+                  />
+                </Card>
+              );
+            })}
+            <Card size="small">
+              <Tabs
+                items={[
+                  {
+                    key: 'related',
+                    label: t('app.record.related'),
+                    children:
+                      relations.length === 0 ? (
+                        <Typography.Text type="secondary">{t('app.record.noRelations')}</Typography.Text>
+                      ) : (
+                        <Flex vertical gap={20}>
+                          {relations.map((rel) => (
+                            <RelatedList
+                              key={`${rel.object.name}.${rel.field.name}`}
+                              object={rel.object}
+                              field={rel.field.name}
+                              id={id}
+                            />
+                          ))}
+                        </Flex>
+                      ),
+                  },
+                  {
+                    key: 'history',
+                    label: t('app.record.history'),
+                    children: <HistoryTimeline object={object} id={id} fields={f.fields} people={people} />,
+                  },
+                ]}
+              />
+            </Card>
+          </Flex>
+        </Col>
+        <Col xs={24} lg={8}>
+          <Flex vertical gap={16}>
+            <ApprovalPanel object={object} id={id} people={people} />
+            <Card size="small" title={t('app.record.info')}>
+              <Descriptions
+                size="small"
+                colon={false}
+                column={1}
+                items={[
+                  { key: 'owner', label: t('app.field.owner'), children: people[String(r.owner)] ?? '—' },
+                  {
+                    key: 'created',
+                    label: t('app.field.createdAt'),
+                    children: dayjs(String(r.created_at)).format('lll'),
+                  },
+                  {
+                    key: 'updated',
+                    label: t('app.field.updatedAt'),
+                    children: dayjs(String(r.updated_at)).format('lll'),
+                  },
+                  { key: 'version', label: t('app.field.version'), children: r.version },
+                ]}
+              />
+            </Card>
+          </Flex>
+        </Col>
+      </Row>
+    </>
+  );
+}

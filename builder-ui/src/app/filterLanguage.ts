@@ -1,0 +1,54 @@
+// Conditions as the list page's filter builder holds them, written in the API's filter language.
+
+export interface Condition {
+  field: string;
+  op: string;
+  value?: string | number | boolean | string[];
+}
+
+export const noValueOps = ['is null', 'is not null'];
+
+/** Operators that make sense for a field type. */
+export function operatorsFor(type: string): string[] {
+  switch (type) {
+    case 'number':
+    case 'integer':
+    case 'percent':
+    case 'currency':
+    case 'date':
+    case 'datetime':
+      return ['=', '!=', '>', '>=', '<', '<=', 'is null', 'is not null'];
+    case 'boolean':
+      return ['=', '!='];
+    case 'picklist':
+      return ['=', '!=', 'in', 'is null', 'is not null'];
+    case 'multipicklist':
+      return ['contains', 'is null', 'is not null'];
+    case 'lookup':
+    case 'user':
+      return ['=', '!=', 'is null', 'is not null'];
+    default:
+      return ['contains', '=', '!=', 'is null', 'is not null'];
+  }
+}
+
+function literal(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(String(v ?? ''));
+}
+
+/** The filter= text of conditions joined by and; a condition without a value is left out. */
+export function toFilter(conditions: Condition[]): string {
+  return conditions
+    .filter(
+      (c) =>
+        noValueOps.includes(c.op) ||
+        (c.value !== undefined && c.value !== '' && !(Array.isArray(c.value) && !c.value.length)),
+    )
+    .map((c) => {
+      if (noValueOps.includes(c.op)) return `${c.field} ${c.op}`;
+      if (c.op === 'in') return `${c.field} in (${(c.value as string[]).map(literal).join(', ')})`;
+      return `${c.field} ${c.op} ${literal(c.value)}`;
+    })
+    .join(' and ');
+}
