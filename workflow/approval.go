@@ -49,6 +49,9 @@ type ApprovalProcess struct {
 	Object         string      `json:"object"`
 	Disabled       bool        `json:"disabled,omitempty"`
 	EntryCondition string      `json:"entry_condition,omitempty"` // which records may be submitted ("": any)
+	// RecallUpdates set fields when the submitter recalls, undoing what the process's first steps
+	// set (status "pending" back to "draft"): field -> expression, like a node's updates.
+	RecallUpdates map[string]string `json:"recall_updates,omitempty"`
 	Nodes          []Node      `json:"nodes"`
 	Edges          []Edge      `json:"edges"`
 }
@@ -149,6 +152,7 @@ func CompileApproval(p *ApprovalProcess, env *rules.Env, obj *forms.Object, peop
 	if p.EntryCondition != "" {
 		c.entry = compile("/entry_condition", "", p.EntryCondition, rules.Expect{Kind: rules.KindCondition})
 	}
+	c.compileUpdates(recallUpdates, "", "", p.RecallUpdates, obj, compile, bad)
 
 	// Nodes, each on its own.
 	starts, rejects := 0, 0
@@ -177,16 +181,7 @@ func CompileApproval(p *ApprovalProcess, env *rules.Env, obj *forms.Object, peop
 				rejects++
 				c.reject = n.ID
 			}
-			for _, name := range sortedKeys(n.Updates) {
-				f := obj.Field(name)
-				if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
-					bad(at+"/updates/"+name, "unknown_field", "%s%s has no field %q that can be set", who, obj.Name, name)
-					continue
-				}
-				if prog := compile(at+"/updates/"+name, who, n.Updates[name], rules.Expect{Kind: rules.KindValue, Type: f.Type}); prog != nil {
-					c.updates[n.ID] = append(c.updates[n.ID], fieldValue{f, prog})
-				}
-			}
+			c.compileUpdates(n.ID, at, who, n.Updates, obj, compile, bad)
 			if n.Notify != nil {
 				r := n.Notify.To
 				if !r.Owner && !r.Manager && len(r.Users)+len(r.Roles)+len(r.Teams) == 0 {
@@ -462,6 +457,29 @@ func (c *CompiledProcess) checkPaths(index map[string]int, bad func(ptr, code, f
 
 // Node returns a node by id (nil: none).
 func (c *CompiledProcess) Node(id string) *Node { return c.nodes[id] }
+
+// recallUpdates keys the process's recall updates among the nodes' (no node id has a "@").
+const recallUpdates = "@recall"
+
+// compileUpdates compiles field updates (field -> expression) kept under key; at is the pointer of
+// their owner ("" for the process).
+func (c *CompiledProcess) compileUpdates(key, at, who string, updates map[string]string, obj *forms.Object,
+	compile func(ptr, who, src string, want rules.Expect) *rules.Program, bad func(ptr, code, format string, args ...any)) {
+	member := "/updates/"
+	if key == recallUpdates {
+		member = "/recall_updates/"
+	}
+	for _, name := range sortedKeys(updates) {
+		f := obj.Field(name)
+		if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
+			bad(at+member+name, "unknown_field", "%s%s has no field %q that can be set", who, obj.Name, name)
+			continue
+		}
+		if prog := compile(at+member+name, who, updates[name], rules.Expect{Kind: rules.KindValue, Type: f.Type}); prog != nil {
+			c.updates[key] = append(c.updates[key], fieldValue{f, prog})
+		}
+	}
+}
 
 // TimeoutMs is an approval node's timeout in milliseconds (0: none).
 func (c *CompiledProcess) TimeoutMs(id string) int64 { return c.timeout[id] }

@@ -187,6 +187,9 @@ func (c *CompiledProcess) Act(s ApprovalState, a ApprovalAction, env ApprovalEnv
 		c.closeOpen(t, TaskRecalled)
 		st.Status, t.Finished = ApprovalRecalled, ApprovalRecalled
 		t.Events = append(t.Events, StepEvent{Kind: "recalled", Node: st.Node, User: a.User})
+		if err := c.apply(t, &Node{ID: recallUpdates}, env); err != nil {
+			return nil, err
+		}
 		return t, nil
 	case ActTimeout:
 		t.Events = append(t.Events, StepEvent{Kind: "timeout", Node: st.Node, Note: node.OnTimeout})

@@ -242,6 +242,18 @@ func TestDelegateRecallAndTimeouts(t *testing.T) {
 	if rc.Finished != ApprovalRecalled || len(rc.Updates) != 0 || rc.Closed[0].Status != TaskRecalled {
 		t.Errorf("recall: %+v", rc)
 	}
+	// A process with recall updates undoes its first steps' marks when recalled.
+	withRecall := compileProcess(t, strings.Replace(contractProcess, `"entry_condition"`, `"recall_updates":{"status":"\"draft\""},"entry_condition"`, 1))
+	tr, _ = withRecall.Start(env)
+	rc = act(t, withRecall, tr.State, env, ActRecall, "rep")
+	if len(rc.Updates) != 1 || rc.Updates[0].Values["status"] != "draft" {
+		t.Errorf("recall updates: %+v", rc.Updates)
+	}
+	_, probs := CompileApproval(&ApprovalProcess{Name: "p", Object: "contract", RecallUpdates: map[string]string{"statsu": `"draft"`},
+		Nodes: withRecall.Nodes, Edges: withRecall.Edges}, rules.NewEnv(contractObject()), contractObject(), fakePeople{})
+	if !slices.ContainsFunc(probs, func(p forms.Problem) bool { return p.Pointer == "/recall_updates/statsu" && p.Code == "unknown_field" }) {
+		t.Errorf("a misspelt recall update: %+v", probs)
+	}
 
 	// Timeout: escalates to the area manager's manager, a new step number with its own timer.
 	to := act(t, c, tr.State, env, ActTimeout, "")

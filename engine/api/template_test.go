@@ -188,6 +188,17 @@ func TestTemplateJourneys(t *testing.T) {
 			}
 		}
 
+		// A recalled submission puts the contract back to draft, ready to submit again.
+		c2 := h.mustDo(201, "POST", "/api/records/contract", `{"name":"Acme training","amount":"5000"}`, asLin...)
+		sub := h.mustDo(201, "POST", "/api/records/contract/"+c2.JSON["id"].(string)+"/approvals", `{}`, asLin...)
+		if got := h.mustDo(200, "GET", "/api/records/contract/"+c2.JSON["id"].(string), "", asLin...); got.JSON["status"] != "pending" {
+			t.Fatalf("submitted contract: %s", got.Text)
+		}
+		h.mustDo(200, "POST", "/api/approvals/"+sub.JSON["id"].(string)+"/recall", `{"comment":"wrong amount"}`, asLin...)
+		if got := h.mustDo(200, "GET", "/api/records/contract/"+c2.JSON["id"].(string), "", asLin...); got.JSON["status"] != "draft" {
+			t.Fatalf("recalled contract: %s", got.Text)
+		}
+
 		// A VIP returns ticket goes to the user with the returns skill; at Friday 17:00 it is due
 		// Tuesday 12:00 (12 business hours, lunch excluded).
 		asSun := h.as("sun")

@@ -47,6 +47,7 @@ export interface ApprovalProcess {
   object: string;
   disabled?: boolean;
   entry_condition?: string;
+  recall_updates?: Record<string, string>;
   nodes: FlowNodeDef[];
   edges: FlowEdgeDef[];
 }

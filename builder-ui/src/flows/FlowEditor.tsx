@@ -86,6 +86,7 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     object: initial.object,
     disabled: initial.disabled,
     entry_condition: initial.entry_condition,
+    recall_updates: initial.recall_updates,
   }));
   const [version, setVersion] = useState(firstVersion);
   const [dirty, setDirty] = useState(firstVersion === 0);

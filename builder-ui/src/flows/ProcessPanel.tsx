@@ -6,6 +6,7 @@ import { ExpressionInput } from './ExpressionInput';
 import type { FlowMeta } from './flowModel';
 import { LabelInputs } from './LabelInputs';
 import { PanelField } from './PanelField';
+import { UpdatesEditor } from './UpdatesEditor';
 
 /** The process's own settings, shown while nothing on the canvas is selected. */
 export function ProcessPanel({
@@ -37,6 +38,13 @@ export function ProcessPanel({
           object={meta.object}
           kind="condition"
           placeholder={t('flows.entryPlaceholder')}
+        />
+      </PanelField>
+      <PanelField title={t('flows.recallUpdates')}>
+        <UpdatesEditor
+          value={meta.recall_updates ?? {}}
+          onChange={(recall_updates) => onChange({ ...meta, recall_updates })}
+          object={object}
         />
       </PanelField>
       <PanelField title={t('flows.enabled')}>

@@ -18,6 +18,7 @@ export interface FlowMeta {
   object: string;
   disabled?: boolean;
   entry_condition?: string;
+  recall_updates?: Record<string, string>;
 }
 
 export const grid = 20;
@@ -112,6 +113,7 @@ export function fromFlow(meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]): 
   const label = cleanLabel(meta.label);
   if (label) p.label = label;
   if (meta.entry_condition?.trim()) p.entry_condition = meta.entry_condition.trim();
+  if (meta.recall_updates && Object.keys(meta.recall_updates).length > 0) p.recall_updates = meta.recall_updates;
   if (meta.disabled) p.disabled = true;
   return p;
 }
