@@ -52,8 +52,8 @@ type ApprovalProcess struct {
 	// RecallUpdates set fields when the submitter recalls, undoing what the process's first steps
 	// set (status "pending" back to "draft"): field -> expression, like a node's updates.
 	RecallUpdates map[string]string `json:"recall_updates,omitempty"`
-	Nodes          []Node      `json:"nodes"`
-	Edges          []Edge      `json:"edges"`
+	Nodes         []Node            `json:"nodes"`
+	Edges         []Edge            `json:"edges"`
 }
 
 // Node is one step of the graph. Which members apply depends on its kind.
