@@ -26,6 +26,7 @@ lint: ## go vet and a gofmt check
 # browser tests' `npm ci` rewrites builder-ui/node_modules, which `./...` walks.
 test: lint ## every test: storage conformance on both backends, API, CLI, fuzz, browser
 	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -tags e2eclock -run TestClockSwitch ./engine/api/
 	$(GO) test -run '^$$' -fuzz FuzzCompileEval -fuzztime 15s ./rules/
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s ./engine/query/
 	$(MAKE) test-ui

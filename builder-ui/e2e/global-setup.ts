@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceHash, stampFile } from '../scripts/source-hash.mjs';
-import { admin } from './admin';
+import { startServer } from './server';
 
 const uiDir = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(uiDir, '..');
@@ -19,50 +19,19 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const bin = join(tmp, 'crm');
-  execFileSync('go', ['build', '-o', bin, './cmd/crm'], { cwd: repo, stdio: 'inherit' });
+  // The e2eclock build adds the test-only clock switch (POST /api/test/clock), which only the SLA
+  // test uses, on a server of its own; production builds cannot have it.
+  execFileSync('go', ['build', '-tags', 'e2eclock', '-o', bin, './cmd/crm'], { cwd: repo, stdio: 'inherit' });
 
   // Screenshots are this run's artefacts only (Playwright cleans just its outputDir).
   rmSync(join(uiDir, 'test-results', 'screenshots'), { recursive: true, force: true });
   mkdirSync(join(uiDir, 'test-results'), { recursive: true });
-  const log = createWriteStream(join(uiDir, 'test-results', 'crm-serve.log'));
-  // Port 0: the server picks a free port and logs it, so two runs never race for one.
-  const server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--data-dir', join(tmp, 'data')], {
-    env: {
-      ...process.env,
-      CRM_ADMIN_EMAIL: admin.email,
-      CRM_ADMIN_PASSWORD: admin.password,
-      CRM_LOG_LEVEL: 'INFO',
-      CRM_DEMO: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('crm serve did not start in 30 s; see test-results/crm-serve.log')),
-      30_000,
-    );
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
-      seen += chunk.toString();
-      const m = /msg=serving addr=(\S+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    void exited.then(() => reject(new Error(`crm serve exited early:\n${seen}`)));
-  });
-  process.env.CRM_E2E_BASE_URL = base;
+  const server = await startServer(bin, join(tmp, 'data'), join(uiDir, 'test-results', 'crm-serve.log'));
+  process.env.CRM_E2E_BASE_URL = server.base;
+  process.env.CRM_E2E_BIN = bin;
 
   return async () => {
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-    log.end();
+    await server.stop();
     rmSync(tmp, { recursive: true, force: true });
   };
 }
