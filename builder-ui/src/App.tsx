@@ -11,6 +11,7 @@ import { FullPageSpin } from './shell/FullPageSpin';
 const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m.AppShell })));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
+const ObjectBuilderPage = lazy(() => import('./pages/ObjectBuilderPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -27,6 +28,8 @@ export function App() {
                 <Route element={<AppShell />}>
                   <Route index element={<Navigate to="/objects" replace />} />
                   <Route path="/objects" element={<ObjectsPage />} />
+                  <Route path="/objects/new" element={<ObjectBuilderPage />} />
+                  <Route path="/objects/:name" element={<ObjectBuilderPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -67,6 +67,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 is an answer for the caller (login), not an ended session. */
   expectUnauthorized?: boolean;
+  /** Extra request headers (If-Match). */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -74,6 +76,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  Object.assign(headers, opts.headers);
 
   let res: Response;
   try {
