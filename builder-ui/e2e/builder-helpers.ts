@@ -1,22 +1,34 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect } from './fixtures';
 
+/** The point a drop aims at: the middle, or the bottom padding below every field ('end'). */
+async function aim(target: Locator, where: 'center' | 'end') {
+  const to = (await target.boundingBox())!;
+  return {
+    x: where === 'center' ? to.x + to.width / 2 : to.x + 12,
+    y: where === 'center' ? to.y + to.height / 2 : to.y + to.height - 2,
+  };
+}
+
 /**
  * Drags source onto target with real pointer moves: @dnd-kit starts a drag only after the pointer
- * has moved a few pixels and follows pointermove events, so the move is made in steps.
+ * has moved a few pixels and follows pointermove events, so the move is made in steps. The drop
+ * point is first scrolled to the middle of the screen, away from the edges where @dnd-kit scrolls
+ * the page by itself, and aimed at again once the page is still.
  */
-export async function drag(page: Page, source: Locator, target: Locator, where: 'center' | 'top-left' = 'center') {
+export async function drag(page: Page, source: Locator, target: Locator, where: 'center' | 'end' = 'center') {
   await source.scrollIntoViewIfNeeded();
   const from = (await source.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   await page.mouse.move(from.x + from.width / 2 + 8, from.y + from.height / 2 + 8, { steps: 4 });
-  await target.scrollIntoViewIfNeeded();
-  const to = (await target.boundingBox())!;
-  const x = where === 'center' ? to.x + to.width / 2 : to.x + 12;
-  const y = where === 'center' ? to.y + to.height / 2 : to.y + 10;
-  await page.mouse.move(x, y, { steps: 12 });
-  await page.mouse.move(x + 1, y + 1, { steps: 2 });
+  const first = await aim(target, where);
+  await page.evaluate((y) => window.scrollBy(0, y - window.innerHeight / 2), first.y);
+  const middle = await aim(target, where);
+  await page.mouse.move(middle.x, middle.y, { steps: 12 });
+  await page.waitForTimeout(100);
+  const end = await aim(target, where);
+  await page.mouse.move(end.x, end.y, { steps: 3 });
   await page.mouse.up();
 }
 
@@ -30,6 +42,8 @@ export async function closeProps(page: Page, phone: boolean) {
   if (!phone) return;
   await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
   await expect(fieldProps(page)).toBeHidden();
+  // The mask fades out after the drawer: a drag started before would land on it.
+  await expect(page.locator('.ant-drawer-mask')).toHaveCount(0);
 }
 
 /** Chooses an option of the Ant Design select labelled label inside scope. */

@@ -5,10 +5,11 @@ import {
   closestCenter,
   KeyboardSensor,
   PointerSensor,
-  pointerWithin,
   useSensor,
   useSensors,
+  type Collision,
   type CollisionDetection,
+  type DroppableContainer,
   type DragEndEvent,
   type DragStartEvent,
   type KeyboardCoordinateGetter,
@@ -22,6 +23,33 @@ import type { FieldType } from './fieldTypes';
 const kindOf = (id: UniqueIdentifier) => String(id).split(':')[0]!;
 const keyOf = (id: UniqueIdentifier) => String(id).slice(String(id).indexOf(':') + 1);
 
+// Where the pointer really is. @dnd-kit's pointer coordinates and drop rects go stale when the page
+// scrolls during a drag (a long form on a phone), so the field under the pointer is found from
+// the live pointer and live rects.
+const pointer = { x: 0, y: 0 };
+if (typeof window !== 'undefined') {
+  window.addEventListener(
+    'pointermove',
+    (e) => {
+      pointer.x = e.clientX;
+      pointer.y = e.clientY;
+    },
+    { capture: true, passive: true },
+  );
+}
+
+function underPointer(targets: DroppableContainer[]): Collision[] {
+  const hits: Collision[] = [];
+  for (const c of targets) {
+    const r = c.node.current?.getBoundingClientRect();
+    if (r && pointer.x >= r.left && pointer.x <= r.right && pointer.y >= r.top && pointer.y <= r.bottom) {
+      hits.push({ id: c.id, data: { droppableContainer: c, value: r.width * r.height } });
+    }
+  }
+  // The innermost (smallest) first: a field before the section body around it.
+  return hits.sort((a, b) => (a.data!.value as number) - (b.data!.value as number));
+}
+
 // A section drags among sections; a field or a palette type among fields and section bodies,
 // preferring the field under the pointer over the body around it.
 const collision: CollisionDetection = (args) => {
@@ -31,10 +59,9 @@ const collision: CollisionDetection = (args) => {
   );
   const scoped = { ...args, droppableContainers: targets };
   if (moving === 'sec') return closestCenter(scoped);
-  const within = pointerWithin(scoped);
-  if (within.length) {
-    const field = within.find((c) => kindOf(c.id) === 'f');
-    return field ? [field] : within;
+  if (args.pointerCoordinates) {
+    const within = underPointer(targets);
+    if (within.length) return within;
   }
   return closestCenter({ ...scoped, droppableContainers: targets.filter((c) => kindOf(c.id) === 'f') });
 };
