@@ -3,7 +3,12 @@ import { expect } from './fixtures';
 
 /** The point a drop aims at: the middle, or the bottom padding below every field ('end'). */
 async function aim(target: Locator, where: 'center' | 'end') {
-  const to = (await target.boundingBox())!;
+  // Where the target sits without the shift a sorting drag gives it (@dnd-kit aims at that place).
+  const to = await target.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const t = /translate3d\((-?[\d.]+)px, (-?[\d.]+)px/.exec((el as HTMLElement).style.transform);
+    return { x: r.x - Number(t?.[1] ?? 0), y: r.y - Number(t?.[2] ?? 0), width: r.width, height: r.height };
+  });
   return {
     x: where === 'center' ? to.x + to.width / 2 : to.x + 12,
     y: where === 'center' ? to.y + to.height / 2 : to.y + to.height - 2,

@@ -41,8 +41,17 @@ if (typeof window !== 'undefined') {
 function underPointer(targets: DroppableContainer[]): Collision[] {
   const hits: Collision[] = [];
   for (const c of targets) {
-    const r = c.node.current?.getBoundingClientRect();
-    if (r && pointer.x >= r.left && pointer.x <= r.right && pointer.y >= r.top && pointer.y <= r.bottom) {
+    const el = c.node.current;
+    if (!el) continue;
+    // Where the element sits without the shift sorting gives it, as @dnd-kit's own rects do;
+    // else a field sliding away under the pointer would make the target flicker.
+    const r = el.getBoundingClientRect();
+    const t = /translate3d\((-?[\d.]+)px, (-?[\d.]+)px/.exec(el.style.transform);
+    const dx = t ? Number(t[1]) : 0;
+    const dy = t ? Number(t[2]) : 0;
+    const x = pointer.x + dx;
+    const y = pointer.y + dy;
+    if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) {
       hits.push({ id: c.id, data: { droppableContainer: c, value: r.width * r.height } });
     }
   }
