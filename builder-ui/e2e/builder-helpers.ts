@@ -3,11 +3,21 @@ import { expect } from './fixtures';
 
 /** The point a drop aims at: the middle, or the bottom padding below every field ('end'). */
 async function aim(target: Locator, where: 'center' | 'end') {
-  // Where the target sits without the shift a sorting drag gives it (@dnd-kit aims at that place).
+  // Where the target sits without the shift a sorting drag gives it or its section (@dnd-kit aims
+  // at that place).
   const to = await target.evaluate((el) => {
     const r = el.getBoundingClientRect();
-    const t = /translate3d\((-?[\d.]+)px, (-?[\d.]+)px/.exec((el as HTMLElement).style.transform);
-    return { x: r.x - Number(t?.[1] ?? 0), y: r.y - Number(t?.[2] ?? 0), width: r.width, height: r.height };
+    let dx = 0;
+    let dy = 0;
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const t = getComputedStyle(e).transform;
+      if (t && t !== 'none') {
+        const m = new DOMMatrixReadOnly(t);
+        dx += m.m41;
+        dy += m.m42;
+      }
+    }
+    return { x: r.x - dx, y: r.y - dy, width: r.width, height: r.height };
   });
   return {
     x: where === 'center' ? to.x + to.width / 2 : to.x + 12,
@@ -34,6 +44,8 @@ export async function drag(page: Page, source: Locator, target: Locator, where: 
   await page.waitForTimeout(100);
   const end = await aim(target, where);
   await page.mouse.move(end.x, end.y, { steps: 3 });
+  // A person rests a moment before letting go; @dnd-kit settles the target after a render.
+  await page.waitForTimeout(150);
   await page.mouse.up();
 }
 

@@ -45,12 +45,12 @@ function underPointer(targets: DroppableContainer[]): Collision[] {
     if (!el) continue;
     // Where the element sits without the shift sorting gives it, as @dnd-kit's own rects do;
     // else a field sliding away under the pointer would make the target flicker.
+    // The computed transform is the one shown now, also halfway through the sliding transition.
     const r = el.getBoundingClientRect();
-    const t = /translate3d\((-?[\d.]+)px, (-?[\d.]+)px/.exec(el.style.transform);
-    const dx = t ? Number(t[1]) : 0;
-    const dy = t ? Number(t[2]) : 0;
-    const x = pointer.x + dx;
-    const y = pointer.y + dy;
+    const t = getComputedStyle(el).transform;
+    const m = t && t !== 'none' ? new DOMMatrixReadOnly(t) : null;
+    const x = pointer.x + (m?.m41 ?? 0);
+    const y = pointer.y + (m?.m42 ?? 0);
     if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) {
       hits.push({ id: c.id, data: { droppableContainer: c, value: r.width * r.height } });
     }
@@ -67,11 +67,11 @@ const collision: CollisionDetection = (args) => {
     moving === 'sec' ? kindOf(c.id) === 'sec' : kindOf(c.id) === 'f' || kindOf(c.id) === 'zone',
   );
   const scoped = { ...args, droppableContainers: targets };
-  if (moving === 'sec') return closestCenter(scoped);
   if (args.pointerCoordinates) {
     const within = underPointer(targets);
     if (within.length) return within;
   }
+  if (moving === 'sec') return closestCenter(scoped);
   return closestCenter({ ...scoped, droppableContainers: targets.filter((c) => kindOf(c.id) === 'f') });
 };
 
