@@ -90,6 +90,20 @@ test('an object built by dragging eight field types is saved exactly as built', 
   await expectNoHorizontalOverflow(page);
   await shot('34-builder-eight-fields');
 
+  // A validation rule, its condition written in the same expression editor.
+  await page.getByRole('tab', { name: 'Validation rules' }).click();
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const rule = page.getByTestId('rule-0');
+  await rule.getByLabel('Rule name').fill('amount_positive');
+  await choose(page, rule, 'Show the message at', 'Amount');
+  await rule.getByLabel('Refuse the record when').fill('amount <= 0');
+  await expect(rule.getByTestId('expr-ok')).toContainText('bool');
+  await rule.getByLabel('Message (English)').fill('The amount must be positive');
+  await rule.getByLabel('Message (中文)').fill('金额必须为正数');
+  await expectNoHorizontalOverflow(page);
+  await shot('35-builder-rule');
+  await page.getByRole('tab', { name: 'Design' }).click();
+
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved as version 1')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/objects/${name}$`));
@@ -101,6 +115,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
     label: unknown;
     fields: FieldDef[];
     layouts: { sections: { fields: string[] }[] }[];
+    validation_rules: unknown[];
   };
   expect(def.label).toEqual({ en: 'Deal', 'zh-CN': '交易' });
   expect(def.fields.map((f) => f.name)).toEqual(names);
@@ -119,20 +134,51 @@ test('an object built by dragging eight field types is saved exactly as built', 
     expression: 'amount * probability / 100',
   });
   expect(def.layouts[0]!.sections[0]!.fields).toEqual(names);
+  expect(def.validation_rules).toEqual([
+    {
+      name: 'amount_positive',
+      field: 'amount',
+      error_when: 'amount <= 0',
+      message: { en: 'The amount must be positive', 'zh-CN': '金额必须为正数' },
+    },
+  ]);
 
   // The preview follows the condition as sample values are typed, and computes the formula.
   await page.getByRole('tab', { name: 'Preview' }).click();
   const preview = page.getByTestId('preview');
   await expect(preview.getByTestId('preview-company')).toBeVisible();
   await expect(preview.getByTestId('preview-lost_reason')).toHaveCount(0);
-  await shot('35-preview-hidden');
+  await shot('36-preview-hidden');
   await preview.getByLabel('Amount').fill('1000');
   await preview.getByLabel('Probability').fill('35');
   await expect(preview.getByLabel('Weighted')).toHaveValue('350');
   await choose(page, preview, 'Stage', 'Lost');
   await expect(preview.getByTestId('preview-lost_reason')).toBeVisible();
   await expectNoHorizontalOverflow(page);
-  await shot('36-preview-shown');
+  await shot('37-preview-shown');
   await choose(page, preview, 'Stage', 'Won');
   await expect(preview.getByTestId('preview-lost_reason')).toHaveCount(0);
+
+  // A record through the generated form: the rule refuses a negative amount at its field.
+  await page.getByRole('button', { name: 'Records' }).click();
+  await expect(page).toHaveURL(new RegExp(`/objects/${name}/records$`));
+  await page.getByRole('button', { name: 'New record' }).click();
+  const form = page.getByTestId('record-form');
+  await form.getByLabel('Company').fill('Acme');
+  await form.getByLabel('Amount').fill('-5');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(form.getByTestId('record-amount')).toContainText('The amount must be positive');
+  await shot('38-record-refused');
+  await form.getByLabel('Amount').fill('2000');
+  await form.getByLabel('Probability').fill('50');
+  await expect(form.getByLabel('Weighted')).toHaveValue('1000');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByText('Record created')).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Acme' })).toBeVisible();
+  await expectNoHorizontalOverflow(page);
+  await shot('39-records');
+  const list = await request.get(`/api/records/${name}`, { headers: { Authorization: `Bearer ${token}` } });
+  const items = ((await list.json()) as { items: Record<string, unknown>[] }).items;
+  expect(items).toHaveLength(1);
+  expect(items[0]).toMatchObject({ company: 'Acme', amount: 2000, probability: 50, weighted: 1000 });
 });

@@ -12,6 +12,7 @@ const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
 const ObjectBuilderPage = lazy(() => import('./pages/ObjectBuilderPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -30,6 +31,7 @@ export function App() {
                   <Route path="/objects" element={<ObjectsPage />} />
                   <Route path="/objects/new" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
+                  <Route path="/objects/:name/records" element={<RecordsPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, SaveOutlined, TableOutlined } from '@ant-design/icons';
 import { Button, Flex, Tag, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { useI18n } from '../i18n/context';
@@ -38,6 +38,11 @@ export function BuilderHeader({ draft, isNew, version, dirty, saving, onSave }: 
       </Flex>
       <Flex align="center" gap={8}>
         {dirty && <Tag color="orange">{t('builder.unsaved')}</Tag>}
+        {!isNew && (
+          <Button icon={<TableOutlined />} onClick={() => void navigate(`/objects/${draft.name}/records`)}>
+            {t('builder.records')}
+          </Button>
+        )}
         <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={onSave} disabled={!dirty && !isNew}>
           {t('builder.save.button')}
         </Button>

@@ -196,6 +196,15 @@ export const en = {
   'color.cyan': 'Cyan',
   'color.magenta': 'Magenta',
   'color.gray': 'Gray',
+  'builder.records': 'Records',
+  'records.subtitle': 'The latest records, newest first.',
+  'records.design': 'Design',
+  'records.new': 'New record',
+  'records.newOf': 'New {object}',
+  'records.create': 'Create',
+  'records.created': 'Record created',
+  'records.createdAt': 'Created',
+  'records.empty': 'No records yet',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -394,4 +403,13 @@ export const zhCN: Messages = {
   'color.cyan': '青色',
   'color.magenta': '品红',
   'color.gray': '灰色',
+  'builder.records': '记录',
+  'records.subtitle': '最近的记录，最新的在前。',
+  'records.design': '设计',
+  'records.new': '新建记录',
+  'records.newOf': '新建{object}',
+  'records.create': '创建',
+  'records.created': '记录已创建',
+  'records.createdAt': '创建时间',
+  'records.empty': '还没有记录',
 };
