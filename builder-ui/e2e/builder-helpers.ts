@@ -69,6 +69,6 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
   await scope.getByRole('combobox', { name: label, exact: true }).click({ force: true });
   await page
     .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: new RegExp(`^${option}$`) })
+    .filter({ hasText: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
     .click();
 }

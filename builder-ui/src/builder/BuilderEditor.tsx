@@ -7,6 +7,7 @@ import { historyKey, objectKey, saveObject, type Definition } from '../api/defin
 import { objectsKey } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
+import { AssignmentEditor } from './AssignmentEditor';
 import { BuilderContext, type BuilderContextValue } from './builderContext';
 import { BuilderHeader } from './BuilderHeader';
 import { DesignView } from './DesignView';
@@ -145,6 +146,13 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             label: t('builder.tab.preview'),
             children: <FormPreview definition={def} />,
             destroyInactiveTabPane: true,
+          },
+          {
+            key: 'assignment',
+            label: t('builder.tab.assignment'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <AssignmentEditor object={draft.name} />,
           },
           {
             key: 'history',
