@@ -1,4 +1,4 @@
-import { choose, drag } from './builder-helpers';
+import { choose, drag, openTab } from './builder-helpers';
 import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
 test('assignment rules: conditions checked as typed, reordered by drag, saved in order', async ({
@@ -32,7 +32,7 @@ test('assignment rules: conditions checked as typed, reordered by drag, saved in
 
   await signIn(page);
   await page.goto(`/objects/${name}`);
-  await page.getByRole('tab', { name: 'Assignment' }).click();
+  await openTab(page, 'Assignment');
   const editor = page.getByTestId('assignment-editor');
 
   await editor.getByRole('button', { name: 'Add assignment rule' }).click();

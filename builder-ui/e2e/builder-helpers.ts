@@ -72,3 +72,12 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
     .filter({ hasText: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
     .click();
 }
+
+/** Opens a tab of the builder; on phones the tab bar scrolls under the first click, so retry. */
+export async function openTab(page: Page, name: string) {
+  const tab = page.getByRole('tab', { name, exact: true });
+  await expect(async () => {
+    await tab.click();
+    await expect(tab).toHaveAttribute('aria-selected', 'true', { timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+}

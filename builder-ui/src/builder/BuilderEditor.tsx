@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Tabs } from 'antd';
+import { App, Badge, Grid, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
@@ -8,6 +8,7 @@ import { objectsKey } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { AssignmentEditor } from './AssignmentEditor';
+import { AutomationsEditor } from './AutomationsEditor';
 import { BuilderContext, type BuilderContextValue } from './builderContext';
 import { BuilderHeader } from './BuilderHeader';
 import { DesignView } from './DesignView';
@@ -30,6 +31,7 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
   const [savedJson, setSavedJson] = useState(() => (version ? JSON.stringify(toDefinition(initial).def) : ''));
   const [failure, setFailure] = useState<{ error: unknown; placement: Placement } | null>(null);
   const isNew = version === undefined;
+  const screens = Grid.useBreakpoint();
 
   const { def } = useMemo(() => toDefinition(draft), [draft]);
   const dirty = JSON.stringify(def) !== savedJson;
@@ -109,6 +111,8 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
         activeKey={tab}
         onChange={setTab}
         className="crm-builder-tabs"
+        size={screens.md ? 'middle' : 'small'}
+        tabBarGutter={screens.md ? undefined : 20}
         items={[
           {
             key: 'design',
@@ -153,6 +157,13 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             disabled: isNew,
             destroyInactiveTabPane: true,
             children: !isNew && <AssignmentEditor object={draft.name} />,
+          },
+          {
+            key: 'automations',
+            label: t('builder.tab.automations'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <AutomationsEditor object={draft.name} />,
           },
           {
             key: 'history',

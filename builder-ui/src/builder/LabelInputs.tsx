@@ -6,8 +6,8 @@ import type { PlacedProblem } from './problems';
 interface Props {
   value: Label | undefined;
   onChange: (l: Label) => void;
-  /** "label", "help", "message": which text this is, for the inputs' names. */
-  what: 'label' | 'help' | 'message';
+  /** "label", "help", "message", "title": which text this is, for the inputs' names. */
+  what: 'label' | 'help' | 'message' | 'title';
   problems?: PlacedProblem[];
   textarea?: boolean;
 }
