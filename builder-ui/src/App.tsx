@@ -13,6 +13,7 @@ const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
 const ObjectBuilderPage = lazy(() => import('./pages/ObjectBuilderPage'));
 const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export function App() {
@@ -32,6 +33,7 @@ export function App() {
                   <Route path="/objects/new" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name/records" element={<RecordsPage />} />
+                  <Route path="/calendars" element={<CalendarsPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -1,4 +1,4 @@
-import { DatabaseOutlined } from '@ant-design/icons';
+import { CalendarOutlined, DatabaseOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
@@ -9,7 +9,10 @@ export interface NavItem {
 }
 
 // The side navigation: one entry per area of the builder; later areas are added here.
-export const navItems: NavItem[] = [{ path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> }];
+export const navItems: NavItem[] = [
+  { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
+  { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
+];
 
 /** The entry whose path is the longest prefix of pathname. */
 export function activeNav(pathname: string): string | undefined {

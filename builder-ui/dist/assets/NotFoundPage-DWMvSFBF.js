@@ -1,1 +1,0 @@
-import{fn as e,gn as t,n,pn as r,r as i}from"./context-CZOI47GY.js";import{c as a}from"./index-O0bAD1_4.js";var o=t();function s(){let{t}=n(),{pathname:s}=e(),c=r();return(0,o.jsx)(a,{status:`404`,title:t(`notFound.title`),subTitle:t(`notFound.subtitle`,{path:s}),extra:(0,o.jsx)(i,{type:`primary`,onClick:()=>void c(`/objects`),children:t(`notFound.back`)})})}export{s as default};

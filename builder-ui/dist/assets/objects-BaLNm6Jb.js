@@ -1,1 +1,0 @@
-import{X as e,et as t}from"./flex-BIa9nlag.js";var n=[`meta`,`objects`];function r(){return t({queryKey:n,queryFn:({signal:t})=>e.get(`/api/meta/objects`,{signal:t}).then(e=>e.items??[])})}export{r as n,n as t};
