@@ -17,6 +17,7 @@ import { FormPreview } from './FormPreview';
 import { HistoryView } from './HistoryView';
 import { noProblems, placeProblems } from './problems';
 import { RulesEditor } from './RulesEditor';
+import { SLAEditor } from './SLAEditor';
 import { SaveErrors } from './SaveErrors';
 import type { Selection } from './selection';
 
@@ -164,6 +165,13 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             disabled: isNew,
             destroyInactiveTabPane: true,
             children: !isNew && <AutomationsEditor object={draft.name} />,
+          },
+          {
+            key: 'sla',
+            label: t('builder.tab.sla'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <SLAEditor object={draft.name} />,
           },
           {
             key: 'history',
