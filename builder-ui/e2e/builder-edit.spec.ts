@@ -202,3 +202,28 @@ test('history shows what changed between versions and restores one', async ({ pa
   await shot('45-history-restored');
   void choose;
 });
+
+test('the builder speaks Chinese when switched, labels of the definition included', async ({
+  page,
+  request,
+  token,
+  shot,
+}, info) => {
+  const name = `contact_${info.project.name}_${Date.now()}`;
+  await api(request, token, 'POST', '/api/meta/objects', {
+    name,
+    label: { en: 'Contact', 'zh-CN': '联系人' },
+    fields: [{ name: 'full_name', type: 'text', label: { en: 'Full name', 'zh-CN': '姓名' }, required: true }],
+  });
+  await signIn(page);
+  await page.goto(`/objects/${name}`);
+  await page.getByText('中文', { exact: true }).click();
+  await expect(page.getByRole('heading', { name: '联系人' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: '设计' })).toBeVisible();
+  await expect(page.getByText('字段类型')).toBeVisible();
+  await expect(page.getByTestId('field-full_name')).toContainText('姓名');
+  await expectNoHorizontalOverflow(page);
+  await shot('46-builder-zh');
+  await page.getByText('EN', { exact: true }).click();
+  await expect(page.getByRole('tab', { name: 'Design' })).toBeVisible();
+});

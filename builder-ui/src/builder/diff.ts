@@ -13,6 +13,12 @@ export interface Change {
 export function show(v: unknown): string {
   if (v === undefined) return '';
   if (typeof v === 'string') return v;
+  // A text per locale reads as "en: Title · zh-CN: 标题".
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) {
+    return Object.entries(v as Record<string, string>)
+      .map(([k, x]) => `${k}: ${x}`)
+      .join(' · ');
+  }
   return JSON.stringify(v);
 }
 
