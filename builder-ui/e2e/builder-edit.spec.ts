@@ -227,3 +227,42 @@ test('the builder speaks Chinese when switched, labels of the definition include
   await page.getByText('EN', { exact: true }).click();
   await expect(page.getByRole('tab', { name: 'Design' })).toBeVisible();
 });
+
+test('expressions complete field names and library functions as one types', async ({
+  page,
+  request,
+  token,
+  phone,
+  shot,
+}, info) => {
+  const name = `quote_${info.project.name}_${Date.now()}`;
+  await api(request, token, 'POST', '/api/meta/objects', {
+    name,
+    fields: [
+      { name: 'amount', type: 'currency', currency: 'CNY', label: { en: 'Amount' } },
+      { name: 'discount', type: 'percent', label: { en: 'Discount' } },
+    ],
+  });
+  await signIn(page);
+  await page.goto(`/objects/${name}`);
+  await page.getByTestId('field-discount').click();
+  const editor = fieldProps(page).getByTestId('expr-visible_when');
+  const input = editor.getByRole('combobox');
+  await input.pressSequentially('amo');
+  const list = editor.getByRole('listbox');
+  await expect(list.getByRole('option').first()).toContainText('amount');
+  await expect(list.getByRole('option').first()).toContainText('Amount · currency');
+  await shot('47-expression-autocomplete');
+  await input.press('Enter');
+  await expect(input).toHaveValue('amount');
+  await input.pressSequentially(' > 0 && not isB');
+  await expect(list.getByRole('option', { selected: true })).toContainText('isBlank');
+  await input.press('Tab');
+  await expect(input).toHaveValue('amount > 0 && not isBlank(');
+  await input.pressSequentially('disc');
+  await input.press('Enter');
+  await input.pressSequentially(')');
+  await expect(input).toHaveValue('amount > 0 && not isBlank(discount)');
+  await expect(editor.getByTestId('expr-ok')).toContainText('boolean');
+  await closeProps(page, phone);
+});

@@ -110,64 +110,69 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
   const listId = `${id ?? testId ?? 'expr'}-suggestions`;
   return (
     <div className="crm-expr" data-testid={testId}>
-      <Input.TextArea
-        ref={ref}
-        id={id}
-        value={value}
-        placeholder={placeholder}
-        autoSize={{ minRows: 1, maxRows: 6 }}
-        spellCheck={false}
-        autoComplete="off"
-        className="crm-expr-input"
-        status={issue || problems?.length ? 'error' : undefined}
-        aria-invalid={!!issue}
-        aria-autocomplete="list"
-        aria-controls={list.length ? listId : undefined}
-        aria-expanded={list.length > 0}
-        role="combobox"
-        onChange={(e) => {
-          onChange(e.target.value);
-          setCaret(e.target.selectionStart);
-          setOpen(true);
-          setActive(0);
-        }}
-        onKeyDown={onKeyDown}
-        onKeyUp={(e) => {
-          if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End') syncCaret();
-        }}
-        onClick={syncCaret}
-        onBlur={() => setOpen(false)}
-      />
-      {list.length > 0 && (
-        <div className="crm-expr-suggest" role="listbox" id={listId}>
-          {list.map((s, i) => (
-            <div
-              key={`${s.kind}:${s.text}`}
-              role="option"
-              aria-selected={i === active}
-              className={i === active ? 'crm-expr-option crm-expr-option-active' : 'crm-expr-option'}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                accept(s);
-              }}
-            >
-              <span className={`crm-expr-kind crm-expr-kind-${s.kind}`}>{t(`expr.kind.${s.kind}`)}</span>
-              <Typography.Text code>{s.text}</Typography.Text>
-              <Typography.Text type="secondary" ellipsis className="crm-expr-detail">
-                {s.detail}
-              </Typography.Text>
-            </div>
-          ))}
-        </div>
+      <div className="crm-expr-field">
+        <Input.TextArea
+          ref={ref}
+          id={id}
+          value={value}
+          placeholder={placeholder}
+          autoSize={{ minRows: 1, maxRows: 6 }}
+          spellCheck={false}
+          autoComplete="off"
+          className="crm-expr-input"
+          status={issue || problems?.length ? 'error' : undefined}
+          aria-invalid={!!issue}
+          aria-autocomplete="list"
+          aria-controls={list.length ? listId : undefined}
+          aria-expanded={list.length > 0}
+          role="combobox"
+          onChange={(e) => {
+            onChange(e.target.value);
+            setCaret(e.target.selectionStart);
+            setOpen(true);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+          onKeyUp={(e) => {
+            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Home' || e.key === 'End') syncCaret();
+          }}
+          onClick={syncCaret}
+          onBlur={() => setOpen(false)}
+        />
+        {list.length > 0 && (
+          <div className="crm-expr-suggest" role="listbox" id={listId}>
+            {list.map((s, i) => (
+              <div
+                key={`${s.kind}:${s.text}`}
+                role="option"
+                aria-selected={i === active}
+                className={i === active ? 'crm-expr-option crm-expr-option-active' : 'crm-expr-option'}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  accept(s);
+                }}
+              >
+                <span className={`crm-expr-kind crm-expr-kind-${s.kind}`}>{t(`expr.kind.${s.kind}`)}</span>
+                <Typography.Text code>{s.text}</Typography.Text>
+                <Typography.Text type="secondary" ellipsis className="crm-expr-detail">
+                  {s.detail}
+                </Typography.Text>
+              </div>
+            ))}
+          </div>
+        )}
+      </div>
+      {/* While suggestions are open the word is unfinished: its "unknown name" would only distract. */}
+      {list.length === 0 && (
+        <ExpressionStatus
+          value={value}
+          result={result}
+          pending={pending}
+          failed={check.isError}
+          problems={problems}
+          onGoTo={goTo}
+        />
       )}
-      <ExpressionStatus
-        value={value}
-        result={result}
-        pending={pending}
-        failed={check.isError}
-        problems={problems}
-        onGoTo={goTo}
-      />
     </div>
   );
 }
