@@ -3,7 +3,7 @@ import { choose, closeProps, drag, fieldProps } from './builder-helpers';
 import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
 interface Def {
-  fields: { name: string; required?: boolean; options?: unknown[] }[];
+  fields: Record<string, unknown>[];
   layouts: { sections: { label?: Record<string, string>; columns: number; fields: string[] }[] }[];
   version: number;
 }
@@ -200,7 +200,6 @@ test('history shows what changed between versions and restores one', async ({ pa
   await page.getByRole('tab', { name: 'History' }).click();
   await expect(page.getByTestId('history-v3')).toBeVisible();
   await shot('45-history-restored');
-  void choose;
 });
 
 test('the builder speaks Chinese when switched, labels of the definition included', async ({
@@ -265,4 +264,56 @@ test('expressions complete field names and library functions as one types', asyn
   await expect(input).toHaveValue('amount > 0 && not isBlank(discount)');
   await expect(editor.getByTestId('expr-ok')).toContainText('boolean');
   await closeProps(page, phone);
+});
+
+test('picklist values reordered by drag and a lookup target are saved', async ({
+  page,
+  request,
+  token,
+  phone,
+}, info) => {
+  const stamp = `${info.project.name}_${Date.now()}`;
+  const name = `case_${stamp}`;
+  await api(request, token, 'POST', '/api/meta/objects', {
+    name: `account_${stamp}`,
+    fields: [text('title', 'Title')],
+  });
+  await api(request, token, 'POST', '/api/meta/objects', {
+    name,
+    fields: [
+      {
+        name: 'level',
+        type: 'picklist',
+        label: { en: 'Level' },
+        options: [{ value: 'low' }, { value: 'mid' }, { value: 'high' }],
+      },
+    ],
+  });
+  await signIn(page);
+  await page.goto(`/objects/${name}`);
+  await page.getByTestId('field-level').click();
+  const props = fieldProps(page);
+  await drag(
+    page,
+    props.getByRole('button', { name: 'Move value 3', exact: true }),
+    props.getByRole('button', { name: 'Move value 1', exact: true }),
+  );
+  await expect(props.getByLabel('Value 1', { exact: true })).toHaveValue('high');
+  await closeProps(page, phone);
+  await page.getByTestId('palette-lookup').click();
+  await fieldProps(page).getByLabel('Label (English)').fill('Account');
+  await choose(page, fieldProps(page), 'Looks up', `account_${stamp}`, true);
+  await closeProps(page, phone);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  const def = await api(request, token, 'GET', `/api/meta/objects/${name}`);
+  expect(def.fields).toEqual([
+    {
+      name: 'level',
+      type: 'picklist',
+      label: { en: 'Level' },
+      options: [{ value: 'high' }, { value: 'low' }, { value: 'mid' }],
+    },
+    { name: 'account', type: 'lookup', label: { en: 'Account' }, target: `account_${stamp}` },
+  ]);
 });

@@ -64,9 +64,12 @@ export async function closeProps(page: Page, phone: boolean) {
 }
 
 /** Chooses an option of the Ant Design select labelled label inside scope. */
-export async function choose(page: Page, scope: Locator, label: string, option: string) {
+export async function choose(page: Page, scope: Locator, label: string, option: string, search = false) {
   // The chosen value covers the input: click through it as a user clicking the box would.
-  await scope.getByRole('combobox', { name: label, exact: true }).click({ force: true });
+  const box = scope.getByRole('combobox', { name: label, exact: true });
+  await box.click({ force: true });
+  // A long list renders only what is in view: narrow it by typing, as one would.
+  if (search) await box.fill(option);
   await page
     .locator('.ant-select-dropdown:visible .ant-select-item-option')
     .filter({ hasText: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
