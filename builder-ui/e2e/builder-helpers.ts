@@ -67,6 +67,10 @@ export async function closeProps(page: Page, phone: boolean) {
 export async function choose(page: Page, scope: Locator, label: string, option: string, search = false) {
   // The chosen value covers the input: click through it as a user clicking the box would.
   const box = scope.getByRole('combobox', { name: label, exact: true });
+  // force skips the wait for a still element: wait until a sliding drawer has put it in view.
+  await page.waitForFunction(() => !document.querySelector('[class*="-enter-active"]'));
+  await box.scrollIntoViewIfNeeded();
+  await expect(box).toBeInViewport();
   await box.click({ force: true });
   // A long list renders only what is in view: narrow it by typing, as one would.
   if (search) await box.fill(option);
