@@ -19,6 +19,8 @@ export const test = base.extend<Fixtures>({
   baseURL: async ({}, use) => use(process.env.CRM_E2E_BASE_URL),
   shot: async ({ page }, use, info) => {
     await use(async (name) => {
+      // From the top: a full-page capture of a scrolled page draws sticky headers mid-page.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({
         path: `${shots}${info.project.name}/${name}.png`,
         fullPage: true,

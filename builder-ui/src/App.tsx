@@ -11,6 +11,9 @@ import { FullPageSpin } from './shell/FullPageSpin';
 const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m.AppShell })));
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
+const ObjectBuilderPage = lazy(() => import('./pages/ObjectBuilderPage'));
+const RecordsPage = lazy(() => import('./pages/RecordsPage'));
+const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const FlowsPage = lazy(() => import('./flows/FlowsPage'));
 const FlowEditorPage = lazy(() => import('./flows/FlowEditorPage'));
@@ -49,6 +52,10 @@ export function App() {
                   <Route path="/app/:object/:id" element={<RecordPage />} />
                   <Route path="/app/:object/:id/edit" element={<RecordFormPage />} />
                   <Route path="/inbox" element={<InboxPage />} />
+                  <Route path="/objects/new" element={<ObjectBuilderPage />} />
+                  <Route path="/objects/:name" element={<ObjectBuilderPage />} />
+                  <Route path="/objects/:name/records" element={<RecordsPage />} />
+                  <Route path="/calendars" element={<CalendarsPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -1,9 +1,12 @@
 package api
 
 import (
+	"encoding/json"
+
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
+	"crm/forms"
 	"crm/rules"
 )
 
@@ -133,5 +136,38 @@ func checkExpression(e *engine.Engine) fiber.Handler {
 func expressionLibrary() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"functions": rules.Library, "operators": rules.Operators})
+	}
+}
+
+// previewForm answers the form and its state for a draft definition and sample values:
+// {definition, values} -> {form, state}.
+func previewForm(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req struct {
+			Definition json.RawMessage `json:"definition"`
+			Values     map[string]any  `json:"values"`
+		}
+		if err := decodeBody(c, &req); err != nil {
+			return err
+		}
+		if len(req.Definition) == 0 {
+			return &engine.Error{Kind: engine.KindInvalid, Code: "invalid_request", Message: "send the draft definition"}
+		}
+		obj, problems, err := forms.DecodeObject(req.Definition, engine.DefinitionServerKeys...)
+		if err != nil {
+			return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the definition is not valid: " + jsonProblem(err)}
+		}
+		if len(problems) > 0 {
+			return engine.InvalidDefinition(problems)
+		}
+		if req.Values == nil {
+			req.Values = map[string]any{}
+		}
+		p, err := e.PreviewForm(c.UserContext(), actor(c), obj, req.Values, locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentLanguage, locale(c))
+		return c.JSON(p)
 	}
 }

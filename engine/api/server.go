@@ -97,6 +97,7 @@ func New(cfg Config) *fiber.App {
 
 	authed.Get("/forms/:object", getForm(e))
 	authed.Post("/forms/:object/evaluate", evaluateForm(e))
+	authed.Post("/meta/forms/preview", previewForm(e))
 
 	authed.Get("/users", listUsers(e))
 	authed.Post("/users", saveUser(e))

@@ -1,5 +1,7 @@
+import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Table, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
+import { Link, useNavigate } from 'react-router';
 import { useObjects, type ObjectDef } from '../api/objects';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/context';
@@ -9,6 +11,7 @@ import { PageHeader } from '../shell/PageHeader';
 export default function ObjectsPage() {
   const { t, locale } = useI18n();
   const objects = useObjects();
+  const navigate = useNavigate();
   const items = objects.data ?? [];
   const label = (o: ObjectDef) => pickLabel(o.label, locale, o.name);
 
@@ -19,7 +22,9 @@ export default function ObjectsPage() {
       sorter: (a, b) => label(a).localeCompare(label(b), locale),
       render: (_, o) => (
         <div style={{ minWidth: 0 }}>
-          <Typography.Text strong>{label(o)}</Typography.Text>
+          <Link to={`/objects/${o.name}`}>
+            <Typography.Text strong>{label(o)}</Typography.Text>
+          </Link>
           {/* On phones the API name column is hidden; show the name under the label instead. */}
           <div className="crm-phone-only">
             <Typography.Text type="secondary" code>
@@ -58,7 +63,15 @@ export default function ObjectsPage() {
 
   return (
     <>
-      <PageHeader title={t('objects.title')} subtitle={t('objects.subtitle')} />
+      <PageHeader
+        title={t('objects.title')}
+        subtitle={t('objects.subtitle')}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/objects/new')}>
+            {t('objects.new')}
+          </Button>
+        }
+      />
       {objects.isError && (
         <Alert
           type="error"

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, BarChartOutlined, DatabaseOutlined, InboxOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BarChartOutlined, CalendarOutlined, DatabaseOutlined, InboxOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
@@ -13,6 +13,7 @@ export interface NavItem {
 // The side navigation: one entry per area of the builder; later areas are added here.
 export const navItems: NavItem[] = [
   { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
+  { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
   { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
   { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },

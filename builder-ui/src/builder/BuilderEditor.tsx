@@ -1,0 +1,196 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { App, Badge, Grid, Tabs } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { ApiError } from '../api/client';
+import { historyKey, objectKey, saveObject, type Definition } from '../api/definitions';
+import { objectsKey } from '../api/objects';
+import { useI18n } from '../i18n/context';
+import { pickLabel } from '../i18n/locale';
+import { AssignmentEditor } from './AssignmentEditor';
+import { AutomationsEditor } from './AutomationsEditor';
+import { BuilderContext, type BuilderContextValue } from './builderContext';
+import { BuilderHeader } from './BuilderHeader';
+import { DesignView } from './DesignView';
+import { toDefinition, type Draft, type Placement } from './draft';
+import { FormPreview } from './FormPreview';
+import { HistoryView } from './HistoryView';
+import { noProblems, placeProblems } from './problems';
+import { RulesEditor } from './RulesEditor';
+import { SLAEditor } from './SLAEditor';
+import { SaveErrors } from './SaveErrors';
+import type { Selection } from './selection';
+
+export function BuilderEditor({ initial, version }: { initial: Draft; version?: number }) {
+  const { t, locale } = useI18n();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [draft, setDraft] = useState(initial);
+  const [selection, setSelection] = useState<Selection>(null);
+  const [tab, setTab] = useState('design');
+  const [savedJson, setSavedJson] = useState(() => (version ? JSON.stringify(toDefinition(initial).def) : ''));
+  const [failure, setFailure] = useState<{ error: unknown; placement: Placement } | null>(null);
+  const isNew = version === undefined;
+  const screens = Grid.useBreakpoint();
+
+  const { def } = useMemo(() => toDefinition(draft), [draft]);
+  const dirty = JSON.stringify(def) !== savedJson;
+  const ctx = useMemo<BuilderContextValue>(
+    () => ({
+      definition: def,
+      fields: def.fields.map((f) => ({ name: f.name, type: f.type, label: pickLabel(f.label, locale, f.name) })),
+    }),
+    [def, locale],
+  );
+  const placed = useMemo(
+    () =>
+      failure?.error instanceof ApiError && failure.error.problems.length
+        ? placeProblems(failure.error.problems, failure.placement)
+        : noProblems,
+    [failure],
+  );
+
+  // Leaving with unsaved changes asks first (a reload or a closed tab).
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  const store = async (d: Definition, v: number | undefined, placement: Placement) => {
+    try {
+      const saved = await saveObject(d, v);
+      setFailure(null);
+      queryClient.setQueryData(objectKey(saved.name), saved);
+      void queryClient.invalidateQueries({ queryKey: objectsKey, exact: true });
+      void queryClient.invalidateQueries({ queryKey: historyKey(saved.name) });
+      message.success(t('builder.save.done', { version: saved.version }));
+      setSavedJson(JSON.stringify(d));
+      if (isNew) void navigate(`/objects/${saved.name}`, { replace: true });
+      return saved;
+    } catch (e) {
+      setFailure({ error: e, placement });
+      throw e;
+    }
+  };
+  const save = useMutation({
+    mutationFn: () => {
+      const { def: d, placement } = toDefinition(draft);
+      return store(d, version, placement);
+    },
+  });
+
+  const showProblem = (where: 'field' | 'rule' | 'section', key: string) => {
+    if (where === 'rule') return setTab('rules');
+    setTab('design');
+    setSelection({ kind: where, key });
+  };
+  const count = (m: Record<string, unknown[]>) => Object.values(m).reduce((n, l) => n + l.length, 0);
+
+  return (
+    <BuilderContext.Provider value={ctx}>
+      <BuilderHeader
+        draft={draft}
+        isNew={isNew}
+        version={version}
+        dirty={dirty}
+        saving={save.isPending}
+        onSave={() => save.mutate()}
+      />
+      <SaveErrors
+        error={failure?.error}
+        placed={placed}
+        onReload={() =>
+          void queryClient.invalidateQueries({ queryKey: objectKey(draft.name) }).then(() => setFailure(null))
+        }
+        onShowProblem={showProblem}
+        fieldName={(k) => draft.fields[k]?.name ?? k}
+      />
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        className="crm-builder-tabs"
+        size={screens.md ? 'middle' : 'small'}
+        tabBarGutter={screens.md ? undefined : 20}
+        items={[
+          {
+            key: 'design',
+            label: (
+              <Badge
+                count={count(placed.fields) + count(placed.sections) + placed.object.length}
+                size="small"
+                offset={[8, -2]}
+              >
+                {t('builder.tab.design')}
+              </Badge>
+            ),
+            children: (
+              <DesignView
+                draft={draft}
+                isNew={isNew}
+                selection={selection}
+                problems={placed}
+                onSelect={setSelection}
+                onChange={setDraft}
+              />
+            ),
+          },
+          {
+            key: 'rules',
+            label: (
+              <Badge count={count(placed.rules)} size="small" offset={[8, -2]}>
+                {t('builder.tab.rules')}
+              </Badge>
+            ),
+            children: <RulesEditor draft={draft} problems={placed} onChange={setDraft} />,
+          },
+          {
+            key: 'preview',
+            label: t('builder.tab.preview'),
+            children: <FormPreview definition={def} />,
+            destroyInactiveTabPane: true,
+          },
+          {
+            key: 'assignment',
+            label: t('builder.tab.assignment'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <AssignmentEditor object={draft.name} />,
+          },
+          {
+            key: 'automations',
+            label: t('builder.tab.automations'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <AutomationsEditor object={draft.name} />,
+          },
+          {
+            key: 'sla',
+            label: t('builder.tab.sla'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <SLAEditor object={draft.name} />,
+          },
+          {
+            key: 'history',
+            label: t('builder.tab.history'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && (
+              <HistoryView
+                name={draft.name}
+                version={version}
+                onRestore={async (d) => {
+                  const restored = { ...d, name: draft.name };
+                  await store(restored, version, { fields: [], sections: [], rules: [] }).catch(() => undefined);
+                }}
+              />
+            ),
+          },
+        ]}
+      />
+    </BuilderContext.Provider>
+  );
+}

@@ -1,0 +1,40 @@
+// Autocomplete of expressions: the identifier being typed at the caret and what may complete it.
+
+export interface Suggestion {
+  text: string; // what is inserted
+  kind: 'field' | 'function' | 'operator';
+  detail: string;
+}
+
+/** The identifier that ends at caret: its start and text ("" when the caret is not after one). */
+export function wordAt(value: string, caret: number): { start: number; word: string } {
+  const m = /[A-Za-z_][A-Za-z0-9_.]*$/.exec(value.slice(0, caret));
+  return m ? { start: caret - m[0].length, word: m[0] } : { start: caret, word: '' };
+}
+
+/** Inside a "string" the caret is not in an identifier: count unescaped quotes before it. */
+export function inString(value: string, caret: number): boolean {
+  let open = false;
+  for (let i = 0; i < caret; i++) {
+    const c = value[i];
+    if (c === '\\') i++;
+    else if (c === '"') open = !open;
+  }
+  return open;
+}
+
+export function suggest(all: Suggestion[], word: string, max = 8): Suggestion[] {
+  if (!word) return [];
+  const w = word.toLowerCase();
+  const starts = all.filter((s) => s.text.toLowerCase().startsWith(w) && s.text !== word);
+  const within = all.filter((s) => !s.text.toLowerCase().startsWith(w) && s.text.toLowerCase().includes(w));
+  return [...starts, ...within].slice(0, max);
+}
+
+/** 1-based line and column to an offset in value. */
+export function offsetOf(value: string, line: number, column: number): number {
+  const lines = value.split('\n');
+  let off = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) off += lines[i]!.length + 1;
+  return off + Math.max(0, column - 1);
+}

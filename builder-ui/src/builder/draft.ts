@@ -1,0 +1,236 @@
+// The builder's working copy of a definition. Fields, sections and rules carry client keys so that
+// they keep their identity while renamed and dragged; toDefinition turns the copy back into the
+// wire shape and remembers which key went to which array index, for the server's JSON pointers.
+import type { FieldDef, Label } from '../api/objects';
+import type { Definition, Layout, ValidationRule } from '../api/definitions';
+import { newFieldSettings, type FieldType } from './fieldTypes';
+
+export interface DraftSection {
+  key: string;
+  label: Label;
+  columns: number;
+  fields: string[]; // field keys
+}
+
+export interface DraftRule {
+  key: string;
+  rule: ValidationRule;
+}
+
+export interface Draft {
+  name: string;
+  label: Label;
+  fields: Record<string, FieldDef>;
+  sections: DraftSection[];
+  rules: DraftRule[];
+  /** Keys of fields that exist in the saved version: their names are fixed. */
+  saved: string[];
+  /** Everything else of the definition (sharing, further layouts), sent back as it came. */
+  rest: Record<string, unknown>;
+  layoutName: string;
+}
+
+let seq = 0;
+export const newKey = (prefix: string) => `${prefix}${++seq}`;
+
+export function emptyDraft(): Draft {
+  return {
+    name: '',
+    label: {},
+    fields: {},
+    sections: [{ key: newKey('s'), label: {}, columns: 2, fields: [] }],
+    rules: [],
+    saved: [],
+    rest: {},
+    layoutName: 'default',
+  };
+}
+
+export function fromDefinition(def: Definition): Draft {
+  const { name, label, fields, validation_rules, layouts, version, updated_at, updated_by, ...rest } = def;
+  void version;
+  void updated_at;
+  void updated_by;
+  const byName = new Map<string, string>();
+  const draftFields: Record<string, FieldDef> = {};
+  for (const f of fields ?? []) {
+    const k = newKey('f');
+    byName.set(f.name, k);
+    draftFields[k] = f;
+  }
+  const layout = layouts?.[0];
+  const sections: DraftSection[] = (layout?.sections ?? []).map((s) => ({
+    key: newKey('s'),
+    label: s.label ?? {},
+    columns: s.columns || 1,
+    fields: s.fields.map((n) => byName.get(n)).filter((k): k is string => !!k),
+  }));
+  if (sections.length === 0) sections.push({ key: newKey('s'), label: {}, columns: 2, fields: [] });
+  // Fields the layout does not place go to the last section, so every field is on the canvas.
+  const placed = new Set(sections.flatMap((s) => s.fields));
+  const last = sections[sections.length - 1]!;
+  for (const k of byName.values()) if (!placed.has(k)) last.fields.push(k);
+  if (layouts && layouts.length > 1) rest.layouts_more = layouts.slice(1);
+  return {
+    name,
+    label: label ?? {},
+    fields: draftFields,
+    sections,
+    rules: (validation_rules ?? []).map((rule) => ({ key: newKey('r'), rule })),
+    saved: [...byName.values()],
+    rest,
+    layoutName: layout?.name ?? 'default',
+  };
+}
+
+/** Where each key went in the wire definition, to place the server's JSON pointers. */
+export interface Placement {
+  fields: string[];
+  sections: string[];
+  rules: string[];
+}
+
+function cleanLabel(l: Label | undefined): Label | undefined {
+  if (!l) return undefined;
+  const out: Label = {};
+  for (const [k, v] of Object.entries(l)) if (v && v.trim()) out[k] = v;
+  return Object.keys(out).length ? out : undefined;
+}
+
+// Empty inputs mean "not set": the metamodel refuses settings a type does not take, even empty.
+function cleanField(f: FieldDef): FieldDef {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined || v === null || v === '' || v === false) continue;
+    if (k === 'label' || k === 'help') {
+      const l = cleanLabel(v as Label);
+      if (l) out[k] = l;
+      continue;
+    }
+    if (k === 'options' && Array.isArray(v)) {
+      out[k] = v.map((o: { value: string; label?: Label; color?: string }) => {
+        const label = cleanLabel(o.label);
+        return { value: o.value, ...(label ? { label } : {}), ...(o.color ? { color: o.color } : {}) };
+      });
+      continue;
+    }
+    out[k] = v;
+  }
+  return out as FieldDef;
+}
+
+export function toDefinition(d: Draft): { def: Definition; placement: Placement } {
+  const order = d.sections.flatMap((s) => s.fields);
+  const fields = order.map((k) => cleanField(d.fields[k]!));
+  const { layouts_more, ...rest } = d.rest;
+  const layouts: Layout[] = [
+    {
+      name: d.layoutName,
+      sections: d.sections.map((s) => {
+        const label = cleanLabel(s.label);
+        return { ...(label ? { label } : {}), columns: s.columns, fields: s.fields.map((k) => d.fields[k]!.name) };
+      }),
+    },
+    ...((layouts_more as Layout[] | undefined) ?? []),
+  ];
+  const def: Definition = { ...rest, name: d.name, fields, layouts };
+  const label = cleanLabel(d.label);
+  if (label) def.label = label;
+  if (d.rules.length) {
+    def.validation_rules = d.rules.map(({ rule }) => {
+      const message = cleanLabel(rule.message);
+      return {
+        name: rule.name,
+        error_when: rule.error_when,
+        ...(rule.field ? { field: rule.field } : {}),
+        ...(message ? { message } : {}),
+      };
+    });
+  }
+  return {
+    def,
+    placement: { fields: order, sections: d.sections.map((s) => s.key), rules: d.rules.map((r) => r.key) },
+  };
+}
+
+/** A field name not yet taken: base, base_2, base_3, ... */
+export function freeName(d: Draft, base: string, except?: string): string {
+  const taken = new Set(
+    Object.entries(d.fields)
+      .filter(([k]) => k !== except)
+      .map(([, f]) => f.name),
+  );
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}_${i}`)) return `${base}_${i}`;
+}
+
+/** The API name a label suggests: "Close date" -> "close_date". */
+export function nameFromLabel(label: string): string {
+  const s = label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
+  return /^[a-z]/.test(s) ? s : s ? `f_${s}` : '';
+}
+
+export function sectionOf(d: Draft, fieldKey: string): DraftSection | undefined {
+  return d.sections.find((s) => s.fields.includes(fieldKey));
+}
+
+export function addField(d: Draft, type: FieldType, sectionKey: string, index: number, label: string): [Draft, string] {
+  const key = newKey('f');
+  const name = freeName(d, nameFromLabel(label) || type);
+  const field: FieldDef = { name, type, label: { en: label }, ...newFieldSettings(type) };
+  const sections = d.sections.map((s) => {
+    if (s.key !== sectionKey) return s;
+    const fields = [...s.fields];
+    fields.splice(Math.max(0, Math.min(index, fields.length)), 0, key);
+    return { ...s, fields };
+  });
+  return [{ ...d, fields: { ...d.fields, [key]: field }, sections }, key];
+}
+
+export function moveField(d: Draft, key: string, sectionKey: string, index: number): Draft {
+  const without = d.sections.map((s) => ({ ...s, fields: s.fields.filter((k) => k !== key) }));
+  return {
+    ...d,
+    sections: without.map((s) => {
+      if (s.key !== sectionKey) return s;
+      const fields = [...s.fields];
+      fields.splice(Math.max(0, Math.min(index, fields.length)), 0, key);
+      return { ...s, fields };
+    }),
+  };
+}
+
+export function updateField(d: Draft, key: string, patch: Partial<FieldDef>): Draft {
+  const next = { ...d.fields[key]!, ...patch } as FieldDef;
+  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k];
+  return { ...d, fields: { ...d.fields, [key]: next } };
+}
+
+export function removeField(d: Draft, key: string): Draft {
+  const fields = { ...d.fields };
+  delete fields[key];
+  return { ...d, fields, sections: d.sections.map((s) => ({ ...s, fields: s.fields.filter((k) => k !== key) })) };
+}
+
+export function addSection(d: Draft, label: Label): Draft {
+  return { ...d, sections: [...d.sections, { key: newKey('s'), label, columns: 2, fields: [] }] };
+}
+
+export function updateSection(d: Draft, key: string, patch: Partial<DraftSection>): Draft {
+  return { ...d, sections: d.sections.map((s) => (s.key === key ? { ...s, ...patch } : s)) };
+}
+
+/** Removes a section; its fields move to the section before it (or after, for the first). */
+export function removeSection(d: Draft, key: string): Draft {
+  const i = d.sections.findIndex((s) => s.key === key);
+  if (i < 0 || d.sections.length === 1) return d;
+  const gone = d.sections[i]!;
+  const heir = i > 0 ? i - 1 : 1;
+  const sections = d.sections.map((s, j) => (j === heir ? { ...s, fields: [...s.fields, ...gone.fields] } : s));
+  return { ...d, sections: sections.filter((s) => s.key !== key) };
+}

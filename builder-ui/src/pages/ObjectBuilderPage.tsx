@@ -1,0 +1,38 @@
+import { Alert, Button } from 'antd';
+import { useNavigate, useParams } from 'react-router';
+import { useObject } from '../api/definitions';
+import { BuilderEditor } from '../builder/BuilderEditor';
+import { emptyDraft, fromDefinition } from '../builder/draft';
+import { errorText } from '../i18n/errorText';
+import { useI18n } from '../i18n/context';
+import { FullPageSpin } from '../shell/FullPageSpin';
+
+/** /objects/new and /objects/:name: loads the definition and hands a working copy to the editor. */
+export default function ObjectBuilderPage() {
+  const { name } = useParams();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const isNew = !name;
+  const object = useObject(name);
+  if (isNew) return <BuilderEditor key="new" initial={emptyDraft()} />;
+  if (object.isPending) return <FullPageSpin />;
+  if (object.isError) {
+    return (
+      <Alert
+        type="error"
+        showIcon
+        message={t('builder.loadFailed')}
+        description={errorText(object.error, t)}
+        action={<Button onClick={() => void navigate('/objects')}>{t('notFound.back')}</Button>}
+      />
+    );
+  }
+  // A new key per loaded version: a restore or a reload starts a fresh working copy.
+  return (
+    <BuilderEditor
+      key={`${name}@${object.data.version}`}
+      initial={fromDefinition(object.data)}
+      version={object.data.version}
+    />
+  );
+}
