@@ -1,4 +1,10 @@
-import { ApartmentOutlined, BarChartOutlined, CalendarOutlined, DatabaseOutlined, InboxOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  DatabaseOutlined,
+  InboxOutlined,
+} from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
 
