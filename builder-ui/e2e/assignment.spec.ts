@@ -43,13 +43,13 @@ test('assignment rules: conditions checked as typed, reordered by drag, saved in
   await expect(first.getByTestId('expr-error')).toContainText('Line 1, column 1:');
   await condition.fill('amount > 100000');
   await expect(first.getByTestId('expr-ok')).toBeVisible();
-  await choose(page, first, 'User', `Rep ${stamp}`);
+  await choose(page, first, 'User', `Rep ${stamp}`, true);
 
   await editor.getByRole('button', { name: 'Add assignment rule' }).click();
   const second = editor.getByTestId('assign-rule-1');
   await second.getByLabel('Rule name').fill('everyone');
   await choose(page, second, 'Assign to', 'In turn (round robin)');
-  await choose(page, second, 'Or these users', `Rep ${stamp}`);
+  await choose(page, second, 'Or these users', `Rep ${stamp}`, true);
 
   // "everyone" is dragged above "big" by its handle.
   await drag(

@@ -53,7 +53,10 @@ export function AppShell() {
           <Flex align="center" style={{ height: 64, paddingInline: collapsed ? 26 : 20 }}>
             <Brand compact={collapsed} />
           </Flex>
-          <nav aria-label={t('nav.label')}>{menu}</nav>
+          {/* Room under the last entry: the collapse bar lies over the Sider's bottom. */}
+          <nav aria-label={t('nav.label')} style={{ paddingBottom: 48 }}>
+            {menu}
+          </nav>
         </Sider>
       )}
       {phone && (
