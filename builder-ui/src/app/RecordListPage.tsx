@@ -33,6 +33,8 @@ import { FilterBuilder } from './FilterBuilder';
 import { toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
 import { useObjectDef, usePeopleById } from './meta';
+import { ViewPicker } from './ViewPicker';
+import type { ListView } from '../api/views';
 import { slaColours } from './SlaBadges';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
@@ -62,7 +64,13 @@ export default function RecordListPage() {
     const timer = setTimeout(() => setQ(search.trim()), 300);
     return () => clearTimeout(timer);
   }, [search]);
-  const filter = toFilter(conditions);
+  const [view, setView] = useState<ListView | null>(null);
+  useEffect(() => setView(null), [object]);
+  // A saved view's filter stays as written; conditions added on top narrow it further.
+  const filter = [view?.filter, toFilter(conditions)]
+    .filter((f): f is string => !!f)
+    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+    .join(' and ');
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
 
@@ -254,6 +262,19 @@ export default function RecordListPage() {
               ])}
             />
           )}
+          <ViewPicker
+            object={object}
+            value={view}
+            current={{ columns: visible, filter: filter || undefined, sort: sort || undefined, q: q || undefined }}
+            onChange={(v) => {
+              setView(v);
+              setConditions([]);
+              setSort(v?.sort ?? '');
+              setSearch(v?.q ?? '');
+              setQ(v?.q ?? '');
+              if (v && v.columns.length > 0) setChosen(v.columns);
+            }}
+          />
           <ColumnChooser
             options={layoutOrder.map((n) => ({ value: n, label: fields.find((f) => f.name === n)?.label ?? n }))}
             value={visible}
