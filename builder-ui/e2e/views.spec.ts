@@ -10,7 +10,7 @@ test('a sales rep saves a list view, finds it again after a reload, and a collea
   await signInAs(page, lin);
   await page.goto('/app/lead');
   const rows = page.locator('.ant-table-tbody tr.ant-table-row');
-  await page.getByLabel('Search').fill('Bright');
+  await page.getByPlaceholder('Search').fill('Bright');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Bright SaaS');
 
@@ -23,10 +23,10 @@ test('a sales rep saves a list view, finds it again after a reload, and a collea
 
   // After a reload the list shows everything again; choosing the view brings its search back.
   await page.reload();
-  await expect(page.getByLabel('Search')).toHaveValue('');
+  await expect(page.getByPlaceholder('Search')).toHaveValue('');
   await page.getByRole('combobox', { name: 'Saved view' }).click({ force: true });
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: name }).click();
-  await expect(page.getByLabel('Search')).toHaveValue('Bright');
+  await expect(page.getByPlaceholder('Search')).toHaveValue('Bright');
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText('Bright SaaS');
 
