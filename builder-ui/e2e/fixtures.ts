@@ -17,6 +17,14 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   // Set by global-setup once the server runs, after this config was first read.
   baseURL: async ({}, use) => use(process.env.CRM_E2E_BASE_URL),
+  // The tests read English unless they switch: as if each tester had chosen English once (the demo
+  // people's profiles say zh-CN, which the app otherwise follows).
+  page: async ({ page }, use) => {
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', 'en');
+    });
+    await use(page);
+  },
   shot: async ({ page }, use, info) => {
     await use(async (name) => {
       // From the top: a full-page capture of a scrolled page draws sticky headers mid-page.

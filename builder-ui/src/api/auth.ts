@@ -6,6 +6,8 @@ export interface User {
   email: string;
   name?: string;
   roles: string[];
+  /** The language of the profile (en, zh-CN): the app follows it unless one was chosen here. */
+  locale?: string;
 }
 
 export const meKey = ['auth', 'me'] as const;

@@ -30,9 +30,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   });
 
   const setLocale = useCallback(
-    (l: Locale) => {
+    (l: Locale, remember = true) => {
       apply(l);
-      storeLocale(l);
+      if (remember) storeLocale(l);
       setLocaleState(l);
       // Server texts (validation messages, form labels) come in the request's locale.
       void queryClient.invalidateQueries();

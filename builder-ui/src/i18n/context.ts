@@ -4,7 +4,8 @@ import type { MessageKey } from './messages';
 
 export interface I18n {
   locale: Locale;
-  setLocale: (locale: Locale) => void;
+  /** Switches the language; remember (the default) keeps it as this browser's choice. */
+  setLocale: (locale: Locale, remember?: boolean) => void;
   /** The text of key in the current locale, with {name} placeholders filled from vars. */
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
 }

@@ -8,7 +8,7 @@ export const catalogues: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
 
 const storageKey = 'crm.locale';
 
-function isLocale(v: unknown): v is Locale {
+export function isLocale(v: unknown): v is Locale {
   return (locales as readonly unknown[]).includes(v);
 }
 
@@ -17,6 +17,11 @@ export function initialLocale(): Locale {
   const stored = localStorage.getItem(storageKey);
   if (isLocale(stored)) return stored;
   return navigator.language.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** Whether the user chose a language in this browser (the choice wins over their profile's). */
+export function hasStoredLocale(): boolean {
+  return isLocale(localStorage.getItem(storageKey));
 }
 
 export function storeLocale(locale: Locale) {

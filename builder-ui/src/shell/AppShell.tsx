@@ -10,6 +10,7 @@ import { PageErrorBoundary } from './PageErrorBoundary';
 import { UserMenu } from './UserMenu';
 import { NotificationBell } from '../app/NotificationBell';
 import { useAppMenu } from '../app/useAppMenu';
+import { useProfileLocale } from './useProfileLocale';
 
 const { Header, Sider, Content } = Layout;
 
@@ -24,6 +25,7 @@ export function AppShell() {
   const location = useLocation();
   const navigate = useNavigate();
 
+  useProfileLocale();
   const { items, selected } = useAppMenu(location.pathname);
   const menu = (
     <Menu

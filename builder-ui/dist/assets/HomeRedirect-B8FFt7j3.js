@@ -1,1 +1,0 @@
-import{N as e,a as t,l as n}from"./index-Dz76wkgy.js";import{t as r}from"./useAppMenu-Ck4T7QxJ.js";import{Ft as i}from"./context-YHgZSdEq.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
