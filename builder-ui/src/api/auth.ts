@@ -24,6 +24,7 @@ export async function login(email: string, password: string): Promise<User> {
 
 /** Ends the session on the server; the local token goes whatever the answer. */
 export async function logout(): Promise<void> {
+  session.ending();
   try {
     await api.post<void>('/api/auth/logout', undefined, { expectUnauthorized: true });
   } finally {

@@ -39,11 +39,22 @@ export class ApiError extends Error {
 
 const tokenKey = 'crm.token';
 
+// Set while the user signs out, until the next sign-in: a request still in flight then answers
+// 401 because the session ended on purpose, which is no reason to come back to this page later.
+let signingOut = false;
+
 // The token is kept for API calls; the server's HttpOnly cookie covers a cleared localStorage.
 export const session = {
   token: (): string | null => localStorage.getItem(tokenKey),
-  set: (token: string) => localStorage.setItem(tokenKey, token),
+  set: (token: string) => {
+    signingOut = false;
+    localStorage.setItem(tokenKey, token);
+  },
   clear: () => localStorage.removeItem(tokenKey),
+  /** Marks a sign-out by the user: later 401s are expected, not an expired session. */
+  ending: () => {
+    signingOut = true;
+  },
 };
 
 // The server refuses a change authenticated by the session cookie alone unless it echoes the
@@ -109,7 +120,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e));
   }
 
-  if (res.status === 401 && !opts.expectUnauthorized) {
+  if (res.status === 401 && !opts.expectUnauthorized && !signingOut) {
     session.clear();
     unauthorizedListeners.forEach((l) => l());
   }
