@@ -10,68 +10,32 @@ import (
 	"crm/workflow"
 )
 
-func listApprovalProcesses(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ps, err := e.ListApprovalProcesses(c.UserContext(), actor(c), c.Query("object"))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": ps})
+func approvalProcesses(e *engine.Engine) definition[workflow.ApprovalProcess, engine.ApprovalProcessDef] {
+	return definition[workflow.ApprovalProcess, engine.ApprovalProcessDef]{
+		key:     "name",
+		setKey:  func(p *workflow.ApprovalProcess, name string) { p.Name = name },
+		version: func(p *engine.ApprovalProcessDef) int64 { return p.Version },
+		list: func(c *fiber.Ctx) ([]*engine.ApprovalProcessDef, error) {
+			return e.ListApprovalProcesses(c.UserContext(), actor(c), c.Query("object"))
+		},
+		get:    getApprovalProcess(e),
+		save:   e.SaveApprovalProcess,
+		remove: e.DeleteApprovalProcess,
 	}
 }
 
 // getApprovalProcess answers the current version, or ?version=N.
-func getApprovalProcess(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
+func getApprovalProcess(e *engine.Engine) func(*fiber.Ctx, string) (*engine.ApprovalProcessDef, error) {
+	return func(c *fiber.Ctx, name string) (*engine.ApprovalProcessDef, error) {
 		var v int64
 		if q := c.Query("version"); q != "" {
 			n, err := strconv.ParseInt(q, 10, 64)
 			if err != nil || n < 1 {
-				return &engine.Error{Kind: engine.KindInvalid, Code: "invalid_version", Message: "version is a whole number from 1"}
+				return nil, &engine.Error{Kind: engine.KindInvalid, Code: "invalid_version", Message: "version is a whole number from 1"}
 			}
 			v = n
 		}
-		p, err := e.GetApprovalProcess(c.UserContext(), actor(c), c.Params("name"), v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(p.Version))
-		return c.JSON(p)
-	}
-}
-
-func saveApprovalProcess(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var p workflow.ApprovalProcess
-		if err := decodeStrict(c, &p); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			p.Name = c.Params("name")
-		}
-		out, err := e.SaveApprovalProcess(c.UserContext(), actor(c), &p, create, v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(out.Version))
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteApprovalProcess(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteApprovalProcess(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+		return e.GetApprovalProcess(c.UserContext(), actor(c), name, v)
 	}
 }
 

@@ -6,59 +6,17 @@ import (
 	"crm/engine"
 )
 
-func listDashboards(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ds, err := e.ListDashboards(c.UserContext(), actor(c))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": ds})
-	}
-}
-
-func getDashboard(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		d, err := e.GetDashboard(c.UserContext(), actor(c), c.Params("name"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(d.Version))
-		return c.JSON(d)
-	}
-}
-
-func saveDashboard(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var d engine.Dashboard
-		if err := decodeStrict(c, &d); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			d.Name = c.Params("name")
-		}
-		out, err := e.SaveDashboard(c.UserContext(), actor(c), &d, create, v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(out.Version))
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteDashboard(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteDashboard(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+func dashboards(e *engine.Engine) definition[engine.Dashboard, engine.DashboardDef] {
+	return definition[engine.Dashboard, engine.DashboardDef]{
+		key:     "name",
+		setKey:  func(d *engine.Dashboard, name string) { d.Name = name },
+		version: func(d *engine.DashboardDef) int64 { return d.Version },
+		list: func(c *fiber.Ctx) ([]*engine.DashboardDef, error) {
+			return e.ListDashboards(c.UserContext(), actor(c))
+		},
+		get:    byName(e.GetDashboard),
+		save:   e.SaveDashboard,
+		remove: e.DeleteDashboard,
 	}
 }
 

@@ -8,6 +8,30 @@ import (
 	"crm/engine"
 )
 
+func teams(e *engine.Engine) definition[engine.Team, engine.Team] {
+	return definition[engine.Team, engine.Team]{
+		key:     "id",
+		setKey:  func(t *engine.Team, id string) { t.ID = id },
+		version: func(t *engine.Team) int64 { return t.Version },
+		list:    func(c *fiber.Ctx) ([]*engine.Team, error) { return e.ListTeams(c.UserContext(), actor(c)) },
+		get:     byName(e.GetTeam),
+		save:    e.SaveTeam,
+		remove:  e.DeleteTeam,
+	}
+}
+
+func roles(e *engine.Engine) definition[engine.Role, engine.Role] {
+	return definition[engine.Role, engine.Role]{
+		key:     "name",
+		setKey:  func(r *engine.Role, name string) { r.Name = name },
+		version: func(r *engine.Role) int64 { return r.Version },
+		list:    func(c *fiber.Ctx) ([]*engine.Role, error) { return e.ListRoles(c.UserContext(), actor(c)) },
+		get:     byName(e.GetRole),
+		save:    e.SaveRole,
+		remove:  e.DeleteRole,
+	}
+}
+
 func listUsers(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		us, err := e.ListUsers(c.UserContext(), actor(c))
@@ -49,116 +73,6 @@ func saveUser(e *engine.Engine) fiber.Handler {
 			c.Status(fiber.StatusCreated)
 		}
 		return c.JSON(u)
-	}
-}
-
-func listTeams(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ts, err := e.ListTeams(c.UserContext(), actor(c))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": ts})
-	}
-}
-
-func getTeam(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		t, err := e.GetTeam(c.UserContext(), actor(c), c.Params("id"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(t.Version))
-		return c.JSON(t)
-	}
-}
-
-func saveTeam(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var t engine.Team
-		if err := decodeStrict(c, &t); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			t.ID = c.Params("id")
-		}
-		out, err := e.SaveTeam(c.UserContext(), actor(c), &t, create, v)
-		if err != nil {
-			return err
-		}
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteTeam(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteTeam(c.UserContext(), actor(c), c.Params("id")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
-
-func listRoles(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		rs, err := e.ListRoles(c.UserContext(), actor(c))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": rs})
-	}
-}
-
-func getRole(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		r, err := e.GetRole(c.UserContext(), actor(c), c.Params("name"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(r.Version))
-		return c.JSON(r)
-	}
-}
-
-func saveRole(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var r engine.Role
-		if err := decodeStrict(c, &r); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			r.Name = c.Params("name")
-		}
-		out, err := e.SaveRole(c.UserContext(), actor(c), &r, create, v)
-		if err != nil {
-			return err
-		}
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteRole(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteRole(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
 	}
 }
 

@@ -9,115 +9,31 @@ import (
 	"crm/workflow"
 )
 
-func listCalendars(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		cs, err := e.ListCalendars(c.UserContext(), actor(c))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": cs})
+func calendars(e *engine.Engine) definition[workflow.Calendar, engine.CalendarDef] {
+	return definition[workflow.Calendar, engine.CalendarDef]{
+		key:     "name",
+		setKey:  func(cal *workflow.Calendar, name string) { cal.Name = name },
+		version: func(cal *engine.CalendarDef) int64 { return cal.Version },
+		list: func(c *fiber.Ctx) ([]*engine.CalendarDef, error) {
+			return e.ListCalendars(c.UserContext(), actor(c))
+		},
+		get:    byName(e.GetCalendar),
+		save:   e.SaveCalendar,
+		remove: e.DeleteCalendar,
 	}
 }
 
-func getCalendar(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		cal, err := e.GetCalendar(c.UserContext(), actor(c), c.Params("name"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(cal.Version))
-		return c.JSON(cal)
-	}
-}
-
-func saveCalendar(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var cal workflow.Calendar
-		if err := decodeStrict(c, &cal); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			cal.Name = c.Params("name")
-		}
-		out, err := e.SaveCalendar(c.UserContext(), actor(c), &cal, create, v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(out.Version))
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteCalendar(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteCalendar(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
-
-func listSLAPolicies(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		ps, err := e.ListSLAPolicies(c.UserContext(), actor(c), c.Query("object"))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": ps})
-	}
-}
-
-func getSLAPolicy(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		p, err := e.GetSLAPolicy(c.UserContext(), actor(c), c.Params("name"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(p.Version))
-		return c.JSON(p)
-	}
-}
-
-func saveSLAPolicy(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var p workflow.SLAPolicy
-		if err := decodeStrict(c, &p); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			p.Name = c.Params("name")
-		}
-		out, err := e.SaveSLAPolicy(c.UserContext(), actor(c), &p, create, v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(out.Version))
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteSLAPolicy(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteSLAPolicy(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+func slaPolicies(e *engine.Engine) definition[workflow.SLAPolicy, engine.SLAPolicyDef] {
+	return definition[workflow.SLAPolicy, engine.SLAPolicyDef]{
+		key:     "name",
+		setKey:  func(p *workflow.SLAPolicy, name string) { p.Name = name },
+		version: func(p *engine.SLAPolicyDef) int64 { return p.Version },
+		list: func(c *fiber.Ctx) ([]*engine.SLAPolicyDef, error) {
+			return e.ListSLAPolicies(c.UserContext(), actor(c), c.Query("object"))
+		},
+		get:    byName(e.GetSLAPolicy),
+		save:   e.SaveSLAPolicy,
+		remove: e.DeleteSLAPolicy,
 	}
 }
 

@@ -9,59 +9,17 @@ import (
 	"crm/workflow"
 )
 
-func listAutomations(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		as, err := e.ListAutomations(c.UserContext(), actor(c), c.Query("object"))
-		if err != nil {
-			return err
-		}
-		return c.JSON(fiber.Map{"items": as})
-	}
-}
-
-func getAutomation(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		a, err := e.GetAutomation(c.UserContext(), actor(c), c.Params("name"))
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(a.Version))
-		return c.JSON(a)
-	}
-}
-
-func saveAutomation(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		v, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		var a workflow.Automation
-		if err := decodeStrict(c, &a); err != nil {
-			return err
-		}
-		create := c.Method() == fiber.MethodPost
-		if !create {
-			a.Name = c.Params("name")
-		}
-		out, err := e.SaveAutomation(c.UserContext(), actor(c), &a, create, v)
-		if err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderETag, etag(out.Version))
-		if create {
-			c.Status(fiber.StatusCreated)
-		}
-		return c.JSON(out)
-	}
-}
-
-func deleteAutomation(e *engine.Engine) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if err := e.DeleteAutomation(c.UserContext(), actor(c), c.Params("name")); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+func automations(e *engine.Engine) definition[workflow.Automation, engine.AutomationDef] {
+	return definition[workflow.Automation, engine.AutomationDef]{
+		key:     "name",
+		setKey:  func(a *workflow.Automation, name string) { a.Name = name },
+		version: func(a *engine.AutomationDef) int64 { return a.Version },
+		list: func(c *fiber.Ctx) ([]*engine.AutomationDef, error) {
+			return e.ListAutomations(c.UserContext(), actor(c), c.Query("object"))
+		},
+		get:    byName(e.GetAutomation),
+		save:   e.SaveAutomation,
+		remove: e.DeleteAutomation,
 	}
 }
 
