@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useParams } from 'react-router';
 import { newQueryClient } from './api/queryClient';
 import { RequireAuth } from './auth/RequireAuth';
 import { SessionExpiry } from './auth/SessionExpiry';
@@ -12,7 +12,6 @@ const AppShell = lazy(() => import('./shell/AppShell').then((m) => ({ default: m
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ObjectsPage = lazy(() => import('./pages/ObjectsPage'));
 const ObjectBuilderPage = lazy(() => import('./pages/ObjectBuilderPage'));
-const RecordsPage = lazy(() => import('./pages/RecordsPage'));
 const CalendarsPage = lazy(() => import('./pages/CalendarsPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const FlowsPage = lazy(() => import('./flows/FlowsPage'));
@@ -26,6 +25,12 @@ const RecordFormPage = lazy(() => import('./app/RecordFormPage'));
 const RecordPage = lazy(() => import('./app/RecordPage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
+
+// The builder's records link of earlier versions: an object's records live in the work area.
+function RecordsRedirect() {
+  const { name = '' } = useParams();
+  return <Navigate to={`/app/${encodeURIComponent(name)}`} replace />;
+}
 
 export function App() {
   const [queryClient] = useState(newQueryClient);
@@ -54,7 +59,7 @@ export function App() {
                   <Route path="/inbox" element={<InboxPage />} />
                   <Route path="/objects/new" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
-                  <Route path="/objects/:name/records" element={<RecordsPage />} />
+                  <Route path="/objects/:name/records" element={<RecordsRedirect />} />
                   <Route path="/calendars" element={<CalendarsPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>

@@ -39,7 +39,7 @@ export function BuilderHeader({ draft, isNew, version, dirty, saving, onSave }: 
       <Flex align="center" gap={8}>
         {dirty && <Tag color="orange">{t('builder.unsaved')}</Tag>}
         {!isNew && (
-          <Button icon={<TableOutlined />} onClick={() => void navigate(`/objects/${draft.name}/records`)}>
+          <Button icon={<TableOutlined />} onClick={() => void navigate(`/app/${draft.name}`)}>
             {t('builder.records')}
           </Button>
         )}
