@@ -164,7 +164,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
   // through the generated form meets the rule on its field.
   await page.getByRole('button', { name: 'Records' }).click();
   await expect(page).toHaveURL(new RegExp(`/app/${name}$`));
-  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByRole('button', { name: 'plus New', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/app/${name}/new$`));
   await page.locator('#field-company').fill('Acme');
   await page.locator('#field-amount').fill('-5');

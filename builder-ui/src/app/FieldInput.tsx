@@ -58,7 +58,8 @@ export function FieldInput({
           prefix={field.type === 'currency' ? field.currency : undefined}
           addonAfter={field.type === 'percent' ? '%' : undefined}
           value={value === null || value === undefined ? null : String(value)}
-          onChange={(v) => onChange(v === null || v === '' ? null : field.type === 'integer' ? Number(v) : v)}
+          // The schema wants numbers for the other types: typed text would be refused as "Must be a number".
+          onChange={(v) => onChange(v === null || v === '' ? null : field.type === 'currency' ? v : Number(v))}
         />
       );
     case 'picklist':
