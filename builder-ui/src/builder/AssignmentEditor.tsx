@@ -18,9 +18,9 @@ import {
 } from '../api/assignment';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/context';
-import { errorText } from '../i18n/errorText';
 import { AssignmentRuleCard } from './AssignmentRuleCard';
 import { PropItem } from './PropItem';
+import { SaveRefusal } from './SaveRefusal';
 
 /**
  * Who gets a new record of the object: ordered rules (drag, or Space and the arrows, to reorder),
@@ -58,14 +58,7 @@ function AssignmentForm({ initial }: { initial: AssignmentRules }) {
   return (
     <div className="crm-rules" data-testid="assignment-editor">
       <Typography.Paragraph type="secondary">{t('assign.intro')}</Typography.Paragraph>
-      {save.isError && (
-        <Alert
-          type="error"
-          showIcon
-          data-testid="assignment-error"
-          message={problems.length ? t('builder.save.invalid', { count: problems.length }) : errorText(save.error, t)}
-        />
-      )}
+      {save.isError && <SaveRefusal error={save.error} testId="assignment-error" />}
       <Form layout="vertical" component="div">
         <Flex gap={16} wrap align="end">
           <PropItem

@@ -1,15 +1,15 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Flex, Form, Input, Popconfirm, Select, Switch } from 'antd';
+import { App, Button, Card, Flex, Form, Input, Popconfirm, Select, Switch } from 'antd';
 import { useState } from 'react';
 import { automationsKey, deleteAutomation, saveAutomation, type Action, type Automation } from '../api/automations';
 import { ApiError, type Problem } from '../api/client';
 import { useI18n } from '../i18n/context';
-import { errorText } from '../i18n/errorText';
 import { ActionEditor } from './ActionEditor';
 import { useBuilder } from './builderContext';
 import { ExpressionEditor } from './ExpressionEditor';
 import { PropItem } from './PropItem';
+import { SaveRefusal } from './SaveRefusal';
 
 const triggers = [
   'created',
@@ -88,20 +88,7 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
         </Flex>
       }
     >
-      {save.isError && (
-        <Alert
-          type="error"
-          showIcon
-          className="crm-gap"
-          data-testid="automation-error"
-          message={problems.length ? t('builder.save.invalid', { count: problems.length }) : errorText(save.error, t)}
-          description={
-            problems.length
-              ? problems.map((p) => <div key={p.pointer + p.code}>{`${p.pointer}: ${p.message}`}</div>)
-              : undefined
-          }
-        />
-      )}
+      {save.isError && <SaveRefusal error={save.error} testId="automation-error" />}
       <Form layout="vertical" component="div">
         <div className="crm-props-row">
           <PropItem label={t('auto.name')} problems={at('/name')} htmlFor={id('name')}>

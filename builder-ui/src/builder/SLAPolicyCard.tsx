@@ -1,17 +1,17 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Flex, Form, Input, InputNumber, Select, Switch, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Select, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useCalendars } from '../api/calendars';
 import { ApiError } from '../api/client';
 import { saveSLAPolicy, slaKey, type SLAMetric, type SLAPolicy } from '../api/sla';
 import { useI18n } from '../i18n/context';
-import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
 import { ExpressionEditor } from './ExpressionEditor';
 import { MetricEditor } from './MetricEditor';
 import { PropItem } from './PropItem';
 import { ThresholdList } from './ThresholdList';
+import { SaveRefusal } from './SaveRefusal';
 
 /** One SLA policy: when it applies, its calendar, the promised times, warnings and escalations. */
 export function SLAPolicyCard({ initial, onDone }: { initial: SLAPolicy; onDone?: () => void }) {
@@ -60,20 +60,7 @@ export function SLAPolicyCard({ initial, onDone }: { initial: SLAPolicy; onDone?
         </Flex>
       }
     >
-      {save.isError && (
-        <Alert
-          type="error"
-          showIcon
-          className="crm-gap"
-          data-testid="sla-error"
-          message={problems.length ? t('builder.save.invalid', { count: problems.length }) : errorText(save.error, t)}
-          description={
-            problems.length
-              ? problems.map((x) => <div key={x.pointer + x.code}>{`${x.pointer}: ${x.message}`}</div>)
-              : undefined
-          }
-        />
-      )}
+      {save.isError && <SaveRefusal error={save.error} testId="sla-error" />}
       <Form layout="vertical" component="div">
         <div className="crm-props-row">
           <PropItem label={t('auto.name')} problems={at('/name')} htmlFor={id('name')}>

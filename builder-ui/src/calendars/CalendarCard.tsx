@@ -1,6 +1,6 @@
 import { DeleteOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, DatePicker, Flex, Form, Input, Select, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Flex, Form, Input, Select, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { calendarsKey, saveCalendar, type Calendar } from '../api/calendars';
@@ -8,8 +8,8 @@ import { ApiError } from '../api/client';
 import { LabelInputs } from '../builder/LabelInputs';
 import { PropItem } from '../builder/PropItem';
 import { useI18n } from '../i18n/context';
-import { errorText } from '../i18n/errorText';
 import { WeekdayHours } from './WeekdayHours';
+import { SaveRefusal } from '../builder/SaveRefusal';
 
 const week = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -47,14 +47,7 @@ export function CalendarCard({ initial, onDone }: { initial: Calendar; onDone?: 
         )
       }
     >
-      {save.isError && (
-        <Alert
-          type="error"
-          showIcon
-          className="crm-gap"
-          message={problems.length ? t('builder.save.invalid', { count: problems.length }) : errorText(save.error, t)}
-        />
-      )}
+      {save.isError && <SaveRefusal error={save.error} testId="calendar-error" />}
       <Form layout="vertical" component="div">
         <div className="crm-props-row">
           <PropItem label={t('cal.name')} problems={placed('/name')} htmlFor={id('name')}>
