@@ -30,6 +30,9 @@ export default defineConfig({
     headless: true,
     launchOptions,
     locale: 'en-US',
+    // The app honours the system setting and stops animating menus and dialogs: a click that
+    // lands while a menu still slides in can fall between two nodes and be lost.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

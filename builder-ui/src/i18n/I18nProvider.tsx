@@ -7,6 +7,7 @@ import 'dayjs/locale/zh-cn';
 import localizedFormat from 'dayjs/plugin/localizedFormat';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setRequestLocale } from '../api/client';
+import { useReducedMotion } from '../shell/useReducedMotion';
 import { I18nContext, type I18n } from './context';
 import { catalogues, initialLocale, storeLocale, type Locale } from './locale';
 
@@ -23,6 +24,7 @@ function apply(locale: Locale) {
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
+  const reducedMotion = useReducedMotion();
   const [locale, setLocaleState] = useState<Locale>(() => {
     const l = initialLocale();
     apply(l);
@@ -56,7 +58,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   return (
     <I18nContext.Provider value={value}>
-      <ConfigProvider locale={antdLocales[locale]} theme={{ token: { borderRadius: 8 } }}>
+      <ConfigProvider locale={antdLocales[locale]} theme={{ token: { borderRadius: 8, motion: !reducedMotion } }}>
         <AntApp>{children}</AntApp>
       </ConfigProvider>
     </I18nContext.Provider>

@@ -1,1 +1,0 @@
-import{n as e,t}from"./row-DQWf_-tU.js";var n=e,r=t;export{n,r as t};
