@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -127,7 +128,18 @@ func (e *Engine) SubmitApproval(ctx context.Context, by *Actor, object, id, proc
 }
 
 // submit starts an instance with a given id (automations derive it, so a re-run submits once).
+// A write that lands while it submits makes it start again on the changed record.
 func (e *Engine) submit(ctx context.Context, by *Actor, object, id, process, comment, instID string) (*ApprovalInstance, error) {
+	for attempt := 0; ; attempt++ {
+		in, err := e.submitOnce(ctx, by, object, id, process, comment, instID)
+		if attempt < 5 && isVersionConflict(err) {
+			continue
+		}
+		return in, err
+	}
+}
+
+func (e *Engine) submitOnce(ctx context.Context, by *Actor, object, id, process, comment, instID string) (*ApprovalInstance, error) {
 	doc, err := e.getDoc(ctx, object, id)
 	if err != nil {
 		return nil, err
@@ -177,6 +189,13 @@ func (e *Engine) submit(ctx context.Context, by *Actor, object, id, process, com
 		return nil, err
 	}
 	if err := e.takeLock(ctx, object, id, instID); err != nil {
+		return nil, err
+	}
+	// Writes check the lock before they land, so one that read the record before the lock was
+	// taken could still land after it. Moving the record's version fails such a write's version
+	// check (retried, it meets the lock); a write that landed first fails this one instead.
+	if err := e.touchRecord(ctx, object, doc); err != nil {
+		e.releaseLock(context.WithoutCancel(ctx), object, id, instID)
 		return nil, err
 	}
 	in := &ApprovalInstance{ID: instID, Process: chosen.Name, ProcessVersion: chosen.Version, Object: object, Record: id,
@@ -285,6 +304,14 @@ func (e *Engine) releaseLock(ctx context.Context, object, record, instID string)
 		return storeErr(err)
 	}
 	return nil
+}
+
+// touchRecord stores a record unchanged at the next version, if it is still at the version read.
+func (e *Engine) touchRecord(ctx context.Context, object string, doc store.Doc) error {
+	next := maps.Clone(doc)
+	version, _ := next["version"].(int64)
+	delete(next, "version")
+	return storeErr(e.store.Replace(ctx, recordsColl(object), next, version))
 }
 
 // checkLock refuses a write to a record waiting for an approval; admins (and the engine itself,

@@ -589,3 +589,34 @@ func TestApprovalSubmitRefusals(t *testing.T) {
 		t.Errorf("an approval action naming no process: %v", err)
 	}
 }
+
+// TestApprovalSubmitFencesWritesInFlight: a write checks the lock before it lands, so one that
+// read the record just before a submission could land after it. The submission moves the
+// record's version (even through a flow with no field updates of its own), so that write fails
+// its version check; retried, it meets the lock.
+func TestApprovalSubmitFencesWritesInFlight(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		o := setupApprovals(t, engines(t, b, 1, clock)[0], clock)
+		saveFlow(t, o.e, `{"name":"plain","object":"contract","nodes":[{"id":"start","kind":"start"},
+		 {"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}]},{"id":"yes","kind":"approved"},{"id":"no","kind":"rejected"}],
+		 "edges":[{"id":"e1","from":"start","to":"area"},{"id":"e2","from":"area","to":"yes"}]}`, true)
+		id := o.contract(t, "1000", false)
+		inFlight, err := o.e.getDoc(ctx, "contract", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.e.SubmitApproval(ctx, o.rep, "contract", id, "plain", ""); err != nil {
+			t.Fatal(err)
+		}
+		version, _ := inFlight["version"].(int64)
+		delete(inFlight, "version")
+		inFlight["title"] = "landed after the submission"
+		if err := o.e.store.Replace(ctx, recordsColl("contract"), inFlight, version); !errors.Is(err, store.ErrVersionConflict) {
+			t.Fatalf("a write read before the submission lands after it: %v", err)
+		}
+		_, err = o.e.UpdateRecord(ctx, o.rep, "contract", id, map[string]any{"title": "retried"}, 0, "en")
+		wantCode(t, err, "record_locked")
+	})
+}

@@ -45,23 +45,7 @@ func (e *Engine) ListAutomations(ctx context.Context, by *Actor, object string) 
 }
 
 func (e *Engine) listAutomations(ctx context.Context, object string) ([]*AutomationDef, error) {
-	var f store.Filter
-	if object != "" {
-		f = store.Compare{Field: "object", Op: store.Eq, Value: object, Scalar: true}
-	}
-	docs, err := e.store.Find(ctx, collAutomations, store.Query{Filter: f})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	out := make([]*AutomationDef, 0, len(docs))
-	for _, d := range docs {
-		a, err := automationFromDoc(d)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return findNamed[AutomationDef](ctx, e, automationsKind, object)
 }
 
 // GetAutomation returns one automation, with its webhook secrets masked.
@@ -74,23 +58,7 @@ func (e *Engine) GetAutomation(ctx context.Context, by *Actor, name string) (*Au
 }
 
 func (e *Engine) getAutomation(ctx context.Context, name string) (*AutomationDef, error) {
-	d, err := e.store.Get(ctx, collAutomations, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errorf(KindNotFound, "automation_not_found", "no automation named %q", name)
-	}
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	return automationFromDoc(d)
-}
-
-func automationFromDoc(d store.Doc) (*AutomationDef, error) {
-	var a AutomationDef
-	if err := docToStruct(d, &a.Automation); err != nil {
-		return nil, err
-	}
-	a.Version, _ = d["version"].(int64)
-	return &a, nil
+	return getNamed[AutomationDef](ctx, e, automationsKind, name)
 }
 
 // SaveAutomation creates (create) or replaces an automation after checking every expression
@@ -111,31 +79,9 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if probs = append(probs, e.checkWebhookTargets(ctx, "/actions", a.Actions)...); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
-	doc, err := structToDoc(a)
+	version, err := e.saveNamed(ctx, automationsKind, a.Name, a, create, ifMatch)
 	if err != nil {
 		return nil, err
-	}
-	doc["id"] = a.Name
-	var version int64 = 1
-	if create {
-		if err := e.store.Insert(ctx, collAutomations, doc); err != nil {
-			if errors.Is(err, store.ErrDuplicateID) {
-				return nil, errorf(KindConflict, "automation_exists", "an automation named %q exists", a.Name)
-			}
-			return nil, storeErr(err)
-		}
-	} else {
-		old, err := e.getAutomation(ctx, a.Name)
-		if err != nil {
-			return nil, err
-		}
-		if ifMatch != 0 && ifMatch != old.Version {
-			return nil, storeErr(store.ErrVersionConflict)
-		}
-		if err := e.store.Replace(ctx, collAutomations, doc, old.Version); err != nil {
-			return nil, storeErr(err)
-		}
-		version = old.Version + 1
 	}
 	e.bumpSetting(ctx, automationsKey)
 	e.audit(ctx, by, auditEntry{Action: "automation_saved", Object: a.Object, Record: a.Name})
@@ -147,12 +93,8 @@ func (e *Engine) DeleteAutomation(ctx context.Context, by *Actor, name string) e
 	if err := e.canDefine(ctx, by); err != nil {
 		return err
 	}
-	err := e.store.Delete(ctx, collAutomations, name, 0)
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(KindNotFound, "automation_not_found", "no automation named %q", name)
-	}
-	if err != nil {
-		return storeErr(err)
+	if err := e.deleteNamed(ctx, automationsKind, name); err != nil {
+		return err
 	}
 	e.bumpSetting(ctx, automationsKey)
 	e.audit(ctx, by, auditEntry{Action: "automation_deleted", Record: name})

@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"crm/engine/query"
-	"crm/engine/store"
 	"crm/forms"
 )
 
@@ -56,40 +55,12 @@ const MaxWidgets = 24
 
 // ListDashboards returns every dashboard, by name.
 func (e *Engine) ListDashboards(ctx context.Context, by *Actor) ([]*DashboardDef, error) {
-	docs, err := e.store.Find(ctx, collDashboards, store.Query{})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	out := make([]*DashboardDef, 0, len(docs))
-	for _, d := range docs {
-		dd, err := dashboardFromDoc(d)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, dd)
-	}
-	return out, nil
+	return findNamed[DashboardDef](ctx, e, dashboardsKind, "")
 }
 
 // GetDashboard returns one dashboard.
 func (e *Engine) GetDashboard(ctx context.Context, by *Actor, name string) (*DashboardDef, error) {
-	d, err := e.store.Get(ctx, collDashboards, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errorf(KindNotFound, "dashboard_not_found", "no dashboard named %q", name)
-	}
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	return dashboardFromDoc(d)
-}
-
-func dashboardFromDoc(d store.Doc) (*DashboardDef, error) {
-	var dd DashboardDef
-	if err := docToStruct(d, &dd.Dashboard); err != nil {
-		return nil, err
-	}
-	dd.Version, _ = d["version"].(int64)
-	return &dd, nil
+	return getNamed[DashboardDef](ctx, e, dashboardsKind, name)
 }
 
 // SaveDashboard creates (create) or replaces a dashboard after checking every widget against
@@ -104,31 +75,9 @@ func (e *Engine) SaveDashboard(ctx context.Context, by *Actor, d *Dashboard, cre
 	if probs := e.checkDashboard(ctx, d); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
-	doc, err := structToDoc(d)
+	version, err := e.saveNamed(ctx, dashboardsKind, d.Name, d, create, ifMatch)
 	if err != nil {
 		return nil, err
-	}
-	doc["id"] = d.Name
-	var version int64 = 1
-	if create {
-		if err := e.store.Insert(ctx, collDashboards, doc); err != nil {
-			if errors.Is(err, store.ErrDuplicateID) {
-				return nil, errorf(KindConflict, "dashboard_exists", "a dashboard named %q exists", d.Name)
-			}
-			return nil, storeErr(err)
-		}
-	} else {
-		old, err := e.GetDashboard(ctx, by, d.Name)
-		if err != nil {
-			return nil, err
-		}
-		if ifMatch != 0 && ifMatch != old.Version {
-			return nil, storeErr(store.ErrVersionConflict)
-		}
-		if err := e.store.Replace(ctx, collDashboards, doc, old.Version); err != nil {
-			return nil, storeErr(err)
-		}
-		version = old.Version + 1
 	}
 	e.audit(ctx, by, auditEntry{Action: "dashboard_saved", Record: d.Name})
 	return &DashboardDef{Dashboard: *d, Version: version}, nil
@@ -139,12 +88,8 @@ func (e *Engine) DeleteDashboard(ctx context.Context, by *Actor, name string) er
 	if err := e.canDefine(ctx, by); err != nil {
 		return err
 	}
-	err := e.store.Delete(ctx, collDashboards, name, 0)
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(KindNotFound, "dashboard_not_found", "no dashboard named %q", name)
-	}
-	if err != nil {
-		return storeErr(err)
+	if err := e.deleteNamed(ctx, dashboardsKind, name); err != nil {
+		return err
 	}
 	e.audit(ctx, by, auditEntry{Action: "dashboard_deleted", Record: name})
 	return nil

@@ -145,12 +145,16 @@ func (e *Engine) UpdateRecord(ctx context.Context, by *Actor, object, id string,
 	}
 	for attempt := 0; ; attempt++ {
 		rec, err := e.updateOnce(ctx, by, object, id, patch, ifMatch, locale)
-		var ee *Error
-		if ifMatch == 0 && attempt < 5 && errors.As(err, &ee) && ee.Code == "version_conflict" {
+		if ifMatch == 0 && attempt < 5 && isVersionConflict(err) {
 			continue
 		}
 		return rec, err
 	}
+}
+
+func isVersionConflict(err error) bool {
+	var ee *Error
+	return errors.As(err, &ee) && ee.Code == "version_conflict"
 }
 
 func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
@@ -216,6 +220,16 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.
 func (e *Engine) DeleteRecord(ctx context.Context, by *Actor, object, id string, ifMatch int64) error {
+	for attempt := 0; ; attempt++ {
+		err := e.deleteOnce(ctx, by, object, id, ifMatch)
+		if ifMatch == 0 && attempt < 5 && isVersionConflict(err) {
+			continue
+		}
+		return err
+	}
+}
+
+func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, ifMatch int64) error {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return err
@@ -230,11 +244,16 @@ func (e *Engine) DeleteRecord(ctx context.Context, by *Actor, object, id string,
 	if err := e.checkLock(ctx, by, object, id); err != nil {
 		return err
 	}
+	// Deleted only as read: what was checked (the lock, the access) still holds.
+	version, _ := old["version"].(int64)
+	if ifMatch != 0 && ifMatch != version {
+		return storeErr(store.ErrVersionConflict)
+	}
 	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
 	if err != nil {
 		return err
 	}
-	err = e.store.Delete(ctx, recordsColl(object), id, ifMatch)
+	err = e.store.Delete(ctx, recordsColl(object), id, version)
 	e.afterEvent(ctx, ev, err)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)

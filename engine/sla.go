@@ -61,37 +61,12 @@ func (s *slaSet) schedule(calendar string) *workflow.Schedule {
 
 // ListCalendars returns every business calendar.
 func (e *Engine) ListCalendars(ctx context.Context, by *Actor) ([]*CalendarDef, error) {
-	docs, err := e.store.Find(ctx, collCalendars, store.Query{})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	out := make([]*CalendarDef, 0, len(docs))
-	for _, d := range docs {
-		var c CalendarDef
-		if err := docToStruct(d, &c.Calendar); err != nil {
-			return nil, err
-		}
-		c.Version, _ = d["version"].(int64)
-		out = append(out, &c)
-	}
-	return out, nil
+	return findNamed[CalendarDef](ctx, e, calendarsKind, "")
 }
 
 // GetCalendar returns one calendar.
 func (e *Engine) GetCalendar(ctx context.Context, by *Actor, name string) (*CalendarDef, error) {
-	d, err := e.store.Get(ctx, collCalendars, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errorf(KindNotFound, "calendar_not_found", "no calendar named %q", name)
-	}
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	var c CalendarDef
-	if err := docToStruct(d, &c.Calendar); err != nil {
-		return nil, err
-	}
-	c.Version, _ = d["version"].(int64)
-	return &c, nil
+	return getNamed[CalendarDef](ctx, e, calendarsKind, name)
 }
 
 // SaveCalendar creates (create) or replaces a calendar after checking it whole.
@@ -102,7 +77,7 @@ func (e *Engine) SaveCalendar(ctx context.Context, by *Actor, c *workflow.Calend
 	if probs := c.Check(); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
-	v, err := e.saveNamed(ctx, collCalendars, c.Name, c, create, ifMatch, "calendar")
+	v, err := e.saveNamed(ctx, calendarsKind, c.Name, c, create, ifMatch)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +98,7 @@ func (e *Engine) DeleteCalendar(ctx context.Context, by *Actor, name string) err
 	if n > 0 {
 		return errorf(KindConflict, "calendar_in_use", "%d SLA policies use calendar %q", n, name)
 	}
-	if err := e.deleteNamed(ctx, collCalendars, name, "calendar"); err != nil {
+	if err := e.deleteNamed(ctx, calendarsKind, name); err != nil {
 		return err
 	}
 	e.bumpSetting(ctx, slaKey)
@@ -142,24 +117,7 @@ func (e *Engine) ListSLAPolicies(ctx context.Context, by *Actor, object string) 
 }
 
 func (e *Engine) listSLAPolicies(ctx context.Context, object string) ([]*SLAPolicyDef, error) {
-	var f store.Filter
-	if object != "" {
-		f = store.Compare{Field: "object", Op: store.Eq, Value: object, Scalar: true}
-	}
-	docs, err := e.store.Find(ctx, collSLAPolicies, store.Query{Filter: f})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	out := make([]*SLAPolicyDef, 0, len(docs))
-	for _, d := range docs {
-		var p SLAPolicyDef
-		if err := docToStruct(d, &p.SLAPolicy); err != nil {
-			return nil, err
-		}
-		p.Version, _ = d["version"].(int64)
-		out = append(out, &p)
-	}
-	return out, nil
+	return findNamed[SLAPolicyDef](ctx, e, slaPoliciesKind, object)
 }
 
 // GetSLAPolicy returns one policy, with its webhook secrets masked.
@@ -172,19 +130,7 @@ func (e *Engine) GetSLAPolicy(ctx context.Context, by *Actor, name string) (*SLA
 }
 
 func (e *Engine) getSLAPolicy(ctx context.Context, name string) (*SLAPolicyDef, error) {
-	d, err := e.store.Get(ctx, collSLAPolicies, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errorf(KindNotFound, "sla_policy_not_found", "no SLA policy named %q", name)
-	}
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	var p SLAPolicyDef
-	if err := docToStruct(d, &p.SLAPolicy); err != nil {
-		return nil, err
-	}
-	p.Version, _ = d["version"].(int64)
-	return &p, nil
+	return getNamed[SLAPolicyDef](ctx, e, slaPoliciesKind, name)
 }
 
 // SaveSLAPolicy creates (create) or replaces a policy after checking every condition, duration
@@ -210,7 +156,7 @@ func (e *Engine) SaveSLAPolicy(ctx context.Context, by *Actor, p *workflow.SLAPo
 	if len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
-	v, err := e.saveNamed(ctx, collSLAPolicies, p.Name, p, create, ifMatch, "sla_policy")
+	v, err := e.saveNamed(ctx, slaPoliciesKind, p.Name, p, create, ifMatch)
 	if err != nil {
 		return nil, err
 	}
@@ -224,55 +170,12 @@ func (e *Engine) DeleteSLAPolicy(ctx context.Context, by *Actor, name string) er
 	if err := e.canDefine(ctx, by); err != nil {
 		return err
 	}
-	if err := e.deleteNamed(ctx, collSLAPolicies, name, "sla_policy"); err != nil {
+	if err := e.deleteNamed(ctx, slaPoliciesKind, name); err != nil {
 		return err
 	}
 	e.bumpSetting(ctx, slaKey)
 	e.audit(ctx, by, auditEntry{Action: "sla_policy_deleted", Record: name})
 	return nil
-}
-
-// saveNamed stores a definition under its name: a new one (create) or a new version of the
-// stored one (ifMatch, when not 0, must be its version). Returns the stored version.
-func (e *Engine) saveNamed(ctx context.Context, coll, name string, v any, create bool, ifMatch int64, what string) (int64, error) {
-	if !forms.NamePattern.MatchString(name) {
-		return 0, InvalidDefinition([]forms.Problem{{Pointer: "/name", Code: "invalid_name", Message: "a name starts with a lower-case letter and holds only a-z, 0-9 and _"}})
-	}
-	doc, err := structToDoc(v)
-	if err != nil {
-		return 0, err
-	}
-	doc["id"] = name
-	if create {
-		err := e.store.Insert(ctx, coll, doc)
-		if errors.Is(err, store.ErrDuplicateID) {
-			return 0, errorf(KindConflict, what+"_exists", "a %s named %q exists", what, name)
-		}
-		return 1, storeErr(err)
-	}
-	old, err := e.store.Get(ctx, coll, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, errorf(KindNotFound, what+"_not_found", "no %s named %q", what, name)
-	}
-	if err != nil {
-		return 0, storeErr(err)
-	}
-	version, _ := old["version"].(int64)
-	if ifMatch != 0 && ifMatch != version {
-		return 0, storeErr(store.ErrVersionConflict)
-	}
-	if err := e.store.Replace(ctx, coll, doc, version); err != nil {
-		return 0, storeErr(err)
-	}
-	return version + 1, nil
-}
-
-func (e *Engine) deleteNamed(ctx context.Context, coll, name, what string) error {
-	err := e.store.Delete(ctx, coll, name, 0)
-	if errors.Is(err, store.ErrNotFound) {
-		return errorf(KindNotFound, what+"_not_found", "no %s named %q", what, name)
-	}
-	return storeErr(err)
 }
 
 // compilePolicy checks a policy against the current definitions and calendars (strict: the
