@@ -68,3 +68,49 @@ test('a manager sees the sales dashboard: the team’s pipeline funnel, by owner
   await expectNoHorizontalOverflow(page);
   await shot('42-dashboard-sales-zh');
 });
+
+test('a chart grouped by a lookup names the records, and says what it shows to a screen reader', async ({
+  page,
+  request,
+  token,
+}, info) => {
+  const auth = { Authorization: `Bearer ${token}` };
+  const name = `by_account_${info.project.name}`;
+  await request.delete(`/api/meta/dashboards/${name}`, { headers: auth });
+  const made = await request.post('/api/meta/dashboards', {
+    headers: auth,
+    data: {
+      name,
+      label: { en: 'Pipeline by account' },
+      widgets: [
+        { name: 'accounts', label: { en: 'By account' }, type: 'pie', object: 'opportunity', group_by: ['account'] },
+        {
+          name: 'stages',
+          label: { en: 'By account and stage' },
+          type: 'bar',
+          object: 'opportunity',
+          group_by: ['account', 'stage'],
+        },
+      ],
+    },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const acme = await request.get(`/api/records/account?filter=${encodeURIComponent('name = "Acme Software"')}`, {
+    headers: auth,
+  });
+  const acmeId = ((await acme.json()) as { items: { id: string }[] }).items[0]!.id;
+
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(zhou.email);
+  await page.getByLabel('Password').fill(zhou.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/app$/);
+  await page.goto(`/dashboards/${name}`);
+  const pie = page.getByTestId('widget-accounts').getByRole('img');
+  await expect(pie).toHaveAccessibleName(/^By account\. .*Acme Software: \d+/);
+  await expect(pie).not.toHaveAccessibleName(new RegExp(acmeId));
+  await expect(page.getByTestId('widget-stages').getByRole('img')).toHaveAccessibleName(
+    /Acme Software, (Negotiation|Proposal\/quote|Needs analysis|Initial contact|Won|Lost): \d+/,
+  );
+  await request.delete(`/api/meta/dashboards/${name}`, { headers: auth });
+});

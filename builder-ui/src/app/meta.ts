@@ -44,20 +44,28 @@ export function relationsTo(objects: ObjectDef[] | undefined, target: string): R
   return out;
 }
 
-/** Names of the records a page shows in its lookups, fetched in one list call per target. */
-export function useLookupNames(target: string | undefined, ids: string[]) {
-  const { def } = useObjectDef(target ?? '');
+/**
+ * The query of the names of some records of target, in one list call: only those the reader may
+ * see come back, so a record they may not see keeps no name.
+ */
+export function lookupNamesQuery(target: string | undefined, def: ObjectDef | undefined, ids: string[]) {
   const unique = [...new Set(ids.filter(Boolean))].sort();
-  return useQuery({
+  return {
     queryKey: ['names', target, unique],
     enabled: !!target && unique.length > 0,
     staleTime: 60_000,
-    queryFn: async ({ signal }) => {
+    queryFn: async ({ signal }: { signal: AbortSignal }) => {
       const filter = `id in (${unique.map((id) => JSON.stringify(id)).join(', ')})`;
       const page = await recordsApi.list(target!, { filter, limit: 200 }, signal);
       return Object.fromEntries(page.items.map((r) => [r.id, recordTitle(def, r)])) as Record<string, string>;
     },
-  });
+  };
+}
+
+/** Names of the records a page shows in its lookups, fetched in one list call per target. */
+export function useLookupNames(target: string | undefined, ids: string[]) {
+  const { def } = useObjectDef(target ?? '');
+  return useQuery(lookupNamesQuery(target, def, ids));
 }
 
 /** The people of the directory by id, for owner and user fields. */

@@ -55,7 +55,19 @@ export function BarWidget({ groups, object, title }: { groups: AggGroup[]; objec
           style={{ marginBottom: 8 }}
         />
       )}
-      <EChart option={option} label={title} />
+      <EChart
+        option={option}
+        label={title}
+        summary={groups
+          .map(
+            (g) =>
+              `${[first, second]
+                .filter((k): k is string => !!k)
+                .map((k) => keyText(g, k, t))
+                .join(', ')}: ${formatMeasure(measure, g[measure], object, locale)}`,
+          )
+          .join('; ')}
+      />
     </>
   );
 }

@@ -2,7 +2,18 @@ import { useEffect, useRef } from 'react';
 import { echarts, type EChartsCoreOption } from './echarts';
 
 /** One ECharts chart that follows its box's size; it animates unless the user asked for less motion. */
-export function EChart({ option, height = 280, label }: { option: EChartsCoreOption; height?: number; label: string }) {
+export function EChart({
+  option,
+  height = 280,
+  label,
+  summary,
+}: {
+  option: EChartsCoreOption;
+  height?: number;
+  label: string;
+  /** What the chart shows, in words, for those who cannot see the canvas ("Acme: 3; Globex: 1"). */
+  summary?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 
@@ -24,5 +35,7 @@ export function EChart({ option, height = 280, label }: { option: EChartsCoreOpt
     chart.current?.setOption({ animation: !still, ...option }, true);
   }, [option]);
 
-  return <div ref={box} style={{ width: '100%', height }} role="img" aria-label={label} />;
+  return (
+    <div ref={box} style={{ width: '100%', height }} role="img" aria-label={summary ? `${label}. ${summary}` : label} />
+  );
 }

@@ -35,5 +35,8 @@ export function PieWidget({ groups, object, title }: { groups: AggGroup[]; objec
     }),
     [groups, field, measure, object, locale, t, narrow],
   );
-  return <EChart option={option} label={title} />;
+  const summary = groups
+    .map((g) => `${keyText(g, field, t)}: ${formatMeasure(measure, g[measure], object, locale)}`)
+    .join('; ');
+  return <EChart option={option} label={title} summary={summary} />;
 }

@@ -1,5 +1,5 @@
 import { Alert, Card, Empty, Grid } from 'antd';
-import type { WidgetData } from '../api/dashboards';
+import type { AggGroup, WidgetData } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { BarWidget } from './BarWidget';
@@ -7,13 +7,16 @@ import { FunnelWidget } from './FunnelWidget';
 import { NumberWidget } from './NumberWidget';
 import { PieWidget } from './PieWidget';
 import { SlaWidget } from './SlaWidget';
+import { useLookupLabels } from './useLookupLabels';
+
+const noGroups: AggGroup[] = [];
 
 /** One widget in its card: the chart of its type, or the reason it could not be computed. */
 export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef }) {
   const { t } = useI18n();
   const phone = !Grid.useBreakpoint().sm;
   const title = w.label || w.name;
-  const groups = w.groups ?? [];
+  const groups = useLookupLabels(w.groups ?? noGroups, object);
   const body = () => {
     if (w.error) {
       return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={w.error.message} />;
