@@ -37,7 +37,10 @@ async function connect(page: Page, from: string, to: string) {
 /** Chooses an option of the Ant Design select named `name` inside scope. */
 async function pick(page: Page, scope: Locator, name: string, option: string) {
   // The chosen value lies over the search input: click through it.
-  await scope.getByRole('combobox', { name, exact: true }).click({ force: true });
+  const box = scope.getByRole('combobox', { name, exact: true });
+  await box.click({ force: true });
+  // A searchable list draws only its first options: the option is typed to bring it in view.
+  if ((await box.getAttribute('readonly')) === null) await page.keyboard.type(option);
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 
