@@ -1,6 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Empty, Input, Table, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useObjects, type ObjectDef } from '../api/objects';
 import { errorText } from '../i18n/errorText';
@@ -12,8 +13,16 @@ export default function ObjectsPage() {
   const { t, locale } = useI18n();
   const objects = useObjects();
   const navigate = useNavigate();
-  const items = objects.data ?? [];
+  const [find, setFind] = useState('');
   const label = (o: ObjectDef) => pickLabel(o.label, locale, o.name);
+  // Quick find: by API name or by the label in any language, as analysts know objects by either.
+  const needle = find.trim().toLowerCase();
+  const items = (objects.data ?? []).filter(
+    (o) =>
+      !needle ||
+      o.name.toLowerCase().includes(needle) ||
+      Object.values(o.label ?? {}).some((l) => typeof l === 'string' && l.toLowerCase().includes(needle)),
+  );
 
   const columns: TableColumnsType<ObjectDef> = [
     {
@@ -89,6 +98,16 @@ export default function ObjectsPage() {
       {/* After a failed load there is nothing to list: the alert says so, an empty table would not. */}
       {!(objects.isError && !objects.data) && (
         <Card styles={{ body: { padding: 0 } }}>
+          <div style={{ padding: 12 }}>
+            <Input.Search
+              allowClear
+              placeholder={t('objects.find')}
+              aria-label={t('objects.find')}
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+              style={{ maxWidth: 320 }}
+            />
+          </div>
           <Table<ObjectDef>
             rowKey="name"
             columns={columns}
@@ -99,6 +118,8 @@ export default function ObjectsPage() {
             locale={{
               emptyText: objects.isPending ? (
                 <div style={{ height: 120 }} />
+              ) : needle ? (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('objects.noMatch', { q: find.trim() })} />
               ) : (
                 <Empty
                   image={Empty.PRESENTED_IMAGE_SIMPLE}
