@@ -68,6 +68,15 @@ func (t throttle) failed(now time.Time, max int64, window, lockout time.Duration
 	return t
 }
 
+// expiresAt is when the state means nothing any more: its window and its lockout are over.
+func (t throttle) expiresAt(window time.Duration) time.Time {
+	end := t.LockedUntil
+	if !t.FirstAt.IsZero() && t.FirstAt.Add(window).After(end) {
+		end = t.FirstAt.Add(window)
+	}
+	return end
+}
+
 func throttleFromDoc(d store.Doc) throttle {
 	var t throttle
 	t.Failures, _ = d["failures"].(int64)
@@ -144,7 +153,8 @@ func (e *Engine) recordFailure(ctx context.Context, key string, max int) error {
 			version, _ = d["version"].(int64)
 		}
 		t := throttleFromDoc(d).failed(e.now(), int64(max), l.Window, l.Lockout)
-		doc := store.Doc{"id": key, "failures": t.Failures, "first_at": stampOf(t.FirstAt), "locked_until": stampOf(t.LockedUntil)}
+		doc := store.Doc{"id": key, "failures": t.Failures, "first_at": stampOf(t.FirstAt), "locked_until": stampOf(t.LockedUntil),
+			"expires_at": stampOf(t.expiresAt(l.Window))}
 		for k, v := range doc {
 			if v == nil {
 				delete(doc, k)

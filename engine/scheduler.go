@@ -57,6 +57,9 @@ func (s *Scheduler) tick() {
 		s.e.log.Error("scheduler tick", "err", err)
 	}
 	s.e.fireCron(s.ctx)
+	if _, err := s.e.SweepExpired(s.ctx); err != nil && s.ctx.Err() == nil {
+		s.e.log.Error("sweep of expired sessions and sign-in failures", "err", err)
+	}
 }
 
 // Stop ends the ticks and waits for a running one to finish its current job.
