@@ -141,6 +141,11 @@ func (s *Store) duplicateErr(ctx context.Context, coll string, doc bson.D, err e
 			return &store.DuplicateError{Field: f}
 		}
 	}
+	if checkID && len(fields) == 0 {
+		// Only _id can collide in this collection: the document was there when the insert ran
+		// and has been deleted since (a claim or a job another engine finished meanwhile).
+		return store.ErrDuplicateID
+	}
 	return &backendError{msg: "mongodb: duplicate key, the conflicting document is gone; retry", err: err}
 }
 
