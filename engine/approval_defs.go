@@ -200,10 +200,36 @@ func (e *Engine) compileProcess(ctx context.Context, p *workflow.ApprovalProcess
 		who = people{dir}
 	}
 	c, probs := workflow.CompileApproval(p, def.rules.Env, def.obj, who)
+	if strict {
+		calProbs, err := e.checkApprovalCalendars(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		probs = append(probs, calProbs...)
+	}
 	if len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
 	return c, nil
+}
+
+// checkApprovalCalendars finds the steps whose timeout counts in a calendar that does not exist.
+func (e *Engine) checkApprovalCalendars(ctx context.Context, p *workflow.ApprovalProcess) ([]forms.Problem, error) {
+	var probs []forms.Problem
+	for i, n := range p.Nodes {
+		if n.Calendar == "" {
+			continue
+		}
+		set, err := e.slaPolicies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if set.schedules[n.Calendar] == nil {
+			probs = append(probs, forms.Problem{Pointer: fmt.Sprintf("/nodes/%d/calendar", i), Code: "unknown_calendar",
+				Message: fmt.Sprintf("no business calendar named %q", n.Calendar)})
+		}
+	}
+	return probs, nil
 }
 
 type anyRole struct{ anyone }

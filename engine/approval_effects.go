@@ -122,7 +122,18 @@ func (e *Engine) applyEffects(ctx context.Context, in *ApprovalInstance, x outbo
 		if err != nil {
 			return permanent(err)
 		}
-		due := at.Add(time.Duration(x.Timer.AfterMs) * time.Millisecond)
+		after := time.Duration(x.Timer.AfterMs) * time.Millisecond
+		due := at.Add(after)
+		if x.Timer.Calendar != "" {
+			// In business hours; a calendar deleted since counts around the clock, like SLA policies.
+			set, err := e.slaPolicies(ctx)
+			if err != nil {
+				return err
+			}
+			if t, ok := set.schedule(x.Timer.Calendar).Add(at, after); ok {
+				due = t
+			}
+		}
 		jid := "approval_timeout:" + in.ID + ":" + strconv.FormatInt(x.Timer.Step, 10)
 		if _, err := e.enqueue(ctx, jid, "approval_timeout", due, map[string]any{"instance": in.ID, "step": x.Timer.Step}, 0); err != nil {
 			return err

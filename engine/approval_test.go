@@ -620,3 +620,75 @@ func TestApprovalSubmitFencesWritesInFlight(t *testing.T) {
 		wantCode(t, err, "record_locked")
 	})
 }
+
+// TestApprovalTimeoutInBusinessHours: a step's timeout may count in a business calendar. Two
+// hours on Mon-Fri 09:00-18:00, entered Friday 17:00, run out Monday 10:00, not Friday 19:00.
+// A calendar that does not exist, or one without a timeout to count, is refused at save; a
+// calendar a process counts in cannot be deleted.
+func TestApprovalTimeoutInBusinessHours(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock() // Friday 2026-11-20 09:00 UTC
+		o := setupApprovals(t, engines(t, b, 1, clock)[0], clock)
+		var cal workflow.Calendar
+		if err := json.Unmarshal([]byte(`{"name":"weekdays","time_zone":"UTC","hours":{"mon":[{"start":"09:00","end":"18:00"}],
+		 "tue":[{"start":"09:00","end":"18:00"}],"wed":[{"start":"09:00","end":"18:00"}],"thu":[{"start":"09:00","end":"18:00"}],
+		 "fri":[{"start":"09:00","end":"18:00"}]}}`), &cal); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.e.SaveCalendar(ctx, SystemActor, &cal, true, 0); err != nil {
+			t.Fatal(err)
+		}
+		flow := func(name, step string) string {
+			return `{"name":"` + name + `","object":"contract","nodes":[{"id":"start","kind":"start"},` + step + `,
+			 {"id":"yes","kind":"approved","updates":{"status":"\"approved\""}},{"id":"no","kind":"rejected"}],
+			 "edges":[{"id":"e1","from":"start","to":"area"},{"id":"e2","from":"area","to":"yes"}]}`
+		}
+		for step, pointer := range map[string]string{
+			`{"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}],"timeout":"2h","on_timeout":"approve","calendar":"nope"}`: "/nodes/1/calendar",
+			`{"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}],"calendar":"weekdays"}`:                                   "/nodes/1/calendar",
+		} {
+			var p workflow.ApprovalProcess
+			if err := json.Unmarshal([]byte(flow("bad", step)), &p); err != nil {
+				t.Fatal(err)
+			}
+			_, err := o.e.SaveApprovalProcess(ctx, SystemActor, &p, true, 0)
+			if ee, _ := AsError(err); ee == nil || len(ee.Problems) != 1 || ee.Problems[0].Pointer != pointer {
+				t.Errorf("%s: %v", step, err)
+			}
+		}
+		saveFlow(t, o.e, flow("timed", `{"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}],
+		 "timeout":"2h","on_timeout":"approve","calendar":"weekdays"}`), true)
+		err := o.e.DeleteCalendar(ctx, SystemActor, "weekdays")
+		wantCode(t, err, "calendar_in_use")
+
+		clock.Advance(8 * time.Hour) // Friday 17:00
+		id := o.contract(t, "100", false)
+		in, err := o.e.SubmitApproval(ctx, o.rep, "contract", id, "timed", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tick := func() {
+			t.Helper()
+			if _, err := o.e.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tick()
+		clock.Advance(2*time.Hour + time.Minute) // Friday 19:01: two hours on the wall clock
+		tick()
+		if got, _ := o.e.GetApproval(ctx, SystemActor, in.ID); got.Status != workflow.ApprovalPending {
+			t.Fatalf("timed out on the wall clock: %s", got.Status)
+		}
+		clock.Set(time.Date(2026, 11, 23, 9, 59, 0, 0, time.UTC)) // Monday 09:59
+		tick()
+		if got, _ := o.e.GetApproval(ctx, SystemActor, in.ID); got.Status != workflow.ApprovalPending {
+			t.Fatalf("timed out a minute early: %s", got.Status)
+		}
+		clock.Set(time.Date(2026, 11, 23, 10, 0, 1, 0, time.UTC))
+		tick()
+		if got, _ := o.e.GetApproval(ctx, SystemActor, in.ID); got.Status != workflow.ApprovalApproved || o.status(t, id) != "approved" {
+			t.Fatalf("after two business hours: %s, record %v", got.Status, o.status(t, id))
+		}
+	})
+}

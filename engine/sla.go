@@ -98,6 +98,17 @@ func (e *Engine) DeleteCalendar(ctx context.Context, by *Actor, name string) err
 	if n > 0 {
 		return errorf(KindConflict, "calendar_in_use", "%d SLA policies use calendar %q", n, name)
 	}
+	procs, err := e.ListApprovalProcesses(ctx, SystemActor, "")
+	if err != nil {
+		return err
+	}
+	for _, p := range procs {
+		for _, node := range p.Nodes {
+			if node.Calendar == name {
+				return errorf(KindConflict, "calendar_in_use", "approval process %q counts a timeout in calendar %q", p.Name, name)
+			}
+		}
+	}
 	if err := e.deleteNamed(ctx, calendarsKind, name); err != nil {
 		return err
 	}

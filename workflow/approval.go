@@ -67,6 +67,7 @@ type Node struct {
 	Threshold int               `json:"threshold,omitempty"`  // approval, threshold mode: N approvals decide
 	Timeout   string            `json:"timeout,omitempty"`    // approval: "48h", "2d"; "": none
 	OnTimeout string            `json:"on_timeout,omitempty"` // approval with a timeout: escalate, approve, reject
+	Calendar  string            `json:"calendar,omitempty"`   // approval with a timeout: counted in this business calendar's hours; "": around the clock
 	Updates   map[string]string `json:"updates,omitempty"`    // action, approved, rejected: field -> expression
 	Notify    *Notice           `json:"notify,omitempty"`     // action, approved, rejected
 }
@@ -194,7 +195,7 @@ func CompileApproval(p *ApprovalProcess, env *rules.Env, obj *forms.Object, peop
 		default:
 			bad(at+"/kind", "invalid_kind", "%skind %q is not one of start, approval, condition, action, approved, rejected", who, n.Kind)
 		}
-		if n.Kind != NodeApproval && (len(n.Approvers) > 0 || n.Mode != "" || n.Timeout != "") {
+		if n.Kind != NodeApproval && (len(n.Approvers) > 0 || n.Mode != "" || n.Timeout != "" || n.Calendar != "") {
 			bad(at+"/approvers", "invalid_option", "%sonly approval nodes have approvers, a mode or a timeout", who)
 		}
 		if (n.Kind == NodeStart || n.Kind == NodeCondition || n.Kind == NodeApproval) && (len(n.Updates) > 0 || n.Notify != nil) {
@@ -367,6 +368,9 @@ func (c *CompiledProcess) checkApproval(n *Node, at, who string, obj *forms.Obje
 		}
 	} else if n.OnTimeout != "" {
 		bad(at+"/on_timeout", "invalid_option", "%son_timeout needs a timeout", who)
+	}
+	if n.Calendar != "" && n.Timeout == "" {
+		bad(at+"/calendar", "invalid_option", "%sa calendar counts a timeout: set one", who)
 	}
 }
 

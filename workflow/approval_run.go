@@ -95,11 +95,13 @@ type TaskChange struct {
 	Status string // for Closed
 }
 
-// Timer is a step's timeout, to fire AfterMs after the step was entered.
+// Timer is a step's timeout, to fire AfterMs after the step was entered: counted in the hours of
+// Calendar when it names one, else around the clock.
 type Timer struct {
-	Node    string
-	Step    int64
-	AfterMs int64
+	Node     string
+	Step     int64
+	AfterMs  int64
+	Calendar string `json:",omitempty"`
 }
 
 // NodeUpdate is the wire values an action or end node sets.
@@ -288,7 +290,7 @@ func (c *CompiledProcess) escalate(t *Transition, node *Node, env ApprovalEnv) e
 		}
 	}
 	if ms := c.timeout[node.ID]; ms > 0 {
-		t.Timer = &Timer{Node: node.ID, Step: st.Step, AfterMs: ms}
+		t.Timer = &Timer{Node: node.ID, Step: st.Step, AfterMs: ms, Calendar: node.Calendar}
 	}
 	return nil
 }
@@ -368,7 +370,7 @@ func (c *CompiledProcess) enter(t *Transition, n *Node, env ApprovalEnv) error {
 		t.Tasks = append(t.Tasks, TaskChange{Node: n.ID, Step: st.Step, User: u})
 	}
 	if ms := c.timeout[n.ID]; ms > 0 {
-		t.Timer = &Timer{Node: n.ID, Step: st.Step, AfterMs: ms}
+		t.Timer = &Timer{Node: n.ID, Step: st.Step, AfterMs: ms, Calendar: n.Calendar}
 	}
 	t.Events = append(t.Events, StepEvent{Kind: "entered", Node: n.ID})
 	return nil

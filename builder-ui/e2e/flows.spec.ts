@@ -10,6 +10,7 @@ interface SavedNode {
   mode?: string;
   timeout?: string;
   on_timeout?: string;
+  calendar?: string;
 }
 
 /** Where each node sits on the canvas, in flow coordinates (its wrapper's translate). */
@@ -95,7 +96,7 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
   await connect(page, 'approval_2', 'approved');
   await expect(page.locator('.react-flow__edge')).toHaveCount(3);
 
-  // The first step: the submitter's manager, any one, 48 h then approve.
+  // The first step: the submitter's manager, any one, 48 office hours then approve.
   await page.getByTestId('flow-node-approval_1').click();
   const panel = page.getByTestId('node-panel');
   await panel.getByLabel('Label (English)').fill('Area manager');
@@ -103,6 +104,7 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
   await panel.getByRole('button', { name: 'Add approvers' }).click();
   await panel.getByLabel('Timeout', { exact: true }).fill('48h');
   await pick(page, panel, 'On timeout', 'Approve');
+  await pick(page, panel, 'Timeout counted in', 'Office hours (Shanghai)');
   await expect(page.getByTestId('flow-node-approval_1')).toContainText('Manager · Any one · 48h');
 
   // The second step is left without approvers: the server refuses, and says so on the step.
@@ -164,6 +166,7 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
     mode: 'any',
     timeout: '48h',
     on_timeout: 'approve',
+    calendar: 'office',
   });
   expect(byId.approval_2).toMatchObject({
     kind: 'approval',

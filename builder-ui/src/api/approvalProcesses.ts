@@ -28,6 +28,8 @@ export interface FlowNodeDef {
   threshold?: number;
   timeout?: string;
   on_timeout?: OnTimeout;
+  /** The business calendar the timeout counts in; absent: around the clock. */
+  calendar?: string;
   updates?: Record<string, string>;
   /** Kept as loaded: the editor does not change notifications yet. */
   notify?: unknown;

@@ -1,8 +1,10 @@
 import { DeleteOutlined } from '@ant-design/icons';
 import { Button, Flex, Input, InputNumber, Segmented, Select, Tag, Typography } from 'antd';
 import type { ApprovalMode, FlowNodeDef, OnTimeout } from '../api/approvalProcesses';
+import { useCalendars } from '../api/calendars';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
+import { pickLabel } from '../i18n/locale';
 import { ApproverEditor } from './ApproverEditor';
 import { kindLook } from './kinds';
 import { LabelInputs } from './LabelInputs';
@@ -27,7 +29,8 @@ export function NodePanel({
   onChange: (d: FlowNodeDef) => void;
   onDelete: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const calendars = useCalendars();
   const look = kindLook[def.kind];
   const set = (patch: Partial<FlowNodeDef>) => onChange({ ...def, ...patch });
   const ends = def.kind === 'action' || def.kind === 'approved' || def.kind === 'rejected';
@@ -98,6 +101,22 @@ export function NodePanel({
                 style={{ flex: '1 1 140px' }}
               />
             </Flex>
+            <Select<string>
+              aria-label={t('flows.timeoutCalendar')}
+              allowClear
+              disabled={!def.timeout?.trim()}
+              placeholder={t('flows.aroundTheClock')}
+              value={def.calendar || undefined}
+              options={(calendars.data ?? []).map((c) => ({
+                value: c.name,
+                label: pickLabel(c.label, locale, c.name),
+              }))}
+              onChange={(calendar?: string) => set({ calendar })}
+              style={{ marginTop: 8, width: '100%' }}
+            />
+            <Typography.Text type="secondary" className="crm-panel-hint">
+              {t('flows.timeoutCalendarHint')}
+            </Typography.Text>
           </PanelField>
         </>
       )}

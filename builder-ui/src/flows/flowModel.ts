@@ -85,6 +85,7 @@ function nodeDef(n: FlowNode): FlowNodeDef {
     if (d.timeout?.trim()) {
       out.timeout = d.timeout.trim();
       out.on_timeout = d.on_timeout ?? 'escalate';
+      if (d.calendar) out.calendar = d.calendar;
     }
   }
   if (d.kind === 'action' || d.kind === 'approved' || d.kind === 'rejected') {
