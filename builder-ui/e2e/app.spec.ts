@@ -55,6 +55,7 @@ test('a sales rep fills a generated form, meets the errors, fixes them and saves
 
   await page.locator('#field-close_date').fill('2030-06-28');
   await page.locator('#field-close_date').press('Enter');
+  await expect(page.locator('#field-close_date')).toHaveValue('2030-06-28');
   await expect(formItem(page, 'close_date')).not.toContainText('must not be in the past');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page).toHaveURL(/\/app\/opportunity\/[A-Za-z0-9_-]+$/);

@@ -1,5 +1,6 @@
 import { DatePicker, Input, InputNumber, Select, Switch, Tag } from 'antd';
 import dayjs from 'dayjs';
+import { useMemo } from 'react';
 import type { FormField } from '../api/forms';
 import { FieldValue } from './FieldValue';
 import { LookupSelect } from './LookupSelect';
@@ -101,24 +102,8 @@ export function FieldInput({
     case 'boolean':
       return <Switch id={id} disabled={disabled} checked={value === true} onChange={(v) => onChange(v)} />;
     case 'date':
-      return (
-        <DatePicker
-          {...common}
-          style={{ width: '100%' }}
-          value={value ? dayjs(String(value)) : null}
-          onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : null)}
-        />
-      );
     case 'datetime':
-      return (
-        <DatePicker
-          {...common}
-          showTime={{ format: 'HH:mm' }}
-          style={{ width: '100%' }}
-          value={value ? dayjs(String(value)) : null}
-          onChange={(d) => onChange(d ? d.toISOString() : null)}
-        />
-      );
+      return <DateInput {...common} withTime={field.type === 'datetime'} value={value} onChange={onChange} />;
     case 'lookup':
       return (
         <LookupSelect {...common} target={field.target ?? ''} value={value as string | null} onChange={onChange} />
@@ -138,4 +123,39 @@ export function FieldInput({
         />
       );
   }
+}
+
+/**
+ * A date (YYYY-MM-DD) or an instant (ISO). The picker gets the same value object until the value
+ * changes: a new one on every render (the live evaluation re-renders the form) made the picker
+ * drop a date being typed.
+ */
+function DateInput({
+  id,
+  disabled,
+  status,
+  withTime,
+  value,
+  onChange,
+}: {
+  id: string;
+  disabled: boolean;
+  status?: 'error';
+  withTime: boolean;
+  value: unknown;
+  onChange: (v: unknown) => void;
+}) {
+  const text = value ? String(value) : '';
+  const picked = useMemo(() => (text ? dayjs(text) : null), [text]);
+  return (
+    <DatePicker
+      id={id}
+      disabled={disabled}
+      status={status}
+      showTime={withTime ? { format: 'HH:mm' } : undefined}
+      style={{ width: '100%' }}
+      value={picked}
+      onChange={(d) => onChange(d ? (withTime ? d.toISOString() : d.format('YYYY-MM-DD')) : null)}
+    />
+  );
 }
