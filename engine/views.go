@@ -126,12 +126,14 @@ func (e *Engine) SaveView(ctx context.Context, by *Actor, v *View, ifMatch int64
 			return nil, storeErr(err)
 		}
 		v.Version = 1
-		return v, nil
+	} else {
+		if err := e.store.Replace(ctx, collViews, doc, old.Version); err != nil {
+			return nil, storeErr(err)
+		}
+		v.Version = old.Version + 1
 	}
-	if err := e.store.Replace(ctx, collViews, doc, old.Version); err != nil {
-		return nil, storeErr(err)
-	}
-	v.Version = old.Version + 1
+	// A shared view changes what colleagues are offered: views are audited like definitions.
+	e.audit(ctx, by, auditEntry{Action: "view_saved", Object: v.Object, Record: v.ID})
 	return v, nil
 }
 
@@ -144,6 +146,7 @@ func (e *Engine) DeleteView(ctx context.Context, by *Actor, id string) error {
 	if err := e.store.Delete(ctx, collViews, id, old.Version); err != nil {
 		return storeErr(err)
 	}
+	e.audit(ctx, by, auditEntry{Action: "view_deleted", Object: old.Object, Record: id})
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,14 @@ func TestListViews(t *testing.T) {
 		})
 		if v := views("anna"); len(v) == 0 || strings.Contains(v, `"North`) {
 			t.Errorf("after delete: %s", v)
+		}
+		// Four views made and one renamed, one deleted; refusals wrote nothing.
+		if n := len(h.mustDo(200, "GET", "/api/audit?action=view_saved", "").JSON["items"].([]any)); n != 5 {
+			t.Errorf("%d view_saved entries, want 5", n)
+		}
+		deleted := h.mustDo(200, "GET", "/api/audit?action=view_deleted", "").JSON["items"].([]any)
+		if len(deleted) != 1 || !strings.Contains(fmt.Sprint(deleted[0]), id) {
+			t.Errorf("view_deleted entries: %v", deleted)
 		}
 	})
 }
