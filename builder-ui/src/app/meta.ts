@@ -51,7 +51,8 @@ export function relationsTo(objects: ObjectDef[] | undefined, target: string): R
 export function lookupNamesQuery(target: string | undefined, def: ObjectDef | undefined, ids: string[]) {
   const unique = [...new Set(ids.filter(Boolean))].sort();
   return {
-    queryKey: ['names', target, unique],
+    // Names made before the target's definition arrived are ids: asked again once it is known.
+    queryKey: ['names', target, !!def, unique],
     enabled: !!target && unique.length > 0,
     staleTime: 60_000,
     queryFn: async ({ signal }: { signal: AbortSignal }) => {
