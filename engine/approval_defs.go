@@ -216,13 +216,16 @@ func (e *Engine) compileProcess(ctx context.Context, p *workflow.ApprovalProcess
 // checkApprovalCalendars finds the steps whose timeout counts in a calendar that does not exist.
 func (e *Engine) checkApprovalCalendars(ctx context.Context, p *workflow.ApprovalProcess) ([]forms.Problem, error) {
 	var probs []forms.Problem
+	var set *slaSet // read once, and only when a step names a calendar
 	for i, n := range p.Nodes {
 		if n.Calendar == "" {
 			continue
 		}
-		set, err := e.slaPolicies(ctx)
-		if err != nil {
-			return nil, err
+		if set == nil {
+			var err error
+			if set, err = e.slaPolicies(ctx); err != nil {
+				return nil, err
+			}
 		}
 		if set.schedules[n.Calendar] == nil {
 			probs = append(probs, forms.Problem{Pointer: fmt.Sprintf("/nodes/%d/calendar", i), Code: "unknown_calendar",

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useReducedMotion } from '../shell/useReducedMotion';
 import { echarts, type EChartsCoreOption } from './echarts';
 
 /** One ECharts chart that follows its box's size; it animates unless the user asked for less motion. */
@@ -30,10 +31,10 @@ export function EChart({
     };
   }, []);
 
+  const still = useReducedMotion();
   useEffect(() => {
-    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     chart.current?.setOption({ animation: !still, ...option }, true);
-  }, [option]);
+  }, [option, still]);
 
   return (
     <div ref={box} style={{ width: '100%', height }} role="img" aria-label={summary ? `${label}. ${summary}` : label} />

@@ -1,1 +1,0 @@
-import{F as e,d as t,s as n}from"./index-BiWnB_PT.js";import{t as r}from"./useAppMenu-CGXZuAdX.js";import{Ft as i}from"./context-YHgZSdEq.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(n,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
