@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -58,6 +59,7 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 			Message: fmt.Sprintf("the sharing rules of %s no longer compile (%s at %s); an analyst must fix them", name, problems[0].Message, problems[0].Pointer), Problems: problems}
 	}
 	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing}
+	name = strings.Clone(name) // the key outlives the call; never keep a caller's buffer
 	e.mu.Lock()
 	if old := e.defs[name]; old == nil || old.version < version {
 		e.defs[name] = def

@@ -47,7 +47,10 @@ func New(cfg Config) *fiber.App {
 		cfg.IdleTimeout = 60 * time.Second
 	}
 	app := fiber.New(fiber.Config{
-		AppName:                 "crm",
+		AppName: "crm",
+		// Params, queries, headers and bodies are copies: without it they are views of a buffer
+		// the next request reuses, and a value kept beyond its handler (a cache key) changes.
+		Immutable:               true,
 		BodyLimit:               cfg.BodyLimit,
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
