@@ -62,9 +62,13 @@ func (e *Engine) CreateUser(ctx context.Context, by *Actor, email, name, passwor
 	for i, r := range roles {
 		rs[i] = r
 	}
+	hash, err := e.hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
 	doc := store.Doc{
 		"id": u.ID, "email": email, "name": name, "roles": rs, "active": true,
-		"password_hash": hashPassword(password), "created_at": e.stamp(), "created_by": by.ID,
+		"password_hash": hash, "created_at": e.stamp(), "created_by": by.ID,
 	}
 	if err := e.store.Insert(ctx, collUsers, doc); err != nil {
 		var dup *store.DuplicateError
@@ -86,9 +90,10 @@ func (e *Engine) CountUsers(ctx context.Context) (int64, error) {
 const maxEmailLength = 254
 
 // Login checks the password and opens a session; the token is returned once and stored hashed.
-// Every attempt is audited (login_succeeded, login_failed with the reason). Failures count per
-// email and per client address (WithClientIP); a locked key answers too_many_attempts, even to
-// the right password, until the lockout ends.
+// Every attempt is audited (login_succeeded, login_failed with the reason). Attempts count per
+// email and per client address (WithClientIP) before the password is checked; a locked key
+// answers too_many_attempts, even to the right password, until the lockout ends, and so does a
+// sign-in that finds every hashing slot busy.
 func (e *Engine) Login(ctx context.Context, email, password string) (token string, u *Actor, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	bad := errorf(KindUnauthorized, "invalid_credentials", "wrong email or password")
@@ -96,22 +101,29 @@ func (e *Engine) Login(ctx context.Context, email, password string) (token strin
 		return "", nil, bad
 	}
 	emailKey, ipKey := throttleKeys(email, clientIP(ctx))
-	for _, k := range []struct{ key, reason string }{{emailKey, "locked"}, {ipKey, "address_locked"}} {
-		if err := e.checkThrottle(ctx, k.key); err != nil {
+	// The attempt is counted before its password is checked (see reserveAttempt).
+	for _, k := range []struct {
+		key, reason string
+		max         int
+	}{{emailKey, "locked", e.loginLimits.MaxFailures}, {ipKey, "address_locked", e.loginLimits.MaxIPFailures}} {
+		if err := e.reserveAttempt(ctx, k.key, k.max); err != nil {
 			if ee, ok := AsError(err); ok && ee.Kind == KindTooMany {
 				e.audit(ctx, nil, auditEntry{Action: "login_failed", Email: email, Reason: k.reason})
 			}
 			return "", nil, err
 		}
 	}
+	release, err := e.hashing.try()
+	if err != nil {
+		// Refused unchecked: no guess was spent, so the attempt is given back.
+		e.releaseAttempt(ctx, emailKey, false)
+		e.releaseAttempt(ctx, ipKey, false)
+		e.audit(ctx, nil, auditEntry{Action: "login_failed", Email: email, Reason: "busy"})
+		return "", nil, err
+	}
+	defer release()
 	fail := func(who *Actor, reason string) error {
 		e.audit(ctx, who, auditEntry{Action: "login_failed", Email: email, Reason: reason})
-		if err := e.recordFailure(ctx, emailKey, e.loginLimits.MaxFailures); err != nil {
-			return err
-		}
-		if err := e.recordFailure(ctx, ipKey, e.loginLimits.MaxIPFailures); err != nil {
-			return err
-		}
 		return bad
 	}
 	docs, err := e.store.Find(ctx, collUsers, store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: email}, Limit: 1})
@@ -119,7 +131,7 @@ func (e *Engine) Login(ctx context.Context, email, password string) (token strin
 		return "", nil, storeErr(err)
 	}
 	if len(docs) == 0 {
-		checkPassword(dummyHash, password)
+		checkPassword(dummyHash(), password)
 		return "", nil, fail(nil, "unknown_email")
 	}
 	doc := docs[0]
@@ -135,7 +147,8 @@ func (e *Engine) Login(ctx context.Context, email, password string) (token strin
 		return "", nil, err
 	}
 	u = actorOf(doc)
-	e.clearFailures(ctx, emailKey)
+	e.releaseAttempt(ctx, emailKey, true)
+	e.releaseAttempt(ctx, ipKey, false)
 	e.audit(ctx, u, auditEntry{Action: "login_succeeded", Email: email})
 	return token, u, nil
 }

@@ -1,11 +1,15 @@
 package engine
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -51,4 +55,49 @@ func checkPassword(hash, password string) bool {
 }
 
 // dummyHash is checked when the email is unknown so that a failed login takes as long either way.
-var dummyHash = hashPassword("not a real password")
+// It is made on first use: every command (crm version too) would otherwise pay for it at start.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("not a real password") })
+
+// hashGate bounds how many password hashes run at once: each takes argonMemory of RAM, and a
+// burst of sign-ins must not take the server's memory (nor its CPU) from everything else.
+type hashGate chan struct{}
+
+func newHashGate(n int) hashGate {
+	if n <= 0 {
+		n = max(2, runtime.NumCPU())
+	}
+	return make(hashGate, n)
+}
+
+// try takes a slot at once or answers too_many_attempts: a sign-in over the bound is refused
+// without hashing rather than queued, so that a burst cannot pile up memory or latency.
+func (g hashGate) try() (release func(), err error) {
+	select {
+	case g <- struct{}{}:
+		return func() { <-g }, nil
+	default:
+		return nil, &Error{Kind: KindTooMany, Code: "too_many_attempts", RetryAfter: time.Second,
+			Message: "too many sign-ins at once; try again in a moment", Details: map[string]any{"retry_after": 1}}
+	}
+}
+
+// wait takes a slot, waiting for one (for hashes an administrator asked for, never a sign-in).
+func (g hashGate) wait(ctx context.Context) (release func(), err error) {
+	select {
+	case g <- struct{}{}:
+		return func() { <-g }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// hash is hashPassword within the gate, waiting for a slot: for passwords an administrator or the
+// user sets, which are rare and already signed in.
+func (e *Engine) hash(ctx context.Context, password string) (string, error) {
+	release, err := e.hashing.wait(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	return hashPassword(password), nil
+}

@@ -50,18 +50,22 @@ func (e *Engine) ChangePassword(ctx context.Context, by *Actor, current, next, k
 	}
 	email, _ := doc["email"].(string)
 	emailKey, _ := throttleKeys(email, "")
-	if err := e.checkThrottle(ctx, emailKey); err != nil {
+	if err := e.reserveAttempt(ctx, emailKey, e.loginLimits.MaxFailures); err != nil {
 		return err
 	}
+	release, err := e.hashing.try()
+	if err != nil {
+		e.releaseAttempt(ctx, emailKey, false)
+		return err
+	}
+	defer release()
 	hash, _ := doc["password_hash"].(string)
 	if !checkPassword(hash, current) {
 		e.audit(ctx, by, auditEntry{Action: "password_change_failed", Object: "user", Record: by.ID, Reason: "wrong_password"})
-		if err := e.recordFailure(ctx, emailKey, e.loginLimits.MaxFailures); err != nil {
-			return err
-		}
 		return &Error{Kind: KindValidation, Code: "wrong_password", Message: "the current password is not right",
 			Problems: []forms.Problem{{Pointer: "/current_password", Code: "wrong_password", Message: "not the current password"}}}
 	}
+	e.releaseAttempt(ctx, emailKey, true)
 	if err := passwordProblem(next, email); err != nil {
 		w := weakPassword(err)
 		w.Problems = []forms.Problem{{Pointer: "/new_password", Code: "weak_password", Message: err.Error()}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
 	"time"
 
 	"crm/engine/store"
@@ -22,6 +23,9 @@ type LoginLimits struct {
 	MaxIPFailures int           // 0: 50
 	Window        time.Duration // 0: 15 min
 	Lockout       time.Duration // 0: 15 min
+	// ConcurrentHashes bounds the password hashes running at once (each takes 19 MiB); a sign-in
+	// over it is refused at once. 0: the number of CPUs, at least 2.
+	ConcurrentHashes int
 }
 
 func (l LoginLimits) withDefaults() LoginLimits {
@@ -110,39 +114,59 @@ func throttleKeys(email, ip string) (emailKey, ipKey string) {
 	return
 }
 
-// checkThrottle answers too_many_attempts while the key is locked.
-func (e *Engine) checkThrottle(ctx context.Context, key string) error {
+// reserveAttempt counts one attempt against the key before its password is checked, so that no
+// more than max passwords are ever checked per window, however many sign-ins arrive at once and
+// on however many engine processes: a locked key answers too_many_attempts, and the max-th
+// reservation is the last one checked (it locks the key). A success gives the attempt back
+// (releaseAttempt). Every count is a compare-and-set on the key's document; one that cannot be
+// counted is refused, never checked.
+func (e *Engine) reserveAttempt(ctx context.Context, key string, max int) error {
 	if key == "" {
 		return nil
 	}
-	d, err := e.store.Get(ctx, collLoginThrottle, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
+	return e.updateThrottle(ctx, key, func(t throttle, now time.Time) (throttle, error) {
+		if wait := t.lockedFor(now); wait > 0 {
+			return t, tooManyAttempts(wait)
+		}
+		return t.failed(now, int64(max), e.loginLimits.Window, e.loginLimits.Lockout), nil
+	})
+}
+
+// releaseAttempt gives back an attempt that proved right or was never checked. forget drops the
+// key's count altogether (the email's owner signed in); otherwise the count goes down by one, as
+// an address is shared by an office.
+func (e *Engine) releaseAttempt(ctx context.Context, key string, forget bool) {
+	if key == "" {
+		return
+	}
+	var err error
+	if forget {
+		err = e.store.Delete(ctx, collLoginThrottle, key, 0)
+		if errors.Is(err, store.ErrNotFound) {
+			err = nil
+		}
+	} else {
+		err = e.updateThrottle(ctx, key, func(t throttle, _ time.Time) (throttle, error) {
+			if t.Failures > 0 {
+				t.Failures--
+			}
+			return t, nil
+		})
 	}
 	if err != nil {
-		return storeErr(err)
+		e.log.Error("sign-in attempt not given back", "key", key, "err", err)
 	}
-	if wait := throttleFromDoc(d).lockedFor(e.now()); wait > 0 {
-		return tooManyAttempts(wait)
-	}
-	return nil
 }
 
-func tooManyAttempts(wait time.Duration) *Error {
-	secs := int64((wait + time.Second - 1) / time.Second)
-	return &Error{Kind: KindTooMany, Code: "too_many_attempts", RetryAfter: wait,
-		Message: fmt.Sprintf("too many failed sign-ins; try again in %d minute(s)", (secs+59)/60),
-		Details: map[string]any{"retry_after": secs}}
-}
+// throttleTries bounds the compare-and-set rounds of one count; a burst at one key settles fast,
+// as the key locks after a few counts and every later attempt only reads it.
+const throttleTries = 32
 
-// recordFailure counts one failure against the key, with a compare-and-set so that engine
-// processes failing the same key at once all count.
-func (e *Engine) recordFailure(ctx context.Context, key string, max int) error {
-	if key == "" {
-		return nil
-	}
+// updateThrottle applies change to the key's state with a compare-and-set, again on top of
+// whatever another process wrote meanwhile. An error from change is returned as it is.
+func (e *Engine) updateThrottle(ctx context.Context, key string, change func(throttle, time.Time) (throttle, error)) error {
 	l := e.loginLimits
-	for try := 0; try < 8; try++ {
+	for try := 0; try < throttleTries; try++ {
 		d, err := e.store.Get(ctx, collLoginThrottle, key)
 		var version int64
 		switch {
@@ -152,7 +176,10 @@ func (e *Engine) recordFailure(ctx context.Context, key string, max int) error {
 		default:
 			version, _ = d["version"].(int64)
 		}
-		t := throttleFromDoc(d).failed(e.now(), int64(max), l.Window, l.Lockout)
+		t, err := change(throttleFromDoc(d), e.now())
+		if err != nil {
+			return err
+		}
 		doc := store.Doc{"id": key, "failures": t.Failures, "first_at": stampOf(t.FirstAt), "locked_until": stampOf(t.LockedUntil),
 			"expires_at": stampOf(t.expiresAt(l.Window))}
 		for k, v := range doc {
@@ -166,16 +193,19 @@ func (e *Engine) recordFailure(ctx context.Context, key string, max int) error {
 			err = e.store.Replace(ctx, collLoginThrottle, doc, version)
 		}
 		if errors.Is(err, store.ErrDuplicateID) || errors.Is(err, store.ErrVersionConflict) || errors.Is(err, store.ErrNotFound) {
-			continue // another process counted at the same moment: count on top of it
+			// Another attempt counted at the same moment: count on top of it, after a short,
+			// random pause so that the racers spread out.
+			time.Sleep(time.Duration(mathrand.Int64N(int64(time.Millisecond) << min(try, 4))))
+			continue
 		}
 		return storeErr(err)
 	}
-	return errorf(KindUnavailable, "database_unavailable", "sign-in attempts could not be counted; try again")
+	return tooManyAttempts(time.Second)
 }
 
-// clearFailures forgets the failures of a key after a successful sign-in.
-func (e *Engine) clearFailures(ctx context.Context, key string) {
-	if err := e.store.Delete(ctx, collLoginThrottle, key, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
-		e.log.Error("sign-in failures not cleared", "key", key, "err", err)
-	}
+func tooManyAttempts(wait time.Duration) *Error {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	return &Error{Kind: KindTooMany, Code: "too_many_attempts", RetryAfter: wait,
+		Message: fmt.Sprintf("too many failed sign-ins; try again in %d minute(s)", (secs+59)/60),
+		Details: map[string]any{"retry_after": secs}}
 }

@@ -51,6 +51,7 @@ type Engine struct {
 	tokenTTL     time.Duration
 	queryTimeout time.Duration
 	loginLimits  LoginLimits
+	hashing      hashGate // password hashes running at once
 
 	tickEvery time.Duration
 	lease     time.Duration
@@ -86,6 +87,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		tokenTTL:     cfg.TokenTTL,
 		queryTimeout: cfg.QueryTimeout,
 		loginLimits:  cfg.LoginLimits.withDefaults(),
+		hashing:      newHashGate(cfg.LoginLimits.ConcurrentHashes),
 		defs:         map[string]*definition{},
 	}
 	if e.now == nil {

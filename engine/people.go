@@ -113,6 +113,13 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 			return nil, storeErr(store.ErrVersionConflict)
 		}
 	}
+	if in.Password != nil {
+		release, err := e.hashing.wait(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	if probs := e.applyUserInput(dir, id, doc, in); len(probs) > 0 {
 		return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: fmt.Sprintf("the user has %d problem(s)", len(probs)), Problems: probs}
 	}
@@ -167,7 +174,7 @@ func (e *Engine) applyUserInput(dir *directory, id string, doc store.Doc, in Use
 		if err := passwordProblem(*in.Password, email); err != nil {
 			bad("/password", "weak_password", "%s", err.Error())
 		} else {
-			doc["password_hash"] = hashPassword(*in.Password)
+			doc["password_hash"] = hashPassword(*in.Password) // within the gate SaveUser holds
 		}
 	}
 	if in.Name != nil {
