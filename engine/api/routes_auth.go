@@ -66,6 +66,9 @@ func logout(e *engine.Engine) fiber.Handler {
 // logoutAll ends every session of the caller, this one included.
 func logoutAll(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
 		n, err := e.LogoutAll(c.UserContext(), actor(c))
 		if err != nil {
 			return err
@@ -78,6 +81,9 @@ func logoutAll(e *engine.Engine) fiber.Handler {
 // revokeUserSessions ends every session of another user (admins).
 func revokeUserSessions(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
 		n, err := e.RevokeUserSessions(c.UserContext(), actor(c), c.Params("id"))
 		if err != nil {
 			return err
@@ -87,7 +93,8 @@ func revokeUserSessions(e *engine.Engine) fiber.Handler {
 }
 
 // errSessionRequired refuses, to a request made with an API token, what only a signed-in person
-// may do: a leaked token must not mint more tokens or take over the account.
+// may do: a leaked token must not mint more tokens, take over the account or lock its owner out
+// (end sessions, delete the other tokens).
 var errSessionRequired = &engine.Error{Kind: engine.KindForbidden, Code: "session_required",
 	Message: "sign in with a password to do this; an API token may not"}
 
@@ -139,13 +146,16 @@ func createToken(e *engine.Engine) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Status(fiber.StatusCreated).JSON(t)
 	}
 }
 
+// revokeToken deletes an API token; a token may not (a leaked one must not delete its owner's others).
 func revokeToken(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
 		if err := e.RevokeAPIToken(c.UserContext(), actor(c), c.Params("id")); err != nil {
 			return err
 		}

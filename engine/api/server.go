@@ -73,7 +73,11 @@ func New(cfg Config) *fiber.App {
 	app.Use(recover.New())
 
 	e := cfg.Engine
-	a := app.Group("/api")
+	a := app.Group("/api", func(c *fiber.Ctx) error {
+		// Answers name records, people and secrets: no cache, shared or private, keeps them.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Next()
+	})
 	a.Get("/health", health(e))
 	a.Post("/auth/login", login(e, cfg.SecureCookie))
 	a.Post("/auth/logout", logout(e))
