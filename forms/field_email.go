@@ -1,5 +1,7 @@
 package forms
 
+import "strings"
+
 // TypeEmail is an email address.
 const TypeEmail = "email"
 
@@ -21,6 +23,14 @@ func (emailType) schema(f *Field) map[string]any {
 	return s
 }
 
-func (emailType) store(_ *Field, v any) (any, *issue) { return storeString(v) }
+// store keeps an address in lower case: mail systems treat addresses without regard to case, so
+// uniqueness, duplicate checks and filters must too, the same way on every backend.
+func (emailType) store(_ *Field, v any) (any, *issue) {
+	s, is := storeString(v)
+	if is != nil {
+		return nil, is
+	}
+	return strings.ToLower(s.(string)), nil
+}
 
 func (emailType) wire(_ *Field, v any) any { return v }

@@ -94,6 +94,8 @@ func TestRecordBadInput(t *testing.T) {
 				ExpectedStatus: 400, ExpectedContent: []string{`"invalid_key"`}, Unchanged: unchanged},
 			{Name: "duplicate unique value", Method: "POST", URL: "/api/records/lead", Body: `{"company":"b","email":"taken@x.test"}`,
 				ExpectedStatus: 409, ExpectedContent: []string{`"duplicate_value"`, `"field":"email"`}, Unchanged: unchanged},
+			{Name: "duplicate email in other letter case", Method: "POST", URL: "/api/records/lead", Body: `{"company":"b","email":"Taken@X.test"}`,
+				ExpectedStatus: 409, ExpectedContent: []string{`"duplicate_value"`, `"field":"email"`}, Unchanged: unchanged},
 			{Name: "lookup to a missing record", Method: "POST", URL: "/api/records/lead", Body: `{"company":"b","account":"nope"}`,
 				ExpectedStatus: 422, ExpectedContent: []string{`"field":"account","code":"lookup_not_found"`}, Unchanged: unchanged},
 			{Name: "system field", Method: "POST", URL: "/api/records/lead", Body: `{"company":"b","created_by":"someone"}`,
