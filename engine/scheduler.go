@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -15,14 +14,15 @@ import (
 )
 
 // Scheduler drives the durable jobs: robfig/cron ticks every TickInterval and fires scheduled
-// automations; each tick runs what has come due. Start runs a catch-up sweep first: whatever came
-// due while no engine was running runs now.
+// automations; each tick runs what has come due. Start begins with a catch-up sweep in the
+// background: whatever came due while no engine was running runs now, while the server already
+// answers; the ticks begin when it is done.
 type Scheduler struct {
-	e      *Engine
-	cron   *cron.Cron
-	mu     sync.Mutex
-	ctx    context.Context
-	cancel context.CancelFunc
+	e        *Engine
+	cron     *cron.Cron
+	ctx      context.Context
+	cancel   context.CancelFunc
+	caughtUp chan struct{} // closed when the catch-up sweep is over and the ticks run
 
 	lastSweep time.Time // ticks never overlap (SkipIfStillRunning), so no lock
 }
@@ -35,10 +35,19 @@ func (e *Engine) StartScheduler(ctx context.Context) (*Scheduler, error) {
 	if _, err := s.cron.AddFunc("@every "+e.tickEvery.String(), s.tick); err != nil {
 		return nil, err
 	}
-	s.catchUp()
-	s.cron.Start()
+	s.caughtUp = make(chan struct{})
+	go func() {
+		defer close(s.caughtUp)
+		s.catchUp()
+		if s.ctx.Err() == nil {
+			s.cron.Start()
+		}
+	}()
 	return s, nil
 }
+
+// CaughtUp is closed once the jobs that were due at start have run and the ticks have begun.
+func (s *Scheduler) CaughtUp() <-chan struct{} { return s.caughtUp }
 
 // catchUp runs due jobs until a tick finds less than a full batch.
 func (s *Scheduler) catchUp() {
@@ -74,6 +83,7 @@ const sweepEvery = time.Minute
 // Stop ends the ticks and waits for a running one to finish its current job.
 func (s *Scheduler) Stop() {
 	s.cancel()
+	<-s.caughtUp
 	<-s.cron.Stop().Done()
 }
 

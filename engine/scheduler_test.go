@@ -190,14 +190,16 @@ func TestJobRetriesThenDies(t *testing.T) {
 	})
 }
 
-// TestCatchUpOnStart: jobs that came due while no engine ran run when the scheduler starts, and
+// TestCatchUpOnStart: jobs that came due while no engine ran run when the scheduler starts, in
+// the background (the server answers meanwhile: StartScheduler returns while they run), and
 // enqueueing one id twice stores one job.
 func TestCatchUpOnStart(t *testing.T) {
 	ctx := context.Background()
 	clock := newTestClock()
 	e := engines(t, testenv.Backends()[0], 1, clock)[0]
 	var ran atomic.Int32
-	e.handlers["test"] = func(context.Context, *Job) error { ran.Add(1); return nil }
+	release := make(chan struct{})
+	e.handlers["test"] = func(context.Context, *Job) error { <-release; ran.Add(1); return nil }
 	for i := 0; i < 120; i++ {
 		e.enqueue(ctx, fmt.Sprintf("j%d", i), "test", clock.Now().Add(-time.Hour), nil, 0)
 	}
@@ -205,10 +207,26 @@ func TestCatchUpOnStart(t *testing.T) {
 		t.Error("the same job id was stored twice")
 	}
 	e.tickBatch = 50 // the sweep must go on past one batch
-	s, err := e.StartScheduler(ctx)
-	if err != nil {
-		t.Fatal(err)
+	started := make(chan *Scheduler)
+	go func() {
+		s, err := e.StartScheduler(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		started <- s
+	}()
+	var s *Scheduler
+	select {
+	case s = <-started:
+	case <-time.After(30 * time.Second): // a hang, not a speed: the backlog blocks until released
+		close(release)
+		t.Fatal("StartScheduler waited for the backlog of due jobs")
 	}
+	if ran.Load() != 0 {
+		t.Fatalf("%d jobs ran before they were released", ran.Load())
+	}
+	close(release)
+	<-s.CaughtUp()
 	s.Stop()
 	if ran.Load() != 120 {
 		t.Errorf("catch-up ran %d jobs, want 120", ran.Load())

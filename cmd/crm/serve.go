@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := firstStartTemplate(ctx, e, *tmpl, *demo, log); err != nil {
 		return err
 	}
-	sched, err := e.StartScheduler(ctx) // catch-up first: what came due while stopped runs now
+	sched, err := e.StartScheduler(ctx) // what came due while stopped runs in the background
 	if err != nil {
 		return err
 	}
