@@ -159,6 +159,7 @@ func (e *Engine) SaveApprovalProcess(ctx context.Context, by *Actor, p *workflow
 	if err := e.keepVersion(ctx, out); err != nil {
 		e.log.Warn("approval process version not copied; the next submission copies it", "process", p.Name, "err", err)
 	}
+	e.bumpSetting(ctx, approvalsKey)
 	e.audit(ctx, by, auditEntry{Action: "approval_process_saved", Object: p.Object, Record: versionID(p.Name, version)})
 	return out, nil
 }
@@ -176,6 +177,7 @@ func (e *Engine) DeleteApprovalProcess(ctx context.Context, by *Actor, name stri
 	if err != nil {
 		return storeErr(err)
 	}
+	e.bumpSetting(ctx, approvalsKey)
 	e.audit(ctx, by, auditEntry{Action: "approval_process_deleted", Record: name})
 	return nil
 }

@@ -18,12 +18,12 @@ const contractDef = `{"name":"contract","fields":[
  {"name":"title","type":"text","required":true},
  {"name":"amount","type":"currency","currency":"CNY"},
  {"name":"non_standard_terms","type":"boolean"},
- {"name":"status","type":"picklist","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
+ {"name":"status","type":"picklist","default":"draft","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
 
 // contractFlow: the area manager (the submitter's manager) approves; at or over 50,000 the
 // finance director too; non-standard terms also need all three legal users.
 const contractFlow = `{"name":"contract_approval","object":"contract","label":{"en":"Contract approval"},
- "entry_condition":"status == \"draft\" || status == nil",
+ "entry_condition":"status == \"draft\" || status == \"rejected\" || status == nil",
  "nodes":[
   {"id":"start","kind":"start","position":{"x":40,"y":200}},
   {"id":"mark","kind":"action","updates":{"status":"\"pending\""}},
@@ -258,7 +258,7 @@ func TestApprovalRejectAtStepTwo(t *testing.T) {
 		if in.Status != workflow.ApprovalRejected || o.status(t, id) != "rejected" {
 			t.Fatalf("rejected at finance: %s, record %v", in.Status, o.status(t, id))
 		}
-		if _, err := o.e.UpdateRecord(ctx, o.rep, "contract", id, map[string]any{"status": "draft"}, 0, "en"); err != nil {
+		if _, err := o.e.UpdateRecord(ctx, o.rep, "contract", id, map[string]any{"title": "Reworked"}, 0, "en"); err != nil {
 			t.Fatalf("a rejected contract is editable: %v", err)
 		}
 		_, err := o.e.ActOnApproval(ctx, o.legal[0], in.ID, workflow.ActApprove, "", "")
@@ -560,7 +560,8 @@ func TestApprovalSubmitRefusals(t *testing.T) {
 	clock := newTestClock()
 	o := setupApprovals(t, engines(t, testenv.Backends()[0], 1, clock)[0], clock)
 	e := o.e
-	r, _ := e.CreateRecord(ctx, o.rep, "contract", map[string]any{"title": "Done", "status": "approved"}, "en")
+	r, _ := e.CreateRecord(ctx, o.rep, "contract", map[string]any{"title": "Done"}, "en")
+	r, _ = e.UpdateRecord(ctx, SystemActor, "contract", r["id"].(string), map[string]any{"status": "approved"}, 0, "en") // as a process would
 	_, err := e.SubmitApproval(ctx, o.rep, "contract", r["id"].(string), "contract_approval", "")
 	wantCode(t, err, "entry_condition_not_met")
 	loner := member(t, e, "loner@example.com", "")

@@ -71,6 +71,7 @@ type Engine struct {
 	assign          *assignmentSet // compiled assignment rules at one version
 	sla             *slaSet        // compiled calendars and SLA policies at one version
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
+	controls        *controlSet    // fields only a process sets, per object
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's

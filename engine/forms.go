@@ -9,7 +9,7 @@ import (
 )
 
 // Form returns what a generated form needs for an object, in one locale, as the actor may use it:
-// hidden fields are absent, locked ones read-only.
+// hidden fields are absent, locked ones and those only a process sets read-only.
 func (e *Engine) Form(ctx context.Context, by *Actor, object, locale, layout string) (forms.Form, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
@@ -18,7 +18,11 @@ func (e *Engine) Form(ctx context.Context, by *Actor, object, locale, layout str
 	if !g.perm.Read {
 		return forms.Form{}, ErrForbidden
 	}
-	return def.compiled.Form(locale, layout).Restricted(g.hidden, g.locked), nil
+	c, err := e.controlled(ctx, object)
+	if err != nil {
+		return forms.Form{}, err
+	}
+	return def.compiled.Form(locale, layout).Restricted(g.hidden, withControlled(g.locked, c)), nil
 }
 
 // FormState is what a form shows for a draft: per field visible, required and read-only, the
@@ -57,7 +61,18 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 	if err != nil {
 		return FormState{}, err
 	}
+	c, err := e.controlled(ctx, object)
+	if err != nil {
+		return FormState{}, err
+	}
+	for f := range c {
+		if s, ok := out.Fields[f]; ok {
+			s.ReadOnly = true
+			out.Fields[f] = s
+		}
+	}
 	st := FormState{Fields: out.Fields, Values: g.strip(out.Values), Errors: []forms.FieldError{}}
+	errs = append(c.Check(def.obj, values, old, locale), errs...)
 	for _, fe := range errs {
 		if g.hidden[fe.Field] {
 			fe.Field = "" // the message stays; the hidden field's name does not leak

@@ -27,7 +27,8 @@ func isSystemField(k string) bool {
 	return false
 }
 
-// CreateRecord runs the write pipeline for a new record: permission, key check, owner, then the
+// CreateRecord runs the write pipeline for a new record: permission, key check, fields only a
+// process sets (see checkControlled), owner, then the
 // rules' decision (read-only and locked fields, defaults, formulas, schema, conditions, validation
 // rules), lookups the actor can see, autonumbers, persist, audit.
 func (e *Engine) CreateRecord(ctx context.Context, by *Actor, object string, input map[string]any, locale string) (Record, error) {
@@ -45,6 +46,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		return nil, ErrForbidden
 	}
 	if err := checkKeys(input); err != nil {
+		return nil, err
+	}
+	if err := e.checkControlled(ctx, by, def, input, nil, locale); err != nil {
 		return nil, err
 	}
 	_, ownerGiven := input["owner"]
@@ -175,6 +179,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	version, _ := old["version"].(int64)
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
+	}
+	if err := e.checkControlled(ctx, by, def, patch, old, locale); err != nil {
+		return nil, err
 	}
 	oldOwner, _ := old["owner"].(string)
 	patch, owner, ownerErr := e.takeOwner(ctx, patch, oldOwner, locale)

@@ -15,8 +15,9 @@ type Draft struct {
 	Context Context
 	Locale  string
 	Locked  map[string]bool // fields this user may not change (field-level security)
-	// Automated marks the engine's own writes (automations, escalations): fields read-only to
-	// users are theirs to set, which is how such fields get values. Computed fields stay computed.
+	// Automated marks the engine's own writes (automations, escalations, approval ends): fields
+	// read-only to users (read_only, read_only_when) are theirs to set, which is how such fields
+	// get values. Computed fields stay computed.
 	Automated bool
 }
 
@@ -174,7 +175,7 @@ func (s *Set) Write(d Draft) Outcome {
 			}
 			if ok {
 				st.ReadOnly = true
-				if sent, given := d.Input[f.Name]; given && changes(f, sent, d.Old) {
+				if sent, given := d.Input[f.Name]; given && !d.Automated && changes(f, sent, d.Old) {
 					condErrs = append(condErrs, fieldError(f.Name, CodeReadOnly, d.Locale))
 				}
 			}

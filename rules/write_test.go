@@ -111,14 +111,15 @@ func TestWriteUpdate(t *testing.T) {
 func TestAutomatedWritesSetReadOnlyFields(t *testing.T) {
 	s := mustSet(t, `{"name":"t","fields":[{"name":"title","type":"text"},
 	 {"name":"stale","type":"boolean","read_only":true},
+	 {"name":"amount","type":"integer","read_only_when":"title == \"a\""},
 	 {"name":"loud","type":"formula","result_type":"text","expression":"upper(title)"}]}`)
 	old := map[string]any{"id": "r1", "version": int64(1), "title": "a", "loud": "A"}
-	user := s.Write(Draft{Input: input(t, `{"stale":true}`), Old: old, Context: ctx(t), Locale: "en"})
-	if got := codes(user.Errors); !slices.Equal(got, []string{"stale:read_only"}) {
+	user := s.Write(Draft{Input: input(t, `{"stale":true,"amount":5}`), Old: old, Context: ctx(t), Locale: "en"})
+	if got := codes(user.Errors); !slices.Equal(got, []string{"amount:read_only", "stale:read_only"}) {
 		t.Errorf("a user set a read-only field: %v", got)
 	}
-	auto := s.Write(Draft{Input: input(t, `{"stale":true}`), Old: old, Context: ctx(t), Locale: "en", Automated: true})
-	if len(auto.Errors) > 0 || auto.Stored["stale"] != true {
+	auto := s.Write(Draft{Input: input(t, `{"stale":true,"amount":5}`), Old: old, Context: ctx(t), Locale: "en", Automated: true})
+	if len(auto.Errors) > 0 || auto.Stored["stale"] != true || auto.Stored["amount"] != int64(5) {
 		t.Errorf("automated write: %+v %v", auto.Errors, auto.Stored)
 	}
 	auto = s.Write(Draft{Input: input(t, `{"loud":"X","version":9}`), Old: old, Context: ctx(t), Locale: "en", Automated: true})

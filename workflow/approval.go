@@ -52,8 +52,11 @@ type ApprovalProcess struct {
 	// RecallUpdates set fields when the submitter recalls, undoing what the process's first steps
 	// set (status "pending" back to "draft"): field -> expression, like a node's updates.
 	RecallUpdates map[string]string `json:"recall_updates,omitempty"`
-	Nodes         []Node            `json:"nodes"`
-	Edges         []Edge            `json:"edges"`
+	// Controls names fields only this process sets, besides those its updates set (which it
+	// always controls): users cannot change them (see Controlled).
+	Controls []string `json:"controlled_fields,omitempty"`
+	Nodes    []Node   `json:"nodes"`
+	Edges    []Edge   `json:"edges"`
 }
 
 // Node is one step of the graph. Which members apply depends on its kind.
@@ -154,6 +157,7 @@ func CompileApproval(p *ApprovalProcess, env *rules.Env, obj *forms.Object, peop
 		c.entry = compile("/entry_condition", "", p.EntryCondition, rules.Expect{Kind: rules.KindCondition})
 	}
 	c.compileUpdates(recallUpdates, "", "", p.RecallUpdates, obj, compile, bad)
+	checkControls(p.Controls, obj, bad)
 
 	// Nodes, each on its own.
 	starts, rejects := 0, 0

@@ -45,6 +45,9 @@ type Automation struct {
 	Trigger   Trigger     `json:"trigger"`
 	Condition string      `json:"condition,omitempty"`
 	Actions   []Action    `json:"actions"`
+	// Controls names fields of the object that only this automation's updates set (an SLA
+	// stamp): users cannot change them (see Controlled).
+	Controls []string `json:"controlled_fields,omitempty"`
 }
 
 // Trigger says when an automation is considered.
@@ -224,11 +227,32 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval", act.Type)
 		}
 	}
+	checkControls(a.Controls, obj, bad)
+	for i, name := range a.Controls {
+		if obj.Field(name) != nil && !a.updates(name) {
+			bad(fmt.Sprintf("/controlled_fields/%d", i), "not_updated", "no update action of the automation sets %q; it controls only fields it sets", name)
+		}
+	}
 	if len(probs) > 0 {
 		sort.SliceStable(probs, func(i, j int) bool { return probs[i].Pointer < probs[j].Pointer })
 		return nil, probs
 	}
 	return c, nil
+}
+
+// updates tells whether an update action sets the field (by value or by link).
+func (a *Automation) updates(field string) bool {
+	for _, act := range a.Actions {
+		if act.Type != ActionUpdate {
+			continue
+		}
+		_, byValue := act.Values[field]
+		_, byLink := act.Link[field]
+		if byValue || byLink {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLinks checks an action's links: each names a lookup field of the target and a record of

@@ -10,7 +10,7 @@ const contractObjectDef = `{"name":"contract","fields":[
  {"name":"title","type":"text","required":true},
  {"name":"amount","type":"currency","currency":"CNY"},
  {"name":"non_standard_terms","type":"boolean"},
- {"name":"status","type":"picklist","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
+ {"name":"status","type":"picklist","default":"draft","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
 
 const contractProcessDef = `{"name":"contract_approval","object":"contract","entry_condition":"status == \"draft\"",
  "nodes":[

@@ -17,7 +17,12 @@ import (
 // its demo people and records, on a clock the test moves.
 func templateHarness(t *testing.T, b testenv.Backend, clock *testClock) *harness {
 	t.Helper()
-	h := newHarnessWith(t, b.Open(t), engine.Config{Clock: clock.Now}, api.Config{})
+	return templateHarnessWith(t, b, engine.Config{Clock: clock.Now})
+}
+
+func templateHarnessWith(t *testing.T, b testenv.Backend, ec engine.Config) *harness {
+	t.Helper()
+	h := newHarnessWith(t, b.Open(t), ec, api.Config{})
 	body, err := templates.Load("default")
 	if err != nil {
 		t.Fatal(err)
