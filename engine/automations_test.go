@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,34 @@ func TestFollowUpAfterSevenDays(t *testing.T) {
 		}
 		if in := runs[0]["inputs"].(map[string]any); in["status"] != "new" {
 			t.Errorf("run inputs: %v", in)
+		}
+	})
+}
+
+// TestTimerPastYear9999NeverFires: a date near 9999-12-31 plus the offset is past what a due time
+// can hold; the timer must never fire (it once fired at once) and the run log says why.
+func TestTimerPastYear9999NeverFires(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		e := engines(t, b, 1, clock)[0]
+		mustDefine(t, e, followLeadDef, followTaskDef)
+		mustAutomate(t, e, followUp)
+		lead, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "Acme", "status": "new", "last_contacted_at": "9999-12-30T00:00:00Z"}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := lead["id"].(string)
+		for range 3 {
+			e.Tick(ctx)
+			clock.Advance(24 * time.Hour)
+		}
+		if n := countDocs(t, e, "obj_task", nil); n != 0 {
+			t.Fatalf("%d follow-up tasks, want none", n)
+		}
+		runs, err := e.RecordRuns(ctx, SystemActor, "lead", id)
+		if err != nil || len(runs) != 1 || runs[0]["result"] != "not_planned" || !strings.Contains(fmt.Sprint(runs[0]["error"]), "9999") {
+			t.Fatalf("runs: %v %v", runs, err)
 		}
 	})
 }

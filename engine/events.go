@@ -219,6 +219,12 @@ func (e *Engine) planTimer(ctx context.Context, a *workflow.Compiled, record str
 	if !ok {
 		return nil
 	}
+	if due.After(maxDue) {
+		e.logRun(ctx, store.Doc{"id": derivedID("run:" + id + "@" + fmt.Sprint(ev.New[field])), "object": a.Object, "record": record,
+			"automation": a.Name, "trigger": "timer", "at": e.stamp(), "result": "not_planned",
+			"error": fmt.Sprintf("%s %v plus the offset is past 9999-12-31: the timer never fires", field, ev.New[field])})
+		return nil
+	}
 	_, err := e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
 	return err
 }

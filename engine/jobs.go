@@ -66,6 +66,10 @@ func (e *Engine) enqueue(ctx context.Context, id, kind string, due time.Time, pa
 	if id == "" {
 		id = newID()
 	}
+	if due.After(maxDue) {
+		e.log.Warn("job not stored: due past 9999-12-31, it would never be due", "kind", kind, "id", id)
+		return false, nil
+	}
 	if maxAttempts <= 0 {
 		maxAttempts = 8
 	}
@@ -82,6 +86,10 @@ func (e *Engine) enqueue(ctx context.Context, id, kind string, due time.Time, pa
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(forms.TimeLayout) }
+
+// maxDue is the last due time a job can have: due times are compared as stamps, and a year past
+// 9999 ("10000-01-01...") sorts before every other and would fire at once.
+var maxDue = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
 
 func jobFromDoc(d store.Doc) *Job {
 	j := &Job{}

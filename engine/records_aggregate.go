@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"math/big"
 
 	"crm/engine/query"
 	"crm/engine/store"
@@ -172,11 +174,15 @@ func (p *aggPlan) format(g store.Group) AggGroup {
 	}
 	for i, m := range p.measures {
 		v := g.Values[i]
+		if b, ok := bigNumber(v, m); ok {
+			out[m.Name] = b
+			continue
+		}
 		if m.Field != nil && v != nil {
-			money := m.Field.Type == forms.TypeCurrency || (m.Field.Type == "formula" && m.Field.ResultType == forms.TypeCurrency)
+			money := isMoney(m.Field)
 			if m.M.Op == store.AggAvg && money {
 				if f, ok := v.(float64); ok {
-					v = int64(math.Round(f))
+					v = minorOf(f)
 				}
 			}
 			if m.M.Op != store.AggAvg || money {
@@ -186,6 +192,39 @@ func (p *aggPlan) format(g store.Group) AggGroup {
 		out[m.Name] = v
 	}
 	return out
+}
+
+// bigNumber is a sum beyond int64 or float64 as an exact JSON number; money in its major unit.
+func bigNumber(v any, m query.Measure) (json.Number, bool) {
+	switch n := v.(type) {
+	case *big.Int:
+		if m.Field != nil && isMoney(m.Field) {
+			digits := m.Field.CurrencyDigits()
+			r := new(big.Rat).SetFrac(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil))
+			return json.Number(r.FloatString(digits)), true
+		}
+		return json.Number(n.String()), true
+	case *big.Float:
+		return json.Number(n.Text('g', 17)), true
+	}
+	return "", false
+}
+
+// minorOf rounds an average of minor units; a mean of int64s is within int64, but its float64
+// may round to 2^63, which int64() would wrap around.
+func minorOf(f float64) int64 {
+	switch r := math.Round(f); {
+	case r >= math.MaxInt64:
+		return math.MaxInt64
+	case r <= math.MinInt64:
+		return math.MinInt64
+	default:
+		return int64(r)
+	}
+}
+
+func isMoney(f *forms.Field) bool {
+	return f.Type == forms.TypeCurrency || (f.Type == "formula" && f.ResultType == forms.TypeCurrency)
 }
 
 // wireValue is a stored value of one of the object's fields in its wire form.

@@ -14,7 +14,8 @@ const (
 )
 
 // numberType is a decimal number stored as float64. A value with more decimals than the field's
-// scale is refused rather than silently rounded, so what the user typed is what is kept.
+// scale, or more significant digits than a float64 holds exactly, is refused rather than silently
+// rounded, so what the user typed is what is kept.
 type numberType struct{}
 
 var _ fieldType = numberType{}
@@ -68,6 +69,11 @@ func storeFloat(f *Field, v any) (any, *issue) {
 	x, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		return nil, &issue{code: CodeOverflow}
+	}
+	// A float64 keeps about 15 significant digits: 9007199254740993 would be stored as ...992.
+	// Refused like too many decimals, so what is kept is what was sent.
+	if back, _ := parseDecimal(strconv.FormatFloat(x, 'g', -1, 64)); back != d {
+		return nil, &issue{code: CodePrecision}
 	}
 	if x == 0 {
 		x = 0 // no negative zero

@@ -28,6 +28,7 @@ const (
 	CodeUniqueItems  = "unique_items"
 	CodeScale        = "scale"
 	CodeOverflow     = "overflow"
+	CodePrecision    = "precision"
 	CodeUnknownField = "unknown_field"
 	CodeInvalid      = "invalid"
 )
@@ -54,6 +55,7 @@ var messages = map[string]Label{
 	CodeUniqueItems:  {"en": "Contains the same value twice", "zh-CN": "包含重复的值"},
 	CodeScale:        {"en": "Must have at most {n} decimal places", "zh-CN": "最多 {n} 位小数"},
 	CodeOverflow:     {"en": "Number is out of range", "zh-CN": "数值超出范围"},
+	CodePrecision:    {"en": "Has more significant digits than can be kept exactly (15)", "zh-CN": "有效数字过多，无法精确保存（最多 15 位）"},
 	CodeUnknownField: {"en": "Not a field of this object", "zh-CN": "不是此对象的字段"},
 	CodeInvalid:      {"en": "Not a valid value", "zh-CN": "无效的值"},
 }

@@ -115,6 +115,11 @@ func decimalOperators() []expr.Option {
 	add(">=", "decimal_ge", decimalCompare(func(c int) bool { return c >= 0 }), false)
 	add("==", "decimal_eq", decimalEqual(true), false)
 	add("!=", "decimal_ne", decimalEqual(false), false)
+	// Whole numbers are int64: expr's own + - * would wrap around silently.
+	ints := []any{new(func(int, int) int)}
+	for op, name := range map[string]string{"+": "int_add", "-": "int_sub", "*": "int_mul"} {
+		opts = append(opts, expr.Function(name, intArith(op), ints...), expr.Operator(op, name))
+	}
 	// expr compiles == on two strings or two ints to instructions that fail on an empty (nil)
 	// value; these make "stage != \"won\"" true for an empty stage, as users expect.
 	same := []any{new(func(string, string) bool), new(func(int, int) bool)}

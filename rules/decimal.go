@@ -147,6 +147,37 @@ func decimalArith(op byte) func(params ...any) (any, error) {
 	}
 }
 
+// errIntRange is the runtime failure of whole-number arithmetic beyond int64.
+var errIntRange = errors.New("the whole number is out of range (beyond ±9223372036854775807)")
+
+// intArith is the overload of + - * on whole numbers: an error where int64 would wrap around.
+func intArith(op string) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		a, ok1 := params[0].(int)
+		b, ok2 := params[1].(int)
+		if !ok1 || !ok2 {
+			return nil, errEmpty
+		}
+		var r int
+		var over bool
+		switch op {
+		case "+":
+			r = a + b
+			over = (b > 0 && r < a) || (b < 0 && r > a)
+		case "-":
+			r = a - b
+			over = (b < 0 && r < a) || (b > 0 && r > a)
+		case "*":
+			r = a * b
+			over = a != 0 && (r/a != b || (a == -1 && b == math.MinInt))
+		}
+		if over {
+			return nil, errIntRange
+		}
+		return r, nil
+	}
+}
+
 // decimalEqual is the overload of == (want true) and != (want false) for money: an empty value
 // equals only another empty value.
 func decimalEqual(want bool) func(params ...any) (any, error) {

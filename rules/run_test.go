@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +218,17 @@ func TestRuntimeFailuresAreErrorsNotPanics(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error containing %q", src, err, want)
 		}
+	}
+	// Whole numbers do not wrap around: 2 + the largest int64 is an error, not a negative number.
+	big := map[string]any{"seats": int64(math.MaxInt64)}
+	for _, src := range []string{`2 + seats`, `seats + 1`, `-2 - seats - 2`, `seats * 2`, `seats * seats`, `(0 - seats - 1) * -1`} {
+		v, err := evalFormula(t, src, "integer", big)
+		if err == nil || !strings.Contains(err.Error(), "out of range") {
+			t.Errorf("%s: %v %v, want an out of range error", src, v, err)
+		}
+	}
+	if v, err := evalFormula(t, `seats - 1 + 1`, "integer", big); err != nil || fmt.Sprint(v) != "9223372036854775807" {
+		t.Errorf("seats - 1 + 1: %v %v", v, err)
 	}
 	// Float division by zero gives no number a field could store.
 	if _, err := evalFormula(t, `probability / 0`, "number", map[string]any{"probability": 5.0}); err == nil {

@@ -87,3 +87,32 @@ func TestAggregate(t *testing.T) {
 		})
 	})
 }
+
+// TestAggregateHugeValues: two opportunities at the largest amount sum exactly beyond int64, and
+// numbers near the float64 limit sum and average without failing, in the API and on a dashboard.
+func TestAggregateHugeValues(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.mustDo(201, "POST", "/api/meta/objects", `{"name":"opp","fields":[{"name":"stage","type":"picklist","options":[{"value":"won"},{"value":"lost"}]},
+			{"name":"amount","type":"currency","currency":"CNY"},{"name":"x","type":"number"}]}`)
+		for _, body := range []string{
+			`{"stage":"won","amount":"92233720368547758.07","x":1e308}`,
+			`{"stage":"won","amount":"92233720368547758.07","x":1e308}`,
+			`{"stage":"lost","amount":"-92233720368547758.08","x":-1e308}`,
+			`{"stage":"lost","amount":"-0.01","x":-1e308}`,
+		} {
+			h.mustDo(201, "POST", "/api/records/opp", body)
+		}
+		h.mustDo(201, "POST", "/api/meta/dashboards", `{"name":"sales","widgets":[
+			{"name":"pipeline","type":"bar","object":"opp","group_by":["stage"],"measures":["sum:amount","avg:amount","sum:x","avg:x"]}]}`)
+		runScenarios(t, h, []scenario{
+			{Name: "money sums beyond int64 are exact", Method: "GET",
+				URL: aggURL("opp", "group_by", "stage", "measure", "sum:amount,avg:amount,sum:x,avg:x"), ExpectedStatus: 200,
+				ExpectedContent: []string{`"avg_amount":92233720368547758.07`, `"sum_amount":-92233720368547758.09`, `"sum_amount":184467440737095516.14`,
+					`"avg_x":1e+308`, `"avg_x":-1e+308`, `"sum_x":2e+308`, `"sum_x":-2e+308`}},
+			{Name: "one total", Method: "GET", URL: aggURL("opp", "measure", "sum:amount,sum:x"), ExpectedStatus: 200,
+				ExpectedContent: []string{`"sum_amount":92233720368547758.05`, `"sum_x":0`}},
+			{Name: "the dashboard answers", Method: "GET", URL: "/api/dashboards/sales/data", ExpectedStatus: 200,
+				ExpectedContent: []string{`"sum_amount":184467440737095516.14`}},
+		})
+	})
+}

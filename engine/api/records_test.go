@@ -75,6 +75,8 @@ func TestRecordBadInput(t *testing.T) {
 				ExpectedStatus: 400, ExpectedContent: []string{`"malformed_json"`}, Unchanged: unchanged},
 			{Name: "trailing data", Method: "POST", URL: "/api/records/lead", Body: `{"company":"a"} {}`,
 				ExpectedStatus: 400, ExpectedContent: []string{`"malformed_json"`}, Unchanged: unchanged},
+			{Name: "a number a float64 cannot hold exactly", Method: "POST", URL: "/api/records/lead", Body: `{"company":"a","probability":9007199254740993}`,
+				ExpectedStatus: 422, ExpectedContent: []string{`"validation_failed"`, `"field":"probability","code":"precision"`}, Unchanged: unchanged},
 			{Name: "body too large", Method: "POST", URL: "/api/records/lead", Body: big,
 				ExpectedStatus: 413, ExpectedContent: []string{`"too_large"`}, Unchanged: unchanged},
 			{Name: "every bad field at once", Method: "POST", URL: "/api/records/lead",

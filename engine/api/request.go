@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -64,31 +65,60 @@ func sessionToken(c *fiber.Ctx) string {
 	return t
 }
 
+// objectBody is the request body once it is known to be exactly one JSON object in valid UTF-8:
+// every route that reads a body passes here, so trailing data ("{...}xx", two documents), null
+// or another non-object, and invalid UTF-8 (which encoding/json would turn into U+FFFD
+// silently) are refused alike, before anything is decoded or saved.
+func objectBody(c *fiber.Ctx) ([]byte, error) {
+	body := c.Body()
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, malformed("the request body is empty; send a JSON object")
+	}
+	if !utf8.Valid(body) {
+		return nil, malformed("the request body is not valid UTF-8")
+	}
+	if trimmed[0] != '{' {
+		return nil, malformed("the request body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return nil, malformed("the request body is not valid JSON: " + jsonProblem(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, malformed("the request body has data after the JSON object")
+	}
+	return body, nil
+}
+
+func malformed(msg string) error {
+	return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: msg}
+}
+
 // decodeBody reads a JSON object body with numbers kept exact (json.Number).
 func decodeBody(c *fiber.Ctx, v any) error {
-	body := c.Body()
-	if len(bytes.TrimSpace(body)) == 0 {
-		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
+	body, err := objectBody(c)
+	if err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not valid JSON: " + jsonProblem(err)}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body has data after the JSON value"}
+		return malformed("the request body is not valid JSON: " + jsonProblem(err))
 	}
 	return nil
 }
 
 // decodeDefinition reads an object definition; unknown keys are refused with their pointers.
 func decodeDefinition(c *fiber.Ctx) (*forms.Object, error) {
-	if len(bytes.TrimSpace(c.Body())) == 0 {
-		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
-	}
-	obj, problems, err := forms.DecodeObject(c.Body(), engine.DefinitionServerKeys...)
+	body, err := objectBody(c)
 	if err != nil {
-		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not a valid definition: " + jsonProblem(err)}
+		return nil, err
+	}
+	obj, problems, err := forms.DecodeObject(body, engine.DefinitionServerKeys...)
+	if err != nil {
+		return nil, malformed("the request body is not a valid definition: " + jsonProblem(err))
 	}
 	if len(problems) > 0 {
 		return nil, engine.InvalidDefinition(problems)
@@ -99,9 +129,9 @@ func decodeDefinition(c *fiber.Ctx) (*forms.Object, error) {
 // decodeStrict reads a JSON object into v, refusing keys v does not have (a typo such as
 // "acitve" must not be ignored silently).
 func decodeStrict(c *fiber.Ctx, v any) error {
-	body := c.Body()
-	if len(bytes.TrimSpace(body)) == 0 {
-		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is empty; send a JSON object"}
+	body, err := objectBody(c)
+	if err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -111,7 +141,7 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 		if !strings.HasPrefix(msg, "json: unknown field") {
 			msg = jsonProblem(err)
 		}
-		return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body is not valid: " + msg}
+		return malformed("the request body is not valid: " + msg)
 	}
 	return nil
 }
@@ -121,9 +151,6 @@ func decodeObject(c *fiber.Ctx) (map[string]any, error) {
 	var m map[string]any
 	if err := decodeBody(c, &m); err != nil {
 		return nil, err
-	}
-	if m == nil {
-		return nil, &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the request body must be a JSON object"}
 	}
 	return m, nil
 }

@@ -20,7 +20,11 @@ func exportPackage(e *engine.Engine) fiber.Handler {
 // importPackage applies a package, checked in full first (?dry_run=true only checks).
 func importPackage(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p, err := engine.DecodePackage(c.Body())
+		body, err := objectBody(c)
+		if err != nil {
+			return err
+		}
+		p, err := engine.DecodePackage(body)
 		if err != nil {
 			return err
 		}

@@ -13,9 +13,10 @@ type AggOp string
 //
 //   - count: how many documents the group holds (int64); Field is empty.
 //   - sum: the sum of the field's numbers; int64 (exact) while every value is an int64, so sums of
-//     money in minor units stay exact, float64 as soon as one value is a float64, int64 0 when
-//     the group has no number in the field. Sums beyond the int64 range are outside the seam.
-//   - avg: the mean of the field's numbers as a float64, nil when there is none.
+//     money in minor units stay exact, a *big.Int (still exact) when such a sum is beyond int64,
+//     float64 as soon as one value is a float64 (a *big.Float when the sum is beyond float64),
+//     int64 0 when the group has no number in the field. A sum never fails for its size.
+//   - avg: the mean of the field's numbers as a finite float64, nil when there is none.
 //   - min, max: the smallest and largest value of the field (numbers or strings, a field holds
 //     one kind), nil when there is none.
 const (

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"math/big"
 )
 
 // Folder computes an aggregation document by document, for a backend that cannot run all of a
@@ -20,13 +21,97 @@ type foldGroup struct {
 	acc   []foldAcc
 }
 
-// foldAcc accumulates one measure.
+// foldAcc accumulates one measure. Sums are exact: whole numbers in int64 until they leave it,
+// then in a big.Int; floats in a big.Float wide enough for any sum of float64s, so neither a
+// sum of amounts beyond int64 nor one of numbers beyond float64 fails or wraps around.
 type foldAcc struct {
-	isum    int64
-	fsum    float64
-	isFloat bool
-	n       int64 // numbers seen (avg)
-	best    any   // min or max so far
+	isum int64
+	ibig *big.Int   // the whole-number sum once beyond int64
+	fsum *big.Float // the sum of the floats, nil until one is seen
+	n    int64      // numbers seen (avg)
+	best any        // min or max so far
+}
+
+// floatSumPrec holds any sum of float64s exactly: 2^1024 down to 2^-1074, plus carries.
+const floatSumPrec = 2200
+
+func (a *foldAcc) addInt(x int64) {
+	if a.ibig == nil {
+		if s, ok := addInt64(a.isum, x); ok {
+			a.isum = s
+			return
+		}
+		a.ibig = big.NewInt(a.isum)
+	}
+	a.ibig.Add(a.ibig, big.NewInt(x))
+}
+
+func (a *foldAcc) addFloat(x float64) {
+	if a.fsum == nil {
+		a.fsum = new(big.Float).SetPrec(floatSumPrec)
+	}
+	a.fsum.Add(a.fsum, new(big.Float).SetFloat64(x))
+}
+
+// addInt64 is a + b, false when that leaves int64.
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	return s, (b >= 0) == (s >= a)
+}
+
+// total is the sum as a seam value: int64, else *big.Int, when every number was whole; else a
+// float64, or a *big.Float when the sum is beyond float64.
+func (a *foldAcc) total() any {
+	if a.fsum == nil {
+		if a.ibig != nil {
+			return a.ibig
+		}
+		return a.isum
+	}
+	t := a.exactTotal()
+	if f, _ := t.Float64(); !math.IsInf(f, 0) {
+		return f
+	}
+	return t
+}
+
+// exactTotal is the sum of every number as a big.Float.
+func (a *foldAcc) exactTotal() *big.Float {
+	t := new(big.Float).SetPrec(floatSumPrec)
+	if a.fsum != nil {
+		t.Set(a.fsum)
+	}
+	if a.ibig != nil {
+		t.Add(t, new(big.Float).SetInt(a.ibig))
+	} else {
+		t.Add(t, new(big.Float).SetInt64(a.isum))
+	}
+	return t
+}
+
+// mean is the average as a float64; the mean of finite numbers is finite.
+func (a *foldAcc) mean() float64 {
+	t := a.exactTotal()
+	f, _ := t.Quo(t, new(big.Float).SetInt64(a.n)).Float64()
+	return f
+}
+
+// Overflowed tells whether a backend's own answer lost a sum or an average: a float that is not
+// finite (a sum beyond float64), or a float sum at or beyond 2^63, which is how MongoDB and
+// FerretDB answer a sum of int64s beyond int64. The backend then folds the documents instead.
+func Overflowed(q AggQuery, gs []Group) bool {
+	for _, g := range gs {
+		for i, m := range q.Measures {
+			f, ok := g.Values[i].(float64)
+			if !ok || (m.Op != AggSum && m.Op != AggAvg) {
+				continue
+			}
+			if math.IsInf(f, 0) || math.IsNaN(f) || (m.Op == AggSum && math.Abs(f) >= 1<<63) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // NewFolder starts an aggregation of q over documents given to Add.
@@ -59,12 +144,10 @@ func (f *Folder) Add(d Doc) {
 		case AggSum, AggAvg:
 			switch x := v.(type) {
 			case int64:
-				a.isum += x
-				a.fsum += float64(x)
+				a.addInt(x)
 				a.n++
 			case float64:
-				a.isFloat = true
-				a.fsum += x
+				a.addFloat(x)
 				a.n++
 			}
 		case AggMin, AggMax:
@@ -106,14 +189,10 @@ func (f *Folder) Groups() []Group {
 			case AggCount:
 				vals[i] = g.count
 			case AggSum:
-				if a.isFloat {
-					vals[i] = a.fsum
-				} else {
-					vals[i] = a.isum
-				}
+				vals[i] = a.total()
 			case AggAvg:
 				if a.n > 0 {
-					vals[i] = a.fsum / float64(a.n)
+					vals[i] = a.mean()
 				}
 			case AggMin, AggMax:
 				vals[i] = a.best

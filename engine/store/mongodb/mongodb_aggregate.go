@@ -84,6 +84,9 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggQuery) ([
 	if len(out) == 0 {
 		return store.EmptyResult(q), nil
 	}
+	if store.Overflowed(q, out) { // an int64 sum beyond int64 comes back as an inexact double
+		return s.fold(ctx, coll, filter, q)
+	}
 	store.SortGroups(out)
 	return out, nil
 }

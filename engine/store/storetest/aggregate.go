@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"fmt"
+	"math"
+	mbig "math/big"
 	"reflect"
 	"testing"
 
@@ -117,6 +119,7 @@ func runAggregate(t *testing.T, open opener) {
 	for _, tc := range aggCases() {
 		t.Run(tc.name, func(t *testing.T) { expectGroups(t, s, aggColl, tc.q, tc.want) })
 	}
+	t.Run("sums_beyond_int64_and_float64", func(t *testing.T) { aggregateHuge(t, open(t)) })
 	t.Run("refused", func(t *testing.T) {
 		for _, q := range []store.AggQuery{
 			{GroupBy: by("a", "b", "c")},
@@ -151,4 +154,60 @@ func showGroups(gs []store.Group) string {
 		s += fmt.Sprintf("{key %#v values %#v} ", g.Key, g.Values)
 	}
 	return s + "]"
+}
+
+// aggregateHuge checks that sums of the largest amounts stay exact beyond int64 and that sums
+// and averages of numbers near the float64 limit neither fail nor give infinities.
+func aggregateHuge(t *testing.T, s store.Store) {
+	const coll = "obj_huge"
+	mustInsert(t, s, coll,
+		store.Doc{"id": "h1", "g": "money", "amount": int64(math.MaxInt64)},
+		store.Doc{"id": "h2", "g": "money", "amount": int64(math.MaxInt64)},
+		store.Doc{"id": "h3", "g": "money", "amount": int64(2)},
+		store.Doc{"id": "h4", "g": "neg", "amount": int64(math.MinInt64)},
+		store.Doc{"id": "h5", "g": "neg", "amount": int64(-1)},
+		store.Doc{"id": "h6", "g": "float", "x": 1e308},
+		store.Doc{"id": "h7", "g": "float", "x": 1e308},
+		store.Doc{"id": "h8", "g": "float", "x": -1e308},
+		store.Doc{"id": "h9", "g": "float", "x": 1e308},
+	)
+	twice := new(mbig.Int).Mul(mbig.NewInt(math.MaxInt64), mbig.NewInt(2))
+	sumMoney := new(mbig.Int).Add(twice, mbig.NewInt(2))
+	sumNeg := new(mbig.Int).Sub(mbig.NewInt(math.MinInt64), mbig.NewInt(1))
+	sumX := store.Measure{Op: store.AggSum, Field: "x"}
+	avgX := store.Measure{Op: store.AggAvg, Field: "x"}
+	avgAmt := store.Measure{Op: store.AggAvg, Field: "amount"}
+	got, err := s.Aggregate(ctxOf(t), coll, store.AggQuery{GroupBy: by("g"), Measures: []store.Measure{sumAmt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[any]string{"float": "0", "money": sumMoney.String(), "neg": sumNeg.String()}
+	for _, g := range got {
+		if s := fmt.Sprint(g.Values[0]); s != want[g.Key[0]] {
+			t.Errorf("sum of amount in %v = %s (%T), want %s", g.Key[0], s, g.Values[0], want[g.Key[0]])
+		}
+	}
+	// 3e308 is beyond float64: the sum is exact all the same, the average is a float64.
+	got, err = s.Aggregate(ctxOf(t), coll, store.AggQuery{Filter: where("g", store.Eq, "float"), Measures: []store.Measure{sumX, avgX, avgAmt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, ok := got[0].Values[0].(*mbig.Float)
+	if f, _ := sum.Float64(); !ok || sum.Text('g', 3) != "2e+308" || !math.IsInf(f, 1) {
+		t.Errorf("sum of 1e308 three times less once = %#v, want a big.Float 2e+308", got[0].Values[0])
+	}
+	if avg := got[0].Values[1]; avg != 5e307 {
+		t.Errorf("avg = %#v, want 5e307", avg)
+	}
+	// The sums of the money groups overflow only alone; together, in one group, they are exact.
+	got, err = s.Aggregate(ctxOf(t), coll, store.AggQuery{Filter: where("g", store.Eq, "money"), Measures: []store.Measure{count, sumAmt, avgAmt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got[0].Values[:2]) != "[3 "+sumMoney.String()+"]" {
+		t.Errorf("count, sum of money = %v", got[0].Values)
+	}
+	if avg, ok := got[0].Values[2].(float64); !ok || math.Abs(avg-float64(math.MaxInt64)*2/3) > 1e4 {
+		t.Errorf("avg of money = %#v", got[0].Values[2])
+	}
 }
