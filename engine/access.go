@@ -18,7 +18,7 @@ type grant struct {
 	perm   Perm
 	read   store.Filter    // records the user sees; nil: all
 	edit   store.Filter    // records the user may change or delete; nil: all they see
-	hidden map[string]bool // fields absent from everything the user gets
+	hidden map[string]bool // fields absent from everything the user gets, with the formulas that read them
 	locked map[string]bool // fields the user may not change
 	view   *forms.Object   // the object without hidden fields: what filters, sorts and search may name
 }
@@ -75,6 +75,12 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 			g.hidden[f] = l == 0
 			g.locked[f] = l < 2
 		}
+	}
+	// This is the one hidden set of every read path: a formula over a hidden field would tell
+	// its value, so it is hidden too (and, like any hidden field, never written).
+	g.hidden = def.rules.Hidden(g.hidden)
+	for f, h := range g.hidden {
+		g.locked[f] = g.locked[f] || h
 	}
 	g.view = viewWithout(def.obj, g.hidden)
 

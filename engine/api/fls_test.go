@@ -1,0 +1,66 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// flsAccountDef has two fields hidden from sales (annual_revenue, vip), a formula over one of them
+// (so hidden too) and a visible field whose conditions read them.
+const flsAccountDef = `{"name":"account","fields":[
+ {"name":"name","type":"text","required":true},
+ {"name":"annual_revenue","type":"currency","currency":"CNY"},
+ {"name":"vip","type":"boolean","indexed":true},
+ {"name":"probability","type":"percent"},
+ {"name":"weighted","type":"formula","result_type":"currency","currency":"CNY","expression":"annual_revenue * probability / 100"},
+ {"name":"weighted_twice","type":"formula","result_type":"currency","currency":"CNY","expression":"weighted * 2","indexed":true},
+ {"name":"tier","type":"text","visible_when":"vip","required_when":"annual_revenue > 1000000","read_only_when":"old.vip"},
+ {"name":"notes","type":"text"}]}`
+
+// flsSetup defines the account, hides annual_revenue and vip from sales and returns the rep's
+// headers and a rep-owned account the admin gave a revenue of 2,000,000 and vip. An automation,
+// when given, is saved before that change.
+func flsSetup(h *harness, automation ...string) (rep []string, id string) {
+	h.t.Helper()
+	h.mustDo(201, "POST", "/api/meta/objects", flsAccountDef)
+	for _, a := range automation {
+		h.mustDo(201, "POST", "/api/meta/automations", a)
+	}
+	h.mustDo(200, "PUT", "/api/roles/sales", `{"objects":{"*":{"create":true,"read":true,"edit":true}},"fields":{"account":{"annual_revenue":"hidden","vip":"hidden"}}}`)
+	rep = []string{"Authorization", "Bearer " + h.userToken}
+	id = h.mustDo(201, "POST", "/api/records/account", `{"name":"Acme","probability":50}`, rep...).JSON["id"].(string)
+	h.mustDo(200, "PATCH", "/api/records/account/"+id, `{"annual_revenue":"2000000","vip":true,"tier":"gold"}`)
+	return rep, id
+}
+
+// notIn fails when the text holds any of the words.
+func notIn(t *testing.T, what, text string, words ...string) {
+	t.Helper()
+	for _, w := range words {
+		if strings.Contains(text, w) {
+			t.Errorf("%s shows %s to a rep: %s", what, w, text)
+		}
+	}
+}
+
+func TestFLSFormulaOverHiddenField(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, id := flsSetup(h)
+		if r := h.mustDo(200, "GET", "/api/records/account/"+id, ""); !strings.Contains(r.Text, `"weighted":1000000`) {
+			t.Fatalf("admin read: %s", r.Text)
+		}
+		runScenarios(t, h, []scenario{
+			{Name: "read", Method: "GET", URL: "/api/records/account/" + id, Headers: rep, ExpectedStatus: 200,
+				ExpectedContent: []string{`"probability":50`}, NotExpectedContent: []string{"weighted", "1000000"}},
+			{Name: "list", Method: "GET", URL: "/api/records/account", Headers: rep, ExpectedStatus: 200,
+				ExpectedContent: []string{`"Acme"`}, NotExpectedContent: []string{"weighted", "1000000"}},
+			{Name: "filter", Method: "GET", URL: listURL("account", "filter", "weighted > 1"), Headers: rep, ExpectedStatus: 400,
+				ExpectedContent: []string{`unknown field \"weighted\"`}},
+			{Name: "sort", Method: "GET", URL: listURL("account", "sort", "weighted_twice"), Headers: rep, ExpectedStatus: 400,
+				ExpectedContent: []string{`unknown field \"weighted_twice\"`}},
+			{Name: "form", Method: "GET", URL: "/api/forms/account", Headers: rep, ExpectedStatus: 200,
+				ExpectedContent: []string{`"probability"`}, NotExpectedContent: []string{"weighted"}},
+		})
+	})
+}
+
