@@ -64,3 +64,25 @@ func TestFLSFormulaOverHiddenField(t *testing.T) {
 	})
 }
 
+func TestFLSEvaluate(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, big := flsSetup(h)
+		small := h.mustDo(201, "POST", "/api/records/account", `{"name":"Tiny","probability":50}`, rep...).JSON["id"].(string)
+		h.mustDo(200, "PATCH", "/api/records/account/"+small, `{"tier":"gold"}`)
+		// The form names no hidden field, not even in a condition's text.
+		notIn(t, "the form", h.mustDo(200, "GET", "/api/forms/account", "", rep...).Text, "annual_revenue", "vip", "weighted")
+		// The two accounts differ only in hidden fields: the rep must be told the same of both.
+		for _, values := range []string{`{}`, `{"tier":"silver"}`, `{"vip":true}`, `{"annual_revenue":"2000000"}`} {
+			var got [2]string
+			for i, id := range []string{big, small} {
+				got[i] = h.mustDo(200, "POST", "/api/forms/account/evaluate", `{"id":"`+id+`","values":`+values+`}`, rep...).Text
+				got[i] = strings.ReplaceAll(got[i], map[int]string{0: "Acme", 1: "Tiny"}[i], "NAME")
+			}
+			if got[0] != got[1] {
+				t.Errorf("evaluate %s tells the hidden fields apart:\n%s\n%s", values, got[0], got[1])
+			}
+			notIn(t, "evaluate", got[0], "annual_revenue", "vip", "weighted", "2000000")
+		}
+	})
+}
+
