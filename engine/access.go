@@ -221,3 +221,45 @@ func (g *grant) strip(r Record) Record {
 	}
 	return r
 }
+
+// runFor is a run log entry (an automation run or an assignment trace) as the actor may see it.
+// When a condition in it read a field hidden from them, only which run it was and when is told:
+// its inputs, result and actions would tell the hidden values.
+func (g *grant) runFor(run RunLog) RunLog {
+	if run == nil || !g.readsHidden(run) {
+		return run
+	}
+	out := RunLog{"withheld": true} // the same for every such run: which keys it had would tell
+	for _, k := range []string{"id", "kind", "object", "record", "automation", "trigger", "at", "definition_version", "rules_version", "owner", "previous_owner"} {
+		if v, ok := run[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// readsHidden tells whether a run log entry's condition (or any rule check of a trace) read a
+// field hidden from the grant: the fields it reads, else (older entries) its inputs.
+func (g *grant) readsHidden(run map[string]any) bool {
+	if reads, ok := run["reads"].([]any); ok {
+		for _, n := range reads {
+			if s, _ := n.(string); g.hidden[s] {
+				return true
+			}
+		}
+	}
+	if in, ok := run["inputs"].(map[string]any); ok {
+		for n := range in {
+			if g.hidden[n] {
+				return true
+			}
+		}
+	}
+	checks, _ := run["checks"].([]any)
+	for _, c := range checks {
+		if m, ok := c.(map[string]any); ok && g.readsHidden(m) {
+			return true
+		}
+	}
+	return false
+}

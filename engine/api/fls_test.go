@@ -43,6 +43,21 @@ func notIn(t *testing.T, what, text string, words ...string) {
 	}
 }
 
+func TestFLSRunLog(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, id := flsSetup(h, `{"name":"big","object":"account","trigger":{"type":"updated"},
+		 "condition":"annual_revenue > 1000000 && vip && old.vip != vip","actions":[{"type":"update","values":{"notes":"\"big\""}}]}`)
+		r := h.mustDo(200, "GET", "/api/records/account/"+id+"/runs", "", rep...)
+		if !strings.Contains(r.Text, `"automation":"big"`) || !strings.Contains(r.Text, `"withheld":true`) {
+			t.Errorf("runs: %s", r.Text)
+		}
+		notIn(t, "the run log", r.Text, "annual_revenue", "2000000", "vip", `"inputs":`, `"result":`, `"actions":`)
+		if r := h.mustDo(200, "GET", "/api/records/account/"+id+"/runs", ""); !strings.Contains(r.Text, `"annual_revenue":"2000000`) {
+			t.Errorf("admin runs lack the inputs: %s", r.Text)
+		}
+	})
+}
+
 func TestFLSFormulaOverHiddenField(t *testing.T) {
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, id := flsSetup(h)
