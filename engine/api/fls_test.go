@@ -101,3 +101,20 @@ func TestFLSEvaluate(t *testing.T) {
 	})
 }
 
+func TestFLSHistory(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, id := flsSetup(h)
+		h.mustDo(200, "PATCH", "/api/records/account/"+id, `{"annual_revenue":"3000000"}`)
+		r := h.mustDo(200, "GET", "/api/records/account/"+id+"/history", "", rep...)
+		// created by the rep, and the admin's first change (tier is visible); not the second.
+		if n := len(r.JSON["items"].([]any)); n != 2 {
+			t.Errorf("history has %d entries, want 2: %s", n, r.Text)
+		}
+		notIn(t, "the history", r.Text, "annual_revenue", "vip", "weighted", "3000000", `"ip"`)
+		a := h.mustDo(200, "GET", "/api/records/account/"+id+"/history", "")
+		if n := len(a.JSON["items"].([]any)); n != 3 || !strings.Contains(a.Text, `"ip":"127.0.0.1"`) {
+			t.Errorf("admin history: %s", a.Text)
+		}
+	})
+}
+
