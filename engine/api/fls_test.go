@@ -118,3 +118,37 @@ func TestFLSHistory(t *testing.T) {
 	})
 }
 
+func TestFLSExpressionCheck(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, _ := flsSetup(h)
+		check := func(expr, kind string, who ...string) string {
+			body := `{"object":"account","kind":"` + kind + `","type":"currency","expression":"` + strings.ReplaceAll(expr, `"`, `\"`) + `"}`
+			return h.mustDo(200, "POST", "/api/meta/expressions/check", body, who...).Text
+		}
+		// A hidden name answers exactly as an unknown one of the same length.
+		for _, c := range []struct{ hidden, unknown, kind string }{
+			{"annual_revenue > 1", "annual_revenux > 1", "condition"},
+			{"vip", "vix", "condition"},
+			{"old.vip", "old.vix", "condition"},
+			{`changed("vip")`, `changed("vix")`, "condition"},
+			{"weighted * 2", "weighxed * 2", "formula"},
+			{"probability > 1 && annual_revenue > 1", "probability > 1 && annual_revenux > 1", "condition"},
+		} {
+			got := check(c.hidden, c.kind, rep...)
+			want := check(c.unknown, c.kind, rep...)
+			if !strings.Contains(want, `"ok":false`) {
+				t.Fatalf("%s is known: %s", c.unknown, want)
+			}
+			for _, pair := range [][2]string{{"annual_revenux", "annual_revenue"}, {"vix", "vip"}, {"weighxed", "weighted"}} {
+				want = strings.ReplaceAll(want, pair[0], pair[1])
+			}
+			if got != want {
+				t.Errorf("%s: %s, an unknown name: %s", c.hidden, got, want)
+			}
+			if r := check(c.hidden, c.kind); !strings.Contains(r, `"ok":true`) {
+				t.Errorf("admin %s: %s", c.hidden, r)
+			}
+		}
+	})
+}
+
