@@ -152,3 +152,19 @@ func TestFLSExpressionCheck(t *testing.T) {
 	})
 }
 
+func TestFLSSharedView(t *testing.T) {
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, _ := flsSetup(h)
+		h.mustDo(201, "POST", "/api/views", `{"object":"account","name":"Big","columns":["name","weighted"],
+		 "filter":"annual_revenue > 1500000","sort":"-vip","kanban_field":"","shared":true}`)
+		h.mustDo(201, "POST", "/api/views", `{"object":"account","name":"Half","columns":["name"],"filter":"probability >= 50","shared":true}`)
+		r := h.mustDo(200, "GET", "/api/views?object=account", "", rep...)
+		notIn(t, "a shared view", r.Text, "annual_revenue", "1500000", "vip", "weighted")
+		if !strings.Contains(r.Text, `"withheld":["filter","sort"]`) || !strings.Contains(r.Text, `"filter":"probability \u003e= 50"`) {
+			t.Errorf("views: %s", r.Text)
+		}
+		if a := h.mustDo(200, "GET", "/api/views?object=account", ""); !strings.Contains(a.Text, `annual_revenue \u003e 1500000`) || strings.Contains(a.Text, "withheld") {
+			t.Errorf("admin views: %s", a.Text)
+		}
+	})
+}
