@@ -132,6 +132,7 @@ func TestReadsAndHidden(t *testing.T) {
 		`changed("seats") && user.name == "x"`:      "seats",
 		`let x = seats; x > 0 && id != ""`:          "seats",
 		`coalesce(old.close_date, today()) > now()`: "close_date",
+		`old[lower(region)] == name`:                "amount close_date discount follow_up lost_reason name net probability region seats stage tags weighted",
 	} {
 		p, is := s.Env.Compile(src, Expect{Kind: KindCondition})
 		if is != nil {

@@ -150,7 +150,7 @@ func fieldIndex(obj *forms.Object, name string) int {
 
 // Reads lists, sorted, the object's fields whose values can change what the program gives: named
 // directly, as members of old, or in changed("f"). Field-level security hides whatever reads a
-// hidden field; old read with a computed key counts as reading every field.
+// hidden field; old used otherwise than as old.f counts as reading every field.
 func (p *Program) Reads() []string {
 	names := map[string]bool{}
 	for n := range identifiers(p) {
@@ -158,16 +158,18 @@ func (p *Program) Reads() []string {
 			names[n] = true
 		}
 	}
+	olds, named := 0, 0 // uses of old, and those as old.f
 	ast.Find(p.prog.Node(), func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.IdentifierNode:
+			if n.Value == "old" {
+				olds++
+			}
 		case *ast.MemberNode:
 			if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "old" {
 				if s, ok := n.Property.(*ast.StringNode); ok {
 					names[s.Value] = true
-				} else {
-					for f := range p.env.fields {
-						names[f] = true
-					}
+					named++
 				}
 			}
 		case *ast.CallNode:
@@ -179,6 +181,11 @@ func (p *Program) Reads() []string {
 		}
 		return false
 	})
+	if olds > named { // old[k] with a computed k, or old as a whole
+		for f := range p.env.fields {
+			names[f] = true
+		}
+	}
 	out := make([]string, 0, len(names))
 	for n := range names {
 		if p.env.fields[n] != nil {
