@@ -18,7 +18,7 @@ type grant struct {
 	perm   Perm
 	read   store.Filter    // records the user sees; nil: all
 	edit   store.Filter    // records the user may change or delete; nil: all they see
-	hidden map[string]bool // fields absent from everything the user gets
+	hidden map[string]bool // fields absent from everything the user gets, with the formulas that read them
 	locked map[string]bool // fields the user may not change
 	view   *forms.Object   // the object without hidden fields: what filters, sorts and search may name
 }
@@ -75,6 +75,12 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 			g.hidden[f] = l == 0
 			g.locked[f] = l < 2
 		}
+	}
+	// This is the one hidden set of every read path: a formula over a hidden field would tell
+	// its value, so it is hidden too (and, like any hidden field, never written).
+	g.hidden = def.rules.Hidden(g.hidden)
+	for f, h := range g.hidden {
+		g.locked[f] = g.locked[f] || h
 	}
 	g.view = viewWithout(def.obj, g.hidden)
 
@@ -214,4 +220,46 @@ func (g *grant) strip(r Record) Record {
 		}
 	}
 	return r
+}
+
+// runFor is a run log entry (an automation run or an assignment trace) as the actor may see it.
+// When a condition in it read a field hidden from them, only which run it was and when is told:
+// its inputs, result and actions would tell the hidden values.
+func (g *grant) runFor(run RunLog) RunLog {
+	if run == nil || !g.readsHidden(run) {
+		return run
+	}
+	out := RunLog{"withheld": true} // the same for every such run: which keys it had would tell
+	for _, k := range []string{"id", "kind", "object", "record", "automation", "trigger", "at", "definition_version", "rules_version", "owner", "previous_owner"} {
+		if v, ok := run[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// readsHidden tells whether a run log entry's condition (or any rule check of a trace) read a
+// field hidden from the grant: the fields it reads, else (older entries) its inputs.
+func (g *grant) readsHidden(run map[string]any) bool {
+	if reads, ok := run["reads"].([]any); ok {
+		for _, n := range reads {
+			if s, _ := n.(string); g.hidden[s] {
+				return true
+			}
+		}
+	}
+	if in, ok := run["inputs"].(map[string]any); ok {
+		for n := range in {
+			if g.hidden[n] {
+				return true
+			}
+		}
+	}
+	checks, _ := run["checks"].([]any)
+	for _, c := range checks {
+		if m, ok := c.(map[string]any); ok && g.readsHidden(m) {
+			return true
+		}
+	}
+	return false
 }

@@ -330,7 +330,8 @@ func (e *Engine) Assign(ctx context.Context, by *Actor, object, id string) (RunL
 	if _, err := e.writableDoc(ctx, def, g, id); err != nil {
 		return nil, err
 	}
-	return e.reassign(ctx, def, id, "assign:"+newID(), nil)
+	trace, err := e.reassign(ctx, def, id, "assign:"+newID(), nil)
+	return g.runFor(trace), err
 }
 
 // reassign decides a record's owner and stores it; key makes the decision once per key (an

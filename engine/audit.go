@@ -135,7 +135,8 @@ func diff(old, new Record) map[string]Change {
 }
 
 // RecordHistory returns a record's audit trail, newest first, as the actor may see it: hidden
-// fields are left out; a record the actor cannot see answers 404.
+// fields are left out, and so are entries that changed nothing else; client addresses only for
+// admins; a record the actor cannot see answers 404.
 func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string) ([]AuditEntry, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
@@ -162,10 +163,17 @@ func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string
 	out := make([]AuditEntry, 0, len(docs))
 	for _, d := range docs {
 		a := auditFromDoc(d)
+		changed := len(a.Changes) > 0
 		for f := range a.Changes {
 			if g.hidden[f] {
 				delete(a.Changes, f)
 			}
+		}
+		if changed && len(a.Changes) == 0 {
+			continue // a change of hidden fields only: that it happened is hidden too
+		}
+		if !g.admin {
+			a.IP = "" // addresses are for admins
 		}
 		out = append(out, a)
 	}

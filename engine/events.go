@@ -282,6 +282,9 @@ func (e *Engine) runAutomation(ctx context.Context, a *workflow.Compiled, def *d
 	scope := def.rules.Env.Scope(doc, old, rules.Context{Now: e.now(), User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
 	d := a.Decide(scope)
 	run["inputs"] = toStoreKinds(map[string]any(d.Inputs))
+	if len(d.Reads) > 0 {
+		run["reads"] = anyList(d.Reads)
+	}
 	if d.Error != "" {
 		run["result"], run["error"] = "failed", "condition: "+d.Error
 		e.logRun(ctx, run)
@@ -398,7 +401,7 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 	out := make([]RunLog, 0, len(docs))
 	for _, d := range docs {
 		delete(d, "version")
-		out = append(out, d)
+		out = append(out, g.runFor(d))
 	}
 	return out, e.attachDeliveries(ctx, id, out)
 }
@@ -434,6 +437,7 @@ func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name stri
 			return nil, storeErr(err)
 		}
 		delete(run, "version")
+		run = g.runFor(run)
 		if runErr != nil {
 			return run, &Error{Kind: KindValidation, Code: "automation_failed", Message: runErr.Error(), Details: run}
 		}

@@ -26,7 +26,8 @@ type ExpressionResult struct {
 }
 
 // CheckExpression type-checks one expression as a definition save would. It is called as the
-// analyst types, so a saved object's environment comes from the definition cache.
+// analyst types, so a saved object's environment comes from the definition cache (built anew
+// only for an actor from whom fields are hidden).
 func (e *Engine) CheckExpression(ctx context.Context, by *Actor, req ExpressionCheck) (ExpressionResult, error) {
 	want := rules.Expect{Kind: req.Kind, Type: req.Type}
 	switch req.Kind {
@@ -44,11 +45,15 @@ func (e *Engine) CheckExpression(ctx context.Context, by *Actor, req ExpressionC
 	case req.Definition != nil:
 		env = rules.NewEnv(req.Definition)
 	case req.Object != "":
-		def, err := e.current(ctx, req.Object)
+		def, g, err := e.access(ctx, by, req.Object)
 		if err != nil {
 			return ExpressionResult{}, err
 		}
 		env = def.rules.Env
+		if g.view != def.obj {
+			// Against the object as the actor sees it: a hidden name is an unknown name.
+			env = rules.NewEnv(g.view)
+		}
 	default:
 		return ExpressionResult{}, errorf(KindInvalid, "invalid_request", "name the object, or send the draft definition")
 	}

@@ -22,7 +22,21 @@ func (e *Engine) Form(ctx context.Context, by *Actor, object, locale, layout str
 	if err != nil {
 		return forms.Form{}, err
 	}
-	return def.compiled.Form(locale, layout).Restricted(g.hidden, withControlled(g.locked, c)), nil
+	f := def.compiled.Form(locale, layout).Restricted(g.hidden, withControlled(g.locked, c))
+	// A condition's text would name what the user may not see; evaluate answers its state.
+	for i, ff := range f.Fields {
+		v, r, ro := def.rules.Conditions(ff.Name)
+		if v.ReadsAny(g.hidden) {
+			f.Fields[i].VisibleWhen = ""
+		}
+		if r.ReadsAny(g.hidden) {
+			f.Fields[i].RequiredWhen = ""
+		}
+		if ro.ReadsAny(g.hidden) {
+			f.Fields[i].ReadOnlyWhen = ""
+		}
+	}
+	return f, nil
 }
 
 // FormState is what a form shows for a draft: per field visible, required and read-only, the
@@ -34,7 +48,8 @@ type FormState struct {
 }
 
 // EvaluateForm runs the write path on a draft without writing: values are a new record's, or
-// with id the changes to that record, exactly as a create or a PATCH would take them.
+// with id the changes to that record, exactly as a create or a PATCH would take them, except
+// that nothing hidden from the actor is run for the answer (see rules.Draft.DryRun).
 func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string, values map[string]any, locale string) (FormState, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
@@ -56,7 +71,7 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 	if ownerErr != nil {
 		return FormState{}, ownerErr
 	}
-	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked})
+	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, DryRun: true})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return FormState{}, err
@@ -75,7 +90,12 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 	errs = append(c.Check(def.obj, values, old, locale), errs...)
 	for _, fe := range errs {
 		if g.hidden[fe.Field] {
-			fe.Field = "" // the message stays; the hidden field's name does not leak
+			// Refusing the input is told (without the name); any other error there would
+			// depend on the hidden value.
+			if fe.Code != rules.CodeReadOnly {
+				continue
+			}
+			fe.Field = ""
 		}
 		st.Errors = append(st.Errors, fe)
 	}

@@ -62,7 +62,7 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if ownerErr != nil {
 		return nil, ownerErr
 	}
-	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Automated: by == SystemActor})
+	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
 	if err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ownerErr != nil {
 		return nil, ownerErr
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Automated: by == SystemActor})
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return nil, err

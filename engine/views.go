@@ -35,10 +35,14 @@ type View struct {
 	Shared      bool     `json:"shared,omitempty"`
 	Owner       string   `json:"owner"`
 	Version     int64    `json:"version"`
+	// Withheld names the parts (filter, sort, kanban_field) left out for this reader because
+	// they name fields hidden from them. Never stored.
+	Withheld []string `json:"withheld,omitempty"`
 }
 
 // ListViews returns the actor's own views of an object and the views others shared, by name.
-// Columns the actor may not see are left out of shared views.
+// Columns the actor may not see are left out, and so are a filter, sort or kanban field that
+// names one (then listed in Withheld).
 func (e *Engine) ListViews(ctx context.Context, by *Actor, object string) ([]*View, error) {
 	_, g, err := e.access(ctx, by, object)
 	if err != nil {
@@ -61,6 +65,19 @@ func (e *Engine) ListViews(ctx context.Context, by *Actor, object string) ([]*Vi
 			continue
 		}
 		v.Columns = slices.DeleteFunc(v.Columns, func(c string) bool { return g.hidden[c] })
+		// Checked as at save, against the reader's view: a part that names a field hidden from
+		// them would show its name and the values compared with it. Without it the view
+		// applies as a list request the reader may make, which cannot reveal hidden values.
+		for _, p := range checkView(v, g.view) {
+			switch p.Pointer {
+			case "/filter":
+				v.Filter, v.Withheld = "", append(v.Withheld, "filter")
+			case "/sort":
+				v.Sort, v.Withheld = "", append(v.Withheld, "sort")
+			case "/kanban_field":
+				v.KanbanField, v.Withheld = "", append(v.Withheld, "kanban_field")
+			}
+		}
 		out = append(out, v)
 	}
 	slices.SortStableFunc(out, func(a, b *View) int { return strings.Compare(a.Name, b.Name) })
@@ -82,6 +99,7 @@ func viewFromDoc(d store.Doc) (*View, error) {
 // never name a field hidden from its owner.
 func (e *Engine) SaveView(ctx context.Context, by *Actor, v *View, ifMatch int64) (*View, error) {
 	create := v.ID == ""
+	v.Withheld = nil
 	var old *View
 	if !create {
 		var err error

@@ -146,6 +146,7 @@ type Program struct {
 	Source string
 	prog   *vm.Program
 	expect Expect
+	env    *Env
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -168,7 +169,7 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
 		return nil, &Issue{Line: 1, Column: 1, Message: msg}
 	}
-	return &Program{Source: src, prog: prog, expect: want}, nil
+	return &Program{Source: src, prog: prog, expect: want, env: e}, nil
 }
 
 func issueOf(err error) *Issue {

@@ -123,3 +123,30 @@ func TestCyclicFormulasAreRefused(t *testing.T) {
 		t.Fatalf("problems: %+v", probs)
 	}
 }
+
+func TestReadsAndHidden(t *testing.T) {
+	s := mustSet(t, opportunityDef)
+	for src, want := range map[string]string{
+		`amount > 1 && stage == "won"`:              "amount stage",
+		`old.discount != discount`:                  "discount",
+		`changed("seats") && user.name == "x"`:      "seats",
+		`let x = seats; x > 0 && id != ""`:          "seats",
+		`coalesce(old.close_date, today()) > now()`: "close_date",
+		`old[lower(region)] == name`:                "amount close_date discount follow_up lost_reason name net probability region seats stage tags weighted",
+	} {
+		p, is := s.Env.Compile(src, Expect{Kind: KindCondition})
+		if is != nil {
+			t.Fatalf("%s: %v", src, is)
+		}
+		if got := strings.Join(p.Reads(), " "); got != want {
+			t.Errorf("%s reads %q, want %q", src, got, want)
+		}
+	}
+	h := s.Hidden(map[string]bool{"discount": true})
+	if !h["discount"] || !h["net"] || h["weighted"] || h["amount"] {
+		t.Errorf("hiding discount hides %v, want discount and net (which reads it)", h)
+	}
+	if h := s.Hidden(map[string]bool{"probability": true}); !h["weighted"] || !h["net"] {
+		t.Errorf("hiding probability hides %v, want weighted and, through it, net", h)
+	}
+}

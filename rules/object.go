@@ -148,6 +148,92 @@ func fieldIndex(obj *forms.Object, name string) int {
 	return -1
 }
 
+// Reads lists, sorted, the object's fields whose values can change what the program gives: named
+// directly, as members of old, or in changed("f"). Field-level security hides whatever reads a
+// hidden field; old used otherwise than as old.f counts as reading every field.
+func (p *Program) Reads() []string {
+	names := map[string]bool{}
+	for n := range identifiers(p) {
+		if p.env.fields[n] != nil {
+			names[n] = true
+		}
+	}
+	olds, named := 0, 0 // uses of old, and those as old.f
+	ast.Find(p.prog.Node(), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.IdentifierNode:
+			if n.Value == "old" {
+				olds++
+			}
+		case *ast.MemberNode:
+			if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "old" {
+				if s, ok := n.Property.(*ast.StringNode); ok {
+					names[s.Value] = true
+					named++
+				}
+			}
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == "changed" && len(n.Arguments) == 1 {
+				if s, ok := n.Arguments[0].(*ast.StringNode); ok {
+					names[s.Value] = true
+				}
+			}
+		}
+		return false
+	})
+	if olds > named { // old[k] with a computed k, or old as a whole
+		for f := range p.env.fields {
+			names[f] = true
+		}
+	}
+	out := make([]string, 0, len(names))
+	for n := range names {
+		if p.env.fields[n] != nil {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReadsAny tells whether the program (nil: none) reads any of the fields.
+func (p *Program) ReadsAny(fields map[string]bool) bool {
+	if p == nil || len(fields) == 0 {
+		return false
+	}
+	for _, n := range p.Reads() {
+		if fields[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// Conditions are a field's compiled visible_when, required_when and read_only_when (nil: none).
+func (s *Set) Conditions(field string) (visible, required, readOnly *Program) {
+	return s.visible[field], s.required[field], s.readOnly[field]
+}
+
+// Hidden is hidden (fields one user may not see) with every formula that reads one, directly or
+// through another formula: its value would tell what it read.
+func (s *Set) Hidden(hidden map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(hidden))
+	some := false
+	for f, h := range hidden {
+		out[f] = h
+		some = some || h
+	}
+	for _, fp := range s.formulas { // in dependency order: what a formula reads is decided first
+		if !some {
+			break
+		}
+		if fp.prog.ReadsAny(out) {
+			out[fp.field.Name] = true
+		}
+	}
+	return out
+}
+
 // identifiers are the top-level names a program reads (fields; not members of old or user).
 func identifiers(p *Program) map[string]bool {
 	names := map[string]bool{}

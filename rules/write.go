@@ -19,6 +19,14 @@ type Draft struct {
 	// read-only to users (read_only, read_only_when) are theirs to set, which is how such fields
 	// get values. Computed fields stay computed.
 	Automated bool
+	// Hidden are the fields this user may not see (field-level security). Naming one in the input
+	// is refused whatever the value: letting an unchanged value through would tell the stored one.
+	Hidden map[string]bool
+	// DryRun marks a draft whose outcome is told to the user, not written (the form's evaluate):
+	// conditions and validation rules that read a Hidden field are not run, so the answer does not
+	// depend on what the user may not see. A field then has its state without that condition
+	// (visible, as a failing condition shows it). A real write runs and enforces them all.
+	DryRun bool
 }
 
 // FieldState is how a form shows a field for a draft.
@@ -145,13 +153,14 @@ func (s *Set) Write(d Draft) Outcome {
 		oldScope = s.Env.Scope(d.Old, d.Old, d.Context)
 	}
 	var condErrs []forms.FieldError
+	run := func(p *Program) bool { return p != nil && !(d.DryRun && p.ReadsAny(d.Hidden)) }
 	for _, f := range obj.Fields {
 		st := FieldState{Visible: true, Required: f.Required, ReadOnly: f.ReadOnly || computed(f) || d.Locked[f.Name]}
-		if p := s.visible[f.Name]; p != nil {
+		if p := s.visible[f.Name]; run(p) {
 			ok, err := p.Holds(scope)
 			st.Visible = ok || err != nil // a failing condition shows the field rather than hide data
 		}
-		if p := s.required[f.Name]; p != nil {
+		if p := s.required[f.Name]; run(p) {
 			ok, err := p.Holds(scope)
 			if err != nil {
 				condErrs = append(condErrs, fieldError(f.Name, CodeRuleFailed, d.Locale, "required_when", err.Error()))
@@ -164,7 +173,7 @@ func (s *Set) Write(d Draft) Outcome {
 		if st.Required && typed[f.Name] == nil && !hasError(schemaErrs, f.Name) && !f.Required {
 			condErrs = append(condErrs, fieldError(f.Name, forms.CodeRequired, d.Locale))
 		}
-		if p := s.readOnly[f.Name]; p != nil {
+		if p := s.readOnly[f.Name]; run(p) {
 			sc := scope
 			if !create {
 				sc = oldScope // read-only as the record was when the user began editing
@@ -192,6 +201,9 @@ func (s *Set) Write(d Draft) Outcome {
 	errs = append(errs, condErrs...)
 
 	for _, rp := range s.rules {
+		if !run(rp.prog) {
+			continue
+		}
 		ok, err := rp.prog.Holds(scope)
 		switch {
 		case err != nil:
@@ -228,7 +240,7 @@ func (s *Set) staticReadOnly(d Draft) []forms.FieldError {
 			continue
 		}
 		f := s.Object.Field(k)
-		if f != nil && ((f.ReadOnly && !d.Automated) || computed(f) || d.Locked[k]) && changes(f, v, d.Old) {
+		if f != nil && (d.Hidden[k] || ((f.ReadOnly && !d.Automated) || computed(f) || d.Locked[k]) && changes(f, v, d.Old)) {
 			errs = append(errs, fieldError(k, CodeReadOnly, d.Locale))
 		}
 	}

@@ -164,3 +164,26 @@ func TestFailingExpressionsAreFieldErrors(t *testing.T) {
 		t.Errorf("empty divisor: %+v %v", out.Errors, out.Stored)
 	}
 }
+
+// TestDryRunIgnoresHiddenFields: a dry run told to a user from whom stage is hidden does not run
+// the conditions over stage, and a hidden field in the input is refused whatever its value.
+func TestDryRunIgnoresHiddenFields(t *testing.T) {
+	s := mustSet(t, opportunityDef)
+	hidden := map[string]bool{"stage": true}
+	for _, stage := range []string{"won", "lost"} {
+		old := map[string]any{"id": "r1", "version": int64(1), "name": "Deal", "stage": stage}
+		out := s.Write(Draft{Input: input(t, `{"stage":"`+stage+`"}`), Old: old, Context: ctx(t), Locale: "en", Hidden: hidden, DryRun: true})
+		if got := codes(out.Errors); !slices.Equal(got, []string{"stage:read_only"}) {
+			t.Errorf("%s: errors %v", stage, got)
+		}
+		if lr, d := out.Fields["lost_reason"], out.Fields["discount"]; !lr.Visible || lr.Required || d.ReadOnly {
+			t.Errorf("%s: states depend on the hidden stage: %+v %+v", stage, lr, d)
+		}
+	}
+	// A real write enforces them.
+	old := map[string]any{"id": "r1", "version": int64(1), "name": "Deal", "stage": "won", "discount": int64(1000)}
+	out := s.Write(Draft{Input: input(t, `{"discount":"20"}`), Old: old, Context: ctx(t), Locale: "en", Hidden: hidden})
+	if got := codes(out.Errors); !slices.Equal(got, []string{"discount:read_only"}) {
+		t.Errorf("real write: errors %v", got)
+	}
+}

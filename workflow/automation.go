@@ -427,6 +427,7 @@ func (c *Compiled) Due(record map[string]any) (time.Time, bool) {
 type Decision struct {
 	Run    bool           `json:"run"`
 	Inputs map[string]any `json:"inputs,omitempty"`
+	Reads  []string       `json:"reads,omitempty"` // every field the condition reads (old.f too): who may not see one may not see the decision
 	Error  string         `json:"error,omitempty"`
 }
 
@@ -438,7 +439,7 @@ func decide(cond *rules.Program, scope rules.Scope) Decision {
 	if cond == nil {
 		return Decision{Run: true}
 	}
-	d := Decision{Inputs: map[string]any{}}
+	d := Decision{Inputs: map[string]any{}, Reads: cond.Reads()}
 	for _, n := range cond.Names() {
 		if n != "old" && n != "user" {
 			d.Inputs[n] = fmt.Sprint(scope.Value(n))
