@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -75,14 +76,16 @@ func NewEnv(obj *forms.Object) *Env {
 	}
 	env["old"] = recordTypes(obj)
 	env["user"] = userTypes
+	env[meterName] = types.TypeOf(&meter{})
 	for k, v := range perEvaluation {
 		env[k] = v
 	}
 	e.names = make(map[string]bool, len(env))
 	for k := range env {
-		e.names[k] = true
+		e.names[k] = k != meterName
 	}
 	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
+	e.base = append(e.base, meterFunctions()...)
 	for _, b := range allowedBuiltins {
 		e.base = append(e.base, expr.EnableBuiltin(b))
 	}
@@ -138,9 +141,10 @@ var callable = func() map[string]bool {
 
 // Program is a compiled, type-checked expression.
 type Program struct {
-	Source string
-	prog   *vm.Program
-	expect Expect
+	Source  string
+	prog    *vm.Program
+	expect  Expect
+	metered bool // spends from the scope's meter (see budget.go)
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -149,7 +153,8 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 		return nil, &Issue{Line: 1, Column: 1, Message: fmt.Sprintf("the expression is longer than %d bytes", MaxLength)}
 	}
 	guard := &sandbox{env: e, src: src}
-	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard))
+	ins := &instrument{}
+	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard), expr.Patch(ins))
 	prog, err := expr.Compile(src, opts...)
 	if guard.issue != nil { // found before type checking: the earlier mistake
 		return nil, guard.issue
@@ -163,7 +168,7 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
 		return nil, &Issue{Line: 1, Column: 1, Message: msg}
 	}
-	return &Program{Source: src, prog: prog, expect: want}, nil
+	return &Program{Source: src, prog: prog, expect: want, metered: ins.applied}, nil
 }
 
 func issueOf(err error) *Issue {
@@ -195,6 +200,10 @@ func (s *sandbox) Visit(node *ast.Node) {
 	case *ast.IdentifierNode:
 		s.idents = append(s.idents, n)
 	case *ast.VariableDeclaratorNode:
+		if strings.HasPrefix(n.Name, "$") { // the budget's names (see instrument)
+			s.fail(n, "a name cannot begin with $")
+			return
+		}
 		if s.declared == nil {
 			s.declared = map[string]bool{}
 		}

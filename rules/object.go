@@ -148,7 +148,8 @@ func fieldIndex(obj *forms.Object, name string) int {
 	return -1
 }
 
-// identifiers are the top-level names a program reads (fields; not members of old or user).
+// identifiers are the top-level names a program reads (fields; not members of old or user, nor
+// the budget's own names, which begin with $).
 func identifiers(p *Program) map[string]bool {
 	names := map[string]bool{}
 	callees := map[ast.Node]bool{} // functions, the operators' own among them (same_ne), are not values
@@ -159,7 +160,7 @@ func identifiers(p *Program) map[string]bool {
 		return false
 	})
 	ast.Find(p.prog.Node(), func(n ast.Node) bool {
-		if id, ok := n.(*ast.IdentifierNode); ok && !callees[n] {
+		if id, ok := n.(*ast.IdentifierNode); ok && !callees[n] && !strings.HasPrefix(id.Value, "$") {
 			names[id.Value] = true
 		}
 		return false
