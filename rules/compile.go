@@ -168,6 +168,10 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
 		return nil, &Issue{Line: 1, Column: 1, Message: msg}
 	}
+	if n, msg := overBudget(prog.Node()); n != nil {
+		guard.fail(n, msg)
+		return nil, guard.issue
+	}
 	return &Program{Source: src, prog: prog, expect: want, metered: ins.applied}, nil
 }
 
