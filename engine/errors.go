@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"crm/forms"
+	"crm/rules"
 )
 
 // Kind classifies an engine error; the API maps each kind to one HTTP status.
@@ -54,6 +55,14 @@ var (
 	ErrUnauthorized = &Error{Kind: KindUnauthorized, Code: "unauthorized", Message: "sign in first"}
 	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Message: "you may not do this"}
 )
+
+// expressionBudget refuses a write (or its evaluation) whose expressions ran out of their budget:
+// the definition is at fault, not the input, so the other errors would only distract.
+func expressionBudget(fields []forms.FieldError, locale string) *Error {
+	msg := forms.Label{"en": "an expression of this object does too much work for this record; an administrator must simplify it",
+		"zh-CN": "此对象的表达式对该记录计算量过大，请管理员简化"}.In(locale)
+	return &Error{Kind: KindValidation, Code: rules.CodeBudget, Message: msg, Fields: fields}
+}
 
 func validationFailed(fields []forms.FieldError, locale string) *Error {
 	msg := forms.Label{"en": "some fields are not valid", "zh-CN": "部分字段无效"}.In(locale)

@@ -73,6 +73,13 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 	}
 	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, DryRun: true})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
+	if ee, ok := AsError(err); ok {
+		for i, fe := range ee.Fields {
+			if g.hidden[fe.Field] {
+				ee.Fields[i].Field = "" // as below: a hidden field's name does not leak
+			}
+		}
+	}
 	if err != nil {
 		return FormState{}, err
 	}

@@ -293,6 +293,15 @@ func (e *Engine) writableDoc(ctx context.Context, def *definition, g *grant, id 
 // when everything else is right, as lookups cost reads).
 func (e *Engine) afterRules(ctx context.Context, by *Actor, def *definition, old store.Doc, out rules.Outcome, locale string) ([]forms.FieldError, error) {
 	if len(out.Errors) > 0 {
+		var over []forms.FieldError
+		for _, fe := range out.Errors {
+			if fe.Code == rules.CodeBudget {
+				over = append(over, fe)
+			}
+		}
+		if len(over) > 0 {
+			return nil, expressionBudget(over, locale)
+		}
 		return out.Errors, nil
 	}
 	return e.checkLookups(ctx, by, def.obj, old, out.Stored, locale)

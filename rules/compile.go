@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -75,14 +76,16 @@ func NewEnv(obj *forms.Object) *Env {
 	}
 	env["old"] = recordTypes(obj)
 	env["user"] = userTypes
+	env[meterName] = types.TypeOf(&meter{})
 	for k, v := range perEvaluation {
 		env[k] = v
 	}
 	e.names = make(map[string]bool, len(env))
 	for k := range env {
-		e.names[k] = true
+		e.names[k] = k != meterName
 	}
 	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
+	e.base = append(e.base, meterFunctions()...)
 	for _, b := range allowedBuiltins {
 		e.base = append(e.base, expr.EnableBuiltin(b))
 	}
@@ -143,10 +146,11 @@ var callable = func() map[string]bool {
 
 // Program is a compiled, type-checked expression.
 type Program struct {
-	Source string
-	prog   *vm.Program
-	expect Expect
-	env    *Env
+	Source  string
+	prog    *vm.Program
+	expect  Expect
+	env     *Env
+	metered bool // spends from the scope's meter (see budget.go)
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -155,7 +159,8 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 		return nil, &Issue{Line: 1, Column: 1, Message: fmt.Sprintf("the expression is longer than %d bytes", MaxLength)}
 	}
 	guard := &sandbox{env: e, src: src}
-	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard))
+	ins := &instrument{}
+	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard), expr.Patch(ins))
 	prog, err := expr.Compile(src, opts...)
 	if guard.issue != nil { // found before type checking: the earlier mistake
 		return nil, guard.issue
@@ -169,7 +174,11 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	if msg := resultProblem(prog.Node().Type(), want); msg != "" {
 		return nil, &Issue{Line: 1, Column: 1, Message: msg}
 	}
-	return &Program{Source: src, prog: prog, expect: want, env: e}, nil
+	if n, msg := overBudget(prog.Node()); n != nil {
+		guard.fail(n, msg)
+		return nil, guard.issue
+	}
+	return &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}, nil
 }
 
 func issueOf(err error) *Issue {
@@ -201,6 +210,10 @@ func (s *sandbox) Visit(node *ast.Node) {
 	case *ast.IdentifierNode:
 		s.idents = append(s.idents, n)
 	case *ast.VariableDeclaratorNode:
+		if strings.HasPrefix(n.Name, "$") { // the budget's names (see instrument)
+			s.fail(n, "a name cannot begin with $")
+			return
+		}
 		if s.declared == nil {
 			s.declared = map[string]bool{}
 		}

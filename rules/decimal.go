@@ -143,6 +143,9 @@ func decimalArith(op byte) func(params ...any) (any, error) {
 			}
 			r.Quo(a, b)
 		}
+		if d := (Decimal{r}); decimalWords(d) > maxDecimalBits/64 {
+			return nil, errDigits
+		}
 		return Decimal{r}, nil
 	}
 }

@@ -5,6 +5,7 @@
 // definition is saved, never at run time.
 //
 // Expressions run sandboxed: only the library's functions can be called (no methods, no other
-// builtins), the environment holds plain data, and length, syntax-tree size and memory are
-// bounded. The clock is an argument, never read here.
+// builtins), the environment holds plain data, and length, syntax-tree size, memory and work
+// are bounded (budget.go). The clock is an argument, never read for a decision; only the
+// wall-clock safety net of one evaluation (MaxEvalTime) looks at it.
 package rules

@@ -234,7 +234,8 @@ func (s *Set) Hidden(hidden map[string]bool) map[string]bool {
 	return out
 }
 
-// identifiers are the top-level names a program reads (fields; not members of old or user).
+// identifiers are the top-level names a program reads (fields; not members of old or user, nor
+// the budget's own names, which begin with $).
 func identifiers(p *Program) map[string]bool {
 	names := map[string]bool{}
 	callees := map[ast.Node]bool{} // functions, the operators' own among them (same_ne), are not values
@@ -245,7 +246,7 @@ func identifiers(p *Program) map[string]bool {
 		return false
 	})
 	ast.Find(p.prog.Node(), func(n ast.Node) bool {
-		if id, ok := n.(*ast.IdentifierNode); ok && !callees[n] {
+		if id, ok := n.(*ast.IdentifierNode); ok && !callees[n] && !strings.HasPrefix(id.Value, "$") {
 			names[id.Value] = true
 		}
 		return false

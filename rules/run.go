@@ -23,7 +23,8 @@ type Context struct {
 
 // Scope is the environment of the expressions of one write: built once, read by every program.
 type Scope struct {
-	vars map[string]any
+	vars  map[string]any
+	meter *meter // also vars[meterName]; a Scope serves one goroutine at a time
 }
 
 // Scope builds the environment from stored values (forms' stored kinds) of the record being
@@ -48,7 +49,9 @@ func (e *Env) Scope(values, old map[string]any, c Context) Scope {
 		}
 		return !reflect.DeepEqual(values[name], old[name])
 	}
-	return Scope{vars: vars}
+	mt := &meter{}
+	vars[meterName] = mt
+	return Scope{vars: vars, meter: mt}
 }
 
 // record is a record's expression values; every field is present (nil when empty), so that a
@@ -70,6 +73,9 @@ var machines = sync.Pool{New: func() any { return &vm.VM{MemoryBudget: memoryBud
 
 // Run evaluates the program. A failure caused by an empty value is ErrEmpty-wrapped (see Empty).
 func (p *Program) Run(s Scope) (any, error) {
+	if p.metered {
+		s.meter.reset()
+	}
 	m := machines.Get().(*vm.VM)
 	out, err := m.Run(p.prog, s.vars)
 	machines.Put(m)
@@ -104,9 +110,12 @@ func (p *Program) Holds(s Scope) (bool, error) {
 type RuntimeError struct {
 	Message string
 	empty   bool
+	budget  bool  // stopped by the budget (see OverBudget)
+	cause   error // the budget's reason
 }
 
 func (e *RuntimeError) Error() string { return e.Message }
+func (e *RuntimeError) Unwrap() error { return e.cause }
 
 // Empty tells whether err is a failure caused by an empty value.
 func Empty(err error) bool {
@@ -131,7 +140,12 @@ func runtimeError(err error) error {
 		return &RuntimeError{Message: errEmpty.Error(), empty: true}
 	}
 	if strings.Contains(msg, "memory budget exceeded") {
-		msg = "the expression uses too much memory"
+		err = errMemory
+	}
+	for _, b := range []error{errBudget, errDeadline, errMemory, errDigits} {
+		if errors.Is(err, b) {
+			return &RuntimeError{Message: b.Error(), budget: true, cause: b}
+		}
 	}
 	return &RuntimeError{Message: msg}
 }

@@ -51,6 +51,9 @@ const (
 	CodeRuleFailed     = "rule_failed"
 	CodeFormulaFailed  = "formula_failed"
 	CodeDefaultFailed  = "default_failed"
+	// CodeBudget is an expression stopped by its budget (see OverBudget): the definition, not the
+	// input, is at fault, and the engine refuses the whole write with this code.
+	CodeBudget = "expression_budget"
 )
 
 var messages = map[string]forms.Label{
@@ -60,6 +63,16 @@ var messages = map[string]forms.Label{
 	CodeRuleFailed:     {"en": "Rule %s could not be checked: %s", "zh-CN": "无法检查规则 %s：%s"},
 	CodeFormulaFailed:  {"en": "The formula could not be computed: %s", "zh-CN": "无法计算公式：%s"},
 	CodeDefaultFailed:  {"en": "The default value could not be computed: %s", "zh-CN": "无法计算默认值：%s"},
+	CodeBudget:         {"en": "The expression of this field could not be evaluated: %s", "zh-CN": "无法计算此字段的表达式（计算量过大）：%s"},
+}
+
+// failed is the error of an expression that could not be evaluated: code with args and the
+// error, or CodeBudget when its budget stopped it.
+func failed(field, code, locale string, err error, args ...any) forms.FieldError {
+	if OverBudget(err) {
+		return fieldError(field, CodeBudget, locale, err.Error())
+	}
+	return fieldError(field, code, locale, append(args, err.Error())...)
 }
 
 func fieldError(field, code, locale string, args ...any) forms.FieldError {
@@ -124,7 +137,7 @@ func (s *Set) Write(d Draft) Outcome {
 			case err == nil:
 				set(fp.field, v)
 			case !Empty(err):
-				errs = append(errs, fieldError(fp.field.Name, CodeDefaultFailed, d.Locale, err.Error()))
+				errs = append(errs, failed(fp.field.Name, CodeDefaultFailed, d.Locale, err))
 			}
 		}
 	}
@@ -141,7 +154,7 @@ func (s *Set) Write(d Draft) Outcome {
 			set(fp.field, nil)
 		default:
 			set(fp.field, nil)
-			errs = append(errs, fieldError(fp.field.Name, CodeFormulaFailed, d.Locale, err.Error()))
+			errs = append(errs, failed(fp.field.Name, CodeFormulaFailed, d.Locale, err))
 		}
 	}
 
@@ -159,11 +172,14 @@ func (s *Set) Write(d Draft) Outcome {
 		if p := s.visible[f.Name]; run(p) {
 			ok, err := p.Holds(scope)
 			st.Visible = ok || err != nil // a failing condition shows the field rather than hide data
+			if OverBudget(err) {
+				condErrs = append(condErrs, failed(f.Name, CodeRuleFailed, d.Locale, err))
+			}
 		}
 		if p := s.required[f.Name]; run(p) {
 			ok, err := p.Holds(scope)
 			if err != nil {
-				condErrs = append(condErrs, fieldError(f.Name, CodeRuleFailed, d.Locale, "required_when", err.Error()))
+				condErrs = append(condErrs, failed(f.Name, CodeRuleFailed, d.Locale, err, "required_when"))
 			}
 			st.Required = st.Required || ok
 		}
@@ -180,7 +196,7 @@ func (s *Set) Write(d Draft) Outcome {
 			}
 			ok, err := p.Holds(sc)
 			if err != nil {
-				condErrs = append(condErrs, fieldError(f.Name, CodeRuleFailed, d.Locale, "read_only_when", err.Error()))
+				condErrs = append(condErrs, failed(f.Name, CodeRuleFailed, d.Locale, err, "read_only_when"))
 			}
 			if ok {
 				st.ReadOnly = true
@@ -207,7 +223,7 @@ func (s *Set) Write(d Draft) Outcome {
 		ok, err := rp.prog.Holds(scope)
 		switch {
 		case err != nil:
-			e := fieldError(rp.rule.Field, CodeRuleFailed, d.Locale, rp.rule.Name, err.Error())
+			e := failed(rp.rule.Field, CodeRuleFailed, d.Locale, err, rp.rule.Name)
 			e.Rule = rp.rule.Name
 			errs = append(errs, e)
 		case ok:

@@ -187,3 +187,24 @@ func TestDryRunIgnoresHiddenFields(t *testing.T) {
 		t.Errorf("real write: errors %v", got)
 	}
 }
+
+// TestWriteOverBudget: every kind of expression stopped by its budget reports expression_budget
+// at its field, a visibility condition too (other failures of one only show the field).
+func TestWriteOverBudget(t *testing.T) {
+	const nested = `let r = 1..seats; count(r, count(r, count(r, # > 0) == seats) == seats) == 0`
+	s := mustSet(t, `{"name":"fleet","fields":[
+ {"name":"seats","type":"integer"},
+ {"name":"a","type":"text","visible_when":"`+nested+`"},
+ {"name":"b","type":"text","required_when":"`+nested+`"},
+ {"name":"c","type":"integer","default_expression":"`+nested+` ? 1 : 0"},
+ {"name":"d","type":"formula","result_type":"boolean","expression":"`+nested+`"}],
+ "validation_rules":[{"name":"e","field":"seats","error_when":"`+nested+`"}]}`)
+	out := s.Write(Draft{Input: input(t, `{"seats":200}`), Context: ctx(t), Locale: "en"})
+	want := []string{"a:expression_budget", "b:expression_budget", "c:expression_budget", "d:expression_budget", "seats:expression_budget"}
+	if got := codes(out.Errors); !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if out := s.Write(Draft{Input: input(t, `{"seats":20}`), Context: ctx(t), Locale: "en"}); len(out.Errors) > 0 {
+		t.Errorf("within budget: %+v", out.Errors)
+	}
+}
