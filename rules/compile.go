@@ -86,6 +86,7 @@ func NewEnv(obj *forms.Object) *Env {
 	}
 	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
 	e.base = append(e.base, meterFunctions()...)
+	e.base = append(e.base, libraryMeterFunctions()...)
 	for _, b := range allowedBuiltins {
 		e.base = append(e.base, expr.EnableBuiltin(b))
 	}
@@ -218,6 +219,13 @@ func (s *sandbox) Visit(node *ast.Node) {
 			s.declared = map[string]bool{}
 		}
 		s.declared[n.Name] = true
+	case *ast.BinaryNode:
+		if pattern, ok := n.Right.(*ast.StringNode); ok && n.Operator == "matches" {
+			if c := compilePattern(pattern.Value); c.err != nil {
+				s.fail(pattern, c.err.Error())
+			}
+			return
+		}
 	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {
