@@ -240,6 +240,16 @@ func (in *instrument) Visit(node *ast.Node) {
 			return
 		}
 		in.applied = true
+	case *ast.UnaryNode:
+		switch n.Node.(type) {
+		case *ast.IntegerNode, *ast.FloatNode: // -7 is a constant (see constInt), and cannot wrap
+			return
+		}
+		if n.Operator == "-" {
+			neg := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "$neg"}, Arguments: []ast.Node{n.Node}}
+			neg.SetLocation(n.Location())
+			ast.Patch(node, neg)
+		}
 	case *ast.CallNode:
 		if !metered[callee(n)] {
 			return

@@ -39,13 +39,15 @@ var errPattern = fmt.Errorf("the pattern is too long or too complex (more than %
 var metered = map[string]bool{"len": true, "lower": true, "upper": true, "trim": true, "isBlank": true, "coalesce": true}
 
 // libraryMeterFunctions are what the instrumentation calls besides $charge and $add:
-// $spend(meter, v) spends v's size and gives v; $matches(meter, text, pattern) is matches.
+// $spend(meter, v) spends v's size and gives v; $matches(meter, text, pattern) is matches;
+// $neg(v) is unary minus, checked (see negate).
 func libraryMeterFunctions() []expr.Option {
 	return []expr.Option{func(c *conf.Config) {
 		c.Functions["$spend"] = &builtin.Function{Name: "$spend", Func: spend, Validate: func(args []reflect.Type) (reflect.Type, error) {
 			return args[1], nil
 		}}
 		c.Functions["$matches"] = &builtin.Function{Name: "$matches", Func: matches, Validate: matchesType}
+		c.Functions["$neg"] = &builtin.Function{Name: "$neg", Func: negate, Validate: negateType}
 	}}
 }
 
