@@ -34,7 +34,7 @@ const (
 var MaxEvalTime = 250 * time.Millisecond
 
 var (
-	errBudget   = fmt.Errorf("the expression does too much work (more than %d steps): iterate over fewer items or build shorter text", costBudget)
+	errBudget   = fmt.Errorf("the expression does too much work (more than %d steps): iterate over fewer items, build shorter text or match simpler patterns", costBudget)
 	errDeadline = errors.New("the expression takes too much time")
 	errMemory   = errors.New("the expression uses too much memory")
 	errDigits   = fmt.Errorf("the expression builds an amount with too many digits (more than %d bits)", maxDecimalBits)
@@ -225,12 +225,47 @@ func (in *instrument) Visit(node *ast.Node) {
 			&ast.CallNode{Callee: &ast.IdentifierNode{Value: "$charge"}, Arguments: args}, n}}})
 		in.applied = true
 	case *ast.BinaryNode:
-		if n.Operator != "+" || !maybeText(n.Left.Type()) || !maybeText(n.Right.Type()) {
+		switch n.Operator {
+		case "+", "matches":
+			if !maybeText(n.Left.Type()) || !maybeText(n.Right.Type()) {
+				return
+			}
+			name := map[string]string{"+": "$add", "matches": "$matches"}[n.Operator]
+			ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: name}, Arguments: []ast.Node{&ast.IdentifierNode{Value: meterName}, n.Left, n.Right}})
+		case "in":
+			n.Right = spending(n.Right)
+		case "contains", "startsWith", "endsWith":
+			n.Left, n.Right = spending(n.Left), spending(n.Right)
+		default:
 			return
 		}
-		ast.Patch(node, &ast.CallNode{Callee: &ast.IdentifierNode{Value: "$add"}, Arguments: []ast.Node{&ast.IdentifierNode{Value: meterName}, n.Left, n.Right}})
+		in.applied = true
+	case *ast.UnaryNode:
+		switch n.Node.(type) {
+		case *ast.IntegerNode, *ast.FloatNode: // -7 is a constant (see constInt), and cannot wrap
+			return
+		}
+		if n.Operator == "-" {
+			neg := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "$neg"}, Arguments: []ast.Node{n.Node}}
+			neg.SetLocation(n.Location())
+			ast.Patch(node, neg)
+		}
+	case *ast.CallNode:
+		if !metered[callee(n)] {
+			return
+		}
+		for i, a := range n.Arguments {
+			n.Arguments[i] = spending(a)
+		}
 		in.applied = true
 	}
+}
+
+// spending is $spend($meter, n): n, once its size is spent.
+func spending(n ast.Node) ast.Node {
+	c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: "$spend"}, Arguments: []ast.Node{&ast.IdentifierNode{Value: meterName}, n}}
+	c.SetLocation(n.Location()) // where a type error in n is shown
+	return c
 }
 
 // maybeText tells whether a + operand may be text at run time.

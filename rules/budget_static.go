@@ -39,7 +39,7 @@ type binding struct {
 func (e *estimator) est(n ast.Node, lets []binding) (int, value) {
 	steps, v := e.node(n, lets)
 	if steps > costBudget && e.over == nil {
-		e.over, e.why = n, fmt.Sprintf("this does too much work (more than %d steps): iterate over fewer items or build shorter text", costBudget)
+		e.over, e.why = n, fmt.Sprintf("this does too much work (more than %d steps): iterate over fewer items, build shorter text or match simpler patterns", costBudget)
 	}
 	return steps, v
 }
@@ -115,6 +115,18 @@ func (e *estimator) node(n ast.Node, lets []binding) (int, value) {
 			if a, b := args[1], args[2]; a.known && b.known && n.Type().Kind() == reflect.String {
 				size := capped(a.size + b.size)
 				return capped(steps + size), value{known: true, size: size}
+			}
+		case "$spend": // the size read
+			if v := args[1]; v.known {
+				return capped(steps + v.size), v
+			}
+		case "$matches": // the text's bytes times the pattern's instructions
+			pattern, ok := n.Arguments[2].(*ast.StringNode)
+			if !ok || !args[1].known {
+				break
+			}
+			if c := checkPattern(pattern.Value); c.err == nil {
+				return capped(steps + regexCost(args[1].size, c.size)), value{known: true}
 			}
 		case "$charge": // as the meter charges a predicate
 			list := args[1]

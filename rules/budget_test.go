@@ -163,3 +163,83 @@ func TestBudgetAtSave(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetRegex: a regular expression spends, before it matches, the bytes of its text times
+// the size of its pattern; a pattern from a record that is too long or too large to compile is
+// refused at run, one written in the expression at save.
+func TestBudgetRegex(t *testing.T) {
+	env := NewEnv(mustObject(t, opportunityDef))
+	long := strings.Repeat("ab", 30_000)                                     // 60 KB of text
+	heavy := func(n int) string { return strings.Repeat("[a-c]?", n) + "d" } // 6n+1 bytes
+	repeated := "(abcdefghij|klmnopqrst|uvwxyzABCD){1000}"                   // 41 bytes, some 30,000 instructions
+	cases := []struct{ name, src, text, pattern string }{
+		{"text_times_pattern", `name matches lost_reason`, long, heavy(160)},
+		{"pattern_too_long", `name matches lost_reason`, "abc", heavy(500)},
+		{"pattern_too_large", `name matches lost_reason`, "abc", repeated},
+		{"inside_a_predicate", `count(1..50, name matches lost_reason) > 0`, long[:20_000], "[a-c]?[a-c]?[a-c]?[a-c]?d"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, is := env.Compile(c.src, Expect{Kind: KindCondition})
+			if is != nil {
+				t.Fatal(is)
+			}
+			scope := env.Scope(map[string]any{"name": c.text, "lost_reason": c.pattern}, nil, ctx(t))
+			start := time.Now()
+			v, err := p.Run(scope)
+			if !OverBudget(err) {
+				t.Fatalf("gave %v, %v after %v; want a budget error", v, err, time.Since(start))
+			}
+			if d := time.Since(start); d > 50*time.Millisecond {
+				t.Errorf("refused after %v: the work was done first", d)
+			}
+		})
+	}
+	// Sensible patterns on sensible text match, from the expression or from a record.
+	scope := env.Scope(map[string]any{"name": "ACM-2024 " + strings.Repeat("x", 5000), "lost_reason": "^[A-Z]{3}-[0-9]+"}, nil, ctx(t))
+	for _, src := range []string{`name matches "^[A-Z]{3}-[0-9]+"`, `name matches lost_reason`, `not (name matches "(?i)^acme$")`} {
+		p, is := env.Compile(src, Expect{Kind: KindCondition})
+		if is != nil {
+			t.Fatalf("%s: %v", src, is)
+		}
+		if ok, err := p.Holds(scope); !ok || err != nil {
+			t.Errorf("%s: %v %v", src, ok, err)
+		}
+	}
+	// Written in the expression: judged at save, at the pattern or at the match.
+	for src, want := range map[string]string{
+		`name matches "` + heavy(500) + `"`: "pattern", // 3 KB: 0.38 s on 60 KB, unmetered
+		`name matches "` + repeated + `"`:   "pattern",
+		`name matches "[a-"`:                "missing closing ]",
+		doubling(`"0123456789"`, 12) + ` > 0 && s12 matches "` + heavy(150) + `"`: "too much work",
+	} {
+		if _, is := env.Compile(src, Expect{Kind: KindCondition}); is == nil || !strings.Contains(is.Message, want) {
+			t.Errorf("%.60s: %v, want an issue about %q", src, is, want)
+		}
+	}
+}
+
+// TestBudgetLibrary: library functions whose work grows with their input spend its size, so
+// that calling them many times on large values stops at the budget.
+func TestBudgetLibrary(t *testing.T) {
+	env := NewEnv(mustObject(t, opportunityDef))
+	scope := env.Scope(map[string]any{"name": strings.Repeat("x", 1<<20), "tags": []any{"vip"}}, nil, ctx(t))
+	for _, f := range []string{"len(name)", "len(lower(name))", "len(upper(name))", "len(trim(name))", "(isBlank(name) ? 0 : 1)", "len(coalesce(name, \"\"))", `("x" in [name] ? 1 : 0)`, `(name contains "y" ? 0 : 1)`} {
+		src := strings.TrimSuffix(strings.Repeat(f+" + ", 3), " + ")
+		p, is := env.Compile(src, Expect{Kind: KindValue, Type: "any"})
+		if is != nil {
+			t.Fatalf("%s: %v", src, is)
+		}
+		if v, err := p.Run(scope); !OverBudget(err) {
+			t.Errorf("%s gave %v, %v; want a budget error", src, v, err)
+		}
+	}
+	small := env.Scope(map[string]any{"name": " Acme ", "tags": []any{"vip"}}, nil, ctx(t))
+	p, is := env.Compile(`upper(trim(name)) + lower(name) + coalesce(region, "-") + (isBlank(name) ? "" : "!") + ("vip" in tags ? "v" : "")`, Expect{Kind: KindValue, Type: "any"})
+	if is != nil {
+		t.Fatal(is)
+	}
+	if v, err := p.Run(small); v != "ACME acme -!v" || err != nil {
+		t.Errorf("got %q, %v", v, err)
+	}
+}

@@ -86,6 +86,7 @@ func NewEnv(obj *forms.Object) *Env {
 	}
 	e.base = append([]expr.Option{expr.Env(env), expr.DisableAllBuiltins(), expr.MaxNodes(maxNodes)}, staticFunctions()...)
 	e.base = append(e.base, meterFunctions()...)
+	e.base = append(e.base, libraryMeterFunctions()...)
 	for _, b := range allowedBuiltins {
 		e.base = append(e.base, expr.EnableBuiltin(b))
 	}
@@ -123,6 +124,12 @@ func decimalOperators() []expr.Option {
 	for op, name := range map[string]string{"+": "int_add", "-": "int_sub", "*": "int_mul"} {
 		opts = append(opts, expr.Function(name, intArith(op), ints...), expr.Operator(op, name))
 	}
+	// expr's / and ** give Inf or NaN, and % panics, where these give an error.
+	numbers := []any{new(func(int, int) float64), new(func(int, float64) float64), new(func(float64, int) float64), new(func(float64, float64) float64)}
+	opts = append(opts,
+		expr.Function("num_div", numberArith("/"), numbers...), expr.Operator("/", "num_div"),
+		expr.Function("num_pow", numberArith("**"), numbers...), expr.Operator("**", "num_pow"), expr.Operator("^", "num_pow"),
+		expr.Function("int_mod", numberArith("%"), ints...), expr.Operator("%", "int_mod"))
 	// expr compiles == on two strings or two ints to instructions that fail on an empty (nil)
 	// value; these make "stage != \"won\"" true for an empty stage, as users expect.
 	same := []any{new(func(string, string) bool), new(func(int, int) bool)}
@@ -218,6 +225,13 @@ func (s *sandbox) Visit(node *ast.Node) {
 			s.declared = map[string]bool{}
 		}
 		s.declared[n.Name] = true
+	case *ast.BinaryNode:
+		if pattern, ok := n.Right.(*ast.StringNode); ok && n.Operator == "matches" {
+			if c := compilePattern(pattern.Value); c.err != nil {
+				s.fail(pattern, c.err.Error())
+			}
+			return
+		}
 	}
 	call, ok := (*node).(*ast.CallNode)
 	if !ok {

@@ -2,8 +2,10 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"strconv"
 )
 
@@ -179,6 +181,76 @@ func intArith(op string) func(params ...any) (any, error) {
 		}
 		return r, nil
 	}
+}
+
+// errNumberRange is the runtime failure of a power beyond what a number holds, or of no number.
+var errNumberRange = errors.New("the number is out of range (a power too large, or no real number)")
+
+// negate is unary minus ($neg, see instrument): an error where int64 would wrap around
+// (-(-9223372036854775808)), and money stays exact.
+func negate(p ...any) (any, error) {
+	switch x := p[0].(type) {
+	case nil:
+		return nil, errEmpty
+	case int:
+		if x == math.MinInt {
+			return nil, errIntRange
+		}
+		return -x, nil
+	case float64:
+		return -x, nil
+	case Decimal:
+		return Decimal{new(big.Rat).Neg(x.rat())}, nil
+	}
+	return nil, fmt.Errorf("invalid operation: - %s", kindName(p[0]))
+}
+
+func negateType(args []reflect.Type) (reflect.Type, error) {
+	t := args[0]
+	if t == reflectDecimal || t.Kind() == reflect.Int || t.Kind() == reflect.Float64 || t.Kind() == reflect.Interface {
+		return t, nil
+	}
+	return nil, fmt.Errorf("invalid operation: - needs a number, not %s", typeWords(t))
+}
+
+// numberArith is the overload of / (always a number, as in expr), % (whole numbers) and ** or ^
+// (a number) without money: division by zero is an error, not an infinity or a panic, and
+// so is a power that is no finite number.
+func numberArith(op string) func(params ...any) (any, error) {
+	return func(params ...any) (any, error) {
+		if params[0] == nil || params[1] == nil {
+			return nil, errEmpty
+		}
+		if op == "%" {
+			a, b := params[0].(int), params[1].(int)
+			if b == 0 {
+				return nil, errDivisionByZero
+			}
+			return a % b, nil // math.MinInt % -1 is 0 in Go, no trap
+		}
+		a, b := toFloat(params[0]), toFloat(params[1])
+		var r float64
+		switch op {
+		case "/":
+			if b == 0 {
+				return nil, errDivisionByZero
+			}
+			r = a / b
+		case "**":
+			r = math.Pow(a, b)
+		}
+		if !finite(r) {
+			return nil, errNumberRange
+		}
+		return r, nil
+	}
+}
+
+func toFloat(v any) float64 {
+	if i, ok := v.(int); ok {
+		return float64(i)
+	}
+	return v.(float64)
 }
 
 // decimalEqual is the overload of == (want true) and != (want false) for money: an empty value

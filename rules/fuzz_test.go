@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,18 @@ func FuzzCompileEval(f *testing.F) {
 	f.Add(doubling(`"0123456789"`, 24))
 	f.Add(`let r = 1..(len(name) * 25); count(r, count(r, count(r, count(r, # > 0) == 100) == 100) == 100)`)
 	f.Add(doubling(`name`, 24))
+	// Regular expressions and the library: charged before they work, patterns bounded.
+	f.Add(`name matches "` + strings.Repeat("[a-c]?", 500) + `d"`)
+	f.Add(`name matches "(abcdefghij|klmnopqrst|uvwxyzABCD){1000}"`)
+	f.Add(doubling(`name`, 14) + ` > 0 && s14 matches "` + strings.Repeat("[a-c]?", 150) + `d"`)
+	f.Add(`let p = "[a-c]?"; let q = p + p + p + p; name + name matches q + q + q + "d" || name matches lost_reason`)
+	f.Add(doubling(`name`, 16) + ` + len(upper(s16)) + len(lower(s16)) + len(trim(s16)) + (s16 contains "x" ? 1 : 0)`)
+	// Integer edges: errors, never wrapped values, infinities or panics.
+	f.Add(`-(seats - 9223372036854775807 - 1)`)
+	f.Add(`(seats - 9223372036854775807 - 1) / -1 + (seats - 9223372036854775807 - 1) % -1`)
+	f.Add(`seats % 0 + seats / 0`)
+	f.Add(`10 ** 400 > 1 || (0 - 8) ^ 0.5 > 1 || 0 ** -1 > 1`)
+	f.Add(`-amount - -probability`)
 	defer func(d time.Duration) { MaxEvalTime = d }(MaxEvalTime)
 	MaxEvalTime = time.Second
 	s := mustSet(f, opportunityDef)

@@ -142,7 +142,7 @@ func runtimeError(err error) error {
 	if strings.Contains(msg, "memory budget exceeded") {
 		err = errMemory
 	}
-	for _, b := range []error{errBudget, errDeadline, errMemory, errDigits} {
+	for _, b := range []error{errBudget, errDeadline, errMemory, errDigits, errPattern} {
 		if errors.Is(err, b) {
 			return &RuntimeError{Message: b.Error(), budget: true, cause: b}
 		}

@@ -235,3 +235,54 @@ func TestRuntimeFailuresAreErrorsNotPanics(t *testing.T) {
 		t.Error("probability / 0 stored")
 	}
 }
+
+// TestIntegerEdges: unary minus, division, remainder and powers at the edges of int64 and of
+// numbers are runtime errors that say why, never a wrapped value, an infinity or a panic.
+func TestIntegerEdges(t *testing.T) {
+	smallest := map[string]any{"seats": int64(math.MinInt64), "probability": 5.0}
+	for src, want := range map[string]string{
+		`-seats`:                    "out of range",
+		`-(seats)`:                  "out of range",
+		`0 - -seats`:                "out of range",
+		`seats % 0`:                 "division by zero",
+		`seats / 0`:                 "division by zero",
+		`probability / 0`:           "division by zero",
+		`probability / (seats * 0)`: "division by zero",
+		`10 ** 400`:                 "out of range",
+		`10 ^ 400`:                  "out of range",
+		`(0 - 8) ** 0.5`:            "out of range",
+		`0 ** -1`:                   "out of range",
+	} {
+		p, is := NewEnv(mustObject(t, opportunityDef)).Compile(src, Expect{Kind: KindValue, Type: "any"})
+		if is != nil {
+			t.Fatalf("%s: %v", src, is)
+		}
+		v, err := p.Run(NewEnv(mustObject(t, opportunityDef)).Scope(smallest, nil, ctx(t)))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "runtime error") {
+			t.Errorf("%s: %v %v, want an error containing %q", src, v, err, want)
+		}
+	}
+	// What is within range keeps its value: MinInt64 / -1 is a number, MinInt64 % -1 is 0.
+	for src, want := range map[string]any{`seats / -1`: 9.223372036854775807e18, `seats % -1`: 0, `-(seats + 1)`: math.MaxInt64,
+		`seats % 7`: -1, `-probability`: -5.0, `2 ** 10`: 1024.0, `-(-3)`: 3, `seats / 2`: -4.611686018427387904e18} {
+		env := NewEnv(mustObject(t, opportunityDef))
+		p, is := env.Compile(src, Expect{Kind: KindValue, Type: "any"})
+		if is != nil {
+			t.Fatalf("%s: %v", src, is)
+		}
+		if v, err := p.Run(env.Scope(smallest, nil, ctx(t))); v != want || err != nil {
+			t.Errorf("%s = %v (%T), %v; want %v", src, v, v, err, want)
+		}
+	}
+	// Money negates exactly; text does not negate, and says where.
+	if v, err := evalFormula(t, `-amount + 0.10`, "currency", map[string]any{"amount": int64(30)}); err != nil || fmt.Sprint(v) != "-0.20" {
+		t.Errorf("-amount + 0.10: %v %v", v, err)
+	}
+	if _, is := NewEnv(mustObject(t, opportunityDef)).Compile(`1 + -name`, Expect{Kind: KindValue, Type: "any"}); is == nil || is.Column != 5 {
+		t.Errorf("-name: %+v", is)
+	}
+	// An empty value negated is empty.
+	if _, err := evalFormula(t, `-seats`, "integer", map[string]any{}); !Empty(err) {
+		t.Errorf("-empty: %v", err)
+	}
+}
