@@ -41,6 +41,7 @@ import {
   singleOut,
   snap,
   toFlow,
+  toMeta,
   type FlowEdge,
   type FlowMeta,
   type FlowNode,
@@ -80,14 +81,7 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
   const [edges, setEdges, onEdgesChangeBase] = useEdgesState<FlowEdge>(
     start.edges.map((e) => ({ ...e, markerEnd: marker })),
   );
-  const [meta, setMeta] = useState<FlowMeta>(() => ({
-    name: initial.name,
-    label: initial.label,
-    object: initial.object,
-    disabled: initial.disabled,
-    entry_condition: initial.entry_condition,
-    recall_updates: initial.recall_updates,
-  }));
+  const [meta, setMeta] = useState<FlowMeta>(() => toMeta(initial));
   const [version, setVersion] = useState(firstVersion);
   const [dirty, setDirty] = useState(firstVersion === 0);
   const [problems, setProblems] = useState<Problem[]>([]);
