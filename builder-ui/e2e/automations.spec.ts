@@ -80,4 +80,27 @@ test('an automation built in the editor is saved and runs on the next write', as
       },
     )
     .toBe('ACME won');
+
+  // The note only this automation sets: the choice offers only the fields its updates set, and a
+  // save keeps it; then nobody changes the note by hand.
+  const saved = editor.getByTestId(`automation-${auto}`);
+  const controlled = saved.getByRole('combobox', { name: 'Fields only this automation sets', exact: true });
+  await controlled.click({ force: true });
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await expect(options).toHaveText(['Note']);
+  await options.click();
+  await page.keyboard.press('Escape');
+  await saved.getByRole('button', { name: 'Save automation' }).click();
+  await expect(page.getByText(`${auto} saved as version 2`)).toBeVisible();
+  const after = await request.get(`/api/meta/automations/${auto}`, { headers: auth });
+  expect(await after.json()).toMatchObject({ version: 2, controlled_fields: ['note'] });
+  const now = (await (await request.get(`/api/records/${name}/${id}`, { headers: auth })).json()) as {
+    version: number;
+  };
+  const byHand = await request.patch(`/api/records/${name}/${id}`, {
+    headers: { ...auth, 'If-Match': `"${now.version}"` },
+    data: { note: 'mine' },
+  });
+  expect(byHand.status()).toBe(422);
+  expect(((await byHand.json()) as { error: { code: string } }).error.code).toBe('controlled_field');
 });

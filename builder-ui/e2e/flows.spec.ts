@@ -243,3 +243,127 @@ test('the shipped contract flow opens as drawn; a bad edge condition is caught a
   await page.getByRole('button', { name: 'Leave' }).click();
   await expect(page).toHaveURL(/\/flows$/);
 });
+
+test('fields only a process sets are chosen in the flow editor, refused when unknown, kept by a save and a reload', async ({
+  page,
+  request,
+  token,
+  phone,
+  shot,
+}, info) => {
+  test.setTimeout(90_000);
+  const auth = { Authorization: `Bearer ${token}` };
+  const object = `ctl_${info.project.name}_${Date.now()}`;
+  const name = `${object}_approval`;
+  const text = (field: string, en: string) => ({ name: field, type: 'text', label: { en } });
+  const made = await request.post('/api/meta/objects', {
+    headers: auth,
+    data: {
+      name: object,
+      label: { en: 'Controlled' },
+      fields: [
+        text('title', 'Title'),
+        {
+          name: 'status',
+          type: 'picklist',
+          label: { en: 'Status' },
+          options: [{ value: 'draft' }, { value: 'approved' }, { value: 'rejected' }],
+        },
+        text('checked_by', 'Checked by'),
+        { name: 'checked_on', type: 'date', label: { en: 'Checked on' } },
+        text('note', 'Note'),
+      ],
+    },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  // Saved outside the editor with a controlled field: the editor must keep it.
+  const process = await request.post('/api/meta/approval-processes', {
+    headers: auth,
+    data: {
+      name,
+      label: { en: 'Checked approval' },
+      object,
+      controlled_fields: ['checked_by'],
+      nodes: [
+        { id: 'start', kind: 'start', position: { x: 0, y: 160 } },
+        { id: 'boss', kind: 'approval', approvers: [{ type: 'manager', levels: 1 }], position: { x: 240, y: 160 } },
+        { id: 'approved', kind: 'approved', updates: { status: '"approved"' }, position: { x: 480, y: 80 } },
+        { id: 'rejected', kind: 'rejected', updates: { status: '"rejected"' }, position: { x: 480, y: 240 } },
+      ],
+      edges: [
+        { id: 'e1', from: 'start', to: 'boss' },
+        { id: 'e2', from: 'boss', to: 'approved' },
+      ],
+    },
+  });
+  expect(process.status(), await process.text()).toBe(201);
+
+  await signIn(page);
+  await page.goto(`/flows/${name}`);
+  await expect(page.getByTestId('flow-node-boss')).toBeVisible();
+  // Nothing selected: the process's own settings, with the controlled field as saved and the
+  // field its ends set shown as controlled anyway.
+  const controlled = page.getByTestId('controlled-fields');
+  await controlled.scrollIntoViewIfNeeded();
+  await expect(controlled.locator('.ant-select-selection-item[title="Checked by"]')).toBeVisible();
+  await expect(page.getByTestId('controlled-by-updates')).toContainText('Status');
+  await expect(controlled).toContainText("The fields the process's updates set are controlled anyway.");
+
+  // The note field goes while the editor is open: naming it is refused at /controlled_fields/1,
+  // and the refusal is shown on the setting.
+  const current = await request.get(`/api/meta/objects/${object}`, { headers: auth });
+  const def = (await current.json()) as {
+    version: number;
+    fields: { name: string }[];
+    layouts?: { sections: { fields: string[] }[] }[];
+  };
+  def.fields = def.fields.filter((f) => f.name !== 'note');
+  for (const l of def.layouts ?? []) for (const s of l.sections) s.fields = s.fields.filter((f) => f !== 'note');
+  const dropped = await request.put(`/api/meta/objects/${object}`, {
+    headers: { ...auth, 'If-Match': `"${def.version}"` },
+    data: def,
+  });
+  expect(dropped.status(), await dropped.text()).toBe(200);
+
+  await pick(page, controlled, 'Fields only this process sets', 'Note');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const problems = page.getByTestId('flow-problems');
+  await expect(problems).toContainText('Not saved');
+  await expect(problems).toContainText('no field "note"');
+  await expect(controlled.getByRole('alert')).toContainText('no field "note"');
+  await expect(controlled.locator('.ant-select-status-error')).toBeVisible();
+  await shot('36-flow-controlled-error');
+
+  // Note out, Checked on in: saved.
+  await controlled.locator('.ant-select-selection-item[title="Note"] .ant-select-selection-item-remove').click();
+  await pick(page, controlled, 'Fields only this process sets', 'Checked on');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await expect(problems).toBeHidden();
+
+  const res = await request.get(`/api/meta/approval-processes/${name}`, { headers: auth });
+  const saved = (await res.json()) as { version: number; controlled_fields?: string[]; nodes: { id: string }[] };
+  expect(saved.version).toBe(2);
+  expect(saved.controlled_fields).toEqual(['checked_by', 'checked_on']);
+  expect(saved.nodes.map((n) => n.id)).toEqual(['start', 'boss', 'approved', 'rejected']);
+
+  // A reload shows them again; a save of another change keeps them.
+  await page.reload();
+  await expect(page.getByText('Version 2')).toBeVisible();
+  await controlled.scrollIntoViewIfNeeded();
+  await expect(controlled.locator('.ant-select-selection-item[title="Checked by"]')).toBeVisible();
+  await expect(controlled.locator('.ant-select-selection-item[title="Checked on"]')).toBeVisible();
+  await page.getByTestId('process-panel').getByLabel('Label (Chinese)').fill('核对审批');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved as version 3')).toBeVisible();
+  const again = (await (await request.get(`/api/meta/approval-processes/${name}`, { headers: auth })).json()) as {
+    controlled_fields?: string[];
+    label: Record<string, string>;
+  };
+  expect(again.controlled_fields).toEqual(['checked_by', 'checked_on']);
+  expect(again.label).toEqual({ en: 'Checked approval', 'zh-CN': '核对审批' });
+  if (!phone) await expectNoHorizontalOverflow(page);
+  await shot('37-flow-controlled-saved');
+});

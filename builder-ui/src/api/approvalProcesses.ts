@@ -50,6 +50,8 @@ export interface ApprovalProcess {
   disabled?: boolean;
   entry_condition?: string;
   recall_updates?: Record<string, string>;
+  /** Fields only this process sets, besides those its updates set (which it controls anyway). */
+  controlled_fields?: string[];
   nodes: FlowNodeDef[];
   edges: FlowEdgeDef[];
 }
@@ -57,6 +59,9 @@ export interface ApprovalProcess {
 export interface ApprovalProcessDef extends ApprovalProcess {
   version: number;
 }
+
+/** Keys the server adds to a process on reads and refuses on writes. */
+export const processServerKeys = ['version'] as const;
 
 const base = '/api/meta/approval-processes';
 export const approvalProcessesKey = ['meta', 'approval-processes'] as const;

@@ -15,6 +15,8 @@ export interface Trigger {
 export interface Action {
   type: string;
   values?: Record<string, string>;
+  /** Lookup fields set to a record an earlier create made (kept as loaded). */
+  link?: Record<string, string>;
   object?: string;
   to?: { owner?: boolean; manager?: boolean; users?: string[]; roles?: string[]; teams?: string[] };
   title?: Label;
@@ -30,6 +32,8 @@ export interface Automation {
   trigger: Trigger;
   condition?: string;
   actions: Action[];
+  /** Fields only this automation's updates set: users cannot change them. */
+  controlled_fields?: string[];
   version?: number;
 }
 

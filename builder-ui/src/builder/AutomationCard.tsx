@@ -54,6 +54,20 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
   const setTrigger = (patch: Partial<Automation['trigger']>) => setA({ ...a, trigger: { ...tr, ...patch } });
   const id = (k: string) => `auto-${a.name}-${k}`;
   const fieldOptions = fields.map((f) => ({ value: f.name, label: f.label }));
+  // Only fields its update actions set can be controlled (the server refuses others, not_updated);
+  // a listed one no longer set stays an option so that it can be removed.
+  const updated = new Set(
+    a.actions
+      .filter((x) => x.type === 'update')
+      .flatMap((x) => [...Object.keys(x.values ?? {}), ...Object.keys(x.link ?? {})]),
+  );
+  const controlled = a.controlled_fields ?? [];
+  const controlOptions = [
+    ...fieldOptions.filter((f) => updated.has(f.value)),
+    ...controlled
+      .filter((c) => !updated.has(c) || !fields.some((f) => f.name === c))
+      .map((c) => fieldOptions.find((f) => f.value === c) ?? { value: c, label: c }),
+  ];
   const dateFields = fields
     .filter((f) => f.type === 'date' || f.type === 'datetime')
     .map((f) => ({ value: f.name, label: f.label }));
@@ -219,6 +233,21 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
             </Button>
           ))}
         </Flex>
+        <PropItem
+          label={t('auto.controlled')}
+          problems={under('/controlled_fields').map((p) => ({ ...p, setting: '' }))}
+          htmlFor={id('controlled')}
+          extra={t('auto.controlledHint')}
+        >
+          <Select
+            id={id('controlled')}
+            mode="multiple"
+            allowClear
+            value={controlled}
+            onChange={(v: string[]) => setA({ ...a, controlled_fields: v.length ? v : undefined })}
+            options={controlOptions}
+          />
+        </PropItem>
       </Form>
       <Flex justify="end">
         <Button type="primary" loading={save.isPending} onClick={() => save.mutate()}>

@@ -41,6 +41,8 @@ import {
   singleOut,
   snap,
   toFlow,
+  toMeta,
+  updatedFields,
   type FlowEdge,
   type FlowMeta,
   type FlowNode,
@@ -58,6 +60,9 @@ const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18 };
 // The node card's size, to centre a dropped node under the pointer.
 const nodeW = 180;
 const nodeH = 60;
+
+/** A problem of the process's controlled fields (/controlled_fields/2), shown on that setting. */
+const isControlledProblem = (p: Problem) => /^\/controlled_fields(\/|$)/.test(p.pointer);
 
 /** A step fresh from the palette, named after its kind in both languages until renamed. */
 function newDef(kind: NodeKind, id: string): FlowNodeDef {
@@ -80,14 +85,7 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
   const [edges, setEdges, onEdgesChangeBase] = useEdgesState<FlowEdge>(
     start.edges.map((e) => ({ ...e, markerEnd: marker })),
   );
-  const [meta, setMeta] = useState<FlowMeta>(() => ({
-    name: initial.name,
-    label: initial.label,
-    object: initial.object,
-    disabled: initial.disabled,
-    entry_condition: initial.entry_condition,
-    recall_updates: initial.recall_updates,
-  }));
+  const [meta, setMeta] = useState<FlowMeta>(() => toMeta(initial));
   const [version, setVersion] = useState(firstVersion);
   const [dirty, setDirty] = useState(firstVersion === 0);
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -195,6 +193,11 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     },
     [setNodes, setEdges],
   );
+  /** Nothing selected: the side panel shows the process's own settings. */
+  const selectProcess = () => {
+    setNodes((ns) => ns.map((n) => (n.selected ? { ...n, selected: false } : n)));
+    setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
+  };
   const selectNode = (id: string) => {
     setEdges((es) => es.map((e) => (e.selected ? { ...e, selected: false } : e)));
     setNodes((ns) => ns.map((n) => (n.selected !== (n.id === id) ? { ...n, selected: n.id === id } : n)));
@@ -260,7 +263,8 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     setNodes((ns) => ns.map((n) => (n.id === def.id ? { ...n, data: { ...n.data, def } } : n)));
     setDirty(true);
   };
-  const problemOwner = (p: Problem): { kind: 'node' | 'edge'; id: string } | undefined => {
+  const problemOwner = (p: Problem): { kind: 'node' | 'edge' | 'process'; id: string } | undefined => {
+    if (isControlledProblem(p)) return { kind: 'process', id: '' };
     if (placedGeneral.includes(p)) return undefined;
     for (const n of nodes) if (n.data.problems.includes(p.message)) return { kind: 'node', id: n.id };
     for (const e of edges) if (e.data?.problems.includes(p.message)) return { kind: 'edge', id: e.id };
@@ -297,6 +301,8 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     <ProcessPanel
       meta={meta}
       object={object}
+      updated={updatedFields(meta, nodes)}
+      problems={problems.filter(isControlledProblem)}
       onChange={(m) => {
         setMeta(m);
         setDirty(true);
@@ -338,7 +344,13 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
                         type="link"
                         size="small"
                         className="crm-problem-link"
-                        onClick={() => (owner.kind === 'node' ? selectNode(owner.id) : selectEdge(owner.id))}
+                        onClick={() =>
+                          owner.kind === 'process'
+                            ? selectProcess()
+                            : owner.kind === 'node'
+                              ? selectNode(owner.id)
+                              : selectEdge(owner.id)
+                        }
                       >
                         {p.message}
                       </Button>

@@ -1,4 +1,5 @@
-import { Flex, Switch, Typography } from 'antd';
+import { Flex, Select, Switch, Tag, Typography } from 'antd';
+import type { Problem } from '../api/client';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
@@ -6,19 +7,34 @@ import { ExpressionInput } from './ExpressionInput';
 import type { FlowMeta } from './flowModel';
 import { LabelInputs } from './LabelInputs';
 import { PanelField } from './PanelField';
+import { ProblemList } from './ProblemList';
 import { UpdatesEditor } from './UpdatesEditor';
 
 /** The process's own settings, shown while nothing on the canvas is selected. */
 export function ProcessPanel({
   meta,
   object,
+  updated,
+  problems,
   onChange,
 }: {
   meta: FlowMeta;
   object?: ObjectDef;
+  /** The fields the process's updates set: controlled whether listed or not. */
+  updated: string[];
+  /** The save's problems of controlled_fields (/controlled_fields/1: the second one named). */
+  problems: Problem[];
   onChange: (m: FlowMeta) => void;
 }) {
   const { t, locale } = useI18n();
+  const controlled = meta.controlled_fields ?? [];
+  const fieldName = (name: string) => pickLabel(object?.fields.find((f) => f.name === name)?.label, locale, name);
+  // Fields that can be set; one no longer on the object stays listed, so that it can be removed.
+  const settable = (object?.fields ?? []).filter((f) => f.type !== 'formula' && f.type !== 'autonumber');
+  const options = [
+    ...settable.map((f) => ({ value: f.name, label: pickLabel(f.label, locale, f.name) })),
+    ...controlled.filter((c) => !settable.some((f) => f.name === c)).map((c) => ({ value: c, label: c })),
+  ];
   return (
     <Flex vertical gap={16} data-testid="process-panel">
       <Typography.Text type="secondary">{t('flows.selectHint')}</Typography.Text>
@@ -46,6 +62,34 @@ export function ProcessPanel({
           onChange={(recall_updates) => onChange({ ...meta, recall_updates })}
           object={object}
         />
+      </PanelField>
+      <PanelField title={t('flows.controlledFields')}>
+        <Flex vertical gap={8} data-testid="controlled-fields">
+          <Select
+            aria-label={t('flows.controlledFields')}
+            mode="multiple"
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            status={problems.length ? 'error' : undefined}
+            placeholder={t('flows.controlledPlaceholder')}
+            value={controlled}
+            options={options}
+            onChange={(v: string[]) => onChange({ ...meta, controlled_fields: v })}
+          />
+          <ProblemList problems={problems.map((p) => p.message)} />
+          <Typography.Text type="secondary">{t('flows.controlledHelp')}</Typography.Text>
+          {updated.length > 0 && (
+            <div data-testid="controlled-by-updates">
+              <Typography.Text type="secondary">{t('flows.controlledUpdated')} </Typography.Text>
+              {updated.map((f) => (
+                <Tag key={f} title={f}>
+                  {fieldName(f)}
+                </Tag>
+              ))}
+            </div>
+          )}
+        </Flex>
       </PanelField>
       <PanelField title={t('flows.enabled')}>
         <Switch

@@ -1,7 +1,14 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { Problem } from '../api/client';
 import type { Label } from '../api/objects';
-import type { ApprovalProcess, Approver, FlowEdgeDef, FlowNodeDef, NodeKind } from '../api/approvalProcesses';
+import {
+  processServerKeys,
+  type ApprovalProcess,
+  type Approver,
+  type FlowEdgeDef,
+  type FlowNodeDef,
+  type NodeKind,
+} from '../api/approvalProcesses';
 
 // The editor's state is xyflow's nodes and edges, each carrying its definition; this file turns a
 // process into that state and back, and lays the server's save problems on the elements they name.
@@ -19,6 +26,69 @@ export interface FlowMeta {
   disabled?: boolean;
   entry_condition?: string;
   recall_updates?: Record<string, string>;
+  /** Fields only this process sets, besides those its updates set. */
+  controlled_fields?: string[];
+  /** Keys of the process this editor does not know (a newer server's), sent back as loaded. */
+  rest?: Record<string, unknown>;
+}
+
+// What the editor knows of a process, a node and an edge: it rebuilds these on save and sends
+// every other key back as it came, so that a setting added on the server is not lost by a save
+// here. The server's own read-only keys (the version) are left out: a write refuses them.
+const processKeys = [
+  'name',
+  'label',
+  'object',
+  'disabled',
+  'entry_condition',
+  'recall_updates',
+  'controlled_fields',
+  'nodes',
+  'edges',
+  ...processServerKeys,
+];
+const nodeKeys = [
+  'id',
+  'kind',
+  'label',
+  'position',
+  'approvers',
+  'mode',
+  'threshold',
+  'timeout',
+  'on_timeout',
+  'calendar',
+  'updates',
+  'notify',
+];
+const edgeKeys = ['id', 'from', 'to', 'condition', 'default'];
+
+/** The members of o whose keys are not in known. */
+export function unknownKeys(o: object | undefined, known: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !known.includes(k)));
+}
+
+/** The process's own settings as the editor holds them. */
+export function toMeta(p: ApprovalProcess): FlowMeta {
+  const rest = unknownKeys(p, processKeys);
+  return {
+    name: p.name,
+    label: p.label,
+    object: p.object,
+    disabled: p.disabled,
+    entry_condition: p.entry_condition,
+    recall_updates: p.recall_updates,
+    controlled_fields: p.controlled_fields,
+    ...(Object.keys(rest).length ? { rest } : {}),
+  };
+}
+
+/** The fields the process's updates set (every step's and the recall's): controlled anyway. */
+export function updatedFields(meta: FlowMeta, nodes: FlowNode[]): string[] {
+  const seen = new Set(Object.keys(meta.recall_updates ?? {}));
+  for (const n of nodes) for (const f of Object.keys(n.data.def.updates ?? {})) seen.add(f);
+  seen.delete('');
+  return [...seen].sort();
 }
 
 export const grid = 20;
@@ -74,7 +144,7 @@ function cleanApprover(a: Approver): Approver {
 /** A node as the server takes it: only the members its kind has. */
 function nodeDef(n: FlowNode): FlowNodeDef {
   const d = n.data.def;
-  const out: FlowNodeDef = { id: n.id, kind: d.kind };
+  const out: FlowNodeDef = { ...unknownKeys(d, nodeKeys), id: n.id, kind: d.kind };
   const label = cleanLabel(d.label);
   if (label) out.label = label;
   out.position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
@@ -99,11 +169,12 @@ function nodeDef(n: FlowNode): FlowNodeDef {
 export function fromFlow(meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]): ApprovalProcess {
   const kindOf = new Map(nodes.map((n) => [n.id, n.data.def.kind]));
   const p: ApprovalProcess = {
+    ...meta.rest,
     name: meta.name,
     object: meta.object,
     nodes: nodes.map(nodeDef),
     edges: edges.map((e) => {
-      const out: FlowEdgeDef = { id: e.id, from: e.source, to: e.target };
+      const out: FlowEdgeDef = { ...unknownKeys(e.data?.def, edgeKeys), id: e.id, from: e.source, to: e.target };
       if (kindOf.get(e.source) === 'condition') {
         if (e.data?.def.default) out.default = true;
         else if (e.data?.def.condition?.trim()) out.condition = e.data.def.condition.trim();
@@ -115,6 +186,8 @@ export function fromFlow(meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]): 
   if (label) p.label = label;
   if (meta.entry_condition?.trim()) p.entry_condition = meta.entry_condition.trim();
   if (meta.recall_updates && Object.keys(meta.recall_updates).length > 0) p.recall_updates = meta.recall_updates;
+  const controlled = (meta.controlled_fields ?? []).filter((f) => f);
+  if (controlled.length) p.controlled_fields = controlled;
   if (meta.disabled) p.disabled = true;
   return p;
 }

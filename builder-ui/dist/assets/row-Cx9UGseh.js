@@ -1,1 +1,0 @@
-import{n as e,t}from"./row-6OaDwb0U.js";var n=e,r=t;export{n,r as t};
