@@ -147,22 +147,9 @@ func (s *Store) fold(ctx context.Context, coll string, q store.AggQuery) ([]stor
 	if err != nil {
 		return nil, mapErr(ctx, err)
 	}
-	defer rows.Close()
 	f := store.NewFolder(q)
-	for rows.Next() {
-		var id, text string
-		var version int64
-		if err := rows.Scan(&id, &version, &text); err != nil {
-			return nil, mapErr(ctx, err)
-		}
-		d, err := toDoc(id, version, text)
-		if err != nil {
-			return nil, err
-		}
-		f.Add(d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapErr(ctx, err)
+	if err := eachDoc(ctx, rows, f.Add); err != nil {
+		return nil, err
 	}
 	return f.Groups(), nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -64,24 +65,32 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.D
 	if err != nil {
 		return nil, mapErr(ctx, err)
 	}
-	defer rows.Close()
 	out := []store.Doc{}
+	if err := eachDoc(ctx, rows, func(d store.Doc) { out = append(out, d) }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// eachDoc hands every row of (id, version, doc) to fn and closes the rows.
+func eachDoc(ctx context.Context, rows *sql.Rows, fn func(store.Doc)) error {
+	defer rows.Close()
 	for rows.Next() {
 		var id, text string
 		var version int64
 		if err := rows.Scan(&id, &version, &text); err != nil {
-			return nil, mapErr(ctx, err)
+			return mapErr(ctx, err)
 		}
 		d, err := toDoc(id, version, text)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, d)
+		fn(d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapErr(ctx, err)
+		return mapErr(ctx, err)
 	}
-	return out, nil
+	return nil
 }
 
 // Count counts on a reader connection; a collection without a table counts 0.
