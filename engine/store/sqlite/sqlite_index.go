@@ -45,6 +45,7 @@ const (
 	kindIndex  = "ix" // (field, id): filters and sorts, with the id tie-break in the index order
 	kindUnique = "ux" // UNIQUE (field): NULL (missing) never conflicts
 	kindArray  = "ax" // partial index of the rows holding an array in field, for Eq/In on arrays
+	kindMulti  = "cx" // composite (keys..., id); field is the keys' spec ("stage,-amount")
 )
 
 type indexName struct{ kind, coll, field string }
@@ -58,7 +59,7 @@ func parseIndexName(name string) (indexName, bool) {
 		return indexName{}, false
 	}
 	switch parts[0] {
-	case kindIndex, kindUnique, kindArray:
+	case kindIndex, kindUnique, kindArray, kindMulti:
 		return indexName{parts[0], parts[1], parts[2]}, true
 	}
 	return indexName{}, false
@@ -72,6 +73,14 @@ func parseIndexName(name string) (indexName, bool) {
 func indexDDL(coll string, idx []store.Index) (map[string]string, error) {
 	out := map[string]string{}
 	for _, ix := range idx {
+		if len(ix.Keys) > 0 {
+			n, ddl, err := compositeDDL(coll, ix)
+			if err != nil {
+				return nil, err
+			}
+			out[n] = ddl
+			continue
+		}
 		if ix.Field == "id" {
 			continue // the primary key already is a unique index
 		}
@@ -93,6 +102,28 @@ func indexDDL(coll string, idx []store.Index) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// compositeDDL is the index over the keys' expressions in their directions, then id in the last
+// key's direction: the order of ORDER BY k1, k2, id that findSQL writes, so SQLite reads a page
+// straight from the index (backwards for the reverse order).
+func compositeDDL(coll string, ix store.Index) (string, string, error) {
+	cols := make([]string, 0, len(ix.Keys)+1)
+	for _, k := range store.WithIDTieBreak(ix.Keys) {
+		if k.Field == "id" && len(cols) < len(ix.Keys) {
+			return "", "", fmt.Errorf("sqlite: id cannot be a key of a composite index")
+		}
+		x, err := fieldExpr(k.Field)
+		if err != nil {
+			return "", "", err
+		}
+		if k.Desc {
+			x += " DESC"
+		}
+		cols = append(cols, x)
+	}
+	n := indexName{kindMulti, coll, ix.Spec()}.String()
+	return n, fmt.Sprintf(`CREATE INDEX "%s" ON "%s" (%s)`, n, coll, strings.Join(cols, ", ")), nil
 }
 
 // tableDDL creates a collection's table. It is a rowid table (not WITHOUT ROWID): documents are
