@@ -180,10 +180,12 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, idx []store.I
 			}
 		}
 	}
+	created := false
 	for name, ddl := range want {
 		if have[name] == ddl {
 			continue
 		}
+		created = true
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("sqlite: cannot create index on %s.%s: %w", coll, mustParse(name).field, mapWriteErr(ctx, coll, err))
 		}
@@ -192,6 +194,13 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, idx []store.I
 		return mapErr(ctx, err)
 	}
 	s.known(coll, true)
+	s.mu.Lock()
+	s.indexes[coll] = append([]store.Index(nil), idx...)
+	s.mu.Unlock()
+	if created {
+		// A new index has no statistics: the planner would guess its selectivity.
+		return s.optimize(ctx)
+	}
 	return nil
 }
 
@@ -203,10 +212,16 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 		return err
 	}
 	s.known(coll, false)
+	s.mu.Lock()
+	delete(s.indexes, coll)
+	s.mu.Unlock()
 	if _, err := s.writer.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS "%s"`, coll)); err != nil {
 		return mapErr(ctx, err)
 	}
 	s.known(coll, false)
+	s.mu.Lock()
+	delete(s.indexes, coll)
+	s.mu.Unlock()
 	return nil
 }
 
