@@ -135,6 +135,10 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 		cols = append(cols, fmt.Sprintf("%s AS s%d", x, i))
 		outer = append(outer, fmt.Sprintf("s%d%s", i, dir))
 	}
+	sel := "id, version, doc"
+	if len(cols) > 0 {
+		sel += ", " + strings.Join(cols, ", ")
+	}
 	var c compiler
 	arms := make([]string, 0, len(in.Values))
 	for _, v := range in.Values {
@@ -144,8 +148,8 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 			return "", nil, err
 		}
 		c.args = append(c.args, int64(q.Limit))
-		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT id, version, doc, %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
-			strings.Join(cols, ", "), coll, where, strings.Join(order, ", ")))
+		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
+			sel, coll, where, strings.Join(order, ", ")))
 	}
 	c.args = append(c.args, int64(q.Limit))
 	return fmt.Sprintf(`SELECT id, version, doc FROM (%s ORDER BY %s LIMIT ?)`, strings.Join(arms, " UNION ALL "), strings.Join(outer, ", ")), c.args, nil

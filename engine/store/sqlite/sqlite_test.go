@@ -94,6 +94,8 @@ func TestQueryPlan(t *testing.T) {
 		{"owners_recently_updated", find(store.Query{Filter: store.And{team}, Sort: []store.SortKey{{Field: "updated_at", Desc: true}}, Limit: 51}), ownerUpdated, true},
 		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, team}, Sort: byAmount, Limit: 51}), stageAmount, true},
+		// A user's IN sorted by id: one page per value from the field's (field, id) index.
+		{"in_sort_id", find(store.Query{Filter: store.In{Field: "stage", Values: []any{"s1", "s2"}, Scalar: true}, Limit: 51}), indexName{kindIndex, coll, "stage"}.String(), true},
 		{"equality", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}}), ix, false},
 		{"equality_unique", find(store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: "a@example.com"}, Limit: 1}), ux, false},
 		{"in", find(store.Query{Filter: store.In{Field: "amount", Values: []any{int64(1), int64(2)}}}), ix, false},
