@@ -249,12 +249,14 @@ func BenchmarkCreateVsRaw(b *testing.B) {
 
 // BenchmarkScale measures, at 10,000 and 100,000 records: the filtered list (range filter on an
 // indexed field + sort + limit 50) through the backend and through the raw database, and the
-// create latency with 8 concurrent writers. Sizes can be capped with CRM_BENCH_MAX (e.g. 10000).
+// create latency with 8 concurrent writers; and the list shapes of every role (scaleShapes) from
+// 1,000 records. Sizes can be capped with CRM_BENCH_MAX (e.g. 10000).
 func BenchmarkScale(b *testing.B) {
 	max := 100000
 	if s := os.Getenv("CRM_BENCH_MAX"); s != "" {
 		max, _ = strconv.Atoi(s)
 	}
+	scaleShapes(b, max)
 	for _, mk := range []func(*testing.B) benchBackend{sqliteBench, mongoBench} {
 		bb := mk(b)
 		e, actor := newBenchEngine(b, bb.store)

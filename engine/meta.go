@@ -381,7 +381,9 @@ func objectFromDoc(d store.Doc) (*ObjectDef, error) {
 }
 
 // indexesOf derives a collection's indexes from its definition: unique and indexed fields,
-// lookups, users and autonumbers, plus the system fields lists sort and filter by.
+// lookups, users and autonumbers, the system fields lists sort and filter by, the declared
+// composite indexes, and on objects whose records are not public the owner's lists newest first
+// and recently updated (the access filter is owner IN (...)), each once.
 func indexesOf(obj *forms.Object) []store.Index {
 	idx := []store.Index{{Field: "owner"}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "sla_status"}, {Field: "sla_due_at"}}
 	for _, f := range obj.Fields {
@@ -392,17 +394,39 @@ func indexesOf(obj *forms.Object) []store.Index {
 			idx = append(idx, store.Index{Field: f.Name})
 		}
 	}
+	var composite [][]string
+	if obj.Sharing != forms.SharingPublicRead && obj.Sharing != forms.SharingPublicReadWrite {
+		composite = append(composite, []string{"owner", "created_at"}, []string{"owner", "updated_at"})
+	}
+	for _, ix := range obj.Indexes {
+		composite = append(composite, ix.Fields)
+	}
+	seen := map[string]bool{}
+	for _, fields := range composite {
+		if shape := forms.IndexShape(fields); !seen[shape] {
+			seen[shape] = true
+			keys := make([]store.SortKey, len(fields))
+			for i, s := range fields {
+				keys[i].Field, keys[i].Desc = forms.IndexField(s)
+			}
+			idx = append(idx, store.Index{Keys: keys})
+		}
+	}
 	return idx
 }
 
+// unionIndexes is every index of a and b, a field's index unique when either is.
 func unionIndexes(a, b []store.Index) []store.Index {
 	out := append([]store.Index(nil), a...)
 	for _, x := range b {
 		found := false
 		for i, y := range out {
-			if y.Field == x.Field {
+			if len(x.Keys) == 0 && len(y.Keys) == 0 && y.Field == x.Field {
 				found = true
 				out[i].Unique = y.Unique || x.Unique
+			}
+			if len(x.Keys) > 0 && x.Spec() == y.Spec() {
+				found = true
 			}
 		}
 		if !found {

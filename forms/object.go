@@ -19,6 +19,7 @@ type Object struct {
 	Layouts         []Layout         `json:"layouts,omitempty"`
 	Sharing         string           `json:"sharing,omitempty"` // private (default), public_read, public_read_write
 	SharingRules    []SharingRule    `json:"sharing_rules,omitempty"`
+	Indexes         []Index          `json:"indexes,omitempty"` // composite indexes for lists (object_index.go)
 }
 
 // Field returns the field called name, or nil when the object has none.

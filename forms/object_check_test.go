@@ -127,6 +127,27 @@ func TestCheck(t *testing.T) {
 				{"name": "", "sections": []}]}`,
 			[]string{"/layouts/0/sections/0/columns invalid_layout", "/layouts/0/sections/1/fields/2 unknown_field", "/layouts/0/sections/1/fields/3 invalid_layout",
 				"/layouts/1/name duplicate_name", "/layouts/2/name invalid_name", "/layouts/2/sections invalid_layout"}},
+
+		// composite indexes
+		{"indexes", `{"name": "lead", "fields": [{"name": "stage", "type": "picklist", "options": [{"value": "new"}]},
+				{"name": "amount", "type": "currency", "currency": "CNY"}, {"name": "notes", "type": "textarea"},
+				{"name": "tags", "type": "multipicklist", "options": [{"value": "x"}]}],
+			"indexes": [
+				{"name": "pipeline", "fields": ["stage", "-amount"]},
+				{"fields": ["owner", "-created_at"]},
+				{"name": "pipeline", "fields": ["-stage", "amount"]},
+				{"name": "Bad Name", "fields": ["stage"]},
+				{"fields": ["ghost", "notes", "tags", "id"]},
+				{"fields": ["amount", "amount"]},
+				{"fields": ["stage", "amount", "owner", "created_at", "updated_at"]}]}`,
+			[]string{"/indexes/2/name duplicate_name", "/indexes/2/fields duplicate_index", "/indexes/3/name invalid_name", "/indexes/3/fields invalid_index",
+				"/indexes/4/fields/0 unknown_field", "/indexes/4/fields/1 invalid_index", "/indexes/4/fields/2 invalid_index", "/indexes/4/fields/3 unknown_field",
+				"/indexes/5/fields/1 duplicate_value", "/indexes/6/fields invalid_index"}},
+		{"too many indexes", `{"name": "lead", "fields": [{"name": "a", "type": "text"}, {"name": "b", "type": "text"}], "indexes": [` +
+			strings.Repeat(`{"fields": ["a", "b"]}, `, 10) + `{"fields": ["a", "b"]}]}`,
+			[]string{"/indexes too_many_indexes", "/indexes/1/fields duplicate_index", "/indexes/2/fields duplicate_index", "/indexes/3/fields duplicate_index",
+				"/indexes/4/fields duplicate_index", "/indexes/5/fields duplicate_index", "/indexes/6/fields duplicate_index", "/indexes/7/fields duplicate_index",
+				"/indexes/8/fields duplicate_index", "/indexes/9/fields duplicate_index", "/indexes/10/fields duplicate_index"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

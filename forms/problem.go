@@ -34,6 +34,9 @@ const (
 	codeInvalidLabel     = "invalid_label"
 	codeInvalidDefault   = "invalid_default"
 	codeInvalidField     = "invalid_field"
+	codeInvalidIndex     = "invalid_index"
+	codeDuplicateIndex   = "duplicate_index"
+	codeTooManyIndexes   = "too_many_indexes"
 )
 
 // report collects the problems of one Check, so that every check runs and all are reported.

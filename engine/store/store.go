@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Doc is one stored document. "id" and "version" are always present on documents returned by a
@@ -84,10 +85,37 @@ func InsertVersion(doc Doc) int64 {
 	return 1
 }
 
-// Index is a secondary index over one field.
+// Index is a secondary index over one field (Field), or a composite index over several (Keys, in
+// order and direction, then id) that serves an equality on the leading keys with a range or a
+// sort on the next ones, and cursor pages by id.
 type Index struct {
 	Field  string
-	Unique bool // documents without the field (or with nil) never conflict
+	Unique bool      // documents without the field (or with nil) never conflict
+	Keys   []SortKey // composite: two or more scalar fields, never "id"; Field empty, Unique false
+}
+
+// Spec names a composite index's keys as a sort is written ("stage,-amount").
+func (ix Index) Spec() string {
+	parts := make([]string, len(ix.Keys))
+	for i, k := range ix.Keys {
+		parts[i] = k.Field
+		if k.Desc {
+			parts[i] = "-" + k.Field
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Columns are the keys an index orders documents by, ending with the id tie-break where the
+// index holds it (not in a unique index): what a planner matches a sort against.
+func (ix Index) Columns() []SortKey {
+	switch {
+	case len(ix.Keys) > 0:
+		return WithIDTieBreak(ix.Keys)
+	case ix.Unique:
+		return []SortKey{{Field: ix.Field}}
+	}
+	return WithIDTieBreak([]SortKey{{Field: ix.Field}})
 }
 
 // Query is what Find takes.

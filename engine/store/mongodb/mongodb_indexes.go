@@ -29,6 +29,9 @@ const (
 
 // indexName is the stored name of a seam index.
 func indexName(ix store.Index) string {
+	if len(ix.Keys) > 0 {
+		return indexPrefix + ix.Spec()
+	}
 	if ix.Unique {
 		return uniquePrefix + ix.Field
 	}
@@ -46,11 +49,10 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, indexes []sto
 	}
 	want := map[string]store.Index{}
 	for _, ix := range indexes {
-		path, err := fieldPath(ix.Field)
-		if err != nil {
+		if _, err := indexKeys(ix); err != nil {
 			return err
 		}
-		if path == "_id" {
+		if len(ix.Keys) == 0 && ix.Field == "id" {
 			continue
 		}
 		want[indexName(ix)] = ix
@@ -99,8 +101,8 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, indexes []sto
 		if ix.Unique {
 			opts.SetUnique(true).SetSparse(true)
 		}
-		path, _ := fieldPath(ix.Field)
-		model := mongo.IndexModel{Keys: bson.D{{Key: path, Value: 1}}, Options: opts}
+		keys, _ := indexKeys(ix)
+		model := mongo.IndexModel{Keys: keys, Options: opts}
 		if _, err := c.Indexes().CreateOne(ctx, model); err != nil {
 			if ix.Unique && isUniqueViolation(err) {
 				// Existing documents already share a value.
@@ -110,6 +112,31 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, indexes []sto
 		}
 	}
 	return nil
+}
+
+// indexKeys is the key pattern of an index: one field ascending, or a compound index over the
+// keys in their directions then _id in the last one's, the order of Find's sort.
+func indexKeys(ix store.Index) (bson.D, error) {
+	if len(ix.Keys) == 0 {
+		path, err := fieldPath(ix.Field)
+		return bson.D{{Key: path, Value: 1}}, err
+	}
+	var out bson.D
+	for i, k := range store.WithIDTieBreak(ix.Keys) {
+		path, err := fieldPath(k.Field)
+		if err != nil {
+			return nil, err
+		}
+		if path == "_id" && i < len(ix.Keys) {
+			return nil, errors.New("mongodb: id cannot be a key of a composite index")
+		}
+		dir := 1
+		if k.Desc {
+			dir = -1
+		}
+		out = append(out, bson.E{Key: path, Value: dir})
+	}
+	return out, nil
 }
 
 // DropCollection removes a collection and its documents; a missing one is no error.

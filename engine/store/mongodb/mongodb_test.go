@@ -90,3 +90,54 @@ func TestRefusesUnknownKinds(t *testing.T) {
 		t.Errorf("Insert into an invalid collection name succeeded; want an error")
 	}
 }
+
+// TestCompoundIndex checks that a composite index is built as a compound index in the keys'
+// directions, ending with _id in the last one's, and dropped with the list.
+func TestCompoundIndex(t *testing.T) {
+	s := mongotest.Open(t)
+	ctx := t.Context()
+	ix := store.Index{Keys: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}}
+	keys := func() map[string]bson.D {
+		specs, err := s.RawCollection("obj_cx").Indexes().ListSpecifications(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bson.D{}
+		for _, sp := range specs {
+			var d bson.D
+			if err := bson.Unmarshal(sp.KeysDocument, &d); err != nil {
+				t.Fatal(err)
+			}
+			for i := range d {
+				d[i].Value = toInt(d[i].Value)
+			}
+			out[sp.Name] = d
+		}
+		return out
+	}
+	if err := s.EnsureCollection(ctx, "obj_cx", []store.Index{ix}); err != nil {
+		t.Fatal(err)
+	}
+	want := bson.D{{Key: "stage", Value: 1}, {Key: "amount", Value: -1}, {Key: "_id", Value: -1}}
+	if got := keys()["idx_stage,-amount"]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("index idx_stage,-amount has keys %v, want %v (all: %v)", got, want, keys())
+	}
+	if err := s.EnsureCollection(ctx, "obj_cx", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := keys()["idx_stage,-amount"]; ok {
+		t.Fatalf("index kept after it left the list: %v", got)
+	}
+}
+
+func toInt(v any) any {
+	switch v := v.(type) {
+	case int32:
+		return int(v)
+	case int64:
+		return int(v)
+	case float64:
+		return int(v)
+	}
+	return v
+}

@@ -41,6 +41,8 @@ type Store struct {
 
 	mu     sync.Mutex
 	tables map[string]bool // tables known to exist, to skip CREATE TABLE IF NOT EXISTS on writes
+	// indexes are each collection's secondary indexes, which Find plans by (indexList)
+	indexes map[string][]store.Index
 }
 
 // ErrLocked is returned by Open when another process holds the data directory (test with
@@ -95,7 +97,7 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}}
+	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}, indexes: map[string][]store.Index{}}
 	if err := s.open(); err != nil {
 		s.Close()
 		return nil, err
@@ -130,7 +132,18 @@ func (s *Store) open() error {
 	if err := r.PingContext(ctx); err != nil {
 		return fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if err := s.optimize(ctx); err != nil {
+		return fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return nil
+}
+
+// optimize lets SQLite gather the statistics its planner lacks (PRAGMA optimize checking every
+// table, under its own analysis limit): without them an equality on a common value can look as
+// selective as one on a rare one.
+func (s *Store) optimize(ctx context.Context) error {
+	_, err := s.writer.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	return mapErr(ctx, err)
 }
 
 // Ping reports whether both pools answer.

@@ -10,14 +10,10 @@ import (
 )
 
 // findSQL builds the SELECT of Find. The ORDER BY uses the same expressions as the indexes, then
-// id, so a sort on an indexed field reads the index in order and stops at the LIMIT.
-func findSQL(coll string, q store.Query) (string, []any, error) {
+// id, so a sort on an indexed field reads the index in order and stops at the LIMIT. idx are the
+// collection's indexes, by which a team's IN is split (splitIn).
+func findSQL(coll string, q store.Query, idx []store.Index) (string, []any, error) {
 	if err := checkColl(coll); err != nil {
-		return "", nil, err
-	}
-	var c compiler
-	where, err := c.compile(q.Filter, false)
-	if err != nil {
 		return "", nil, err
 	}
 	var order []string
@@ -30,6 +26,14 @@ func findSQL(coll string, q store.Query) (string, []any, error) {
 			x += " DESC"
 		}
 		order = append(order, x)
+	}
+	if in, rest, ok := splitIn(q, idx); ok {
+		return splitSQL(coll, q, in, rest, order)
+	}
+	var c compiler
+	where, err := c.compile(q.Filter, false)
+	if err != nil {
+		return "", nil, err
 	}
 	sql := fmt.Sprintf(`SELECT id, version, doc FROM "%s" WHERE %s ORDER BY %s`, coll, where, strings.Join(order, ", "))
 	if q.Limit > 0 {
@@ -54,7 +58,11 @@ func countSQL(coll string, f store.Filter) (string, []any, error) {
 
 // Find runs the query on a reader connection; a collection without a table is empty.
 func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.Doc, error) {
-	query, args, err := findSQL(coll, q)
+	idx, err := s.indexList(ctx, coll)
+	if err != nil {
+		return nil, err
+	}
+	query, args, err := findSQL(coll, q, idx)
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ const (
 	kindIndex  = "ix" // (field, id): filters and sorts, with the id tie-break in the index order
 	kindUnique = "ux" // UNIQUE (field): NULL (missing) never conflicts
 	kindArray  = "ax" // partial index of the rows holding an array in field, for Eq/In on arrays
+	kindMulti  = "cx" // composite (keys..., id); field is the keys' spec ("stage,-amount")
 )
 
 type indexName struct{ kind, coll, field string }
@@ -58,7 +59,7 @@ func parseIndexName(name string) (indexName, bool) {
 		return indexName{}, false
 	}
 	switch parts[0] {
-	case kindIndex, kindUnique, kindArray:
+	case kindIndex, kindUnique, kindArray, kindMulti:
 		return indexName{parts[0], parts[1], parts[2]}, true
 	}
 	return indexName{}, false
@@ -72,6 +73,14 @@ func parseIndexName(name string) (indexName, bool) {
 func indexDDL(coll string, idx []store.Index) (map[string]string, error) {
 	out := map[string]string{}
 	for _, ix := range idx {
+		if len(ix.Keys) > 0 {
+			n, ddl, err := compositeDDL(coll, ix)
+			if err != nil {
+				return nil, err
+			}
+			out[n] = ddl
+			continue
+		}
 		if ix.Field == "id" {
 			continue // the primary key already is a unique index
 		}
@@ -93,6 +102,28 @@ func indexDDL(coll string, idx []store.Index) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// compositeDDL is the index over the keys' expressions in their directions, then id in the last
+// key's direction: the order of ORDER BY k1, k2, id that findSQL writes, so SQLite reads a page
+// straight from the index (backwards for the reverse order).
+func compositeDDL(coll string, ix store.Index) (string, string, error) {
+	cols := make([]string, 0, len(ix.Keys)+1)
+	for _, k := range store.WithIDTieBreak(ix.Keys) {
+		if k.Field == "id" && len(cols) < len(ix.Keys) {
+			return "", "", fmt.Errorf("sqlite: id cannot be a key of a composite index")
+		}
+		x, err := fieldExpr(k.Field)
+		if err != nil {
+			return "", "", err
+		}
+		if k.Desc {
+			x += " DESC"
+		}
+		cols = append(cols, x)
+	}
+	n := indexName{kindMulti, coll, ix.Spec()}.String()
+	return n, fmt.Sprintf(`CREATE INDEX "%s" ON "%s" (%s)`, n, coll, strings.Join(cols, ", ")), nil
 }
 
 // tableDDL creates a collection's table. It is a rowid table (not WITHOUT ROWID): documents are
@@ -149,10 +180,12 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, idx []store.I
 			}
 		}
 	}
+	created := false
 	for name, ddl := range want {
 		if have[name] == ddl {
 			continue
 		}
+		created = true
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("sqlite: cannot create index on %s.%s: %w", coll, mustParse(name).field, mapWriteErr(ctx, coll, err))
 		}
@@ -161,6 +194,13 @@ func (s *Store) EnsureCollection(ctx context.Context, coll string, idx []store.I
 		return mapErr(ctx, err)
 	}
 	s.known(coll, true)
+	s.mu.Lock()
+	s.indexes[coll] = append([]store.Index(nil), idx...)
+	s.mu.Unlock()
+	if created {
+		// A new index has no statistics: the planner would guess its selectivity.
+		return s.optimize(ctx)
+	}
 	return nil
 }
 
@@ -172,10 +212,16 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 		return err
 	}
 	s.known(coll, false)
+	s.mu.Lock()
+	delete(s.indexes, coll)
+	s.mu.Unlock()
 	if _, err := s.writer.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS "%s"`, coll)); err != nil {
 		return mapErr(ctx, err)
 	}
 	s.known(coll, false)
+	s.mu.Lock()
+	delete(s.indexes, coll)
+	s.mu.Unlock()
 	return nil
 }
 

@@ -159,4 +159,39 @@ func runIndexes(t *testing.T, open opener) {
 			t.Fatalf("Count = %d, %v; want 5", n, err)
 		}
 	})
+
+	t.Run("composite", func(t *testing.T) {
+		s := open(t)
+		byStage := store.Index{Keys: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}}
+		byOwner := store.Index{Keys: []store.SortKey{{Field: "owner"}, {Field: "created_at"}}}
+		mustEnsure(t, s, c, byStage, byOwner, store.Index{Field: "stage"})
+		mustInsert(t, s, c,
+			store.Doc{"id": "a", "stage": "new", "amount": int64(5), "owner": "u1", "created_at": "2026-01-03T00:00:00.000Z"},
+			store.Doc{"id": "b", "stage": "won", "amount": int64(9), "owner": "u2", "created_at": "2026-01-01T00:00:00.000Z"},
+			store.Doc{"id": "c", "stage": "new", "amount": int64(7), "owner": "u1", "created_at": "2026-01-02T00:00:00.000Z"},
+			store.Doc{"id": "d", "stage": "new", "owner": "u2", "created_at": "2026-01-02T00:00:00.000Z"},
+			store.Doc{"id": "e", "stage": "new", "amount": int64(7), "owner": "u3", "created_at": "2026-01-04T00:00:00.000Z"},
+		)
+		newest := []store.SortKey{{Field: "created_at", Desc: true}}
+		for i := 0; i < 2; i++ { // idempotent: the second round keeps the indexes
+			mustEnsure(t, s, c, byStage, byOwner, store.Index{Field: "stage"})
+			docs := mustFind(t, s, c, store.Query{Filter: store.Compare{Field: "stage", Op: store.Eq, Value: "new", Scalar: true},
+				Sort: []store.SortKey{{Field: "amount", Desc: true}}, Limit: 3})
+			expectIDs(t, "stage = new by -amount", docs, ids("e", "c", "a"))
+			docs = mustFind(t, s, c, store.Query{Filter: store.Or{store.In{Field: "owner", Values: []any{"u1", "u2"}, Scalar: true}},
+				Sort: newest, Limit: 3})
+			expectIDs(t, "owners u1, u2 newest first", docs, ids("a", "d", "c"))
+			docs = mustFind(t, s, c, store.Query{Filter: store.And{store.In{Field: "owner", Values: []any{"u1", "u2", "u3"}, Scalar: true},
+				store.After(newest, []any{"2026-01-02T00:00:00.000Z", "d"})}, Sort: newest, Limit: 2})
+			expectIDs(t, "owners u1, u2, u3 after d", docs, ids("c", "b"))
+		}
+		// Dropped and added back with the list.
+		mustEnsure(t, s, c, store.Index{Field: "stage"})
+		mustEnsure(t, s, c, byOwner)
+		if err := s.EnsureCollection(ctxOf(t), c, []store.Index{{Keys: []store.SortKey{{Field: "id"}, {Field: "stage"}}}}); err == nil {
+			t.Fatalf("EnsureCollection with id as a composite key succeeded; want an error")
+		}
+		docs := mustFind(t, s, c, store.Query{Filter: store.In{Field: "owner", Values: []any{"u3", "u2"}, Scalar: true}, Sort: newest, Limit: 5})
+		expectIDs(t, "owners u2, u3 newest first", docs, ids("e", "d", "b"))
+	})
 }

@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"crm/engine/store"
+)
+
+// maxArms bounds the per-value subqueries of a split IN (SQLite allows 500 arms in a compound);
+// beyond it the IN is searched as a whole and sorted.
+const maxArms = 100
+
+// splitIn finds, in the query's conjunction, a scalar IN (a manager's team: owner IN (...)) that
+// an index can serve one value at a time in the sort's order, when no index serves the order as
+// well without it. SQLite would otherwise read every matching record of every value and sort them
+// all; one ordered, limited subquery per value reads at most a page each. It returns the IN and
+// the other conjuncts.
+func splitIn(q store.Query, idx []store.Index) (store.In, []store.Filter, bool) {
+	if q.Limit <= 0 {
+		return store.In{}, nil, false
+	}
+	conj := conjuncts(q.Filter, nil)
+	bound := map[string]bool{}
+	for _, f := range conj {
+		if field, ok := equality(f); ok {
+			bound[field] = true
+		}
+	}
+	sort := store.WithIDTieBreak(q.Sort)
+	best := bestOrder(idx, bound, sort)
+	for i, f := range conj {
+		in, ok := f.(store.In)
+		if !ok || !in.Scalar || len(in.Values) < 2 || len(in.Values) > maxArms || in.Field == "id" || bound[in.Field] {
+			continue
+		}
+		bound[in.Field] = true
+		with := bestOrder(idx, bound, sort)
+		delete(bound, in.Field)
+		if with > best {
+			return in, append(conj[:i:i], conj[i+1:]...), true
+		}
+	}
+	return store.In{}, nil, false
+}
+
+// conjuncts flattens nested Ands (and one-child Ors, as the access filter is) into a list.
+func conjuncts(f store.Filter, out []store.Filter) []store.Filter {
+	switch f := f.(type) {
+	case nil:
+		return out
+	case store.And:
+		for _, c := range f {
+			out = conjuncts(c, out)
+		}
+		return out
+	case store.Or:
+		if len(f) == 1 {
+			return conjuncts(f[0], out)
+		}
+	}
+	return append(out, f)
+}
+
+// equality is the field a conjunct fixes to one value, which an index can skip in its order.
+func equality(f store.Filter) (string, bool) {
+	switch f := f.(type) {
+	case store.Compare:
+		return f.Field, f.Op == store.Eq && (f.Scalar || f.Field == "id" || f.Field == "version")
+	case store.In:
+		return f.Field, len(f.Values) == 1 && f.Scalar
+	}
+	return "", false
+}
+
+// bestOrder is how many equality columns the best index serving the sort uses before it (more is
+// fewer rows read per page); -1 when no index, not even the primary key's, gives the order.
+func bestOrder(idx []store.Index, bound map[string]bool, sort []store.SortKey) int {
+	best := orders([]store.SortKey{{Field: "id"}}, bound, sort)
+	for _, ix := range idx {
+		best = max(best, orders(ix.Columns(), bound, sort))
+	}
+	return best
+}
+
+// orders tells how an index over cols serves sort once the bound fields are fixed: skipping bound
+// columns, the next ones must be the sort's unbound keys, all in the index's direction or all
+// reversed. It answers the bound columns used, or -1.
+func orders(cols []store.SortKey, bound map[string]bool, sort []store.SortKey) int {
+	i, used, flip := 0, 0, false
+	first := true
+	for _, k := range sort {
+		if bound[k.Field] {
+			continue
+		}
+		for i < len(cols) && bound[cols[i].Field] {
+			i++
+			used++
+		}
+		if i == len(cols) || cols[i].Field != k.Field {
+			return -1
+		}
+		if f := cols[i].Desc != k.Desc; first {
+			flip, first = f, false
+		} else if f != flip {
+			return -1
+		}
+		i++
+	}
+	return used
+}
+
+// splitSQL is a split IN's query: per value, the page in order from its own subquery, the pages
+// merged by SQLite (MERGE UNION ALL of sorted arms), then cut to the limit. It reads at most
+// limit rows per value, whatever the table holds; each subquery is planned on its own, so with
+// statistics SQLite still prefers a rare value's index where it finds few rows.
+func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, order []string) (string, []any, error) {
+	keys := store.WithIDTieBreak(q.Sort)
+	cols := make([]string, 0, len(keys))
+	outer := make([]string, 0, len(keys))
+	for i, k := range keys {
+		dir := ""
+		if k.Desc {
+			dir = " DESC"
+		}
+		if k.Field == "id" {
+			outer = append(outer, "id"+dir)
+			continue
+		}
+		x, err := fieldExpr(k.Field)
+		if err != nil {
+			return "", nil, err
+		}
+		cols = append(cols, fmt.Sprintf("%s AS s%d", x, i))
+		outer = append(outer, fmt.Sprintf("s%d%s", i, dir))
+	}
+	sel := "id, version, doc"
+	if len(cols) > 0 {
+		sel += ", " + strings.Join(cols, ", ")
+	}
+	var c compiler
+	arms := make([]string, 0, len(in.Values))
+	for _, v := range in.Values {
+		f := append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...)
+		where, err := c.compile(f, false)
+		if err != nil {
+			return "", nil, err
+		}
+		c.args = append(c.args, int64(q.Limit))
+		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
+			sel, coll, where, strings.Join(order, ", ")))
+	}
+	c.args = append(c.args, int64(q.Limit))
+	return fmt.Sprintf(`SELECT id, version, doc FROM (%s ORDER BY %s LIMIT ?)`, strings.Join(arms, " UNION ALL "), strings.Join(outer, ", ")), c.args, nil
+}
+
+// indexList is the collection's secondary indexes: as last ensured by this store, else read
+// back from their names in sqlite_master (none when the table does not exist).
+func (s *Store) indexList(ctx context.Context, coll string) ([]store.Index, error) {
+	s.mu.Lock()
+	idx, ok := s.indexes[coll]
+	s.mu.Unlock()
+	if ok {
+		return idx, nil
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`, coll)
+	if err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	defer rows.Close()
+	idx = []store.Index{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, mapErr(ctx, err)
+		}
+		if ix, ok := indexOfName(name, coll); ok {
+			idx = append(idx, ix)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(ctx, err)
+	}
+	s.mu.Lock()
+	s.indexes[coll] = idx
+	s.mu.Unlock()
+	return idx, nil
+}
+
+// indexOfName reads the seam index back from one of our index names.
+func indexOfName(name, coll string) (store.Index, bool) {
+	n, ok := parseIndexName(name)
+	if !ok || n.coll != coll {
+		return store.Index{}, false
+	}
+	switch n.kind {
+	case kindIndex:
+		return store.Index{Field: n.field}, true
+	case kindUnique:
+		return store.Index{Field: n.field, Unique: true}, true
+	case kindMulti:
+		var keys []store.SortKey
+		for _, p := range strings.Split(n.field, ",") {
+			keys = append(keys, store.SortKey{Field: strings.TrimPrefix(p, "-"), Desc: strings.HasPrefix(p, "-")})
+		}
+		return store.Index{Keys: keys}, true
+	}
+	return store.Index{}, false
+}
