@@ -67,8 +67,21 @@ func clientIP(ctx context.Context) string {
 }
 
 // audit appends an entry. It is written after the change it records; a failure is logged, not
-// returned, since the change itself is already stored.
+// returned, since the change itself is already stored. Record writes use auditOp instead, so the
+// entry is stored with the change.
 func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
+	if err := e.store.Insert(context.WithoutCancel(ctx), collAudit, e.auditDoc(ctx, by, a)); err != nil {
+		e.log.Error("audit entry not written", "action", a.Action, "object", a.Object, "record", a.Record, "err", err)
+	}
+}
+
+// auditOp is the write of an audit entry, for the store.Batch of the change it records.
+func (e *Engine) auditOp(ctx context.Context, by *Actor, a auditEntry) store.WriteOp {
+	return store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: e.auditDoc(ctx, by, a)}
+}
+
+// auditDoc is the stored form of an entry.
+func (e *Engine) auditDoc(ctx context.Context, by *Actor, a auditEntry) store.Doc {
 	doc := store.Doc{"id": newID(), "at": e.stamp(), "action": a.Action}
 	if by != nil {
 		doc["actor"] = by.ID
@@ -91,9 +104,7 @@ func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
 		}
 		doc["changes"] = ch
 	}
-	if err := e.store.Insert(context.WithoutCancel(ctx), collAudit, doc); err != nil {
-		e.log.Error("audit entry not written", "action", a.Action, "object", a.Object, "record", a.Record, "err", err)
-	}
+	return doc
 }
 
 // auditValue keeps a wire value exactly: numbers as their decimal text (money is never a float).

@@ -183,18 +183,28 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (*Actor, error)
 	if strings.HasPrefix(token, APITokenPrefix) {
 		return e.authenticateAPIToken(ctx, token)
 	}
-	t, err := e.store.Get(ctx, collTokens, tokenKey(token))
+	key, now := tokenKey(token), e.stamp()
+	if a := e.sessions.get(key, now); a != nil {
+		return a, nil
+	}
+	gen := e.sessions.generation()
+	t, err := e.store.Get(ctx, collTokens, key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrUnauthorized
 	}
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if exp, _ := t["expires_at"].(string); exp <= e.stamp() {
+	exp, _ := t["expires_at"].(string)
+	if exp <= now {
 		return nil, ErrUnauthorized
 	}
 	uid, _ := t["user_id"].(string)
-	return e.activeUser(ctx, uid)
+	a, err := e.activeUser(ctx, uid)
+	if err == nil {
+		e.sessions.put(key, gen, a, exp)
+	}
+	return a, err
 }
 
 // activeUser is the actor of an active user; anything else is unauthorized.

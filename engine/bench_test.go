@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -558,4 +559,45 @@ func BenchmarkUpdate(b *testing.B) {
 	b.ReportMetric(float64(rawT.Microseconds())/float64(b.N), "raw-µs/op")
 	b.ReportMetric(float64(repT)/float64(rawT), "rep/raw")
 	b.ReportMetric(float64(adminT)/float64(rawT), "admin/raw")
+}
+
+// BenchmarkCreateConcurrent measures creates by 8 concurrent writers on the sqlite backend
+// (synchronous=FULL): throughput and latency percentiles. Compare runs of two commits side by side.
+func BenchmarkCreateConcurrent(b *testing.B) {
+	bb := sqliteBench(b)
+	e, actor := newBenchEngine(b, bb.store)
+	ctx := context.Background()
+	const writers = 8
+	var mu sync.Mutex
+	var lat []time.Duration
+	var next atomic.Int64
+	b.ResetTimer()
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				s := time.Now()
+				if _, err := e.CreateRecord(ctx, actor, "lead", benchRecord(int(i)), "en"); err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(s))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	slices.Sort(lat)
+	b.ReportMetric(float64(len(lat))/el.Seconds(), "creates/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }

@@ -72,6 +72,7 @@ type Engine struct {
 	sla             *slaSet        // compiled calendars and SLA policies at one version
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
+	sessions        *sessions      // resolved session tokens (see auth_cache.go)
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -81,8 +82,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("engine: no store")
 	}
+	ss := &sessions{}
 	e := &Engine{
-		store:        cfg.Store,
+		store:        &watchedStore{Store: cfg.Store, sessions: ss},
+		sessions:     ss,
 		now:          cfg.Clock,
 		log:          cfg.Logger,
 		tokenTTL:     cfg.TokenTTL,

@@ -15,13 +15,13 @@ import (
 
 // Record events and the automations they run.
 //
-// An accepted write's automations must run even if the process dies right after the write, and
-// there are no multi-document transactions. So before writing, the engine stores the event as a
-// job due a little later (eventGrace), and the write itself records the event's id in the
-// record's "_events" (its last few event ids). Right after the write the engine runs the job
-// itself. If it dies first, any engine's scheduler runs the job when it comes due: it finds the
-// event id in the record (the write happened) and runs the automations, or does not (the write
-// failed) and drops the event. A delete is confirmed by the record being gone.
+// An accepted write's automations must run even if the process dies right after the write. The
+// event is stored as a job due a little later (eventGrace) in the same store.Batch as the write,
+// ahead of it, and the write records the event's id in the record's "_events" (its last few event
+// ids). Right after the write the engine runs the job itself. If it dies first, any engine's
+// scheduler runs the job when it comes due: it finds the event id in the record (the write
+// happened) and runs the automations, or does not (a backend without transactions stored only
+// the event) and drops the event. A delete is confirmed by the record being gone.
 const (
 	eventGrace     = 30 * time.Second
 	eventsKept     = 10 // event ids kept in a record: enough to confirm any event still queued
@@ -35,20 +35,20 @@ type depthKey struct{}
 
 func depthOf(ctx context.Context) int { d, _ := ctx.Value(depthKey{}).(int); return d }
 
-// beginEvent stores the event of a write about to happen when the object has automations that
-// react to it; it returns the event id ("" when none is needed).
-func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (string, error) {
+// beginEvent makes the event of a write about to happen when the object has automations that
+// react to it: its id and the job to store with the write (none when no event is needed).
+func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (string, []store.WriteOp, error) {
 	set, err := e.automations(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if !reacts(set.byObject[object]) {
 		measured, err := e.hasSLA(ctx, object)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if !measured || typ == workflow.TriggerDeleted {
-			return "", nil
+			return "", nil, nil
 		}
 	}
 	id := newID()
@@ -59,10 +59,8 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 	if new != nil {
 		payload["new"] = withoutEvents(new)
 	}
-	if _, err := e.enqueue(ctx, id, "event", e.now().Add(eventGrace), payload, 0); err != nil {
-		return "", err
-	}
-	return id, nil
+	job := e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0)
+	return id, []store.WriteOp{{Kind: store.OpInsert, Coll: collJobs, Doc: job}}, nil
 }
 
 // reacts tells whether any automation needs record events (not only buttons and schedules).
@@ -104,15 +102,9 @@ func markEvent(doc, old store.Doc, id string) {
 	doc[recordEventKey] = ids
 }
 
-// afterEvent runs a stored event right away (the write succeeded), or drops it (it failed).
-func (e *Engine) afterEvent(ctx context.Context, id string, writeErr error) {
+// afterEvent runs the event of a stored write right away.
+func (e *Engine) afterEvent(ctx context.Context, id string) {
 	if id == "" {
-		return
-	}
-	if writeErr != nil {
-		if err := e.store.Delete(context.WithoutCancel(ctx), collJobs, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
-			e.log.Warn("event of a failed write not dropped; the scheduler will find the write missing", "event", id, "err", err)
-		}
 		return
 	}
 	d, err := e.store.Get(ctx, collJobs, id)

@@ -70,6 +70,15 @@ func (e *Engine) enqueue(ctx context.Context, id, kind string, due time.Time, pa
 		e.log.Warn("job not stored: due past 9999-12-31, it would never be due", "kind", kind, "id", id)
 		return false, nil
 	}
+	err := e.store.Insert(ctx, collJobs, e.jobDoc(id, kind, due, payload, maxAttempts))
+	if errors.Is(err, store.ErrDuplicateID) {
+		return false, nil
+	}
+	return err == nil, storeErr(err)
+}
+
+// jobDoc is the stored form of a new job.
+func (e *Engine) jobDoc(id, kind string, due time.Time, payload map[string]any, maxAttempts int64) store.Doc {
 	if maxAttempts <= 0 {
 		maxAttempts = 8
 	}
@@ -78,11 +87,7 @@ func (e *Engine) enqueue(ctx context.Context, id, kind string, due time.Time, pa
 	if payload != nil {
 		doc["payload"] = toStoreKinds(payload)
 	}
-	err := e.store.Insert(ctx, collJobs, doc)
-	if errors.Is(err, store.ErrDuplicateID) {
-		return false, nil
-	}
-	return err == nil, storeErr(err)
+	return doc
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(forms.TimeLayout) }

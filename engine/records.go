@@ -97,30 +97,30 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err := e.measure(ctx, def, nil, stored); err != nil {
 		return nil, err
 	}
-	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
+	ev, ops, err := e.beginEvent(ctx, object, id, "created", nil, stored)
 	if err != nil {
 		return nil, err
 	}
 	markEvent(stored, nil, ev)
-	err = e.store.Insert(ctx, recordsColl(object), stored)
+	stored["version"] = int64(1)
+	rec := wire(def, stored)
+	// The event, the record and its audit entry: one commit (see store.Batch for the order).
+	ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
+		e.auditOp(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
+	err = e.store.Batch(ctx, ops)
 	if errors.Is(err, store.ErrDuplicateID) {
-		e.afterEvent(ctx, ev, err)
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
 	}
 	if err != nil {
-		e.afterEvent(ctx, ev, err)
 		return nil, storeErr(err)
 	}
-	stored["version"] = int64(1)
-	rec := wire(def, stored)
-	e.audit(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)})
 	if trace != nil {
 		e.logAssignment(ctx, derivedID("assign:create:"+id), trace)
 	}
 	if e.crashAfterWrite != nil {
 		e.crashAfterWrite()
 	}
-	e.afterEvent(ctx, ev, nil)
+	e.afterEvent(ctx, ev)
 	return g.strip(rec), nil
 }
 
@@ -208,20 +208,19 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, err
 	}
 	stored["version"] = version + 1
-	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
+	ev, ops, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
 		return nil, err
 	}
-	delete(stored, "version")
 	markEvent(stored, old, ev)
-	if err := e.store.Replace(ctx, recordsColl(object), stored, version); err != nil {
-		e.afterEvent(ctx, ev, err)
+	rec := wire(def, stored)
+	delete(stored, "version")
+	ops = append(ops, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
+		e.auditOp(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
+	if err := e.store.Batch(ctx, ops); err != nil {
 		return nil, storeErr(err)
 	}
-	stored["version"] = version + 1
-	rec := wire(def, stored)
-	e.audit(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)})
-	e.afterEvent(ctx, ev, nil)
+	e.afterEvent(ctx, ev)
 	return g.strip(rec), nil
 }
 
@@ -256,19 +255,20 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 	if ifMatch != 0 && ifMatch != version {
 		return storeErr(store.ErrVersionConflict)
 	}
-	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
+	ev, ops, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
 	if err != nil {
 		return err
 	}
-	err = e.store.Delete(ctx, recordsColl(object), id, version)
-	e.afterEvent(ctx, ev, err)
+	ops = append(ops, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
+		e.auditOp(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)}))
+	err = e.store.Batch(ctx, ops)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)
 	}
 	if err != nil {
 		return storeErr(err)
 	}
-	e.audit(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)})
+	e.afterEvent(ctx, ev)
 	return nil
 }
 

@@ -57,6 +57,16 @@ type Store interface {
 	// Errors: ErrNotFound, ErrVersionConflict.
 	Delete(ctx context.Context, coll, id string, expectVersion int64) error
 
+	// Batch applies ops in order as one unit: when an op fails, Batch returns an *OpError naming
+	// it and nothing of the batch remains; when it returns nil, every op is stored (durably, as
+	// any write). Backends with transactions use one; the others (FerretDB, a standalone MongoDB)
+	// apply the ops one by one and, when one fails, remove the documents the batch inserted before
+	// it; a crash in between leaves a prefix of the batch, so callers order ops to recover from any
+	// prefix (see Atomic).
+	Batch(ctx context.Context, ops []WriteOp) error
+	// Atomic reports whether Batch is a transaction, so that a crash never leaves a prefix.
+	Atomic() bool
+
 	// Find returns up to q.Limit documents matching q.Filter in q.Sort order. The sort always ends
 	// with "id" ascending as a tie-breaker (added by the backend when missing).
 	Find(ctx context.Context, coll string, q Query) ([]Doc, error)
@@ -84,6 +94,36 @@ func InsertVersion(doc Doc) int64 {
 	}
 	return 1
 }
+
+// OpKind is what a WriteOp does.
+type OpKind int
+
+// Op kinds: as the Store methods of the same names.
+const (
+	OpInsert OpKind = iota + 1
+	OpReplace
+	OpDelete
+)
+
+// WriteOp is one write of a Batch. Insert takes Doc; Replace takes Doc and Expect; Delete takes ID and
+// Expect (0: any version).
+type WriteOp struct {
+	Kind   OpKind
+	Coll   string
+	Doc    Doc
+	ID     string
+	Expect int64
+}
+
+// OpError is the failure of op Index of a Batch; Err is what the Store method of the same kind
+// answers (ErrVersionConflict, *DuplicateError, ...), so errors.Is and errors.As see through it.
+type OpError struct {
+	Index int
+	Err   error
+}
+
+func (e *OpError) Error() string { return fmt.Sprintf("store: batch op %d: %v", e.Index, e.Err) }
+func (e *OpError) Unwrap() error { return e.Err }
 
 // Index is a secondary index over one field (Field), or a composite index over several (Keys, in
 // order and direction, then id) that serves an equality on the leading keys with a range or a

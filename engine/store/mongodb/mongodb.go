@@ -1,7 +1,8 @@
 // Package mongodb is the MongoDB backend of the storage seam (driver v2). It runs against a real
 // MongoDB (replica set or sharded cluster) in production and against an embedded FerretDB in
 // tests, so it only uses what both have: single-document atomic operations, unique sparse indexes,
-// no multi-document transactions, no partial indexes, no Decimal128.
+// no partial indexes, no Decimal128; multi-document transactions only in Batch, where the
+// deployment has them.
 //
 // One MongoDB collection holds one store collection; the document's "id" is _id and "version" is
 // a normal field used for compare-and-set.
@@ -34,6 +35,8 @@ type Store struct {
 	serialWrites bool
 	// oneAccumulator is set on FerretDB, whose $group feeds only its first accumulator.
 	oneAccumulator bool
+	// transactions is set on a replica set or a sharded cluster (see Batch).
+	transactions bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -62,6 +65,12 @@ func Open(ctx context.Context, uri, db string) (*Store, error) {
 		return nil, err
 	}
 	s.oneAccumulator = s.serialWrites
+	if !s.serialWrites {
+		if s.transactions, err = s.hasTransactions(ctx); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

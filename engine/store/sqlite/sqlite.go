@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -43,6 +44,14 @@ type Store struct {
 	tables map[string]bool // tables known to exist, to skip CREATE TABLE IF NOT EXISTS on writes
 	// indexes are each collection's secondary indexes, which Find plans by (indexList)
 	indexes map[string][]store.Index
+	stmts   map[stmtKey]*sql.Stmt // prepared statements, by pool and text
+
+	queue   chan *batchReq // to the committer (see sqlite_batch.go)
+	done    chan struct{}  // closed when the committer has stopped
+	qmu     sync.RWMutex   // guards sending on queue against its closing
+	qclosed bool
+	running bool         // the committer was started
+	commits atomic.Int64 // transactions the committer has committed (for tests)
 }
 
 // ErrLocked is returned by Open when another process holds the data directory (test with
@@ -97,7 +106,8 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}, indexes: map[string][]store.Index{}}
+	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}, indexes: map[string][]store.Index{},
+		stmts: map[stmtKey]*sql.Stmt{}, queue: make(chan *batchReq, maxGroup), done: make(chan struct{})}
 	if err := s.open(); err != nil {
 		s.Close()
 		return nil, err
@@ -135,6 +145,8 @@ func (s *Store) open() error {
 	if err := s.optimize(ctx); err != nil {
 		return fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	s.running = true
+	go s.commitLoop()
 	return nil
 }
 
@@ -161,6 +173,21 @@ func (s *Store) Ping(ctx context.Context) error {
 // database no connection of ours still writes to.
 func (s *Store) Close() error {
 	var errs []error
+	s.qmu.Lock()
+	if !s.qclosed {
+		s.qclosed = true
+		close(s.queue)
+		if s.running {
+			<-s.done // the committer answers what was queued before it stops
+		}
+	}
+	s.qmu.Unlock()
+	s.mu.Lock()
+	for k, st := range s.stmts {
+		errs = append(errs, st.Close())
+		delete(s.stmts, k)
+	}
+	s.mu.Unlock()
 	if s.reader != nil {
 		errs = append(errs, s.reader.Close())
 	}

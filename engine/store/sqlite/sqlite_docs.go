@@ -20,29 +20,7 @@ func docID(doc store.Doc) (string, error) {
 
 // Insert stores a new document (version per store.InsertVersion), creating the table on first use.
 func (s *Store) Insert(ctx context.Context, coll string, doc store.Doc) error {
-	if err := checkColl(coll); err != nil {
-		return err
-	}
-	id, err := docID(doc)
-	if err != nil {
-		return err
-	}
-	text, err := encodeDoc(doc)
-	if err != nil {
-		return err
-	}
-	q := fmt.Sprintf(`INSERT INTO "%s" (id, version, doc) VALUES (?, ?, ?)`, coll)
-	for attempt := 0; ; attempt++ {
-		if err := s.ensureTable(ctx, coll); err != nil {
-			return err
-		}
-		_, err = s.writer.ExecContext(ctx, q, id, store.InsertVersion(doc), text)
-		if isNoTable(err) && attempt == 0 {
-			s.known(coll, false) // dropped meanwhile: create it again
-			continue
-		}
-		return mapWriteErr(ctx, coll, err)
-	}
+	return s.write(ctx, store.WriteOp{Kind: store.OpInsert, Coll: coll, Doc: doc})
 }
 
 // Get reads one document from a reader connection.
@@ -52,7 +30,10 @@ func (s *Store) Get(ctx context.Context, coll, id string) (store.Doc, error) {
 	}
 	var version int64
 	var text string
-	err := s.reader.QueryRowContext(ctx, fmt.Sprintf(`SELECT version, doc FROM "%s" WHERE id = ?`, coll), id).Scan(&version, &text)
+	st, err := s.stmt(ctx, s.reader, fmt.Sprintf(`SELECT version, doc FROM "%s" WHERE id = ?`, coll))
+	if err == nil {
+		err = st.QueryRowContext(ctx, id).Scan(&version, &text)
+	}
 	if errors.Is(err, sql.ErrNoRows) || isNoTable(err) {
 		return nil, store.ErrNotFound
 	}
@@ -76,63 +57,12 @@ func toDoc(id string, version int64, text string) (store.Doc, error) {
 // Replace is a compare-and-set on the version: the UPDATE only matches the expected version, and
 // when it matches nothing a lookup in the same transaction tells a missing id from a conflict.
 func (s *Store) Replace(ctx context.Context, coll string, doc store.Doc, expectVersion int64) error {
-	if err := checkColl(coll); err != nil {
-		return err
-	}
-	id, err := docID(doc)
-	if err != nil {
-		return err
-	}
-	text, err := encodeDoc(doc)
-	if err != nil {
-		return err
-	}
-	return s.casWrite(ctx, coll, id, expectVersion,
-		fmt.Sprintf(`UPDATE "%s" SET version = version + 1, doc = ? WHERE id = ? AND version = ?`, coll),
-		text, id, expectVersion)
+	return s.write(ctx, store.WriteOp{Kind: store.OpReplace, Coll: coll, Doc: doc, Expect: expectVersion})
 }
 
 // Delete removes the document when its version matches (0: any version).
 func (s *Store) Delete(ctx context.Context, coll, id string, expectVersion int64) error {
-	if err := checkColl(coll); err != nil {
-		return err
-	}
-	return s.casWrite(ctx, coll, id, expectVersion,
-		fmt.Sprintf(`DELETE FROM "%s" WHERE id = ? AND (? = 0 OR version = ?)`, coll),
-		id, expectVersion, expectVersion)
-}
-
-// casWrite runs a conditional write on the writer in a transaction; when no row changed it
-// answers ErrNotFound or ErrVersionConflict.
-func (s *Store) casWrite(ctx context.Context, coll, id string, expectVersion int64, q string, args ...any) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(ctx, err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, q, args...)
-	if isNoTable(err) {
-		return store.ErrNotFound
-	}
-	if err != nil {
-		return mapWriteErr(ctx, coll, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return mapErr(ctx, err)
-	}
-	if n == 0 {
-		var one int
-		err := tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT 1 FROM "%s" WHERE id = ?`, coll), id).Scan(&one)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			return store.ErrNotFound
-		case err != nil:
-			return mapErr(ctx, err)
-		}
-		return store.ErrVersionConflict
-	}
-	return mapErr(ctx, tx.Commit())
+	return s.write(ctx, store.WriteOp{Kind: store.OpDelete, Coll: coll, ID: id, Expect: expectVersion})
 }
 
 // NextSequence increments the named counter in one statement (upsert with RETURNING), so values

@@ -218,10 +218,6 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 	if _, err := s.writer.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS "%s"`, coll)); err != nil {
 		return mapErr(ctx, err)
 	}
-	s.known(coll, false)
-	s.mu.Lock()
-	delete(s.indexes, coll)
-	s.mu.Unlock()
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"crm/engine/store"
@@ -500,4 +501,56 @@ func TestPragmas(t *testing.T) {
 	if s.writer.Stats().MaxOpenConnections != 1 || s.reader.Stats().MaxOpenConnections != readerConns {
 		t.Errorf("pool sizes %d/%d", s.writer.Stats().MaxOpenConnections, s.reader.Stats().MaxOpenConnections)
 	}
+}
+
+// TestGroupCommit checks that concurrent writers share commits, and that every acknowledged
+// write is there after the store is closed and opened again.
+func TestGroupCommit(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Insert(ctx, "a", store.Doc{"id": "first"}); err != nil { // creates the table
+		t.Fatal(err)
+	}
+	before := s.commits.Load()
+	const writers = 64
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = s.Batch(ctx, []store.WriteOp{
+				{Kind: store.OpInsert, Coll: "a", Doc: store.Doc{"id": fmt.Sprintf("r%d", w)}},
+				{Kind: store.OpInsert, Coll: "audit", Doc: store.Doc{"id": fmt.Sprintf("a%d", w)}},
+			})
+		}()
+	}
+	wg.Wait()
+	commits := s.commits.Load() - before
+	if commits >= writers {
+		t.Errorf("%d writers took %d commits; want them to share commits", writers, commits)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for w, err := range errs {
+		if err != nil {
+			t.Fatalf("writer %d: %v", w, err)
+		}
+		for _, k := range []struct{ coll, id string }{{"a", fmt.Sprintf("r%d", w)}, {"audit", fmt.Sprintf("a%d", w)}} {
+			if _, err := s.Get(ctx, k.coll, k.id); err != nil {
+				t.Fatalf("acknowledged write %s/%s after reopening: %v", k.coll, k.id, err)
+			}
+		}
+	}
+	t.Logf("%d writers, %d commits", writers, commits)
 }

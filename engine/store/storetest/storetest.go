@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("aggregate", func(t *testing.T) { runAggregate(t, open) })
 	t.Run("sequence", func(t *testing.T) { runSequence(t, open) })
 	t.Run("concurrency", func(t *testing.T) { runConcurrency(t, open) })
+	t.Run("batch", func(t *testing.T) { runBatch(t, open) })
 	t.Run("context", func(t *testing.T) { runContext(t, open) })
 }
 
