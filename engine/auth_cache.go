@@ -68,20 +68,27 @@ func (c *sessions) bump() {
 }
 
 // watchedStore is the engine's store: it ends cached sessions after every write to the users or
-// tokens collection, whichever code path makes it (logout, revocation, deactivation, roles).
+// tokens collection, whichever code path makes it (logout, revocation, deactivation, roles), and
+// drops cached versions after every write to definitions or settings.
 type watchedStore struct {
 	store.Store
 	sessions *sessions
+	versions *versions
 }
 
 func watched(coll string) bool { return coll == collUsers || coll == collTokens }
 
 func (w *watchedStore) after(colls ...string) {
+	var s, v bool
 	for _, c := range colls {
-		if watched(c) {
-			w.sessions.bump()
-			return
-		}
+		s = s || watched(c)
+		v = v || cachesVersions(c)
+	}
+	if s {
+		w.sessions.bump()
+	}
+	if v {
+		w.versions.bump()
 	}
 }
 
@@ -102,9 +109,11 @@ func (w *watchedStore) Delete(ctx context.Context, coll, id string, v int64) err
 
 func (w *watchedStore) Batch(ctx context.Context, ops []store.WriteOp) error {
 	defer func() {
-		for _, op := range ops {
-			w.after(op.Coll)
+		colls := make([]string, len(ops))
+		for i, op := range ops {
+			colls[i] = op.Coll
 		}
+		w.after(colls...)
 	}()
 	return w.Store.Batch(ctx, ops)
 }

@@ -3,11 +3,9 @@ package engine
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"sort"
 
-	"crm/engine/store"
 	"crm/forms"
 	"crm/workflow"
 )
@@ -185,15 +183,8 @@ func (e *Engine) defsUnchanged(ctx context.Context, defs map[string]int64) bool 
 
 // setting reads the version of a settings document (0 when absent).
 func (e *Engine) setting(ctx context.Context, key string) (int64, error) {
-	doc, err := e.store.Get(ctx, collSettings, key)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, storeErr(err)
-	}
-	v, _ := doc["version"].(int64)
-	return v, nil
+	v, _, err := e.versions.version(ctx, e.store, collSettings, key)
+	return v, err
 }
 
 // derivedID is a record-shaped id computed from a key, so that an effect re-run after a crash

@@ -20,10 +20,20 @@ type definition struct {
 	sharing  []sharingRule
 }
 
-// current returns the object's definition at its stored version. It reads the stored version on
-// every call (one read by primary key) and compiles only when that version is new to this
-// process, so a write is never validated against a definition another process has replaced.
+// current returns the object's definition at its stored version. It learns the stored version
+// from the version cache (exact for changes made through this process, within VersionTTL for
+// another process's) and compiles only when that version is new to this process.
 func (e *Engine) current(ctx context.Context, name string) (*definition, error) {
+	version, found, err := e.versions.version(ctx, e.store, collObjects, name)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	cached := e.defs[name]
+	e.mu.Unlock()
+	if found && cached != nil && cached.version == version {
+		return cached, nil
+	}
 	d, err := e.store.Get(ctx, collObjects, name)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errorf(KindNotFound, "object_not_found", "no object named %q", name)
@@ -31,10 +41,7 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	version, _ := d["version"].(int64)
-	e.mu.Lock()
-	cached := e.defs[name]
-	e.mu.Unlock()
+	version, _ = d["version"].(int64)
 	if cached != nil && cached.version == version {
 		return cached, nil
 	}

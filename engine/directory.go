@@ -69,15 +69,7 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 }
 
 func (e *Engine) directoryVersion(ctx context.Context) (int64, error) {
-	doc, err := e.store.Get(ctx, collSettings, directoryKey)
-	if errors.Is(err, store.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, storeErr(err)
-	}
-	v, _ := doc["version"].(int64)
-	return v, nil
+	return e.setting(ctx, directoryKey)
 }
 
 // changedDirectory bumps the directory version after a change of users, teams or roles.

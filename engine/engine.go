@@ -73,6 +73,7 @@ type Engine struct {
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
+	versions        *versions      // stored versions of definitions and settings (see version_cache.go)
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -82,10 +83,11 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("engine: no store")
 	}
-	ss := &sessions{}
+	ss, vs := &sessions{}, &versions{}
 	e := &Engine{
-		store:        &watchedStore{Store: cfg.Store, sessions: ss},
+		store:        &watchedStore{Store: cfg.Store, sessions: ss, versions: vs},
 		sessions:     ss,
+		versions:     vs,
 		now:          cfg.Clock,
 		log:          cfg.Logger,
 		tokenTTL:     cfg.TokenTTL,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"crm/engine"
 	"crm/engine/api"
@@ -112,7 +113,8 @@ func TestDefinitionVersionsAndBreakingChanges(t *testing.T) {
 }
 
 // TestNoStaleDefinition: two engines share one database, as two processes would. When one
-// changes a definition, the other validates its next write against the new version.
+// changes a definition, it validates its own next write against the new version at once, and the
+// other within the stated bound (engine.VersionTTL), never later.
 func TestNoStaleDefinition(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		st := b.Open(t)
@@ -124,11 +126,22 @@ func TestNoStaleDefinition(t *testing.T) {
 		h2 := &harness{t: t, store: st, engine: e2, adminToken: h1.adminToken}
 		h2.serve(api.New(api.Config{Engine: e2, Logger: quiet}))
 		h1.withLead()
+		h1.mustDo(201, "POST", "/api/records/lead", `{"company":"warm","notes":"compiles v1 in engine 1"}`)
 		h2.mustDo(201, "POST", "/api/records/lead", `{"company":"warm","notes":"compiles v1 in engine 2"}`)
 		h1.mustDo(200, "PUT", "/api/meta/objects/lead", strings.Replace(leadDef, `{"name":"notes","type":"textarea"}`, `{"name":"notes","type":"textarea","max_length":5}`, 1))
-		r := h2.mustDo(422, "POST", "/api/records/lead", `{"company":"x","notes":"far too long"}`)
-		if !strings.Contains(r.Text, `"field":"notes"`) {
-			t.Errorf("engine 2 used a stale definition: %s", r.Text)
+		if r := h1.mustDo(422, "POST", "/api/records/lead", `{"company":"x","notes":"far too long"}`); !strings.Contains(r.Text, `"field":"notes"`) {
+			t.Errorf("engine 1 used a stale definition right after its own change: %s", r.Text)
+		}
+		changed := time.Now()
+		for {
+			r := h2.do("POST", "/api/records/lead", `{"company":"x","notes":"far too long"}`)
+			if r.Status == 422 && strings.Contains(r.Text, `"field":"notes"`) {
+				break
+			}
+			if r.Status != 201 || time.Since(changed) > engine.VersionTTL+time.Second {
+				t.Fatalf("engine 2 still used a stale definition %v after the change: %d %s", time.Since(changed), r.Status, r.Text)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	})
 }
