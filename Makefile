@@ -34,6 +34,7 @@ test: lint ## every test: storage conformance on both backends, API, CLI, fuzz, 
 bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=10000 skips 100k)
 	$(GO) test -run '^$$' -bench . -benchmem ./forms/
 	$(GO) test -run '^$$' -bench CreateVsRaw -benchtime 2000x ./engine/
+	$(GO) test -run '^$$' -bench CreateEngineTime -benchtime 5000x ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkUpdate$$' -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench . -benchtime 20000x ./rules/
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/
