@@ -27,8 +27,8 @@ lint: ## go vet and a gofmt check
 test: lint ## every test: storage conformance on both backends, API, CLI, fuzz, browser
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -tags e2eclock -run TestClockSwitch ./engine/api/
-	$(GO) test -run '^$$' -fuzz FuzzCompileEval -fuzztime 15s ./rules/
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s ./engine/query/
+	$(GO) test -run '^$$' -fuzz FuzzCompileEval -fuzztime 15s -fuzzminimizetime 100x ./rules/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s -fuzzminimizetime 100x ./engine/query/
 	$(MAKE) test-ui
 
 bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=10000 skips 100k)
