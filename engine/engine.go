@@ -41,6 +41,9 @@ type Config struct {
 	Node         string           // this process's name in job claims; "": random
 	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
 	LoginLimits  LoginLimits      // sign-in lockouts; zero members: 5 per email, 50 per address, 15 min
+	// Scratch opens a throwaway store (removed by its Close) that a package import is rehearsed
+	// on before the real database changes; nil: package imports are refused.
+	Scratch func(context.Context) (store.Store, error)
 }
 
 // Engine serves every operation of the product over one store.
@@ -60,6 +63,7 @@ type Engine struct {
 	handlers  map[string]jobHandler
 
 	webhookEnv []string // allow-list entries from the configuration
+	scratch    func(context.Context) (store.Store, error)
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version
@@ -125,6 +129,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: webhook allow-list: %s", probs[0].Message)
 	}
 	e.webhookEnv = cfg.WebhookAllow
+	e.scratch = cfg.Scratch
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
 	for coll, idx := range systemIndexes() {

@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 
 	"crm/engine/store"
-	"crm/engine/store/sqlite"
 	"crm/forms"
 	"crm/workflow"
 )
@@ -387,12 +385,10 @@ func applySteps(ctx context.Context, e *Engine, by *Actor, steps []step) error {
 // rehearse applies the steps to a scratch database holding a copy of every definition and the
 // people they name, so that every check of every engine call runs before the real database changes.
 func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
-	dir, err := os.MkdirTemp("", "crm-import-")
-	if err != nil {
-		return err
+	if e.scratch == nil {
+		return errorf(KindUnavailable, "no_scratch_store", "package import needs a scratch database, and this server has none configured")
 	}
-	defer os.RemoveAll(dir)
-	st, err := sqlite.Open(dir)
+	st, err := e.scratch(ctx)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"crm/engine/store/sqlite"
 	"crm/internal/testenv"
 )
 
@@ -32,7 +33,7 @@ func engines(t *testing.T, b testenv.Backend, n int, clock *testClock) []*Engine
 	t.Helper()
 	var out []*Engine
 	for i, st := range b.OpenShared(t, n) {
-		e, err := New(context.Background(), Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: time.Minute, TickBatch: 50, Node: fmt.Sprintf("node%d", i+1)})
+		e, err := New(context.Background(), Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: time.Minute, TickBatch: 50, Node: fmt.Sprintf("node%d", i+1), Scratch: sqlite.Scratch})
 		if err != nil {
 			t.Fatal(err)
 		}

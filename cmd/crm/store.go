@@ -63,7 +63,7 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 		st.Close()
 		return nil, nil, usageError("CRM_WEBHOOK_ALLOW: " + err.Error())
 	}
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow, Clock: engineClock()})
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow, Clock: engineClock(), Scratch: sqlite.Scratch})
 	if err != nil {
 		st.Close()
 		return nil, nil, err
