@@ -28,7 +28,7 @@ func findSQL(coll string, q store.Query, idx []store.Index) (string, []any, erro
 		order = append(order, x)
 	}
 	if in, rest, ok := splitIn(q, idx); ok {
-		return splitSQL(coll, q, in, rest, order)
+		return splitSQL(coll, q, in, rest)
 	}
 	var c compiler
 	where, err := c.compile(q.Filter, false)

@@ -111,13 +111,17 @@ func orders(cols []store.SortKey, bound map[string]bool, sort []store.SortKey) i
 	return used
 }
 
-// splitSQL is a split IN's query: per value, the page in order from its own subquery, the pages
-// merged by SQLite (MERGE UNION ALL of sorted arms), then cut to the limit. It reads at most
-// limit rows per value, whatever the table holds; each subquery is planned on its own, so with
-// statistics SQLite still prefers a rare value's index where it finds few rows.
-func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, order []string) (string, []any, error) {
+// splitSQL is a split IN's query in two steps. First, per value, the page's positions in order
+// (rowid, id and the sort values) from its own subquery, which an index on (value field, sort
+// keys..., id) answers without reading a document; SQLite merges the ordered subqueries (MERGE
+// UNION ALL) and cuts them to the limit. Then only the page's documents are read, by rowid, in
+// the order the merge gave. It reads at most limit index entries per value and limit documents,
+// whatever the table holds; each subquery is planned on its own, so with statistics SQLite still
+// prefers a rare value's index where it finds few rows.
+func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (string, []any, error) {
 	keys := store.WithIDTieBreak(q.Sort)
-	cols := make([]string, 0, len(keys))
+	cols := []string{"rowid AS r", "id"}
+	order := make([]string, 0, len(keys))
 	outer := make([]string, 0, len(keys))
 	for i, k := range keys {
 		dir := ""
@@ -125,7 +129,8 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 			dir = " DESC"
 		}
 		if k.Field == "id" {
-			outer = append(outer, "id"+dir)
+			order = append(order, "id"+dir)
+			outer = append(outer, "p.id"+dir)
 			continue
 		}
 		x, err := fieldExpr(k.Field)
@@ -133,11 +138,8 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 			return "", nil, err
 		}
 		cols = append(cols, fmt.Sprintf("%s AS s%d", x, i))
-		outer = append(outer, fmt.Sprintf("s%d%s", i, dir))
-	}
-	sel := "id, version, doc"
-	if len(cols) > 0 {
-		sel += ", " + strings.Join(cols, ", ")
+		order = append(order, fmt.Sprintf("s%d%s", i, dir))
+		outer = append(outer, fmt.Sprintf("p.s%d%s", i, dir))
 	}
 	var c compiler
 	arms := make([]string, 0, len(in.Values))
@@ -149,10 +151,11 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 		}
 		c.args = append(c.args, int64(q.Limit))
 		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
-			sel, coll, where, strings.Join(order, ", ")))
+			strings.Join(cols, ", "), coll, where, strings.Join(order, ", ")))
 	}
 	c.args = append(c.args, int64(q.Limit))
-	return fmt.Sprintf(`SELECT id, version, doc FROM (%s ORDER BY %s LIMIT ?)`, strings.Join(arms, " UNION ALL "), strings.Join(outer, ", ")), c.args, nil
+	return fmt.Sprintf(`SELECT t.id, t.version, t.doc FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
+		strings.Join(arms, " UNION ALL "), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
 }
 
 // indexList is the collection's secondary indexes: as last ensured by this store, else read
