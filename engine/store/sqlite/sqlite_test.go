@@ -561,3 +561,51 @@ func TestGroupCommit(t *testing.T) {
 	}
 	t.Logf("%d writers, %d commits", writers, commits)
 }
+
+// TestListStatements checks that a list query's statement is prepared once and kept, up to
+// maxListStmts texts; past them a query still answers, prepared for its one run.
+func TestListStatements(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const coll = "obj_plan"
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 20)
+	kept := func() int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		n := 0
+		for k := range s.stmts {
+			if k.db == s.reader && strings.Contains(k.q, "ORDER BY") {
+				n++
+			}
+		}
+		return n
+	}
+	team := store.Query{Filter: store.In{Field: "owner", Values: []any{"u1", "u2"}, Scalar: true}, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: 3}
+	for range 2 {
+		docs, err := s.Find(ctx, coll, team)
+		if err != nil || len(docs) != 3 {
+			t.Fatalf("find: %d %v", len(docs), err)
+		}
+	}
+	if n := kept(); n != 1 {
+		t.Fatalf("%d list statements kept after two runs of one list, want 1", n)
+	}
+	for i := range maxListStmts + 5 {
+		q := store.Query{Filter: store.In{Field: "amount", Values: make([]any, i+1)}, Limit: 1}
+		for j := range q.Filter.(store.In).Values {
+			q.Filter.(store.In).Values[j] = int64(j)
+		}
+		if _, err := s.Find(ctx, coll, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := kept(); n != maxListStmts {
+		t.Fatalf("%d list statements kept, want at most %d", n, maxListStmts)
+	}
+	if docs, err := s.Find(ctx, "obj_missing", team); err != nil || len(docs) != 0 {
+		t.Fatalf("find on a missing table: %v %v", docs, err)
+	}
+}
