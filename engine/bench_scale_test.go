@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,8 @@ import (
 // first), the rep's filtered list, a manager's team list (ten reps owning every record), a search
 // (q=) for a word every record has and for a rare one, the deals of one account (a lookup, newest
 // first), and the rep's own list and the admin's filtered list far down by cursor (the page after
-// 10,000 rows at 100,000 records). Each shape runs once to warm up, then reps times per iteration.
+// 10,000 rows at 100,000 records). Each shape runs once to warm up, then reps times per iteration; the
+// medians are reported.
 func scaleShapes(b *testing.B, max int) {
 	ctx := context.Background()
 	dir := b.TempDir()
@@ -213,9 +215,9 @@ func scaleShapes(b *testing.B, max int) {
 		ownAt = at(`SELECT json_extract(doc,'$.created_at'), id `+ownSQL, min(10_000, size/len(reps)-60), reps[3].ID)
 		wonAt = at(`SELECT json_extract(doc,'$.amount'), id `+wonSQL, min(10_000, size/3-60), x)
 		b.Run(fmt.Sprintf("shapes/%d", size), func(b *testing.B) {
-			const reps = 10
-			engT := make([]time.Duration, len(shapes))
-			rawT := make([]time.Duration, len(shapes))
+			const reps = 15
+			engT := make([][]time.Duration, len(shapes))
+			rawT := make([][]time.Duration, len(shapes))
 			for i := 0; i < b.N*reps+1; i++ {
 				for k, sh := range shapes {
 					p := sh.p()
@@ -229,15 +231,23 @@ func scaleShapes(b *testing.B, max int) {
 						b.Fatalf("%s: %d items, raw %d rows", sh.name, len(page.Items), n)
 					}
 					if i > 0 { // the first round warms up
-						engT[k] += t2.Sub(t1)
-						rawT[k] += time.Since(t2)
+						engT[k] = append(engT[k], t2.Sub(t1))
+						rawT[k] = append(rawT[k], time.Since(t2))
 					}
 				}
 			}
+			// medians: on a shared machine a stray pause in one timing would move a mean
 			for k, sh := range shapes {
-				b.ReportMetric(float64(engT[k].Microseconds())/float64(b.N*reps), sh.name+"-µs")
-				b.ReportMetric(float64(engT[k])/float64(rawT[k]), sh.name+"/raw")
+				eng, raw := median(engT[k]), median(rawT[k])
+				b.ReportMetric(float64(eng.Microseconds()), sh.name+"-µs")
+				b.ReportMetric(float64(eng)/float64(raw), sh.name+"/raw")
 			}
 		})
 	}
+}
+
+// median is the middle of the timings (sorted in place).
+func median(ts []time.Duration) time.Duration {
+	slices.Sort(ts)
+	return ts[len(ts)/2]
 }
