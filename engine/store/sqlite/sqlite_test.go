@@ -31,11 +31,13 @@ func TestConformance(t *testing.T) {
 }
 
 // planIndexes are the indexes of an object like the template's opportunity: single fields,
-// a composite for its pipeline list and the owner/time composites access adds.
-var planIndexes = []store.Index{{Field: "amount"}, {Field: "stage"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "owner"},
+// a composite for its pipeline list, the owner/time composites access adds and its account
+// lookup's related-list composite.
+var planIndexes = []store.Index{{Field: "amount"}, {Field: "stage"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "owner"}, {Field: "account"},
 	{Keys: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}},
 	{Keys: []store.SortKey{{Field: "owner"}, {Field: "created_at"}}},
-	{Keys: []store.SortKey{{Field: "owner"}, {Field: "updated_at"}}}}
+	{Keys: []store.SortKey{{Field: "owner"}, {Field: "updated_at"}}},
+	{Keys: []store.SortKey{{Field: "account"}, {Field: "created_at"}}}}
 
 // TestQueryPlan checks that every list shape reads an index in the list's order, stopping at the
 // page (no sort of the matching records, no table scan), and that filters and counts search an
@@ -60,6 +62,7 @@ func TestQueryPlan(t *testing.T) {
 	stageAmount := indexName{kindMulti, coll, "stage,-amount"}.String()
 	ownerCreated := indexName{kindMulti, coll, "owner,created_at"}.String()
 	ownerUpdated := indexName{kindMulti, coll, "owner,updated_at"}.String()
+	accountCreated := indexName{kindMulti, coll, "account,created_at"}.String()
 	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true}})
 	me := store.Or{store.In{Field: "owner", Values: []any{"u1"}, Scalar: true}}
 	team := store.Or{store.In{Field: "owner", Values: []any{"u1", "u2", "u3", "u4", "u5"}, Scalar: true}}
@@ -96,6 +99,9 @@ func TestQueryPlan(t *testing.T) {
 		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, team}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A user's IN sorted by id: one page per value from the field's (field, id) index.
+		// A related list: the contacts of an account (lookup = id), newest first.
+		{"lookup_newest_first", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}}, Sort: newest, Limit: 51}), accountCreated, true},
+		{"lookup_newest_first_owner", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}, me}, Sort: newest, Limit: 51}), "", true},
 		{"in_sort_id", find(store.Query{Filter: store.In{Field: "stage", Values: []any{"s1", "s2"}, Scalar: true}, Limit: 51}), indexName{kindIndex, coll, "stage"}.String(), true},
 		{"equality", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}}), ix, false},
 		{"equality_unique", find(store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: "a@example.com"}, Limit: 1}), ux, false},
@@ -155,7 +161,7 @@ func TestQueryPlan(t *testing.T) {
 	}
 }
 
-// fillPlan inserts n records spread over 6 stages and 10 owners in one transaction.
+// fillPlan inserts n records spread over 6 stages, 10 owners and 7 accounts in one transaction.
 func fillPlan(t *testing.T, s *Store, coll string, n int) {
 	t.Helper()
 	tx, err := s.writer.Begin()
@@ -164,8 +170,8 @@ func fillPlan(t *testing.T, s *Store, coll string, n int) {
 	}
 	defer tx.Rollback()
 	for i := range n {
-		doc := fmt.Sprintf(`{"stage":"s%d","amount":%d,"owner":"u%d","email":"e%d@x.cn","created_at":"2026-01-01T00:00:%02d.%03dZ","updated_at":"2026-02-01T00:00:00.000Z"}`,
-			i%6, (i*7919)%10000, i%10, i, i/1000%60, i%1000)
+		doc := fmt.Sprintf(`{"stage":"s%d","amount":%d,"owner":"u%d","email":"e%d@x.cn","created_at":"2026-01-01T00:00:%02d.%03dZ","updated_at":"2026-02-01T00:00:00.000Z","account":"a%d"}`,
+			i%6, (i*7919)%10000, i%10, i, i/1000%60, i%1000, i%7)
 		if _, err := tx.Exec(fmt.Sprintf(`INSERT INTO "%s" (id, version, doc) VALUES (?, 1, ?)`, coll), fmt.Sprintf("r%06d", i), doc); err != nil {
 			t.Fatal(err)
 		}
