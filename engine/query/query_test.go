@@ -116,7 +116,7 @@ func TestSortAndCursor(t *testing.T) {
 		t.Error("sorting by a field without an index must be refused")
 	}
 	keys, err := ParseSort("-amount, created_at", obj)
-	if err != nil || !reflect.DeepEqual(keys, []store.SortKey{{Field: "amount", Desc: true}, {Field: "created_at"}}) {
+	if err != nil || !reflect.DeepEqual(keys, []store.SortKey{{Field: "amount", Desc: true}, {Field: "created_at", Present: true}}) {
 		t.Fatalf("ParseSort: %v %v", keys, err)
 	}
 	cur := EncodeCursor(keys, store.Doc{"id": "x1", "amount": int64(1250), "created_at": "2026-01-01T00:00:00.000Z"})

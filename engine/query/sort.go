@@ -22,10 +22,13 @@ func Sortable(f *forms.Field) bool {
 	return f.Indexed || f.Unique || f.Type == "lookup"
 }
 
+// present are the fields every record has a value for: the engine sets them on every write.
+var present = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true}
+
 // ParseSort reads "-amount,created_at" (a leading - sorts descending). Empty means newest first.
 func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 	if strings.TrimSpace(spec) == "" {
-		return []store.SortKey{{Field: "created_at", Desc: true}}, nil
+		return []store.SortKey{{Field: "created_at", Desc: true, Present: true}}, nil
 	}
 	parts := strings.Split(spec, ",")
 	if len(parts) > MaxSortKeys {
@@ -36,6 +39,7 @@ func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
 		k := store.SortKey{Field: strings.TrimPrefix(p, "-"), Desc: strings.HasPrefix(p, "-")}
+		k.Present = present[k.Field]
 		f, ok := FieldOf(obj, k.Field)
 		if !ok {
 			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("unknown field %q", k.Field)}

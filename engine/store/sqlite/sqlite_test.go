@@ -63,7 +63,7 @@ func TestQueryPlan(t *testing.T) {
 	ownerCreated := indexName{kindMulti, coll, "owner,created_at"}.String()
 	ownerUpdated := indexName{kindMulti, coll, "owner,updated_at"}.String()
 	accountCreated := indexName{kindMulti, coll, "account,created_at"}.String()
-	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true}})
+	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true, Present: true}}) // as the engine sorts
 	me := store.Or{store.In{Field: "owner", Values: []any{"u1"}, Scalar: true}}
 	team := store.Or{store.In{Field: "owner", Values: []any{"u1", "u2", "u3", "u4", "u5"}, Scalar: true}}
 	won := store.Compare{Field: "stage", Op: store.Eq, Value: "s1", Scalar: true} // values fillPlan stores: statistics judge them
@@ -82,6 +82,8 @@ func TestQueryPlan(t *testing.T) {
 		{"range_sort_desc_limit", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Le, Value: 100.5}, Sort: byAmount, Limit: 20}), ix, true},
 		{"sort_limit", find(store.Query{Sort: []store.SortKey{{Field: "amount"}}, Limit: 20}), ix, true},
 		{"default_list_newest_first", find(store.Query{Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"default_list_newest_first_cursor", find(store.Query{Filter: store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"sort_limit_cursor", find(store.Query{Filter: store.After([]store.SortKey{{Field: "amount"}}, []any{int64(5000), "r9"}), Sort: []store.SortKey{{Field: "amount"}}, Limit: 20}), ix, true},
 		// An admin's pipeline: equality on one field, sorted by another.
 		{"equality_sort_other", find(store.Query{Filter: store.And{won}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		{"equality_range_sort", find(store.Query{Filter: store.And{store.And{won, big}}, Sort: byAmount, Limit: 51}), stageAmount, true},
@@ -120,7 +122,10 @@ func TestQueryPlan(t *testing.T) {
 	}
 	// In these the table is read only for the page's documents, by rowid; what picks and orders
 	// them comes from indexes alone (a split IN with nothing else to test).
-	covering := map[string]bool{"owners_newest_first": true, "owners_recently_updated": true, "in_sort_id": true}
+	covering := map[string]bool{"owners_newest_first": true, "owners_newest_first_cursor": true, "owners_recently_updated": true, "in_sort_id": true}
+	// In these (the next page of a list) the index is searched from the cursor on, not read from
+	// the list's start and filtered: the cost follows the page, not how deep it is.
+	seeks := map[string]bool{"default_list_newest_first_cursor": true, "sort_limit_cursor": true, "owner_newest_first_cursor": true, "owners_newest_first_cursor": true}
 	for _, db := range []struct {
 		name string
 		s    *Store
@@ -150,6 +155,10 @@ func TestQueryPlan(t *testing.T) {
 					// subqueries' pages (a split IN) is bounded by the page.
 					if tc.ordered && strings.HasPrefix(l.detail, "USE TEMP B-TREE FOR ") && plan.readsTable(l.parent, coll) {
 						t.Errorf("plan sorts the whole result:\n%s\nquery: %s", text, q)
+					}
+					if reads := strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll); seeks[tc.name] && reads &&
+						!strings.Contains(l.detail, "(rowid=?)") && !strings.Contains(l.detail, "<?") && !strings.Contains(l.detail, ">?") {
+						t.Errorf("plan reads the list from its start, not from the cursor (%s):\n%s\nquery: %s", l.detail, text, q)
 					}
 					if covering[tc.name] && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll+" ")) &&
 						!strings.Contains(l.detail, " USING COVERING INDEX ") {
@@ -209,10 +218,11 @@ func (p queryPlan) uses(index string) bool {
 	return false
 }
 
-// readsTable tells whether a node under parent searches or scans the table itself.
+// readsTable tells whether a node under parent searches or scans the table itself (or searches
+// it by several indexes, MULTI-INDEX OR).
 func (p queryPlan) readsTable(parent int, coll string) bool {
 	for _, l := range p {
-		if l.parent == parent && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll)) {
+		if l.parent == parent && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll) || l.detail == "MULTI-INDEX OR") {
 			return true
 		}
 	}
