@@ -56,6 +56,43 @@ func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 	return keys, nil
 }
 
+// MarkPresent marks the sort keys that every record matching f has a value for (f compares them,
+// or requires them present), so that a cursor can bound them descending too (store.After): the
+// next page of "amount > 100, by -amount" is searched from the cursor's amount on.
+func MarkPresent(keys []store.SortKey, f store.Filter) {
+	for i := range keys {
+		keys[i].Present = keys[i].Present || requires(f, keys[i].Field)
+	}
+}
+
+// requires tells whether every document matching f has a value for field.
+func requires(f store.Filter, field string) bool {
+	switch f := f.(type) {
+	case store.And:
+		for _, c := range f {
+			if requires(c, field) {
+				return true
+			}
+		}
+	case store.Or:
+		for _, c := range f {
+			if !requires(c, field) {
+				return false
+			}
+		}
+		return len(f) > 0
+	case store.Compare:
+		return f.Field == field && f.Op != store.Ne
+	case store.In:
+		return f.Field == field
+	case store.Contains:
+		return f.Field == field
+	case store.IsNull:
+		return f.Field == field && f.Negate
+	}
+	return false
+}
+
 // cursor is what a next_cursor carries: the sort it belongs to and the last row's position.
 type cursor struct {
 	Sort   string `json:"s"`

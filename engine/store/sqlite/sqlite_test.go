@@ -88,6 +88,8 @@ func TestQueryPlan(t *testing.T) {
 		{"equality_sort_other", find(store.Query{Filter: store.And{won}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		{"equality_range_sort", find(store.Query{Filter: store.And{store.And{won, big}}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		{"equality_range_sort_cursor", find(store.Query{Filter: store.And{store.And{won, big}, store.After(byAmount, []any{int64(9000), "r1"})}, Sort: byAmount, Limit: 51}), stageAmount, true},
+		// The engine marks amount Present: the filter compares it, so no record of the list lacks it.
+		{"equality_range_sort_deep", find(store.Query{Filter: store.And{store.And{won, big}, store.After([]store.SortKey{{Field: "amount", Desc: true, Present: true}}, []any{int64(9000), "r1"})}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A sales rep's default lists and their next page.
 		{"owner_newest_first", find(store.Query{Filter: store.And{me}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owner_newest_first_cursor", find(store.Query{Filter: store.And{store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), me}, Sort: newest, Limit: 51}), ownerCreated, true},
@@ -125,7 +127,7 @@ func TestQueryPlan(t *testing.T) {
 	covering := map[string]bool{"owners_newest_first": true, "owners_newest_first_cursor": true, "owners_recently_updated": true, "in_sort_id": true}
 	// In these (the next page of a list) the index is searched from the cursor on, not read from
 	// the list's start and filtered: the cost follows the page, not how deep it is.
-	seeks := map[string]bool{"default_list_newest_first_cursor": true, "sort_limit_cursor": true, "owner_newest_first_cursor": true, "owners_newest_first_cursor": true}
+	seeks := map[string]bool{"default_list_newest_first_cursor": true, "equality_range_sort_deep": true, "sort_limit_cursor": true, "owner_newest_first_cursor": true, "owners_newest_first_cursor": true}
 	for _, db := range []struct {
 		name string
 		s    *Store
