@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"crm/engine/store"
 )
@@ -141,13 +143,25 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (str
 		order = append(order, fmt.Sprintf("s%d%s", i, dir))
 		outer = append(outer, fmt.Sprintf("p.s%d%s", i, dir))
 	}
+	x, err := fieldExpr(in.Field)
+	if err != nil {
+		return "", nil, err
+	}
 	var c compiler
 	arms := make([]string, 0, len(in.Values))
 	for _, v := range in.Values {
-		f := append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...)
-		where, err := c.compile(f, false)
-		if err != nil {
-			return "", nil, err
+		var where string
+		if lit, ok := literal(v); ok {
+			and, err := c.compile(append(store.And{}, rest...), false)
+			if err != nil {
+				return "", nil, err
+			}
+			where = fmt.Sprintf("(%s = %s) AND %s", x, lit, and)
+		} else {
+			where, err = c.compile(append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...), false)
+			if err != nil {
+				return "", nil, err
+			}
 		}
 		c.args = append(c.args, int64(q.Limit))
 		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
@@ -156,6 +170,23 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (str
 	c.args = append(c.args, int64(q.Limit))
 	return fmt.Sprintf(`SELECT t.id, t.version, t.doc FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
 		strings.Join(arms, " UNION ALL "), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
+}
+
+// literal is v as an SQL literal, for a split IN's values. Bound as parameters, they made SQLite
+// (with STAT4 statistics, which a value can change the plan by) prepare the whole split again on
+// every run; as literals, the kept statement of a manager's list runs as prepared. Only strings
+// SQLite reads back exactly (valid UTF-8 without NUL; ' doubled) and integers are written.
+func literal(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return "", false
+		}
+		return "'" + strings.ReplaceAll(v, "'", "''") + "'", true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	}
+	return "", false
 }
 
 // indexList is the collection's secondary indexes: as last ensured by this store, else read

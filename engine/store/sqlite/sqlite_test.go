@@ -627,3 +627,46 @@ func TestListStatements(t *testing.T) {
 		t.Fatalf("find on a missing table: %v %v", docs, err)
 	}
 }
+
+// TestSplitLiterals: a split IN writes its values into the text (bound, STAT4 made SQLite prepare
+// the whole split again on every run), quoted so that they match exactly what they say.
+func TestSplitLiterals(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const coll = "obj_plan"
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 30)
+	odd := []string{"u1", "it's", "a\x00b", "\xff", "u2", `x'); DROP TABLE obj_plan; --`}
+	var owners []any
+	for _, o := range odd {
+		owners = append(owners, o)
+	}
+	q := store.Query{Filter: store.In{Field: "owner", Values: owners, Scalar: true}, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: 5}
+	sql, args, err := findSQL(coll, q, planIndexes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound []any
+	for _, a := range args {
+		if _, isLimit := a.(int64); !isLimit {
+			bound = append(bound, a)
+		}
+	}
+	if len(bound) != 2 { // the NUL and the invalid UTF-8 stay parameters
+		t.Errorf("bound values %q, want only the two not written as literals\n%s", bound, sql)
+	}
+	docs, err := s.Find(ctx, coll, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if d["owner"] != "u1" && d["owner"] != "u2" {
+			t.Errorf("owner %v in the page", d["owner"])
+		}
+	}
+	if len(docs) != 5 {
+		t.Errorf("%d docs, want 5", len(docs))
+	}
+}
