@@ -13,13 +13,15 @@ import (
 // MaxSortKeys is how many fields one list may be sorted by.
 const MaxSortKeys = 3
 
-// Sortable reports whether a list may be sorted by the field: system fields, and fields with an
-// index (indexed, unique, lookup), so that every sort is served by an index.
+// Sortable reports whether a list may be sorted by the field: every field holding one value (not
+// a multipicklist). A sort an index serves reads a page; one on a field without an index sorts
+// every matching record, under the list's query time limit (query_timeout past it).
 func Sortable(f *forms.Field) bool {
-	if _, ok := systemFields[f.Name]; ok {
-		return f.Name != "created_by" && f.Name != "updated_by"
+	t := f.Type
+	if t == "formula" {
+		t = f.ResultType
 	}
-	return f.Indexed || f.Unique || f.Type == "lookup"
+	return t != "multipicklist"
 }
 
 // present are the fields every record has a value for: the engine sets them on every write.
@@ -45,7 +47,7 @@ func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("unknown field %q", k.Field)}
 		}
 		if !Sortable(f) {
-			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("cannot sort by %q: only system fields and indexed, unique or lookup fields", k.Field)}
+			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("cannot sort by %q: it holds several values", k.Field)}
 		}
 		if seen[k.Field] {
 			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("%q appears twice", k.Field)}
