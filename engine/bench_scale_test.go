@@ -22,8 +22,9 @@ import (
 // read by raw SQL with the best index, at 1,000, 10,000 and (max permitting) 100,000 records: an
 // admin's filtered list (stage = won and amount > x, by -amount), a rep's own default list (newest
 // first), the rep's filtered list, a manager's team list (ten reps owning every record), a search
-// (q=) for a word every record has and for a rare one, the deals of one account (a lookup, newest
-// first), and the rep's own list and the admin's filtered list far down by cursor (the page after
+// (q=) for a word every record has and for a rare one (no index serves a substring: the rare one
+// reads every record), the deals of one account (a lookup, newest first), the admin's list by a
+// field without an index (employees: every record sorted, raw alike), and the rep's own list and the admin's filtered list far down by cursor (the page after
 // 10,000 rows at 100,000 records). Each shape runs once to warm up, then reps times per iteration; the
 // medians are reported.
 func scaleShapes(b *testing.B, max int) {
@@ -165,6 +166,9 @@ func scaleShapes(b *testing.B, max int) {
 		{"search-rare", engine.SystemActor, params(engine.ListParams{Q: "audit"}), func() int { return rawQ(searchSQL, "audit", "audit", "audit", "audit") }, 1},
 		{"account-deals", engine.SystemActor, params(engine.ListParams{Filter: `account = "acc3"`}), func() int {
 			return rawQ(`SELECT id, version, doc FROM raw WHERE json_extract(doc,'$.account') = 'acc3' ORDER BY json_extract(doc,'$.created_at') DESC, id DESC LIMIT 51`)
+		}, 20},
+		{"sort-unindexed", engine.SystemActor, params(engine.ListParams{Sort: "-employees"}), func() int {
+			return rawQ(`SELECT id, version, doc FROM raw ORDER BY json_extract(doc,'$.employees') DESC, id DESC LIMIT 51`)
 		}, 20},
 		{"rep-own-deep", reps[3], func() engine.ListParams {
 			return engine.ListParams{Cursor: query.EncodeCursor(newest, store.Doc{"created_at": ownAt[0], "id": ownAt[1]})}

@@ -69,6 +69,7 @@ func TestQueryPlan(t *testing.T) {
 	won := store.Compare{Field: "stage", Op: store.Eq, Value: "s1", Scalar: true} // values fillPlan stores: statistics judge them
 	big := store.Compare{Field: "amount", Op: store.Gt, Value: int64(5000)}
 	byAmount := []store.SortKey{{Field: "amount", Desc: true}}
+	search := store.Or{store.Contains{Field: "email", Value: "e1"}, store.Contains{Field: "stage", Value: "e1"}}
 	find := func(q store.Query) func() (string, []any, error) {
 		return func() (string, []any, error) { return findSQL(coll, q, planIndexes) }
 	}
@@ -103,6 +104,11 @@ func TestQueryPlan(t *testing.T) {
 		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, team}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A user's IN sorted by id: one page per value from the field's (field, id) index.
+		// q= search: a substring of any text field, which no index answers; the list's order comes
+		// from an index and the LIMIT stops the walk once a page has matched.
+		{"search_newest_first", find(store.Query{Filter: store.And{search}, Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"owner_search_newest_first", find(store.Query{Filter: store.And{search, me}, Sort: newest, Limit: 51}), ownerCreated, true},
+		{"owners_search_newest_first", find(store.Query{Filter: store.And{search, team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		// A related list: the contacts of an account (lookup = id), newest first.
 		{"lookup_newest_first", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}}, Sort: newest, Limit: 51}), accountCreated, true},
 		{"lookup_newest_first_owner", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}, me}, Sort: newest, Limit: 51}), "", true},
