@@ -382,8 +382,9 @@ func objectFromDoc(d store.Doc) (*ObjectDef, error) {
 
 // indexesOf derives a collection's indexes from its definition: unique and indexed fields,
 // lookups, users and autonumbers, the system fields lists sort and filter by, the declared
-// composite indexes, and on objects whose records are not public the owner's lists newest first
-// and recently updated (the access filter is owner IN (...)), each once.
+// composite indexes, each lookup's related list newest first, and on objects whose records are
+// not public the owner's lists newest first and recently updated (the access filter is
+// owner IN (...)), each once.
 func indexesOf(obj *forms.Object) []store.Index {
 	idx := []store.Index{{Field: "owner"}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "sla_status"}, {Field: "sla_due_at"}}
 	for _, f := range obj.Fields {
@@ -397,6 +398,12 @@ func indexesOf(obj *forms.Object) []store.Index {
 	var composite [][]string
 	if obj.Sharing != forms.SharingPublicRead && obj.Sharing != forms.SharingPublicReadWrite {
 		composite = append(composite, []string{"owner", "created_at"}, []string{"owner", "updated_at"})
+	}
+	// A lookup's related list (the contacts of an account) is lookup = id, newest first.
+	for _, f := range obj.Fields {
+		if f.Type == "lookup" {
+			composite = append(composite, []string{f.Name, "created_at"})
+		}
 	}
 	for _, ix := range obj.Indexes {
 		composite = append(composite, ix.Fields)

@@ -41,8 +41,9 @@ func (l *ensureLog) composites(coll string) []string {
 }
 
 // TestObjectIndexes: declared composite indexes are built with the definition and dropped when it
-// no longer lists them; private objects get the owner's list indexes, public ones do not, and a
-// declared index serving the same orders as one of those is built once.
+// no longer lists them; private objects get the owner's list indexes, public ones do not, every
+// lookup gets (lookup, created_at) for its related list, and a declared index serving the same
+// orders as one of those is built once.
 func TestObjectIndexes(t *testing.T) {
 	ctx := context.Background()
 	log := &ensureLog{Store: testenv.OpenSQLite(t), last: map[string][]store.Index{}}
@@ -53,7 +54,7 @@ func TestObjectIndexes(t *testing.T) {
 	def := func(sharing, indexes string) *forms.Object {
 		var o forms.Object
 		src := `{"name": "deal", "sharing": "` + sharing + `", "fields": [{"name": "stage", "type": "picklist", "options": [{"value": "new"}]},
-			{"name": "amount", "type": "currency", "currency": "CNY"}], "indexes": [` + indexes + `]}`
+			{"name": "amount", "type": "currency", "currency": "CNY"}, {"name": "parent", "type": "lookup", "target": "deal"}], "indexes": [` + indexes + `]}`
 		if err := json.Unmarshal([]byte(src), &o); err != nil {
 			t.Fatal(err)
 		}
@@ -68,16 +69,16 @@ func TestObjectIndexes(t *testing.T) {
 	if _, err := e.CreateObject(ctx, SystemActor, def("private", `{"fields": ["stage", "-amount"]}, {"fields": ["-owner", "-created_at"]}`)); err != nil {
 		t.Fatal(err)
 	}
-	expect("created", "owner,created_at", "owner,updated_at", "stage,-amount")
+	expect("created", "owner,created_at", "owner,updated_at", "parent,created_at", "stage,-amount")
 	if _, err := e.UpdateObject(ctx, SystemActor, "deal", def("public_read", `{"fields": ["amount", "stage"]}`), 0); err != nil {
 		t.Fatal(err)
 	}
-	expect("updated", "amount,stage")
+	expect("updated", "amount,stage", "parent,created_at")
 	// At start, every object's indexes are made what its definition says.
 	if _, err := New(ctx, Config{Store: log, Logger: quietLog}); err != nil {
 		t.Fatal(err)
 	}
-	expect("restarted", "amount,stage")
+	expect("restarted", "amount,stage", "parent,created_at")
 
 	bad := def("private", `{"fields": ["stage", "ghost"]}`)
 	_, err = e.UpdateObject(ctx, SystemActor, "deal", bad, 0)

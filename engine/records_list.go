@@ -73,6 +73,7 @@ func (e *Engine) ListRecords(ctx context.Context, by *Actor, object string, p Li
 	if err != nil {
 		return nil, queryErr(err)
 	}
+	query.MarkPresent(keys, f)
 	if p.Cursor != "" {
 		after, err := query.DecodeCursor(p.Cursor, keys, view)
 		if err != nil {

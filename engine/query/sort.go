@@ -13,19 +13,24 @@ import (
 // MaxSortKeys is how many fields one list may be sorted by.
 const MaxSortKeys = 3
 
-// Sortable reports whether a list may be sorted by the field: system fields, and fields with an
-// index (indexed, unique, lookup), so that every sort is served by an index.
+// Sortable reports whether a list may be sorted by the field: every field holding one value (not
+// a multipicklist). A sort an index serves reads a page; one on a field without an index sorts
+// every matching record, under the list's query time limit (query_timeout past it).
 func Sortable(f *forms.Field) bool {
-	if _, ok := systemFields[f.Name]; ok {
-		return f.Name != "created_by" && f.Name != "updated_by"
+	t := f.Type
+	if t == "formula" {
+		t = f.ResultType
 	}
-	return f.Indexed || f.Unique || f.Type == "lookup"
+	return t != "multipicklist"
 }
+
+// present are the fields every record has a value for: the engine sets them on every write.
+var present = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true}
 
 // ParseSort reads "-amount,created_at" (a leading - sorts descending). Empty means newest first.
 func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 	if strings.TrimSpace(spec) == "" {
-		return []store.SortKey{{Field: "created_at", Desc: true}}, nil
+		return []store.SortKey{{Field: "created_at", Desc: true, Present: true}}, nil
 	}
 	parts := strings.Split(spec, ",")
 	if len(parts) > MaxSortKeys {
@@ -36,12 +41,13 @@ func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 	for _, p := range parts {
 		p = strings.TrimSpace(p)
 		k := store.SortKey{Field: strings.TrimPrefix(p, "-"), Desc: strings.HasPrefix(p, "-")}
+		k.Present = present[k.Field]
 		f, ok := FieldOf(obj, k.Field)
 		if !ok {
 			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("unknown field %q", k.Field)}
 		}
 		if !Sortable(f) {
-			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("cannot sort by %q: only system fields and indexed, unique or lookup fields", k.Field)}
+			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("cannot sort by %q: it holds several values", k.Field)}
 		}
 		if seen[k.Field] {
 			return nil, &Error{Code: "invalid_sort", Pos: -1, Message: fmt.Sprintf("%q appears twice", k.Field)}
@@ -50,6 +56,43 @@ func ParseSort(spec string, obj *forms.Object) ([]store.SortKey, error) {
 		keys = append(keys, k)
 	}
 	return keys, nil
+}
+
+// MarkPresent marks the sort keys that every record matching f has a value for (f compares them,
+// or requires them present), so that a cursor can bound them descending too (store.After): the
+// next page of "amount > 100, by -amount" is searched from the cursor's amount on.
+func MarkPresent(keys []store.SortKey, f store.Filter) {
+	for i := range keys {
+		keys[i].Present = keys[i].Present || requires(f, keys[i].Field)
+	}
+}
+
+// requires tells whether every document matching f has a value for field.
+func requires(f store.Filter, field string) bool {
+	switch f := f.(type) {
+	case store.And:
+		for _, c := range f {
+			if requires(c, field) {
+				return true
+			}
+		}
+	case store.Or:
+		for _, c := range f {
+			if !requires(c, field) {
+				return false
+			}
+		}
+		return len(f) > 0
+	case store.Compare:
+		return f.Field == field && f.Op != store.Ne
+	case store.In:
+		return f.Field == field
+	case store.Contains:
+		return f.Field == field
+	case store.IsNull:
+		return f.Field == field && f.Negate
+	}
+	return false
 }
 
 // cursor is what a next_cursor carries: the sort it belongs to and the last row's position.

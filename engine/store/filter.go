@@ -74,6 +74,12 @@ func (IsNull) isFilter()   {}
 // pagination stays correct while documents are inserted. last holds the sort fields' values of the
 // last document returned (nil for a missing value), and the id as its final element. Missing values
 // sort first ascending and last descending, as in Find.
+//
+// Besides the Or of positions, it states a bound on the first key (at or beyond its value) that
+// every later document meets, so an index on the sort is searched from the cursor on instead of
+// read from the list's start and filtered: a deep page costs what the first does. Descending,
+// missing values come after every value, so there the bound needs a key every document has
+// (SortKey.Present).
 func After(sort []SortKey, last []any) Filter {
 	keys := WithIDTieBreak(sort)
 	var or Or
@@ -87,7 +93,24 @@ func After(sort []SortKey, last []any) Filter {
 			or = append(or, and)
 		}
 	}
+	if b := bound(keys[0], last[0]); b != nil && len(keys) > 1 {
+		return And{b, or}
+	}
 	return or
+}
+
+// bound is what every document after the position has in the first key k, whose value there
+// is v; nil when that is nothing an index can seek to.
+func bound(k SortKey, v any) Filter {
+	switch {
+	case v == nil && k.Desc:
+		return IsNull{Field: k.Field}
+	case v == nil, k.Desc && !k.Present:
+		return nil
+	case k.Desc:
+		return Compare{Field: k.Field, Op: Le, Value: v, Scalar: true}
+	}
+	return Compare{Field: k.Field, Op: Ge, Value: v, Scalar: true}
 }
 
 // WithIDTieBreak returns the sort with "id" appended when it does not end with id, in the
@@ -98,14 +121,16 @@ func WithIDTieBreak(sort []SortKey) []SortKey {
 	}
 	out := append([]SortKey(nil), sort...)
 	desc := len(sort) > 0 && sort[len(sort)-1].Desc
-	return append(out, SortKey{Field: "id", Desc: desc})
+	return append(out, SortKey{Field: "id", Desc: desc, Present: true})
 }
 
+// equalTo is "field equals v" for a sort key. Lists are sorted by scalar fields only, so the
+// equality is Scalar: an index on the field answers it without reading the document.
 func equalTo(field string, v any) Filter {
 	if v == nil {
 		return IsNull{Field: field}
 	}
-	return Compare{Field: field, Op: Eq, Value: v}
+	return Compare{Field: field, Op: Eq, Value: v, Scalar: true}
 }
 
 // beyond is "field sorts after v" in direction k; nil when nothing can.
@@ -115,6 +140,8 @@ func beyond(k SortKey, v any) Filter {
 		return IsNull{Field: k.Field, Negate: true}
 	case v == nil && k.Desc:
 		return nil
+	case k.Desc && k.Present:
+		return Compare{Field: k.Field, Op: Lt, Value: v}
 	case k.Desc:
 		return Or{Compare{Field: k.Field, Op: Lt, Value: v}, IsNull{Field: k.Field}}
 	default:

@@ -166,9 +166,13 @@ type Query struct {
 }
 
 // SortKey orders by one field. Missing values sort before every present value (ascending).
+// Present promises that every document has a value for the field (id, created_at, updated_at),
+// which lets a cursor bound a descending key from both sides (After); it plays no part in the
+// order nor in an index's keys.
 type SortKey struct {
-	Field string
-	Desc  bool
+	Field   string
+	Desc    bool
+	Present bool
 }
 
 // Errors every backend maps its own failures to. Backend messages never reach users raw.

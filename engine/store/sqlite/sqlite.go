@@ -45,6 +45,7 @@ type Store struct {
 	// indexes are each collection's secondary indexes, which Find plans by (indexList)
 	indexes map[string][]store.Index
 	stmts   map[stmtKey]*sql.Stmt // prepared statements, by pool and text
+	lists   int                   // list queries among stmts (queryList)
 
 	queue   chan *batchReq // to the committer (see sqlite_batch.go)
 	done    chan struct{}  // closed when the committer has stopped

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"crm/engine/store"
 )
@@ -111,13 +113,17 @@ func orders(cols []store.SortKey, bound map[string]bool, sort []store.SortKey) i
 	return used
 }
 
-// splitSQL is a split IN's query: per value, the page in order from its own subquery, the pages
-// merged by SQLite (MERGE UNION ALL of sorted arms), then cut to the limit. It reads at most
-// limit rows per value, whatever the table holds; each subquery is planned on its own, so with
-// statistics SQLite still prefers a rare value's index where it finds few rows.
-func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, order []string) (string, []any, error) {
+// splitSQL is a split IN's query in two steps. First, per value, the page's positions in order
+// (rowid, id and the sort values) from its own subquery, which an index on (value field, sort
+// keys..., id) answers without reading a document; SQLite merges the ordered subqueries (MERGE
+// UNION ALL) and cuts them to the limit. Then only the page's documents are read, by rowid, in
+// the order the merge gave. It reads at most limit index entries per value and limit documents,
+// whatever the table holds; each subquery is planned on its own, so with statistics SQLite still
+// prefers a rare value's index where it finds few rows.
+func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (string, []any, error) {
 	keys := store.WithIDTieBreak(q.Sort)
-	cols := make([]string, 0, len(keys))
+	cols := []string{"rowid AS r", "id"}
+	order := make([]string, 0, len(keys))
 	outer := make([]string, 0, len(keys))
 	for i, k := range keys {
 		dir := ""
@@ -125,7 +131,8 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 			dir = " DESC"
 		}
 		if k.Field == "id" {
-			outer = append(outer, "id"+dir)
+			order = append(order, "id"+dir)
+			outer = append(outer, "p.id"+dir)
 			continue
 		}
 		x, err := fieldExpr(k.Field)
@@ -133,26 +140,53 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter, orde
 			return "", nil, err
 		}
 		cols = append(cols, fmt.Sprintf("%s AS s%d", x, i))
-		outer = append(outer, fmt.Sprintf("s%d%s", i, dir))
+		order = append(order, fmt.Sprintf("s%d%s", i, dir))
+		outer = append(outer, fmt.Sprintf("p.s%d%s", i, dir))
 	}
-	sel := "id, version, doc"
-	if len(cols) > 0 {
-		sel += ", " + strings.Join(cols, ", ")
+	x, err := fieldExpr(in.Field)
+	if err != nil {
+		return "", nil, err
 	}
 	var c compiler
 	arms := make([]string, 0, len(in.Values))
 	for _, v := range in.Values {
-		f := append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...)
-		where, err := c.compile(f, false)
-		if err != nil {
-			return "", nil, err
+		var where string
+		if lit, ok := literal(v); ok {
+			and, err := c.compile(append(store.And{}, rest...), false)
+			if err != nil {
+				return "", nil, err
+			}
+			where = fmt.Sprintf("(%s = %s) AND %s", x, lit, and)
+		} else {
+			where, err = c.compile(append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...), false)
+			if err != nil {
+				return "", nil, err
+			}
 		}
 		c.args = append(c.args, int64(q.Limit))
 		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
-			sel, coll, where, strings.Join(order, ", ")))
+			strings.Join(cols, ", "), coll, where, strings.Join(order, ", ")))
 	}
 	c.args = append(c.args, int64(q.Limit))
-	return fmt.Sprintf(`SELECT id, version, doc FROM (%s ORDER BY %s LIMIT ?)`, strings.Join(arms, " UNION ALL "), strings.Join(outer, ", ")), c.args, nil
+	return fmt.Sprintf(`SELECT t.id, t.version, t.doc FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
+		strings.Join(arms, " UNION ALL "), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
+}
+
+// literal is v as an SQL literal, for a split IN's values. Bound as parameters, they made SQLite
+// (with STAT4 statistics, which a value can change the plan by) prepare the whole split again on
+// every run; as literals, the kept statement of a manager's list runs as prepared. Only strings
+// SQLite reads back exactly (valid UTF-8 without NUL; ' doubled) and integers are written.
+func literal(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return "", false
+		}
+		return "'" + strings.ReplaceAll(v, "'", "''") + "'", true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	}
+	return "", false
 }
 
 // indexList is the collection's secondary indexes: as last ensured by this store, else read

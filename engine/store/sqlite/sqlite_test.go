@@ -31,11 +31,13 @@ func TestConformance(t *testing.T) {
 }
 
 // planIndexes are the indexes of an object like the template's opportunity: single fields,
-// a composite for its pipeline list and the owner/time composites access adds.
-var planIndexes = []store.Index{{Field: "amount"}, {Field: "stage"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "owner"},
+// a composite for its pipeline list, the owner/time composites access adds and its account
+// lookup's related-list composite.
+var planIndexes = []store.Index{{Field: "amount"}, {Field: "stage"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "owner"}, {Field: "account"},
 	{Keys: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}},
 	{Keys: []store.SortKey{{Field: "owner"}, {Field: "created_at"}}},
-	{Keys: []store.SortKey{{Field: "owner"}, {Field: "updated_at"}}}}
+	{Keys: []store.SortKey{{Field: "owner"}, {Field: "updated_at"}}},
+	{Keys: []store.SortKey{{Field: "account"}, {Field: "created_at"}}}}
 
 // TestQueryPlan checks that every list shape reads an index in the list's order, stopping at the
 // page (no sort of the matching records, no table scan), and that filters and counts search an
@@ -60,12 +62,14 @@ func TestQueryPlan(t *testing.T) {
 	stageAmount := indexName{kindMulti, coll, "stage,-amount"}.String()
 	ownerCreated := indexName{kindMulti, coll, "owner,created_at"}.String()
 	ownerUpdated := indexName{kindMulti, coll, "owner,updated_at"}.String()
-	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true}})
+	accountCreated := indexName{kindMulti, coll, "account,created_at"}.String()
+	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true, Present: true}}) // as the engine sorts
 	me := store.Or{store.In{Field: "owner", Values: []any{"u1"}, Scalar: true}}
 	team := store.Or{store.In{Field: "owner", Values: []any{"u1", "u2", "u3", "u4", "u5"}, Scalar: true}}
 	won := store.Compare{Field: "stage", Op: store.Eq, Value: "s1", Scalar: true} // values fillPlan stores: statistics judge them
 	big := store.Compare{Field: "amount", Op: store.Gt, Value: int64(5000)}
 	byAmount := []store.SortKey{{Field: "amount", Desc: true}}
+	search := store.Or{store.Contains{Field: "email", Value: "e1"}, store.Contains{Field: "stage", Value: "e1"}}
 	find := func(q store.Query) func() (string, []any, error) {
 		return func() (string, []any, error) { return findSQL(coll, q, planIndexes) }
 	}
@@ -79,10 +83,14 @@ func TestQueryPlan(t *testing.T) {
 		{"range_sort_desc_limit", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Le, Value: 100.5}, Sort: byAmount, Limit: 20}), ix, true},
 		{"sort_limit", find(store.Query{Sort: []store.SortKey{{Field: "amount"}}, Limit: 20}), ix, true},
 		{"default_list_newest_first", find(store.Query{Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"default_list_newest_first_cursor", find(store.Query{Filter: store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"sort_limit_cursor", find(store.Query{Filter: store.After([]store.SortKey{{Field: "amount"}}, []any{int64(5000), "r9"}), Sort: []store.SortKey{{Field: "amount"}}, Limit: 20}), ix, true},
 		// An admin's pipeline: equality on one field, sorted by another.
 		{"equality_sort_other", find(store.Query{Filter: store.And{won}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		{"equality_range_sort", find(store.Query{Filter: store.And{store.And{won, big}}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		{"equality_range_sort_cursor", find(store.Query{Filter: store.And{store.And{won, big}, store.After(byAmount, []any{int64(9000), "r1"})}, Sort: byAmount, Limit: 51}), stageAmount, true},
+		// The engine marks amount Present: the filter compares it, so no record of the list lacks it.
+		{"equality_range_sort_deep", find(store.Query{Filter: store.And{store.And{won, big}, store.After([]store.SortKey{{Field: "amount", Desc: true, Present: true}}, []any{int64(9000), "r1"})}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A sales rep's default lists and their next page.
 		{"owner_newest_first", find(store.Query{Filter: store.And{me}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owner_newest_first_cursor", find(store.Query{Filter: store.And{store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), me}, Sort: newest, Limit: 51}), ownerCreated, true},
@@ -96,6 +104,14 @@ func TestQueryPlan(t *testing.T) {
 		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, team}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A user's IN sorted by id: one page per value from the field's (field, id) index.
+		// q= search: a substring of any text field, which no index answers; the list's order comes
+		// from an index and the LIMIT stops the walk once a page has matched.
+		{"search_newest_first", find(store.Query{Filter: store.And{search}, Sort: newest, Limit: 51}), indexName{kindIndex, coll, "created_at"}.String(), true},
+		{"owner_search_newest_first", find(store.Query{Filter: store.And{search, me}, Sort: newest, Limit: 51}), ownerCreated, true},
+		{"owners_search_newest_first", find(store.Query{Filter: store.And{search, team}, Sort: newest, Limit: 51}), ownerCreated, true},
+		// A related list: the contacts of an account (lookup = id), newest first.
+		{"lookup_newest_first", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}}, Sort: newest, Limit: 51}), accountCreated, true},
+		{"lookup_newest_first_owner", find(store.Query{Filter: store.And{store.Compare{Field: "account", Op: store.Eq, Value: "a1", Scalar: true}, me}, Sort: newest, Limit: 51}), "", true},
 		{"in_sort_id", find(store.Query{Filter: store.In{Field: "stage", Values: []any{"s1", "s2"}, Scalar: true}, Limit: 51}), indexName{kindIndex, coll, "stage"}.String(), true},
 		{"equality", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}}), ix, false},
 		{"equality_unique", find(store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: "a@example.com"}, Limit: 1}), ux, false},
@@ -112,6 +128,12 @@ func TestQueryPlan(t *testing.T) {
 				GroupBy: []store.GroupKey{{Field: "amount"}}, Measures: []store.Measure{{Op: store.AggCount}, {Op: store.AggSum, Field: "amount"}}})
 		}, "", false},
 	}
+	// In these the table is read only for the page's documents, by rowid; what picks and orders
+	// them comes from indexes alone (a split IN with nothing else to test).
+	covering := map[string]bool{"owners_newest_first": true, "owners_newest_first_cursor": true, "owners_recently_updated": true, "in_sort_id": true}
+	// In these (the next page of a list) the index is searched from the cursor on, not read from
+	// the list's start and filtered: the cost follows the page, not how deep it is.
+	seeks := map[string]bool{"default_list_newest_first_cursor": true, "equality_range_sort_deep": true, "sort_limit_cursor": true, "owner_newest_first_cursor": true, "owners_newest_first_cursor": true}
 	for _, db := range []struct {
 		name string
 		s    *Store
@@ -142,13 +164,21 @@ func TestQueryPlan(t *testing.T) {
 					if tc.ordered && strings.HasPrefix(l.detail, "USE TEMP B-TREE FOR ") && plan.readsTable(l.parent, coll) {
 						t.Errorf("plan sorts the whole result:\n%s\nquery: %s", text, q)
 					}
+					if reads := strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll); seeks[tc.name] && reads &&
+						!strings.Contains(l.detail, "(rowid=?)") && !strings.Contains(l.detail, "<?") && !strings.Contains(l.detail, ">?") {
+						t.Errorf("plan reads the list from its start, not from the cursor (%s):\n%s\nquery: %s", l.detail, text, q)
+					}
+					if covering[tc.name] && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll+" ")) &&
+						!strings.Contains(l.detail, " USING COVERING INDEX ") {
+						t.Errorf("plan reads documents beyond the page (%s):\n%s\nquery: %s", l.detail, text, q)
+					}
 				}
 			})
 		}
 	}
 }
 
-// fillPlan inserts n records spread over 6 stages and 10 owners in one transaction.
+// fillPlan inserts n records spread over 6 stages, 10 owners and 7 accounts in one transaction.
 func fillPlan(t *testing.T, s *Store, coll string, n int) {
 	t.Helper()
 	tx, err := s.writer.Begin()
@@ -157,8 +187,8 @@ func fillPlan(t *testing.T, s *Store, coll string, n int) {
 	}
 	defer tx.Rollback()
 	for i := range n {
-		doc := fmt.Sprintf(`{"stage":"s%d","amount":%d,"owner":"u%d","email":"e%d@x.cn","created_at":"2026-01-01T00:00:%02d.%03dZ","updated_at":"2026-02-01T00:00:00.000Z"}`,
-			i%6, (i*7919)%10000, i%10, i, i/1000%60, i%1000)
+		doc := fmt.Sprintf(`{"stage":"s%d","amount":%d,"owner":"u%d","email":"e%d@x.cn","created_at":"2026-01-01T00:00:%02d.%03dZ","updated_at":"2026-02-01T00:00:00.000Z","account":"a%d"}`,
+			i%6, (i*7919)%10000, i%10, i, i/1000%60, i%1000, i%7)
 		if _, err := tx.Exec(fmt.Sprintf(`INSERT INTO "%s" (id, version, doc) VALUES (?, 1, ?)`, coll), fmt.Sprintf("r%06d", i), doc); err != nil {
 			t.Fatal(err)
 		}
@@ -196,10 +226,11 @@ func (p queryPlan) uses(index string) bool {
 	return false
 }
 
-// readsTable tells whether a node under parent searches or scans the table itself.
+// readsTable tells whether a node under parent searches or scans the table itself (or searches
+// it by several indexes, MULTI-INDEX OR).
 func (p queryPlan) readsTable(parent int, coll string) bool {
 	for _, l := range p {
-		if l.parent == parent && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll)) {
+		if l.parent == parent && (strings.HasPrefix(l.detail, "SEARCH "+coll+" ") || strings.HasPrefix(l.detail, "SCAN "+coll) || l.detail == "MULTI-INDEX OR") {
 			return true
 		}
 	}
@@ -553,4 +584,95 @@ func TestGroupCommit(t *testing.T) {
 		}
 	}
 	t.Logf("%d writers, %d commits", writers, commits)
+}
+
+// TestListStatements checks that a list query's statement is prepared once and kept, up to
+// maxListStmts texts; past them a query still answers, prepared for its one run.
+func TestListStatements(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const coll = "obj_plan"
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 20)
+	kept := func() int {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		n := 0
+		for k := range s.stmts {
+			if k.db == s.reader && strings.Contains(k.q, "ORDER BY") {
+				n++
+			}
+		}
+		return n
+	}
+	team := store.Query{Filter: store.In{Field: "owner", Values: []any{"u1", "u2"}, Scalar: true}, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: 3}
+	for range 2 {
+		docs, err := s.Find(ctx, coll, team)
+		if err != nil || len(docs) != 3 {
+			t.Fatalf("find: %d %v", len(docs), err)
+		}
+	}
+	if n := kept(); n != 1 {
+		t.Fatalf("%d list statements kept after two runs of one list, want 1", n)
+	}
+	for i := range maxListStmts + 5 {
+		q := store.Query{Filter: store.In{Field: "amount", Values: make([]any, i+1)}, Limit: 1}
+		for j := range q.Filter.(store.In).Values {
+			q.Filter.(store.In).Values[j] = int64(j)
+		}
+		if _, err := s.Find(ctx, coll, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := kept(); n != maxListStmts {
+		t.Fatalf("%d list statements kept, want at most %d", n, maxListStmts)
+	}
+	if docs, err := s.Find(ctx, "obj_missing", team); err != nil || len(docs) != 0 {
+		t.Fatalf("find on a missing table: %v %v", docs, err)
+	}
+}
+
+// TestSplitLiterals: a split IN writes its values into the text (bound, STAT4 made SQLite prepare
+// the whole split again on every run), quoted so that they match exactly what they say.
+func TestSplitLiterals(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	const coll = "obj_plan"
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 30)
+	odd := []string{"u1", "it's", "a\x00b", "\xff", "u2", `x'); DROP TABLE obj_plan; --`}
+	var owners []any
+	for _, o := range odd {
+		owners = append(owners, o)
+	}
+	q := store.Query{Filter: store.In{Field: "owner", Values: owners, Scalar: true}, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: 5}
+	sql, args, err := findSQL(coll, q, planIndexes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound []any
+	for _, a := range args {
+		if _, isLimit := a.(int64); !isLimit {
+			bound = append(bound, a)
+		}
+	}
+	if len(bound) != 2 { // the NUL and the invalid UTF-8 stay parameters
+		t.Errorf("bound values %q, want only the two not written as literals\n%s", bound, sql)
+	}
+	docs, err := s.Find(ctx, coll, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if d["owner"] != "u1" && d["owner"] != "u2" {
+			t.Errorf("owner %v in the page", d["owner"])
+		}
+	}
+	if len(docs) != 5 {
+		t.Errorf("%d docs, want 5", len(docs))
+	}
 }
