@@ -18,6 +18,7 @@ import (
 	"crm/engine"
 	"crm/engine/api"
 	"crm/engine/store"
+	"crm/engine/store/sqlite"
 	"crm/internal/testenv"
 )
 
@@ -61,7 +62,7 @@ func newHarnessOn(t *testing.T, st store.Store) *harness {
 func newHarnessWith(t *testing.T, st store.Store, ec engine.Config, ac api.Config) *harness {
 	t.Helper()
 	ctx := context.Background()
-	ec.Store, ec.Logger = st, quiet
+	ec.Store, ec.Logger, ec.Scratch = st, quiet, sqlite.Scratch
 	e, err := engine.New(ctx, ec)
 	if err != nil {
 		t.Fatal(err)
