@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -35,32 +36,61 @@ type depthKey struct{}
 
 func depthOf(ctx context.Context) int { d, _ := ctx.Value(depthKey{}).(int); return d }
 
-// beginEvent makes the event of a write about to happen when the object has automations that
-// react to it: its id and the job to store with the write (none when no event is needed).
-func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (string, []store.WriteOp, error) {
+// event is the durable event of a record write about to happen.
+type event struct {
+	id    string    // "" when the write needs none
+	job   store.Doc // stored in the write's batch, ahead of the write
+	quiet bool      // nothing reacts to it: stored only to repair a batch a crash cut short
+}
+
+// beginEvent makes the event of a write about to happen: when the object has automations that
+// react to it or an SLA policy, and on a store without transactions always (see the package
+// comment), so that a crash in the batch is repaired.
+func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (event, error) {
 	set, err := e.automations(ctx)
 	if err != nil {
-		return "", nil, err
+		return event{}, err
 	}
+	quiet := false
 	if !reacts(set.byObject[object]) {
 		measured, err := e.hasSLA(ctx, object)
 		if err != nil {
-			return "", nil, err
+			return event{}, err
 		}
-		if !measured || typ == workflow.TriggerDeleted {
-			return "", nil, nil
-		}
+		quiet = !measured || typ == workflow.TriggerDeleted
+	}
+	if quiet && e.store.Atomic() {
+		return event{}, nil
 	}
 	id := newID()
 	payload := map[string]any{"object": object, "record": record, "type": typ, "depth": int64(depthOf(ctx))}
-	if old != nil {
+	if quiet {
+		payload["quiet"] = true
+	}
+	if old != nil && !quiet {
 		payload["old"] = withoutEvents(old)
 	}
-	if new != nil {
+	if new != nil && !quiet {
 		payload["new"] = withoutEvents(new)
 	}
-	job := e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0)
-	return id, []store.WriteOp{{Kind: store.OpInsert, Coll: collJobs, Doc: job}}, nil
+	return event{id: id, job: e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0), quiet: quiet}, nil
+}
+
+// commitWrite stores a record write in one store.Batch: its event (if any), the write, its audit
+// entry, in this order. The audit entry takes the event's id. On a store without transactions the
+// event also carries the entry, for whoever finds the write without it (see the package comment).
+func (e *Engine) commitWrite(ctx context.Context, ev event, write store.WriteOp, audit store.Doc) error {
+	ops := make([]store.WriteOp, 0, 3)
+	if ev.id != "" {
+		audit["id"] = ev.id
+		if !e.store.Atomic() {
+			payload, _ := ev.job["payload"].(map[string]any)
+			payload["audit"] = maps.Clone(audit)
+		}
+		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: ev.job})
+	}
+	ops = append(ops, write, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
+	return e.store.Batch(ctx, ops)
 }
 
 // reacts tells whether any automation needs record events (not only buttons and schedules).
@@ -102,20 +132,39 @@ func markEvent(doc, old store.Doc, id string) {
 	doc[recordEventKey] = ids
 }
 
-// afterEvent runs the event of a stored write right away.
-func (e *Engine) afterEvent(ctx context.Context, id string) {
-	if id == "" {
+// storeAudit stores the audit entry an event carries unless it is stored (its id is the event's).
+func (e *Engine) storeAudit(ctx context.Context, j *Job) error {
+	a, ok := j.Payload["audit"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	if err := e.store.Insert(ctx, collAudit, maps.Clone(a)); err != nil && !errors.Is(err, store.ErrDuplicateID) {
+		return storeErr(err)
+	}
+	return nil
+}
+
+// afterEvent runs the event of a stored write right away. A quiet event has nothing to run once
+// its batch is complete: it is removed.
+func (e *Engine) afterEvent(ctx context.Context, ev event) {
+	switch {
+	case ev.id == "":
+		return
+	case ev.quiet:
+		if err := e.store.Delete(context.WithoutCancel(ctx), collJobs, ev.id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.Warn("event not removed; the scheduler finds the write complete", "event", ev.id, "err", err)
+		}
 		return
 	}
-	d, err := e.store.Get(ctx, collJobs, id)
+	d, err := e.store.Get(ctx, collJobs, ev.id)
 	if err != nil {
-		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)
 		return
 	}
 	j := jobFromDoc(d)
 	j.ReadyAt = e.stamp() // claimable now by this process
 	if _, err := e.runJobNow(context.WithValue(ctx, depthKey{}, depthOf(ctx)), j); err != nil {
-		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)
 	}
 }
 
@@ -136,30 +185,23 @@ func (e *Engine) runJobNow(ctx context.Context, j *Job) (bool, error) {
 	return true, nil
 }
 
-// handleEvent runs the automations of a confirmed record event.
+// handleEvent runs the automations of a confirmed record event, after storing the audit entry it
+// carries if a crash cut its batch short before the entry.
 func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 	object, _ := j.Payload["object"].(string)
 	record, _ := j.Payload["record"].(string)
 	typ, _ := j.Payload["type"].(string)
 	depth, _ := j.Payload["depth"].(int64)
 	ctx = context.WithValue(ctx, depthKey{}, int(depth))
-	doc, err := e.store.Get(ctx, recordsColl(object), record)
-	switch {
-	case typ == workflow.TriggerDeleted && errors.Is(err, store.ErrNotFound):
-	case typ == workflow.TriggerDeleted:
-		if err != nil {
-			return storeErr(err)
-		}
-		return nil // the delete did not happen
-	case errors.Is(err, store.ErrNotFound):
-		return nil // created or updated, then deleted (or never written): nothing to react to
-	case err != nil:
-		return storeErr(err)
-	default:
-		ids, _ := doc[recordEventKey].([]any)
-		if !slices.Contains(ids, any(j.ID)) {
-			return nil // the write did not happen
-		}
+	doc, happened, err := e.confirmEvent(ctx, j, object, record, typ)
+	if err != nil || !happened {
+		return err
+	}
+	if err := e.storeAudit(ctx, j); err != nil {
+		return err
+	}
+	if quiet, _ := j.Payload["quiet"].(bool); quiet || (doc == nil && typ != workflow.TriggerDeleted) {
+		return nil // nothing reacts; or created or updated, then deleted: nothing to react to
 	}
 	def, err := e.current(ctx, object)
 	if err != nil {
@@ -191,6 +233,43 @@ func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 		}
 	}
 	return firstErr
+}
+
+// confirmEvent tells whether the write of an event happened, with the record as stored now (nil
+// when gone). In a transaction the event is stored with its write or not at all: a create or an
+// update happened (if the record is gone, there is nothing left to react to), a delete too. On a
+// store without transactions the event is stored first: a create or update happened when the
+// record lists the event, or when its audit entry is stored; a delete when the record is gone.
+func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ string) (store.Doc, bool, error) {
+	doc, err := e.store.Get(ctx, recordsColl(object), record)
+	if errors.Is(err, store.ErrNotFound) {
+		doc, err = nil, nil
+	}
+	if err != nil {
+		return nil, false, storeErr(err)
+	}
+	switch {
+	case typ == workflow.TriggerDeleted && doc != nil:
+		return nil, false, nil // the delete did not happen
+	case e.store.Atomic():
+		return doc, doc != nil || typ == workflow.TriggerDeleted, nil
+	case typ == workflow.TriggerDeleted:
+		return nil, true, nil
+	}
+	if ids, _ := doc[recordEventKey].([]any); slices.Contains(ids, any(j.ID)) {
+		return doc, true, nil
+	}
+	ok, err := e.audited(ctx, j.ID)
+	return doc, ok, err
+}
+
+// audited tells whether the audit entry of an event is stored.
+func (e *Engine) audited(ctx context.Context, id string) (bool, error) {
+	_, err := e.store.Get(ctx, collAudit, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, storeErr(err)
 }
 
 // planTimer (re)plans a time-relative automation when the record is created, when its date
