@@ -16,13 +16,36 @@ import (
 
 // Record events and the automations they run.
 //
-// An accepted write's automations must run even if the process dies right after the write. The
-// event is stored as a job due a little later (eventGrace) in the same store.Batch as the write,
-// ahead of it, and the write records the event's id in the record's "_events" (its last few event
-// ids). Right after the write the engine runs the job itself. If it dies first, any engine's
-// scheduler runs the job when it comes due: it finds the event id in the record (the write
-// happened) and runs the automations, or does not (a backend without transactions stored only
-// the event) and drops the event. A delete is confirmed by the record being gone.
+// An accepted write's automations must run even if the process dies right after the write, and a
+// write the process died in must end up complete or leave no trace. A record write is one
+// store.Batch, in this order (commitWrite):
+//
+//  1. its event: a job due a little later (eventGrace); the record written next lists the event's
+//     id in its "_events" (its last few event ids);
+//  2. the record: insert, replace (version compare-and-set) or delete;
+//  3. its audit entry, whose id is the event's.
+//
+// Right after the write the engine runs the event itself. If it dies first, any engine's scheduler
+// runs it when it comes due; the handler first confirms that the write happened (confirmEvent).
+//
+// In a transaction (store.Store.Atomic: SQLite, MongoDB replica sets and sharded clusters) the
+// batch is stored whole or not at all: an event is made only when automations or an SLA policy
+// react to the write, and that it exists proves the write.
+//
+// Without transactions (FerretDB, a standalone MongoDB) a crash leaves a prefix of the batch. So
+// there every write has an event, which also carries the audit entry; when nothing reacts it is
+// quiet (removed as soon as its batch is complete). What a scheduler makes of each prefix:
+//
+//	nothing           nothing to do: no trace.
+//	event             no write found (a create or update: the record does not list the event and
+//	                  its audit entry is absent; a delete: the record is still there, or another
+//	                  delete's audit entry says it was that one's): the event is dropped, no trace.
+//	event, record     the write is found: its audit entry is stored, its automations run.
+//	all three         the same; the audit entry is there already (a duplicate id).
+//
+// An event id leaves a record (the record's delete, later writes pushing it out of the last few)
+// only once its audit entry is stored (settleEvents), so the entry confirms a write the record no
+// longer can. Automations of a create or update whose record is gone by then do not run.
 const (
 	eventGrace     = 30 * time.Second
 	eventsKept     = 10 // event ids kept in a record: enough to confirm any event still queued
@@ -113,23 +136,46 @@ func withoutEvents(d store.Doc) map[string]any {
 	return out
 }
 
-// markEvent adds an event id to the record document about to be written.
-func markEvent(doc, old store.Doc, id string) {
+// markEvent adds an event id to the record document about to be written, and returns the ids it
+// pushed out of the record's last few (see settleEvents).
+func markEvent(doc, old store.Doc, id string) []any {
 	if id == "" {
 		if old != nil && old[recordEventKey] != nil {
 			doc[recordEventKey] = old[recordEventKey]
 		}
-		return
+		return nil
 	}
 	var ids []any
 	if old != nil {
 		ids, _ = old[recordEventKey].([]any)
 	}
 	ids = append(append([]any{}, ids...), id)
+	var dropped []any
 	if len(ids) > eventsKept {
-		ids = ids[len(ids)-eventsKept:]
+		dropped, ids = ids[:len(ids)-eventsKept], ids[len(ids)-eventsKept:]
 	}
 	doc[recordEventKey] = ids
+	return dropped
+}
+
+// settleEvents stores the audit entries that pending events carry (on a store without
+// transactions) before their ids leave a record: when the record is deleted, or when later writes
+// push them out of its last few. An event's write is confirmed by its id in the record or, once the
+// id has left, by its audit entry; so no id leaves before its entry is stored.
+func (e *Engine) settleEvents(ctx context.Context, ids []any) error {
+	if len(ids) == 0 || e.store.Atomic() {
+		return nil
+	}
+	docs, err := e.store.Find(ctx, collJobs, store.Query{Filter: store.In{Field: "id", Values: ids, Scalar: true}})
+	if err != nil {
+		return storeErr(err)
+	}
+	for _, d := range docs {
+		if err := e.storeAudit(ctx, jobFromDoc(d)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // storeAudit stores the audit entry an event carries unless it is stored (its id is the event's).
@@ -239,7 +285,8 @@ func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 // when gone). In a transaction the event is stored with its write or not at all: a create or an
 // update happened (if the record is gone, there is nothing left to react to), a delete too. On a
 // store without transactions the event is stored first: a create or update happened when the
-// record lists the event, or when its audit entry is stored; a delete when the record is gone.
+// record lists the event, or when its audit entry is stored, since the id leaves the record only
+// after that (see settleEvents); a delete, see confirmDelete.
 func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ string) (store.Doc, bool, error) {
 	doc, err := e.store.Get(ctx, recordsColl(object), record)
 	if errors.Is(err, store.ErrNotFound) {
@@ -254,13 +301,34 @@ func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ s
 	case e.store.Atomic():
 		return doc, doc != nil || typ == workflow.TriggerDeleted, nil
 	case typ == workflow.TriggerDeleted:
-		return nil, true, nil
+		ok, err := e.confirmDelete(ctx, j, object, record)
+		return nil, ok, err
 	}
 	if ids, _ := doc[recordEventKey].([]any); slices.Contains(ids, any(j.ID)) {
 		return doc, true, nil
 	}
 	ok, err := e.audited(ctx, j.ID)
 	return doc, ok, err
+}
+
+// confirmDelete tells whether the delete of a gone record was this event's, on a store without
+// transactions. Its own audit entry says yes. Without one, the record was deleted either by this
+// event (a crash came between the delete and the entry) or by another delete; one that completed
+// left its entry, and of two cut short alike the first to run stores its entry and the other then
+// sees it, so exactly one entry is stored (unless two engines run the two events at the same
+// moment).
+func (e *Engine) confirmDelete(ctx context.Context, j *Job, object, record string) (bool, error) {
+	if ok, err := e.audited(ctx, j.ID); ok || err != nil {
+		return ok, err
+	}
+	others, err := e.store.Find(ctx, collAudit, store.Query{Filter: store.And{
+		store.Compare{Field: "record", Op: store.Eq, Value: record},
+		store.Compare{Field: "object", Op: store.Eq, Value: object},
+		store.Compare{Field: "action", Op: store.Eq, Value: "record_deleted"}}, Limit: 1})
+	if err != nil {
+		return false, storeErr(err)
+	}
+	return len(others) == 0, nil
 }
 
 // audited tells whether the audit entry of an event is stored.

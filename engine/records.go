@@ -210,7 +210,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err != nil {
 		return nil, err
 	}
-	markEvent(stored, old, ev.id)
+	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
 	delete(stored, "version")
 	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
@@ -255,6 +257,10 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 	}
 	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
 	if err != nil {
+		return err
+	}
+	ids, _ := old[recordEventKey].([]any)
+	if err := e.settleEvents(ctx, ids); err != nil {
 		return err
 	}
 	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},

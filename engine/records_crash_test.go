@@ -277,3 +277,143 @@ func TestRecordWriteCrashAtEveryPrefix(t *testing.T) {
 		}
 	})
 }
+
+// TestRecordWriteCrashThenMoreWrites: a write cut short by a crash is followed, before any
+// scheduler runs its event, by more writes of the same record from a live process (the user
+// retrying, deleting, editing on). Recovery still keeps each audit entry once and runs each
+// automation at most once.
+func TestRecordWriteCrashThenMoreWrites(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		cb := newCrashBench(t, b)
+		ctx := cb.ctx
+		for _, tc := range []struct {
+			name   string
+			object string
+			run    func(live *Engine, id, company string) // the crash and what follows it
+			want   func(company string) crashState
+		}{
+			{
+				name: "update cut after the record, then deleted", object: "lead",
+				run: func(live *Engine, id, company string) {
+					cb.crash("update", afterRecord, func() error {
+						_, err := cb.e.UpdateRecord(ctx, SystemActor, "lead", id, map[string]any{"company": company + " v2"}, 0, "en")
+						return err
+					})
+					if err := live.DeleteRecord(ctx, SystemActor, "lead", id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				// The update's automation finds its record gone: nothing to react to.
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_updated": 1, "record_deleted": 1},
+						tasks: map[string]int{"created " + c: 1, "deleted " + c + " v2": 1}}
+				},
+			},
+			{
+				name: "update of an object without automations cut after the record, then deleted", object: "note",
+				run: func(live *Engine, id, company string) {
+					cb.crash("update", afterRecord, func() error {
+						_, err := cb.e.UpdateRecord(ctx, SystemActor, "note", id, map[string]any{"company": company + " v2"}, 0, "en")
+						return err
+					})
+					if err := live.DeleteRecord(ctx, SystemActor, "note", id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_updated": 1, "record_deleted": 1}, tasks: map[string]int{}}
+				},
+			},
+			{
+				name: "create cut after the record, then deleted", object: "lead",
+				run: func(live *Engine, id, company string) {
+					if err := live.DeleteRecord(ctx, SystemActor, "lead", id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_deleted": 1}, tasks: map[string]int{"deleted " + c: 1}}
+				},
+			},
+			{
+				name: "delete cut before the record, then retried", object: "lead",
+				run: func(live *Engine, id, company string) {
+					cb.crash("delete", beforeRecord, func() error { return cb.e.DeleteRecord(ctx, SystemActor, "lead", id, 0) })
+					if err := live.DeleteRecord(ctx, SystemActor, "lead", id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_deleted": 1}, tasks: map[string]int{"created " + c: 1, "deleted " + c: 1}}
+				},
+			},
+			{
+				name: "delete cut after the record, then retried", object: "lead",
+				run: func(live *Engine, id, company string) {
+					cb.crash("delete", afterRecord, func() error { return cb.e.DeleteRecord(ctx, SystemActor, "lead", id, 0) })
+					if err := live.DeleteRecord(ctx, SystemActor, "lead", id, 0); !isNotFound(err) {
+						t.Fatalf("retried delete: %v, want record_not_found", err)
+					}
+				},
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_deleted": 1}, tasks: map[string]int{"created " + c: 1, "deleted " + c: 1}}
+				},
+			},
+			{
+				name: "delete cut before the record, then another cut after it", object: "lead",
+				run: func(live *Engine, id, company string) {
+					cb.crash("delete", beforeRecord, func() error { return cb.e.DeleteRecord(ctx, SystemActor, "lead", id, 0) })
+					cb.crash("delete again", afterRecord, func() error { return cb.e.DeleteRecord(ctx, SystemActor, "lead", id, 0) })
+				},
+				want: func(c string) crashState {
+					return crashState{audit: map[string]int{"record_created": 1, "record_deleted": 1}, tasks: map[string]int{"created " + c: 1, "deleted " + c: 1}}
+				},
+			},
+			{
+				name: "update cut after the record, then more updates than a record keeps events", object: "lead",
+				run: func(live *Engine, id, company string) {
+					cb.crash("update", afterRecord, func() error {
+						_, err := cb.e.UpdateRecord(ctx, SystemActor, "lead", id, map[string]any{"company": company + " v2"}, 0, "en")
+						return err
+					})
+					for i := range eventsKept {
+						if _, err := live.UpdateRecord(ctx, SystemActor, "lead", id, map[string]any{"company": fmt.Sprintf("%s v%d", company, i+3)}, 0, "en"); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				want: func(c string) crashState {
+					st := crashState{company: fmt.Sprintf("%s v%d", c, eventsKept+2), audit: map[string]int{"record_created": 1, "record_updated": 1 + eventsKept},
+						tasks: map[string]int{"created " + c: 1, "updated " + c + " v2": 1}}
+					for i := range eventsKept {
+						st.tasks[fmt.Sprintf("updated %s v%d", c, i+3)] = 1
+					}
+					return st
+				},
+			},
+		} {
+			company := "Acme " + tc.name
+			var id string
+			if tc.name == "create cut after the record, then deleted" {
+				cb.crash("create", afterRecord, func() error {
+					_, err := cb.e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": company}, "en")
+					return err
+				})
+				id = cb.dying.ops[recordOp(cb.dying.ops)].Doc["id"].(string)
+			} else {
+				id = cb.create(tc.object, company)
+			}
+			tc.run(cb.engine(cb.shared, "live"), id, company)
+			want := tc.want(company)
+			var subjects []string
+			for s := range want.tasks {
+				subjects = append(subjects, s)
+			}
+			subjects = append(subjects, "updated "+company+" v2", "deleted "+company, "deleted "+company+" v2")
+			got := cb.state(cb.recover(), tc.object, id, subjects...)
+			if got.String() != want.String() {
+				t.Errorf("%s:\n got  %v\n want %v", tc.name, got, want)
+			}
+		}
+	})
+}
