@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -414,6 +415,43 @@ func TestRecordWriteCrashThenMoreWrites(t *testing.T) {
 			if got.String() != want.String() {
 				t.Errorf("%s:\n got  %v\n want %v", tc.name, got, want)
 			}
+		}
+	})
+}
+
+// TestRecordWriteFailingAfterTheRecord: the database refuses a write's audit entry after it
+// took the record. In a transaction nothing of the write remains; without one the replace cannot
+// be undone, so the batch's event stays with it and recovery completes the write.
+func TestRecordWriteFailingAfterTheRecord(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		cb := newCrashBench(t, b)
+		company := "Acme refused"
+		id := cb.create("lead", company)
+		// One audit entry per request id, for a while, and one of "r1" there: the update's entry,
+		// made in request r1, is refused.
+		unique := append(slices.Clone(auditIndexes), store.Index{Field: "request_id", Unique: true})
+		if err := cb.dying.EnsureCollection(cb.ctx, collAudit, unique); err != nil {
+			t.Fatal(err)
+		}
+		if err := cb.dying.Insert(cb.ctx, collAudit, store.Doc{"id": newID(), "action": "taken", "request_id": "r1"}); err != nil {
+			t.Fatal(err)
+		}
+		ctx := WithRequestID(cb.ctx, "r1")
+		if _, err := cb.e.UpdateRecord(ctx, SystemActor, "lead", id, map[string]any{"company": company + " v2"}, 0, "en"); err == nil {
+			t.Fatal("the update was acknowledged without its audit entry")
+		}
+		if err := cb.dying.EnsureCollection(cb.ctx, collAudit, auditIndexes); err != nil {
+			t.Fatal(err)
+		}
+		got := cb.state(cb.recover(), "lead", id, "created "+company, "updated "+company+" v2")
+		want := crashState{company: company, audit: map[string]int{"record_created": 1}, tasks: map[string]int{"created " + company: 1}}
+		if !cb.dying.Atomic() {
+			want.company = company + " v2"
+			want.audit["record_updated"] = 1
+			want.tasks["updated "+company+" v2"] = 1
+		}
+		if got.String() != want.String() {
+			t.Errorf("\n got  %v\n want %v", got, want)
 		}
 	})
 }
