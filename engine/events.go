@@ -43,6 +43,9 @@ import (
 //	event, record     the write is found: its audit entry is stored, its automations run.
 //	all three         the same; the audit entry is there already (a duplicate id).
 //
+// A batch that fails after the record (its audit entry refused) is left as such a prefix too: a
+// replace or delete cannot be undone (see store.Store.Batch).
+//
 // An event id leaves a record (the record's delete, later writes pushing it out of the last few)
 // only once its audit entry is stored (settleEvents), so the entry confirms a write the record no
 // longer can. Automations of a create or update whose record is gone by then do not run.
