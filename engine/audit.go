@@ -67,17 +67,12 @@ func clientIP(ctx context.Context) string {
 }
 
 // audit appends an entry. It is written after the change it records; a failure is logged, not
-// returned, since the change itself is already stored. Record writes use auditOp instead, so the
-// entry is stored with the change.
+// returned, since the change itself is already stored. Record writes store their entry with the
+// change instead (see commitWrite).
 func (e *Engine) audit(ctx context.Context, by *Actor, a auditEntry) {
 	if err := e.store.Insert(context.WithoutCancel(ctx), collAudit, e.auditDoc(ctx, by, a)); err != nil {
 		e.log.Error("audit entry not written", "action", a.Action, "object", a.Object, "record", a.Record, "err", err)
 	}
-}
-
-// auditOp is the write of an audit entry, for the store.Batch of the change it records.
-func (e *Engine) auditOp(ctx context.Context, by *Actor, a auditEntry) store.WriteOp {
-	return store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: e.auditDoc(ctx, by, a)}
 }
 
 // auditDoc is the stored form of an entry.

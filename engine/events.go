@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -15,13 +16,39 @@ import (
 
 // Record events and the automations they run.
 //
-// An accepted write's automations must run even if the process dies right after the write. The
-// event is stored as a job due a little later (eventGrace) in the same store.Batch as the write,
-// ahead of it, and the write records the event's id in the record's "_events" (its last few event
-// ids). Right after the write the engine runs the job itself. If it dies first, any engine's
-// scheduler runs the job when it comes due: it finds the event id in the record (the write
-// happened) and runs the automations, or does not (a backend without transactions stored only
-// the event) and drops the event. A delete is confirmed by the record being gone.
+// An accepted write's automations must run even if the process dies right after the write, and a
+// write the process died in must end up complete or leave no trace. A record write is one
+// store.Batch, in this order (commitWrite):
+//
+//  1. its event: a job due a little later (eventGrace); the record written next lists the event's
+//     id in its "_events" (its last few event ids);
+//  2. the record: insert, replace (version compare-and-set) or delete;
+//  3. its audit entry, whose id is the event's.
+//
+// Right after the write the engine runs the event itself. If it dies first, any engine's scheduler
+// runs it when it comes due; the handler first confirms that the write happened (confirmEvent).
+//
+// In a transaction (store.Store.Atomic: SQLite, MongoDB replica sets and sharded clusters) the
+// batch is stored whole or not at all: an event is made only when automations or an SLA policy
+// react to the write, and that it exists proves the write.
+//
+// Without transactions (FerretDB, a standalone MongoDB) a crash leaves a prefix of the batch. So
+// there every write has an event, which also carries the audit entry; when nothing reacts it is
+// quiet (removed as soon as its batch is complete). What a scheduler makes of each prefix:
+//
+//	nothing           nothing to do: no trace.
+//	event             no write found (a create or update: the record does not list the event and
+//	                  its audit entry is absent; a delete: the record is still there, or another
+//	                  delete's audit entry says it was that one's): the event is dropped, no trace.
+//	event, record     the write is found: its audit entry is stored, its automations run.
+//	all three         the same; the audit entry is there already (a duplicate id).
+//
+// A batch that fails after the record (its audit entry refused) is left as such a prefix too: a
+// replace or delete cannot be undone (see store.Store.Batch).
+//
+// An event id leaves a record (the record's delete, later writes pushing it out of the last few)
+// only once its audit entry is stored (settleEvents), so the entry confirms a write the record no
+// longer can. Automations of a create or update whose record is gone by then do not run.
 const (
 	eventGrace     = 30 * time.Second
 	eventsKept     = 10 // event ids kept in a record: enough to confirm any event still queued
@@ -35,32 +62,61 @@ type depthKey struct{}
 
 func depthOf(ctx context.Context) int { d, _ := ctx.Value(depthKey{}).(int); return d }
 
-// beginEvent makes the event of a write about to happen when the object has automations that
-// react to it: its id and the job to store with the write (none when no event is needed).
-func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (string, []store.WriteOp, error) {
+// event is the durable event of a record write about to happen.
+type event struct {
+	id    string    // "" when the write needs none
+	job   store.Doc // stored in the write's batch, ahead of the write
+	quiet bool      // nothing reacts to it: stored only to repair a batch a crash cut short
+}
+
+// beginEvent makes the event of a write about to happen: when the object has automations that
+// react to it or an SLA policy, and on a store without transactions always (see the package
+// comment), so that a crash in the batch is repaired.
+func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old, new store.Doc) (event, error) {
 	set, err := e.automations(ctx)
 	if err != nil {
-		return "", nil, err
+		return event{}, err
 	}
+	quiet := false
 	if !reacts(set.byObject[object]) {
 		measured, err := e.hasSLA(ctx, object)
 		if err != nil {
-			return "", nil, err
+			return event{}, err
 		}
-		if !measured || typ == workflow.TriggerDeleted {
-			return "", nil, nil
-		}
+		quiet = !measured || typ == workflow.TriggerDeleted
+	}
+	if quiet && e.store.Atomic() {
+		return event{}, nil
 	}
 	id := newID()
 	payload := map[string]any{"object": object, "record": record, "type": typ, "depth": int64(depthOf(ctx))}
-	if old != nil {
+	if quiet {
+		payload["quiet"] = true
+	}
+	if old != nil && !quiet {
 		payload["old"] = withoutEvents(old)
 	}
-	if new != nil {
+	if new != nil && !quiet {
 		payload["new"] = withoutEvents(new)
 	}
-	job := e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0)
-	return id, []store.WriteOp{{Kind: store.OpInsert, Coll: collJobs, Doc: job}}, nil
+	return event{id: id, job: e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0), quiet: quiet}, nil
+}
+
+// commitWrite stores a record write in one store.Batch: its event (if any), the write, its audit
+// entry, in this order. The audit entry takes the event's id. On a store without transactions the
+// event also carries the entry, for whoever finds the write without it (see the package comment).
+func (e *Engine) commitWrite(ctx context.Context, ev event, write store.WriteOp, audit store.Doc) error {
+	ops := make([]store.WriteOp, 0, 3)
+	if ev.id != "" {
+		audit["id"] = ev.id
+		if !e.store.Atomic() {
+			payload, _ := ev.job["payload"].(map[string]any)
+			payload["audit"] = maps.Clone(audit)
+		}
+		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: ev.job})
+	}
+	ops = append(ops, write, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
+	return e.store.Batch(ctx, ops)
 }
 
 // reacts tells whether any automation needs record events (not only buttons and schedules).
@@ -83,39 +139,81 @@ func withoutEvents(d store.Doc) map[string]any {
 	return out
 }
 
-// markEvent adds an event id to the record document about to be written.
-func markEvent(doc, old store.Doc, id string) {
+// markEvent adds an event id to the record document about to be written, and returns the ids it
+// pushed out of the record's last few (see settleEvents).
+func markEvent(doc, old store.Doc, id string) []any {
 	if id == "" {
 		if old != nil && old[recordEventKey] != nil {
 			doc[recordEventKey] = old[recordEventKey]
 		}
-		return
+		return nil
 	}
 	var ids []any
 	if old != nil {
 		ids, _ = old[recordEventKey].([]any)
 	}
 	ids = append(append([]any{}, ids...), id)
+	var dropped []any
 	if len(ids) > eventsKept {
-		ids = ids[len(ids)-eventsKept:]
+		dropped, ids = ids[:len(ids)-eventsKept], ids[len(ids)-eventsKept:]
 	}
 	doc[recordEventKey] = ids
+	return dropped
 }
 
-// afterEvent runs the event of a stored write right away.
-func (e *Engine) afterEvent(ctx context.Context, id string) {
-	if id == "" {
+// settleEvents stores the audit entries that pending events carry (on a store without
+// transactions) before their ids leave a record: when the record is deleted, or when later writes
+// push them out of its last few. An event's write is confirmed by its id in the record or, once the
+// id has left, by its audit entry; so no id leaves before its entry is stored.
+func (e *Engine) settleEvents(ctx context.Context, ids []any) error {
+	if len(ids) == 0 || e.store.Atomic() {
+		return nil
+	}
+	docs, err := e.store.Find(ctx, collJobs, store.Query{Filter: store.In{Field: "id", Values: ids, Scalar: true}})
+	if err != nil {
+		return storeErr(err)
+	}
+	for _, d := range docs {
+		if err := e.storeAudit(ctx, jobFromDoc(d)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storeAudit stores the audit entry an event carries unless it is stored (its id is the event's).
+func (e *Engine) storeAudit(ctx context.Context, j *Job) error {
+	a, ok := j.Payload["audit"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	if err := e.store.Insert(ctx, collAudit, maps.Clone(a)); err != nil && !errors.Is(err, store.ErrDuplicateID) {
+		return storeErr(err)
+	}
+	return nil
+}
+
+// afterEvent runs the event of a stored write right away. A quiet event has nothing to run once
+// its batch is complete: it is removed.
+func (e *Engine) afterEvent(ctx context.Context, ev event) {
+	switch {
+	case ev.id == "":
+		return
+	case ev.quiet:
+		if err := e.store.Delete(context.WithoutCancel(ctx), collJobs, ev.id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.Warn("event not removed; the scheduler finds the write complete", "event", ev.id, "err", err)
+		}
 		return
 	}
-	d, err := e.store.Get(ctx, collJobs, id)
+	d, err := e.store.Get(ctx, collJobs, ev.id)
 	if err != nil {
-		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)
 		return
 	}
 	j := jobFromDoc(d)
 	j.ReadyAt = e.stamp() // claimable now by this process
 	if _, err := e.runJobNow(context.WithValue(ctx, depthKey{}, depthOf(ctx)), j); err != nil {
-		e.log.Warn("event not run now; the scheduler runs it", "event", id, "err", err)
+		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)
 	}
 }
 
@@ -136,30 +234,23 @@ func (e *Engine) runJobNow(ctx context.Context, j *Job) (bool, error) {
 	return true, nil
 }
 
-// handleEvent runs the automations of a confirmed record event.
+// handleEvent runs the automations of a confirmed record event, after storing the audit entry it
+// carries if a crash cut its batch short before the entry.
 func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 	object, _ := j.Payload["object"].(string)
 	record, _ := j.Payload["record"].(string)
 	typ, _ := j.Payload["type"].(string)
 	depth, _ := j.Payload["depth"].(int64)
 	ctx = context.WithValue(ctx, depthKey{}, int(depth))
-	doc, err := e.store.Get(ctx, recordsColl(object), record)
-	switch {
-	case typ == workflow.TriggerDeleted && errors.Is(err, store.ErrNotFound):
-	case typ == workflow.TriggerDeleted:
-		if err != nil {
-			return storeErr(err)
-		}
-		return nil // the delete did not happen
-	case errors.Is(err, store.ErrNotFound):
-		return nil // created or updated, then deleted (or never written): nothing to react to
-	case err != nil:
-		return storeErr(err)
-	default:
-		ids, _ := doc[recordEventKey].([]any)
-		if !slices.Contains(ids, any(j.ID)) {
-			return nil // the write did not happen
-		}
+	doc, happened, err := e.confirmEvent(ctx, j, object, record, typ)
+	if err != nil || !happened {
+		return err
+	}
+	if err := e.storeAudit(ctx, j); err != nil {
+		return err
+	}
+	if quiet, _ := j.Payload["quiet"].(bool); quiet || (doc == nil && typ != workflow.TriggerDeleted) {
+		return nil // nothing reacts; or created or updated, then deleted: nothing to react to
 	}
 	def, err := e.current(ctx, object)
 	if err != nil {
@@ -191,6 +282,65 @@ func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 		}
 	}
 	return firstErr
+}
+
+// confirmEvent tells whether the write of an event happened, with the record as stored now (nil
+// when gone). In a transaction the event is stored with its write or not at all: a create or an
+// update happened (if the record is gone, there is nothing left to react to), a delete too. On a
+// store without transactions the event is stored first: a create or update happened when the
+// record lists the event, or when its audit entry is stored, since the id leaves the record only
+// after that (see settleEvents); a delete, see confirmDelete.
+func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ string) (store.Doc, bool, error) {
+	doc, err := e.store.Get(ctx, recordsColl(object), record)
+	if errors.Is(err, store.ErrNotFound) {
+		doc, err = nil, nil
+	}
+	if err != nil {
+		return nil, false, storeErr(err)
+	}
+	switch {
+	case typ == workflow.TriggerDeleted && doc != nil:
+		return nil, false, nil // the delete did not happen
+	case e.store.Atomic():
+		return doc, doc != nil || typ == workflow.TriggerDeleted, nil
+	case typ == workflow.TriggerDeleted:
+		ok, err := e.confirmDelete(ctx, j, object, record)
+		return nil, ok, err
+	}
+	if ids, _ := doc[recordEventKey].([]any); slices.Contains(ids, any(j.ID)) {
+		return doc, true, nil
+	}
+	ok, err := e.audited(ctx, j.ID)
+	return doc, ok, err
+}
+
+// confirmDelete tells whether the delete of a gone record was this event's, on a store without
+// transactions. Its own audit entry says yes. Without one, the record was deleted either by this
+// event (a crash came between the delete and the entry) or by another delete; one that completed
+// left its entry, and of two cut short alike the first to run stores its entry and the other then
+// sees it, so exactly one entry is stored (unless two engines run the two events at the same
+// moment).
+func (e *Engine) confirmDelete(ctx context.Context, j *Job, object, record string) (bool, error) {
+	if ok, err := e.audited(ctx, j.ID); ok || err != nil {
+		return ok, err
+	}
+	others, err := e.store.Find(ctx, collAudit, store.Query{Filter: store.And{
+		store.Compare{Field: "record", Op: store.Eq, Value: record},
+		store.Compare{Field: "object", Op: store.Eq, Value: object},
+		store.Compare{Field: "action", Op: store.Eq, Value: "record_deleted"}}, Limit: 1})
+	if err != nil {
+		return false, storeErr(err)
+	}
+	return len(others) == 0, nil
+}
+
+// audited tells whether the audit entry of an event is stored.
+func (e *Engine) audited(ctx context.Context, id string) (bool, error) {
+	_, err := e.store.Get(ctx, collAudit, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, storeErr(err)
 }
 
 // planTimer (re)plans a time-relative automation when the record is created, when its date

@@ -97,17 +97,15 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err := e.measure(ctx, def, nil, stored); err != nil {
 		return nil, err
 	}
-	ev, ops, err := e.beginEvent(ctx, object, id, "created", nil, stored)
+	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
 	if err != nil {
 		return nil, err
 	}
-	markEvent(stored, nil, ev)
+	markEvent(stored, nil, ev.id)
 	stored["version"] = int64(1)
 	rec := wire(def, stored)
-	// The event, the record and its audit entry: one commit (see store.Batch for the order).
-	ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
-		e.auditOp(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
-	err = e.store.Batch(ctx, ops)
+	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
+		e.auditDoc(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
 	if errors.Is(err, store.ErrDuplicateID) {
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
 	}
@@ -208,16 +206,18 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, err
 	}
 	stored["version"] = version + 1
-	ev, ops, err := e.beginEvent(ctx, object, id, "updated", old, stored)
+	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
 		return nil, err
 	}
-	markEvent(stored, old, ev)
+	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
 	delete(stored, "version")
-	ops = append(ops, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
-		e.auditOp(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
-	if err := e.store.Batch(ctx, ops); err != nil {
+	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
+		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
+	if err != nil {
 		return nil, storeErr(err)
 	}
 	e.afterEvent(ctx, ev)
@@ -255,13 +255,16 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 	if ifMatch != 0 && ifMatch != version {
 		return storeErr(store.ErrVersionConflict)
 	}
-	ev, ops, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
+	ev, err := e.beginEvent(ctx, object, id, "deleted", old, nil)
 	if err != nil {
 		return err
 	}
-	ops = append(ops, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
-		e.auditOp(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)}))
-	err = e.store.Batch(ctx, ops)
+	ids, _ := old[recordEventKey].([]any)
+	if err := e.settleEvents(ctx, ids); err != nil {
+		return err
+	}
+	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
+		e.auditDoc(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)}))
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)
 	}

@@ -57,14 +57,20 @@ type Store interface {
 	// Errors: ErrNotFound, ErrVersionConflict.
 	Delete(ctx context.Context, coll, id string, expectVersion int64) error
 
-	// Batch applies ops in order as one unit: when an op fails, Batch returns an *OpError naming
-	// it and nothing of the batch remains; when it returns nil, every op is stored (durably, as
-	// any write). Backends with transactions use one; the others (FerretDB, a standalone MongoDB)
-	// apply the ops one by one and, when one fails, remove the documents the batch inserted before
-	// it; a crash in between leaves a prefix of the batch, so callers order ops to recover from any
-	// prefix (see Atomic).
+	// Batch applies ops in order; when it returns nil, every op is stored (durably, as
+	// any write), and when an op fails it returns an *OpError naming it. Backends with
+	// transactions use one: a failed batch leaves nothing. The others (FerretDB, a standalone
+	// MongoDB) apply the ops one by one and, when one fails, remove the documents the batch
+	// inserted before it, last first; if it replaced or deleted one before it, which cannot be
+	// undone, what it stored stays. So there what a failure or a crash leaves is a prefix of the
+	// batch, and callers order ops so that every prefix recovers (see Atomic). The engine's record
+	// writes do: the event job first (it carries the audit entry), then the record, then the audit
+	// entry; whoever runs the event confirms the record write from the record or the entry, stores
+	// the entry if missing and runs the automations, or drops the event when the write never
+	// happened (engine/events.go has the table of prefixes).
 	Batch(ctx context.Context, ops []WriteOp) error
-	// Atomic reports whether Batch is a transaction, so that a crash never leaves a prefix.
+	// Atomic reports whether Batch is a transaction, so that a crash never leaves a prefix. The
+	// engine writes a repair event per record write only where it is not.
 	Atomic() bool
 
 	// Find returns up to q.Limit documents matching q.Filter in q.Sort order. The sort always ends

@@ -15,8 +15,8 @@ import (
 func (s *Store) Atomic() bool { return s.transactions }
 
 // Batch applies ops in a transaction where the deployment has them. Elsewhere it applies them in
-// order and, when one fails, deletes the documents the batch inserted before it (as the
-// engine did by hand before the seam had batches); a crash in between leaves a prefix.
+// order and, when one fails, undoes what it stored before it where it can (see undo); a crash in
+// between leaves a prefix.
 func (s *Store) Batch(ctx context.Context, ops []store.WriteOp) error {
 	if !s.transactions {
 		return s.applyOps(ctx, ops)
@@ -54,15 +54,7 @@ func (s *Store) applyOps(ctx context.Context, ops []store.WriteOp) error {
 			continue
 		}
 		if !s.transactions {
-			for _, done := range ops[:i] {
-				if done.Kind != store.OpInsert {
-					continue
-				}
-				id, _ := done.Doc["id"].(string)
-				if derr := s.Delete(context.WithoutCancel(ctx), done.Coll, id, 0); derr != nil && !errors.Is(derr, store.ErrNotFound) {
-					err = errors.Join(err, derr)
-				}
-			}
+			err = errors.Join(err, s.undo(context.WithoutCancel(ctx), ops[:i]))
 		}
 		return &store.OpError{Index: i, Err: err}
 	}
@@ -80,4 +72,23 @@ func (s *Store) hasTransactions(ctx context.Context) (bool, error) {
 		return false, mapErr(ctx, "hello", err)
 	}
 	return hello.SetName != "" || hello.Msg == "isdbgrid", nil
+}
+
+// undo removes the documents done (the ops of a batch stored before one failed) inserted, the
+// last first and stopping at a failure, so that what stays is always a prefix of the batch, as a
+// crash would leave it, which the caller's order of ops recovers. A replace or a delete cannot be
+// undone: then all of done stays.
+func (s *Store) undo(ctx context.Context, done []store.WriteOp) error {
+	for _, op := range done {
+		if op.Kind != store.OpInsert {
+			return nil
+		}
+	}
+	for i := len(done) - 1; i >= 0; i-- {
+		id, _ := done[i].Doc["id"].(string)
+		if err := s.Delete(ctx, done[i].Coll, id, 0); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,8 +9,9 @@ import (
 	"crm/engine/store"
 )
 
-// runBatch pins Batch: all ops or none, a failing batch leaves nothing of its inserts and does not
-// disturb batches running beside it, and its error names the op and keeps the op's own error.
+// runBatch pins Batch: all ops or none (without transactions: a failing batch of inserts leaves
+// none of them, one that replaced or deleted keeps what it stored), it does not disturb batches
+// running beside it, and its error names the op and keeps the op's own error.
 func runBatch(t *testing.T, open opener) {
 	t.Run("all_ops", func(t *testing.T) {
 		s := open(t)
@@ -71,7 +72,7 @@ func runBatch(t *testing.T, open opener) {
 	t.Run("atomic_replace_rolled_back", func(t *testing.T) {
 		s := open(t)
 		if !s.Atomic() {
-			t.Skip("the backend has no transactions: a failed batch undoes its inserts only")
+			t.Skip("the backend has no transactions: a replace is not undone (failed_batch_keeps_a_prefix)")
 		}
 		mustInsert(t, s, "a", store.Doc{"id": "y", "n": int64(1)}, store.Doc{"id": "taken"})
 		err := s.Batch(ctxOf(t), []store.WriteOp{
@@ -83,6 +84,29 @@ func runBatch(t *testing.T, open opener) {
 		}
 		if d := mustGet(t, s, "a", "y"); d["n"] != int64(1) || d["version"] != int64(1) {
 			t.Fatalf("doc replaced by a failed batch = %v; want it unchanged", d)
+		}
+	})
+
+	t.Run("failed_batch_keeps_a_prefix", func(t *testing.T) {
+		s := open(t)
+		if s.Atomic() {
+			t.Skip("the backend has transactions: a failed batch leaves nothing (atomic_replace_rolled_back)")
+		}
+		// A replace cannot be undone, so what the batch stored before the failing op stays, as a
+		// crash there would leave it: a prefix, which the caller's order recovers. Undoing only
+		// the insert before it would leave the replace without its event.
+		mustInsert(t, s, "a", store.Doc{"id": "y", "n": int64(1)}, store.Doc{"id": "taken"})
+		err := s.Batch(ctxOf(t), []store.WriteOp{
+			{Kind: store.OpInsert, Coll: "jobs", Doc: store.Doc{"id": "x"}},
+			{Kind: store.OpReplace, Coll: "a", Doc: store.Doc{"id": "y", "n": int64(2)}, Expect: 1},
+			{Kind: store.OpInsert, Coll: "a", Doc: store.Doc{"id": "taken"}},
+		})
+		if !errors.Is(err, store.ErrDuplicateID) {
+			t.Fatalf("Batch = %v; want ErrDuplicateID", err)
+		}
+		mustGet(t, s, "jobs", "x")
+		if d := mustGet(t, s, "a", "y"); d["n"] != int64(2) {
+			t.Fatalf("doc = %v; want the replace of the prefix kept", d)
 		}
 	})
 
