@@ -44,6 +44,7 @@ type Store struct {
 	tables map[string]bool // tables known to exist, to skip CREATE TABLE IF NOT EXISTS on writes
 	// indexes are each collection's secondary indexes, which Find plans by (indexList)
 	indexes map[string][]store.Index
+	stats   map[string]collStats  // index statistics by collection, until the next optimize
 	stmts   map[stmtKey]*sql.Stmt // prepared statements, by pool and text
 	lists   int                   // list queries among stmts (queryList)
 
@@ -107,7 +108,7 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}, indexes: map[string][]store.Index{},
+	s := &Store{dir: abs, lock: lock, tables: map[string]bool{}, indexes: map[string][]store.Index{}, stats: map[string]collStats{},
 		stmts: map[stmtKey]*sql.Stmt{}, queue: make(chan *batchReq, maxGroup), done: make(chan struct{})}
 	if err := s.open(); err != nil {
 		s.Close()
@@ -156,6 +157,9 @@ func (s *Store) open() error {
 // selective as one on a rare one.
 func (s *Store) optimize(ctx context.Context) error {
 	_, err := s.writer.ExecContext(ctx, `PRAGMA optimize=0x10002`)
+	s.mu.Lock()
+	clear(s.stats)
+	s.mu.Unlock()
 	return mapErr(ctx, err)
 }
 

@@ -11,8 +11,9 @@ import (
 
 // findSQL builds the SELECT of Find. The ORDER BY uses the same expressions as the indexes, then
 // id, so a sort on an indexed field reads the index in order and stops at the LIMIT. idx are the
-// collection's indexes, by which a team's IN is split (splitIn).
-func findSQL(coll string, q store.Query, idx []store.Index) (string, []any, error) {
+// collection's indexes, by which a team's IN is split (splitIn) unless its values hold most of
+// the collection (stats.dense; nil stats: split).
+func findSQL(coll string, q store.Query, idx []store.Index, stats collStats) (string, []any, error) {
 	if err := checkColl(coll); err != nil {
 		return "", nil, err
 	}
@@ -27,7 +28,7 @@ func findSQL(coll string, q store.Query, idx []store.Index) (string, []any, erro
 		}
 		order = append(order, x)
 	}
-	if in, rest, ok := splitIn(q, idx); ok {
+	if in, rest, ok := splitIn(q, idx); ok && !stats.dense(in) {
 		return splitSQL(coll, q, in, rest)
 	}
 	var c compiler
@@ -62,7 +63,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.D
 	if err != nil {
 		return nil, err
 	}
-	query, args, err := findSQL(coll, q, idx)
+	query, args, err := findSQL(coll, q, idx, s.statsOf(ctx, coll))
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,7 @@ func TestQueryPlan(t *testing.T) {
 	byAmount := []store.SortKey{{Field: "amount", Desc: true}}
 	search := store.Or{store.Contains{Field: "email", Value: "e1"}, store.Contains{Field: "stage", Value: "e1"}}
 	find := func(q store.Query) func() (string, []any, error) {
-		return func() (string, []any, error) { return findSQL(coll, q, planIndexes) }
+		return func() (string, []any, error) { return findSQL(coll, q, planIndexes, nil) }
 	}
 	cases := []struct {
 		name    string
@@ -650,7 +650,7 @@ func TestSplitLiterals(t *testing.T) {
 		owners = append(owners, o)
 	}
 	q := store.Query{Filter: store.In{Field: "owner", Values: owners, Scalar: true}, Sort: []store.SortKey{{Field: "created_at", Desc: true}}, Limit: 5}
-	sql, args, err := findSQL(coll, q, planIndexes)
+	sql, args, err := findSQL(coll, q, planIndexes, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -674,5 +674,51 @@ func TestSplitLiterals(t *testing.T) {
 	}
 	if len(docs) != 5 {
 		t.Errorf("%d docs, want 5", len(docs))
+	}
+}
+
+// TestDenseTeamWalksTheSortIndex: when a team's owners hold most of the records (a small
+// company's manager), the list walks the sort's own index and stops at the page instead of
+// running one range per owner; a team holding a small part still splits.
+func TestDenseTeamWalksTheSortIndex(t *testing.T) {
+	ctx := context.Background()
+	const coll = "obj_plan"
+	s := openTemp(t)
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 3000)
+	if err := s.optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true, Present: true}})
+	team := func(n int) store.Query {
+		var owners []any
+		for i := range n {
+			owners = append(owners, fmt.Sprintf("u%d", i))
+		}
+		return store.Query{Filter: store.In{Field: "owner", Values: owners, Scalar: true}, Sort: newest, Limit: 51}
+	}
+	for _, tc := range []struct {
+		owners int
+		split  bool
+	}{{10, false}, {8, false}, {2, true}} {
+		q, args, err := findSQL(coll, team(tc.owners), planIndexes, s.statsOf(ctx, coll))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if split := strings.Contains(q, "UNION ALL"); split != tc.split {
+			t.Errorf("%d of 10 owners: split %v, want %v\n%s", tc.owners, split, tc.split, q)
+		}
+		plan := explain(t, s, q, args)
+		for _, l := range plan {
+			if strings.HasPrefix(l.detail, "USE TEMP B-TREE FOR ") && plan.readsTable(l.parent, coll) {
+				t.Errorf("%d of 10 owners: the plan sorts the whole result:\n%s\n%s", tc.owners, plan, q)
+			}
+		}
+		docs, err := s.Find(ctx, coll, team(tc.owners))
+		if err != nil || len(docs) != 51 {
+			t.Fatalf("%d of 10 owners: %d docs, %v", tc.owners, len(docs), err)
+		}
 	}
 }
