@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -398,6 +399,11 @@ func indexesOf(obj *forms.Object) []store.Index {
 	var composite [][]string
 	if obj.Sharing != forms.SharingPublicRead && obj.Sharing != forms.SharingPublicReadWrite {
 		composite = append(composite, []string{"owner", "created_at"}, []string{"owner", "updated_at"})
+		// A list shared by a rule is its own records OR the rule's: each arm is read in order by
+		// an index led by what the rule fixes.
+		for _, f := range sharingFields(obj) {
+			composite = append(composite, []string{f, "created_at"}, []string{f, "updated_at"})
+		}
 	}
 	// A lookup's related list (the contacts of an account) is lookup = id, newest first.
 	for _, f := range obj.Fields {
@@ -420,6 +426,40 @@ func indexesOf(obj *forms.Object) []store.Index {
 		}
 	}
 	return idx
+}
+
+// sharingFields are the indexable fields the sharing rules' conditions fix to one value (the
+// first of each rule's conjunction), which their part of an access filter is searched by.
+func sharingFields(obj *forms.Object) []string {
+	rules, _ := compileSharing(obj)
+	var out []string
+	for _, r := range rules {
+		var conj []store.Filter
+		switch f := r.filter.(type) {
+		case store.And:
+			conj = f
+		default:
+			conj = []store.Filter{f}
+		}
+		for _, c := range conj {
+			field := ""
+			switch c := c.(type) {
+			case store.Compare:
+				if c.Op == store.Eq && c.Scalar {
+					field = c.Field
+				}
+			case store.In:
+				if c.Scalar && len(c.Values) == 1 {
+					field = c.Field
+				}
+			}
+			if field != "" && obj.Indexable(field) && !slices.Contains(out, field) {
+				out = append(out, field)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // unionIndexes is every index of a and b, a field's index unique when either is.

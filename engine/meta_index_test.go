@@ -80,6 +80,14 @@ func TestObjectIndexes(t *testing.T) {
 	}
 	expect("restarted", "amount,stage", "parent,created_at")
 
+	// A sharing rule fixing stage: its arm of a shared list is read by (stage, created_at/updated_at).
+	shared := def("private", "")
+	shared.SharingRules = []forms.SharingRule{{Name: "new_deals", When: `stage = "new"`, Roles: []string{"sales"}, Access: forms.AccessRead}}
+	if _, err := e.UpdateObject(ctx, SystemActor, "deal", shared, 0); err != nil {
+		t.Fatal(err)
+	}
+	expect("shared", "owner,created_at", "owner,updated_at", "parent,created_at", "stage,created_at", "stage,updated_at")
+
 	bad := def("private", `{"fields": ["stage", "ghost"]}`)
 	_, err = e.UpdateObject(ctx, SystemActor, "deal", bad, 0)
 	if ee, ok := AsError(err); !ok || ee.Code != "invalid_definition" || len(ee.Problems) != 1 || ee.Problems[0].Pointer != "/indexes/0/fields/1" {

@@ -83,6 +83,9 @@ func checkIndexes(o *Object, r *report) {
 	}
 }
 
+// Indexable tells whether an index may name the field.
+func (o *Object) Indexable(name string) bool { return indexable(o, name) }
+
 // indexable tells whether an index may name the field.
 func indexable(o *Object, name string) bool {
 	for _, s := range indexableSystem {

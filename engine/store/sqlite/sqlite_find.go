@@ -28,8 +28,8 @@ func findSQL(coll string, q store.Query, idx []store.Index, stats collStats) (st
 		}
 		order = append(order, x)
 	}
-	if in, rest, ok := splitIn(q, idx); ok && !stats.dense(in) {
-		return splitSQL(coll, q, in, rest)
+	if sp, ok := splitIn(q, idx); ok && (sp.in == nil || !stats.dense(*sp.in)) {
+		return splitSQL(coll, q, sp)
 	}
 	var c compiler
 	where, err := c.compile(q.Filter, false)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -14,14 +15,17 @@ import (
 // beyond it the IN is searched as a whole and sorted.
 const maxArms = 100
 
-// splitIn finds, in the query's conjunction, a scalar IN (a manager's team: owner IN (...)) that
-// an index can serve one value at a time in the sort's order, when no index serves the order as
-// well without it. SQLite would otherwise read every matching record of every value and sort them
-// all; one ordered, limited subquery per value reads at most a page each. It returns the IN and
+// splitIn finds, in the query's conjunction, a disjunction that indexes serve one arm at a time
+// in the sort's order, when no index serves the order as well without splitting it: a scalar IN
+// (a manager's team: owner IN (...)), one arm per value, or an Or (the access filter with sharing
+// rules: own records OR what each rule shares), one arm per branch and per value of a branch's
+// IN. SQLite would otherwise read every matching record and sort them all; one ordered, limited
+// subquery per arm reads at most a page each. It answers the arms, whether they can overlap
+// (branches of an Or can; values of one IN cannot), the IN of a plain split (for stats.dense) and
 // the other conjuncts.
-func splitIn(q store.Query, idx []store.Index) (store.In, []store.Filter, bool) {
+func splitIn(q store.Query, idx []store.Index) (split, bool) {
 	if q.Limit <= 0 {
-		return store.In{}, nil, false
+		return split{}, false
 	}
 	conj := conjuncts(q.Filter, nil)
 	bound := map[string]bool{}
@@ -33,18 +37,65 @@ func splitIn(q store.Query, idx []store.Index) (store.In, []store.Filter, bool) 
 	sort := store.WithIDTieBreak(q.Sort)
 	best := bestOrder(idx, bound, sort)
 	for i, f := range conj {
-		in, ok := f.(store.In)
-		if !ok || !in.Scalar || len(in.Values) < 2 || len(in.Values) > maxArms || in.Field == "id" || bound[in.Field] {
+		var arms []store.Filter
+		var sp split
+		switch f := f.(type) {
+		case store.In:
+			if !f.Scalar || len(f.Values) < 2 || f.Field == "id" || bound[f.Field] {
+				continue
+			}
+			arms, sp.in = inArms(f), &f
+		case store.Or:
+			for _, branch := range f {
+				if in, ok := branch.(store.In); ok && in.Scalar && in.Field != "id" {
+					arms = append(arms, inArms(in)...)
+				} else {
+					arms = append(arms, branch)
+				}
+			}
+			sp.overlap = true
+		default:
 			continue
 		}
-		bound[in.Field] = true
-		with := bestOrder(idx, bound, sort)
-		delete(bound, in.Field)
-		if with > best {
-			return in, append(conj[:i:i], conj[i+1:]...), true
+		if len(arms) < 2 || len(arms) > maxArms {
+			continue
+		}
+		served := true
+		for _, arm := range arms {
+			b := maps.Clone(bound)
+			for _, c := range conjuncts(arm, nil) {
+				if field, ok := equality(c); ok {
+					b[field] = true
+				}
+			}
+			if bestOrder(idx, b, sort) <= best {
+				served = false
+				break
+			}
+		}
+		if served {
+			sp.arms, sp.rest = arms, append(conj[:i:i], conj[i+1:]...)
+			return sp, true
 		}
 	}
-	return store.In{}, nil, false
+	return split{}, false
+}
+
+// split is a disjunction cut into arms (splitIn).
+type split struct {
+	arms    []store.Filter
+	overlap bool      // a record may match several arms
+	in      *store.In // the IN the arms are the values of, when that is the split
+	rest    []store.Filter
+}
+
+// inArms are an IN's values as equalities.
+func inArms(in store.In) []store.Filter {
+	out := make([]store.Filter, len(in.Values))
+	for i, v := range in.Values {
+		out[i] = store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}
+	}
+	return out
 }
 
 // conjuncts flattens nested Ands (and one-child Ors, as the access filter is) into a list.
@@ -120,7 +171,7 @@ func orders(cols []store.SortKey, bound map[string]bool, sort []store.SortKey) i
 // the order the merge gave. It reads at most limit index entries per value and limit documents,
 // whatever the table holds; each subquery is planned on its own, so with statistics SQLite still
 // prefers a rare value's index where it finds few rows.
-func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (string, []any, error) {
+func splitSQL(coll string, q store.Query, sp split) (string, []any, error) {
 	keys := store.WithIDTieBreak(q.Sort)
 	cols := []string{"rowid AS r", "id"}
 	order := make([]string, 0, len(keys))
@@ -143,23 +194,26 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (str
 		order = append(order, fmt.Sprintf("s%d%s", i, dir))
 		outer = append(outer, fmt.Sprintf("p.s%d%s", i, dir))
 	}
-	x, err := fieldExpr(in.Field)
-	if err != nil {
-		return "", nil, err
-	}
 	var c compiler
-	arms := make([]string, 0, len(in.Values))
-	for _, v := range in.Values {
+	arms := make([]string, 0, len(sp.arms))
+	for _, arm := range sp.arms {
 		var where string
-		if lit, ok := literal(v); ok {
-			and, err := c.compile(append(store.And{}, rest...), false)
-			if err != nil {
-				return "", nil, err
+		if eq, ok := arm.(store.Compare); ok && eq.Op == store.Eq && eq.Scalar {
+			if lit, ok := literal(eq.Value); ok {
+				x, err := fieldExpr(eq.Field)
+				if err != nil {
+					return "", nil, err
+				}
+				and, err := c.compile(append(store.And{}, sp.rest...), false)
+				if err != nil {
+					return "", nil, err
+				}
+				where = fmt.Sprintf("(%s = %s) AND %s", x, lit, and)
 			}
-			where = fmt.Sprintf("(%s = %s) AND %s", x, lit, and)
-		} else {
-			where, err = c.compile(append(store.And{store.Compare{Field: in.Field, Op: store.Eq, Value: v, Scalar: true}}, rest...), false)
-			if err != nil {
+		}
+		if where == "" {
+			var err error
+			if where, err = c.compile(append(store.And{arm}, sp.rest...), false); err != nil {
 				return "", nil, err
 			}
 		}
@@ -167,9 +221,15 @@ func splitSQL(coll string, q store.Query, in store.In, rest []store.Filter) (str
 		arms = append(arms, fmt.Sprintf(`SELECT * FROM (SELECT %s FROM "%s" WHERE %s ORDER BY %s LIMIT ?)`,
 			strings.Join(cols, ", "), coll, where, strings.Join(order, ", ")))
 	}
+	// A record several arms match comes once: the arms' rows of one record are equal, and UNION
+	// drops the copies (among at most a page per arm).
+	union := " UNION ALL "
+	if sp.overlap {
+		union = " UNION "
+	}
 	c.args = append(c.args, int64(q.Limit))
 	return fmt.Sprintf(`SELECT t.id, t.version, t.doc FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
-		strings.Join(arms, " UNION ALL "), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
+		strings.Join(arms, union), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
 }
 
 // literal is v as an SQL literal, for a split IN's values. Bound as parameters, they made SQLite

@@ -32,12 +32,14 @@ func TestConformance(t *testing.T) {
 
 // planIndexes are the indexes of an object like the template's opportunity: single fields,
 // a composite for its pipeline list, the owner/time composites access adds and its account
-// lookup's related-list composite.
+// lookup's related-list composite, and the composites a sharing rule over stage adds.
 var planIndexes = []store.Index{{Field: "amount"}, {Field: "stage"}, {Field: "email", Unique: true}, {Field: "created_at"}, {Field: "updated_at"}, {Field: "owner"}, {Field: "account"},
 	{Keys: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}},
 	{Keys: []store.SortKey{{Field: "owner"}, {Field: "created_at"}}},
 	{Keys: []store.SortKey{{Field: "owner"}, {Field: "updated_at"}}},
-	{Keys: []store.SortKey{{Field: "account"}, {Field: "created_at"}}}}
+	{Keys: []store.SortKey{{Field: "account"}, {Field: "created_at"}}},
+	{Keys: []store.SortKey{{Field: "stage"}, {Field: "created_at"}}}, // a sharing rule's (stage = ...)
+	{Keys: []store.SortKey{{Field: "stage"}, {Field: "updated_at"}}}}
 
 // TestQueryPlan checks that every list shape reads an index in the list's order, stopping at the
 // page (no sort of the matching records, no table scan), and that filters and counts search an
@@ -95,13 +97,17 @@ func TestQueryPlan(t *testing.T) {
 		{"owner_newest_first", find(store.Query{Filter: store.And{me}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owner_newest_first_cursor", find(store.Query{Filter: store.And{store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), me}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owner_recently_updated", find(store.Query{Filter: store.And{me}, Sort: []store.SortKey{{Field: "updated_at", Desc: true}}, Limit: 51}), ownerUpdated, true},
-		{"owner_equality_newest_first", find(store.Query{Filter: store.And{won, me}, Sort: newest, Limit: 51}), ownerCreated, true},
+		{"owner_equality_newest_first", find(store.Query{Filter: store.And{won, me}, Sort: newest, Limit: 51}), "", true}, // (owner, created_at) or (stage, created_at): either keeps the order
 		{"owner_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, me}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A manager's team: one ordered, limited subquery per owner.
+		// A rep whose role a sharing rule shares one stage's records with: own OR shared, one
+		// ordered subquery each.
+		{"owner_or_shared_newest_first", find(store.Query{Filter: store.And{store.Or{store.In{Field: "owner", Values: []any{"u1"}, Scalar: true}, won}}, Sort: newest, Limit: 51}), ownerCreated, true},
+		{"team_or_shared_recently_updated", find(store.Query{Filter: store.And{store.Or{team[0], won}}, Sort: []store.SortKey{{Field: "updated_at", Desc: true}}, Limit: 51}), ownerUpdated, true},
 		{"owners_newest_first", find(store.Query{Filter: store.And{team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_newest_first_cursor", find(store.Query{Filter: store.And{store.After(newest, []any{"2026-01-01T00:00:00.000Z", "r9"}), team}, Sort: newest, Limit: 51}), ownerCreated, true},
 		{"owners_recently_updated", find(store.Query{Filter: store.And{team}, Sort: []store.SortKey{{Field: "updated_at", Desc: true}}, Limit: 51}), ownerUpdated, true},
-		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), ownerCreated, true},
+		{"owners_equality_newest_first", find(store.Query{Filter: store.And{won, team}, Sort: newest, Limit: 51}), "", true}, // (owner, created_at) or (stage, created_at): either keeps the order
 		{"owners_equality_sort_other", find(store.Query{Filter: store.And{store.And{won, big}, team}, Sort: byAmount, Limit: 51}), stageAmount, true},
 		// A user's IN sorted by id: one page per value from the field's (field, id) index.
 		// q= search: a substring of any text field, which no index answers; the list's order comes
@@ -719,6 +725,53 @@ func TestDenseTeamWalksTheSortIndex(t *testing.T) {
 		docs, err := s.Find(ctx, coll, team(tc.owners))
 		if err != nil || len(docs) != 51 {
 			t.Fatalf("%d of 10 owners: %d docs, %v", tc.owners, len(docs), err)
+		}
+	}
+}
+
+// TestSplitOrAnswersAsWhole: a split Or answers the same page as the whole query, each record
+// once though it matches several arms, on every page down the list by cursor.
+func TestSplitOrAnswersAsWhole(t *testing.T) {
+	ctx := context.Background()
+	const coll = "obj_plan"
+	s := openTemp(t)
+	if err := s.EnsureCollection(ctx, coll, planIndexes); err != nil {
+		t.Fatal(err)
+	}
+	fillPlan(t, s, coll, 600)
+	newest := store.WithIDTieBreak([]store.SortKey{{Field: "created_at", Desc: true, Present: true}})
+	access := store.Or{store.In{Field: "owner", Values: []any{"u1", "u3"}, Scalar: true}, store.Compare{Field: "stage", Op: store.Eq, Value: "s1", Scalar: true}}
+	if sp, ok := splitIn(store.Query{Filter: access, Sort: newest, Limit: 20}, planIndexes); !ok || !sp.overlap || len(sp.arms) != 3 {
+		t.Fatalf("not split into three overlapping arms: %+v %v", sp, ok)
+	}
+	all, err := s.Find(ctx, coll, store.Query{Filter: access, Sort: newest}) // no limit: not split
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paged []store.Doc
+	var cursor store.Filter
+	for range 100 {
+		f := store.Filter(access)
+		if cursor != nil {
+			f = store.And{cursor, access}
+		}
+		page, err := s.Find(ctx, coll, store.Query{Filter: f, Sort: newest, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paged = append(paged, page...)
+		if len(page) < 20 {
+			break
+		}
+		last := page[len(page)-1]
+		cursor = store.After(newest, []any{last["created_at"], last["id"]})
+	}
+	if len(paged) != len(all) {
+		t.Fatalf("%d records paged, %d in the whole list", len(paged), len(all))
+	}
+	for i := range all {
+		if paged[i]["id"] != all[i]["id"] {
+			t.Fatalf("record %d: paged %v, whole %v", i, paged[i]["id"], all[i]["id"])
 		}
 	}
 }
