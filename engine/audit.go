@@ -6,7 +6,9 @@ import (
 	"reflect"
 	"sort"
 
+	"crm/engine/query"
 	"crm/engine/store"
+	"crm/forms"
 )
 
 // collAudit holds the audit trail: append-only, one document per change or sign-in.
@@ -187,13 +189,18 @@ func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string
 }
 
 // ListAudit returns the newest audit entries, optionally of one action or actor. Admins only.
-func (e *Engine) ListAudit(ctx context.Context, by *Actor, action, actor string, limit int) ([]AuditEntry, error) {
+func (e *Engine) ListAudit(ctx context.Context, by *Actor, q AuditQuery) (*AuditPage, error) {
 	if !by.IsAdmin() {
 		return nil, ErrForbidden
 	}
-	if limit < 1 || limit > MaxPageSize {
+	limit := q.Limit
+	if limit == 0 {
 		limit = DefaultPageSize
 	}
+	if limit < 1 || limit > MaxPageSize {
+		return nil, errorf(KindInvalid, "invalid_limit", "limit is between 1 and %d", MaxPageSize)
+	}
+	action, actor := q.Action, q.Actor
 	var and store.And
 	if action != "" {
 		and = append(and, store.Compare{Field: "action", Op: store.Eq, Value: action})
@@ -201,19 +208,44 @@ func (e *Engine) ListAudit(ctx context.Context, by *Actor, action, actor string,
 	if actor != "" {
 		and = append(and, store.Compare{Field: "actor", Op: store.Eq, Value: actor})
 	}
+	newest := []store.SortKey{{Field: "id", Desc: true}}
+	if q.Cursor != "" {
+		after, err := query.DecodeCursor(q.Cursor, newest, &forms.Object{})
+		if err != nil {
+			return nil, queryErr(err)
+		}
+		and = append(and, after)
+	}
 	var f store.Filter
 	if len(and) > 0 {
 		f = and
 	}
-	docs, err := e.store.Find(ctx, collAudit, store.Query{Filter: f, Sort: []store.SortKey{{Field: "id", Desc: true}}, Limit: limit})
+	docs, err := e.store.Find(ctx, collAudit, store.Query{Filter: f, Sort: newest, Limit: limit + 1})
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	out := make([]AuditEntry, 0, len(docs))
-	for _, d := range docs {
-		out = append(out, auditFromDoc(d))
+	page := &AuditPage{Items: make([]AuditEntry, 0, min(len(docs), limit))}
+	if len(docs) > limit {
+		docs = docs[:limit]
+		page.NextCursor = query.EncodeCursor(newest, docs[limit-1])
 	}
-	return out, nil
+	for _, d := range docs {
+		page.Items = append(page.Items, auditFromDoc(d))
+	}
+	return page, nil
+}
+
+// AuditQuery selects audit entries: by action and actor when given, newest first, a page of
+// Limit (0: DefaultPageSize) after Cursor (a previous page's NextCursor).
+type AuditQuery struct {
+	Action, Actor, Cursor string
+	Limit                 int
+}
+
+// AuditPage is one page of the audit trail; NextCursor is empty on the last page.
+type AuditPage struct {
+	Items      []AuditEntry `json:"items"`
+	NextCursor string       `json:"next_cursor"`
 }
 
 func auditFromDoc(d store.Doc) AuditEntry {

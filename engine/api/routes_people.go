@@ -1,7 +1,7 @@
 package api
 
 import (
-	"strconv"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -88,11 +88,16 @@ func recordHistory(e *engine.Engine) fiber.Handler {
 
 func listAudit(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		limit, _ := strconv.Atoi(c.Query("limit"))
-		items, err := e.ListAudit(c.UserContext(), actor(c), c.Query("action"), c.Query("actor"), limit)
+		limit := 0
+		if s := c.Query("limit"); s != "" {
+			if limit = c.QueryInt("limit", -1); limit <= 0 {
+				return &engine.Error{Kind: engine.KindInvalid, Code: "invalid_limit", Message: fmt.Sprintf("limit is a whole number from 1 to %d", engine.MaxPageSize)}
+			}
+		}
+		page, err := e.ListAudit(c.UserContext(), actor(c), engine.AuditQuery{Action: c.Query("action"), Actor: c.Query("actor"), Cursor: c.Query("cursor"), Limit: limit})
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"items": items})
+		return c.JSON(page)
 	}
 }
