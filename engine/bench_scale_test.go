@@ -84,6 +84,7 @@ func scaleShapes(b *testing.B, max int) {
 	for _, s := range []string{
 		`CREATE TABLE raw (id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL)`,
 		`CREATE INDEX raw_stage_amount ON raw (json_extract(doc,'$.stage'), json_extract(doc,'$.amount') DESC, id DESC)`,
+		`CREATE INDEX raw_owner_stage_amount ON raw (json_extract(doc,'$.owner'), json_extract(doc,'$.stage'), json_extract(doc,'$.amount') DESC, id DESC)`,
 		`CREATE INDEX raw_owner_created ON raw (json_extract(doc,'$.owner'), json_extract(doc,'$.created_at'), id)`,
 		`CREATE INDEX raw_created ON raw (json_extract(doc,'$.created_at'), id)`,
 		`CREATE INDEX raw_account_created ON raw (json_extract(doc,'$.account'), json_extract(doc,'$.created_at'), id)`,

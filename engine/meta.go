@@ -397,7 +397,7 @@ func indexesOf(obj *forms.Object) []store.Index {
 		}
 	}
 	var composite [][]string
-	if obj.Sharing != forms.SharingPublicRead && obj.Sharing != forms.SharingPublicReadWrite {
+	if private(obj) {
 		composite = append(composite, []string{"owner", "created_at"}, []string{"owner", "updated_at"})
 		// A list shared by a rule is its own records OR the rule's: each arm is read in order by
 		// an index led by what the rule fixes.
@@ -413,6 +413,11 @@ func indexesOf(obj *forms.Object) []store.Index {
 	}
 	for _, ix := range obj.Indexes {
 		composite = append(composite, ix.Fields)
+		// A rep's list filtered as the index serves (own records, stage = X, by -amount) is read
+		// in order by the same index led by owner; so is each owner's arm of a team's list.
+		if private(obj) && len(ix.Fields) < forms.MaxIndexFields && !slices.ContainsFunc(ix.Fields, func(f string) bool { n, _ := forms.IndexField(f); return n == "owner" }) {
+			composite = append(composite, append([]string{"owner"}, ix.Fields...))
+		}
 	}
 	seen := map[string]bool{}
 	for _, fields := range composite {
@@ -426,6 +431,12 @@ func indexesOf(obj *forms.Object) []store.Index {
 		}
 	}
 	return idx
+}
+
+// private tells whether users see only some records of the object (their own, their team's,
+// what sharing rules share), so that lists filter by owner.
+func private(obj *forms.Object) bool {
+	return obj.Sharing != forms.SharingPublicRead && obj.Sharing != forms.SharingPublicReadWrite
 }
 
 // sharingFields are the indexable fields the sharing rules' conditions fix to one value (the

@@ -69,7 +69,7 @@ func TestObjectIndexes(t *testing.T) {
 	if _, err := e.CreateObject(ctx, SystemActor, def("private", `{"fields": ["stage", "-amount"]}, {"fields": ["-owner", "-created_at"]}`)); err != nil {
 		t.Fatal(err)
 	}
-	expect("created", "owner,created_at", "owner,updated_at", "parent,created_at", "stage,-amount")
+	expect("created", "owner,created_at", "owner,stage,-amount", "owner,updated_at", "parent,created_at", "stage,-amount")
 	if _, err := e.UpdateObject(ctx, SystemActor, "deal", def("public_read", `{"fields": ["amount", "stage"]}`), 0); err != nil {
 		t.Fatal(err)
 	}
