@@ -47,6 +47,7 @@ type Outcome struct {
 // Field error codes of the write path, beside forms' codes.
 const (
 	CodeReadOnly       = "read_only"
+	CodeNotVisible     = "not_visible"
 	CodeValidationRule = "validation_rule"
 	CodeRuleFailed     = "rule_failed"
 	CodeFormulaFailed  = "formula_failed"
@@ -58,6 +59,7 @@ const (
 
 var messages = map[string]forms.Label{
 	CodeReadOnly:       {"en": "This field cannot be changed", "zh-CN": "此字段不可修改"},
+	CodeNotVisible:     {"en": "This field does not apply to this record (it is hidden by its condition)", "zh-CN": "此字段不适用于该记录（按条件隐藏）"},
 	forms.CodeRequired: {"en": "Required", "zh-CN": "必填"},
 	CodeValidationRule: {"en": "Rule %s is not met", "zh-CN": "不满足规则 %s"},
 	CodeRuleFailed:     {"en": "Rule %s could not be checked: %s", "zh-CN": "无法检查规则 %s：%s"},
@@ -185,6 +187,11 @@ func (s *Set) Write(d Draft) Outcome {
 		}
 		if !st.Visible {
 			st.Required = false // a hidden field cannot be filled in
+			// Nor given a value, by anyone: the form does not show it. A value stored while the
+			// field applied stays until changed; sending it back unchanged, or empty, is fine.
+			if sent, given := d.Input[f.Name]; given && !blank(sent) && changes(f, sent, d.Old) {
+				condErrs = append(condErrs, fieldError(f.Name, CodeNotVisible, d.Locale))
+			}
 		}
 		if st.Required && typed[f.Name] == nil && !hasError(schemaErrs, f.Name) && !f.Required {
 			condErrs = append(condErrs, fieldError(f.Name, forms.CodeRequired, d.Locale))

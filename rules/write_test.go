@@ -140,6 +140,46 @@ func TestHiddenFieldsAreNotRequired(t *testing.T) {
 	}
 }
 
+// TestHiddenFieldsTakeNoValue: a field whose visible condition is false is refused a value, from
+// users and automations alike; a value stored while it applied stays until changed, and may be
+// sent back unchanged or cleared.
+func TestHiddenFieldsTakeNoValue(t *testing.T) {
+	def := `{"name":"t","fields":[{"name":"kind","type":"picklist","options":[{"value":"sale"},{"value":"lease"}]},
+	  {"name":"lease_end","type":"date","visible_when":"kind == \"lease\""}]}`
+	s := mustSet(t, def)
+	write := func(in string, old map[string]any, automated bool) []string {
+		t.Helper()
+		return codes(s.Write(Draft{Input: input(t, in), Old: old, Context: ctx(t), Locale: "zh-CN", Automated: automated}).Errors)
+	}
+	refused := []string{"lease_end:not_visible"}
+	if got := write(`{"kind":"sale","lease_end":"2027-01-31"}`, nil, false); !slices.Equal(got, refused) {
+		t.Errorf("create of a sale with a lease end: %v", got)
+	}
+	if got := write(`{"kind":"sale","lease_end":"2027-01-31"}`, nil, true); !slices.Equal(got, refused) {
+		t.Errorf("automated create of a sale with a lease end: %v", got)
+	}
+	if got := write(`{"kind":"lease","lease_end":"2027-01-31"}`, nil, false); len(got) > 0 {
+		t.Errorf("create of a lease: %v", got)
+	}
+	lease := map[string]any{"kind": "lease", "lease_end": "2027-01-31", "id": "r1", "version": int64(1)}
+	out := s.Write(Draft{Input: input(t, `{"kind":"sale"}`), Old: lease, Context: ctx(t)})
+	if len(out.Errors) > 0 || out.Stored["lease_end"] != "2027-01-31" {
+		t.Errorf("a lease turned sale keeps its stored end: %v %+v", out.Stored, out.Errors)
+	}
+	if got := write(`{"kind":"sale","lease_end":"2027-01-31"}`, lease, false); len(got) > 0 {
+		t.Errorf("the stored end sent back unchanged: %v", got)
+	}
+	if got := write(`{"kind":"sale","lease_end":null}`, lease, false); len(got) > 0 {
+		t.Errorf("the stored end cleared: %v", got)
+	}
+	if got := write(`{"kind":"sale","lease_end":"2028-01-31"}`, lease, false); !slices.Equal(got, refused) {
+		t.Errorf("a new end for a sale: %v", got)
+	}
+	if e := s.Write(Draft{Input: input(t, `{"kind":"sale","lease_end":"2027-01-31"}`), Context: ctx(t), Locale: "zh-CN"}).Errors; len(e) != 1 || e[0].Message != "此字段不适用于该记录（按条件隐藏）" {
+		t.Errorf("message: %+v", e)
+	}
+}
+
 func TestFailingExpressionsAreFieldErrors(t *testing.T) {
 	def := `{"name":"t","fields":[{"name":"a","type":"integer"},{"name":"b","type":"integer"},
 	  {"name":"ratio","type":"formula","result_type":"currency","expression":"a / b * 1.0"},

@@ -83,7 +83,7 @@ func TestFLSEvaluate(t *testing.T) {
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, big := flsSetup(h)
 		small := h.mustDo(201, "POST", "/api/records/account", `{"name":"Tiny","probability":50}`, rep...).JSON["id"].(string)
-		h.mustDo(200, "PATCH", "/api/records/account/"+small, `{"tier":"gold"}`)
+		h.mustDo(200, "PATCH", "/api/records/account/"+small, `{"vip":true,"tier":"gold"}`) // tier applies to VIPs only
 		// The form names no hidden field, not even in a condition's text.
 		notIn(t, "the form", h.mustDo(200, "GET", "/api/forms/account", "", rep...).Text, "annual_revenue", "vip", "weighted")
 		// The two accounts differ only in hidden fields: the rep must be told the same of both.
