@@ -67,9 +67,9 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 			return FormState{}, err
 		}
 	}
-	values, _, ownerErr := e.takeOwner(ctx, values, by.ID, locale)
-	if ownerErr != nil {
-		return FormState{}, ownerErr
+	values, _, ownerErrs, err := e.takeOwner(ctx, values, by.ID, locale)
+	if err != nil {
+		return FormState{}, err
 	}
 	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, DryRun: true})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
@@ -94,7 +94,7 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 		}
 	}
 	st := FormState{Fields: out.Fields, Values: g.strip(out.Values), Errors: []forms.FieldError{}}
-	errs = append(c.Check(def.obj, values, old, locale), errs...)
+	errs = append(append(c.Check(def.obj, values, old, locale), ownerErrs...), errs...)
 	for _, fe := range errs {
 		if g.hidden[fe.Field] {
 			// Refusing the input is told (without the name); any other error there would

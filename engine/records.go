@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,15 +59,16 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if defaultOwner == "" {
 		defaultOwner = by.ID
 	}
-	input, owner, ownerErr := e.takeOwner(ctx, input, defaultOwner, locale)
-	if ownerErr != nil {
-		return nil, ownerErr
+	input, owner, ownerErrs, err := e.takeOwner(ctx, input, defaultOwner, locale)
+	if err != nil {
+		return nil, err
 	}
 	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
 	if err != nil {
 		return nil, err
 	}
+	errs = append(ownerErrs, errs...)
 	if len(errs) > 0 {
 		return nil, validationFailed(errs, locale)
 	}
@@ -182,15 +184,16 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, err
 	}
 	oldOwner, _ := old["owner"].(string)
-	patch, owner, ownerErr := e.takeOwner(ctx, patch, oldOwner, locale)
-	if ownerErr != nil {
-		return nil, ownerErr
+	patch, owner, ownerErrs, err := e.takeOwner(ctx, patch, oldOwner, locale)
+	if err != nil {
+		return nil, err
 	}
 	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return nil, err
 	}
+	errs = append(ownerErrs, errs...)
 	if len(errs) > 0 {
 		return nil, validationFailed(errs, locale)
 	}
@@ -305,17 +308,32 @@ func (e *Engine) afterRules(ctx context.Context, by *Actor, def *definition, old
 		if len(over) > 0 {
 			return nil, expressionBudget(over, locale)
 		}
-		return out.Errors, nil
 	}
-	return e.checkLookups(ctx, by, def.obj, old, out.Stored, locale)
+	// Links are checked beside every other error, so that a form hears of all problems at once:
+	// with errors there is no stored form, and the draft's links without an error of their own
+	// are checked instead (an id reads the same in both forms).
+	links := store.Doc(out.Stored)
+	if len(out.Errors) > 0 {
+		links = store.Doc{}
+		for _, f := range def.obj.Fields {
+			if (f.Type == forms.TypeLookup || f.Type == forms.TypeUser) && !slices.ContainsFunc(out.Errors, func(fe forms.FieldError) bool { return fe.Field == f.Name }) {
+				links[f.Name] = out.Values[f.Name]
+			}
+		}
+	}
+	linkErrs, err := e.checkLookups(ctx, by, def.obj, old, links, locale)
+	if err != nil {
+		return nil, err
+	}
+	return append(slices.Clip(out.Errors), linkErrs...), nil
 }
 
 // takeOwner separates the owner from the input: the current owner unless the input names another
 // active user. Returns the input without "owner".
-func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, locale string) (map[string]any, string, error) {
+func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, locale string) (map[string]any, string, []forms.FieldError, error) {
 	v, given := input["owner"]
 	if !given {
-		return input, current, nil
+		return input, current, nil, nil
 	}
 	rest := make(map[string]any, len(input))
 	for k, x := range input {
@@ -325,16 +343,16 @@ func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, l
 	}
 	id, _ := v.(string)
 	if id == current {
-		return rest, current, nil
+		return rest, current, nil, nil
 	}
 	dir, err := e.directory(ctx)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if u := dir.users[id]; u == nil || !u.Active {
-		return nil, "", validationFailed([]forms.FieldError{fieldError("owner", "owner_inactive", locale)}, locale)
+		return rest, current, []forms.FieldError{fieldError("owner", "owner_inactive", locale)}, nil
 	}
-	return rest, id, nil
+	return rest, id, nil, nil
 }
 
 func (e *Engine) getDoc(ctx context.Context, object, id string) (store.Doc, error) {
