@@ -121,7 +121,56 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		e.crashAfterWrite()
 	}
 	e.afterEvent(ctx, ev)
-	return g.strip(rec), nil
+	answer := g.strip(rec)
+	if trace != nil && owner != by.ID && by != SystemActor {
+		if answer[AssignmentKey], err = e.assignmentNote(ctx, def, g, id, owner, trace, locale); err != nil {
+			return nil, err
+		}
+	}
+	return answer, nil
+}
+
+// AssignmentKey is the key of a create's answer telling where assignment rules sent the record
+// (no field can be named so: names start with a letter).
+const AssignmentKey = "_assignment"
+
+// assignmentNote tells the creator of a record that assignment rules gave to someone else who
+// has it now, by which rule, and whether the creator can still read it. The creator keeps no
+// access of their own: like Salesforce's assignment rules, a routed record is its new owner's, and
+// the creator sees it only as their role, team and sharing rules allow.
+func (e *Engine) assignmentNote(ctx context.Context, def *definition, g *grant, id, owner string, trace store.Doc, locale string) (map[string]any, error) {
+	note := map[string]any{"owner": owner, "readable": true}
+	if dir, err := e.directory(ctx); err == nil {
+		if u := dir.users[owner]; u != nil {
+			note["owner_name"] = u.Name
+			if u.Name == "" {
+				note["owner_name"] = u.Email
+			}
+		}
+	}
+	if rule, _ := trace["rule"].(string); rule != "" {
+		note["rule"] = rule
+		if c, err := e.rulesFor(ctx, def.obj.Name); err == nil && c != nil {
+			for _, r := range c.Rules {
+				if r.Name == rule && r.Label.In(locale) != "" {
+					note["rule_label"] = r.Label.In(locale) // the name analysts gave it, in the user's language
+				}
+			}
+		}
+	}
+	if reason, _ := trace["reason"].(string); reason != "" {
+		note["reason"] = reason
+	}
+	if g.read != nil {
+		_, err := e.visibleDoc(ctx, def, g, id)
+		switch {
+		case isNotFound(err):
+			note["readable"] = false
+		case err != nil:
+			return nil, err
+		}
+	}
+	return note, nil
 }
 
 // GetRecord reads one record the actor may see.

@@ -1,4 +1,4 @@
-import { call, formItem, lin, signInAs, tokenOf, zhou } from './demo';
+import { call, formItem, lin, pickOption, signInAs, tokenOf, zhou } from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
 
 interface Rec {
@@ -174,4 +174,24 @@ test('a list pages through the records with the server cursor', async ({ page, r
   await expect(rows).toHaveCount(20);
   // Newest first: the last one made leads the first page.
   await expect(rows.first()).toContainText(`${tag} #23`);
+});
+
+test('a lead the rules give to someone else says where it went, and the rep stays on the list', async ({
+  page,
+  shot,
+}, info) => {
+  await signInAs(page, lin);
+  await page.goto('/app/lead/new');
+  const company = `Northern Co ${info.project.name} ${Date.now()}`;
+  await page.locator('#field-company').fill(company);
+  await formItem(page, 'region').locator('.ant-select').click();
+  await pickOption(page, 'North');
+  await page.getByRole('button', { name: 'Save' }).click();
+  // The template sends northern leads to the north team (Li Na), whose records lin does not see.
+  await expect(
+    page.getByText(/Saved and assigned to .+ by the assignment rule "North"\. You no longer have access to it\./),
+  ).toBeVisible();
+  await expect(page).toHaveURL(/\/app\/lead$/);
+  await expect(page.getByText('This record cannot be shown')).toHaveCount(0);
+  await shot('75-lead-assigned-away');
 });

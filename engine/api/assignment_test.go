@@ -44,7 +44,16 @@ func TestAssignmentThroughTheAPI(t *testing.T) {
 		if big.JSON["owner"] != ka {
 			t.Errorf("a big lead went to %v, want the key-accounts user %s", big.JSON["owner"], ka)
 		}
+		// The creator is told where it went, and that she no longer sees it (she keeps no access).
+		note, _ := big.JSON["_assignment"].(map[string]any)
+		if note["owner"] != ka || note["owner_name"] != "ka@example.com" || note["rule"] != "big" || note["reason"] != "rule" || note["readable"] != false {
+			t.Errorf("the create answer's assignment note: %s", big.Text)
+		}
+		h.mustDo(404, "GET", "/api/records/lead/"+big.JSON["id"].(string), "", "Authorization", "Bearer "+h.userToken)
 		small := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Small","amount":"10.00"}`, "Authorization", "Bearer "+h.userToken)
+		if _, noted := small.JSON["_assignment"]; noted {
+			t.Errorf("a lead that stayed with its creator carries a note: %s", small.Text)
+		}
 		if small.JSON["owner"] != rep {
 			t.Errorf("a small lead went to %v, want the fallback %s", small.JSON["owner"], rep)
 		}

@@ -3,6 +3,16 @@ import { api } from './client';
 // Records of any object, as the records API answers them: field values plus system fields.
 export type RecordData = { id: string; version: number; [field: string]: unknown };
 
+/** What a create answers beside the record when assignment rules gave it to someone else. */
+export type AssignmentNote = {
+  owner: string;
+  owner_name?: string;
+  rule?: string;
+  rule_label?: string;
+  reason?: string;
+  readable: boolean;
+};
+
 export interface RecordPage {
   items: RecordData[];
   next_cursor: string;

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type Evaluation, type FormDescriptor, type FormField } from '../api/forms';
-import { recordsApi, type RecordData } from '../api/records';
+import { recordsApi, type AssignmentNote, type RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
@@ -121,8 +121,25 @@ export default function RecordFormPage() {
     },
     onSuccess: (saved: RecordData) => {
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
-      queryClient.setQueryData(['record', object, saved.id], saved);
-      message.success(t('app.form.saved'));
+      // Assignment rules may have given the new record to someone else: say to whom, and stay
+      // on the list when the creator no longer sees it (rather than open a page she cannot read).
+      const note = saved._assignment as AssignmentNote | undefined;
+      if (note) {
+        const who = note.owner_name ?? note.owner;
+        const text = note.rule
+          ? t('app.form.assignedByRule', { owner: who, rule: note.rule_label ?? note.rule })
+          : t('app.form.assigned', { owner: who });
+        if (!note.readable) {
+          message.info(`${text} ${t('app.form.assignedAway')}`, 8);
+          void navigate(`/app/${object}`);
+          return;
+        }
+        message.info(text, 6);
+      } else {
+        message.success(t('app.form.saved'));
+      }
+      const { _assignment: _, ...record } = saved;
+      queryClient.setQueryData(['record', object, saved.id], record);
       void navigate(`/app/${object}/${saved.id}`, { replace: !!id });
     },
     onError: (e) => {
