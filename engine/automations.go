@@ -81,6 +81,9 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if err != nil {
 		return nil, err
 	}
+	if a.Trigger.Type == workflow.TriggerScheduled {
+		e.startSchedule(ctx, a.Name) // a schedule runs from its creation or last change, never before
+	}
 	e.bumpSetting(ctx, automationsKey)
 	e.audit(ctx, by, auditEntry{Action: "automation_saved", Object: a.Object, Record: a.Name})
 	return maskSecrets(&AutomationDef{Automation: *a, Version: version}, fresh), nil

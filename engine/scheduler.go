@@ -98,13 +98,12 @@ func (e *Engine) registerHandlers() {
 	e.handlers["approval_timeout"] = e.handleApprovalTimeout
 }
 
-// cronCatchUp bounds how far back missed cron runs are made up after a stop.
-const cronCatchUp = 24 * time.Hour
-
-// fireCron enqueues the runs of cron-scheduled automations whose time has come since the last
-// run recorded in the database (so runs missed while every engine was stopped happen at start,
-// up to a day back). Every process does this; the job id of a run (automation and time) makes
-// it one job however many processes enqueue it.
+// fireCron enqueues the run of each cron-scheduled automation whose time has come since its mark:
+// its last run, else its creation or last change (startSchedule), else, for a schedule older than
+// marks, the first tick that sees it. Misfire policy: when several times were missed (every
+// engine stopped for a while), the schedule fires once, for the latest of them, as Quartz's "fire
+// once now" and river's periodic jobs do, never a backlog. Every process does this; the job id of
+// a run (automation and time) makes it one job however many processes enqueue it.
 func (e *Engine) fireCron(ctx context.Context) {
 	set, err := e.automations(ctx)
 	if err != nil {
@@ -120,25 +119,53 @@ func (e *Engine) fireCron(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		key := "cron:" + a.Name
-		since := now.Add(-cronCatchUp)
+		key := cronKey(a.Name)
 		doc, err := e.store.Get(ctx, collSettings, key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			e.log.Error("cron: mark", "automation", a.Name, "err", err)
+			continue
+		}
+		since, marked := now, false
 		if err == nil {
 			if last, _ := doc["last"].(string); last != "" {
-				if t, err := time.Parse(forms.TimeLayout, last); err == nil && t.After(since) {
-					since = t
+				if t, err := time.Parse(forms.TimeLayout, last); err == nil {
+					since, marked = t, true
 				}
 			}
 		}
-		for t := sched.Next(since); !t.After(now); t = sched.Next(t) {
-			if _, err := e.enqueue(ctx, "cron:"+a.Name+":"+stamp(t), "cron", t, map[string]any{"automation": a.Name, "object": a.Object, "at": stamp(t)}, 0); err != nil {
-				e.log.Error("cron: enqueue", "automation", a.Name, "err", err)
-				break
-			}
-			since = t
+		if !marked { // no mark: the schedule starts now
+			e.saveCronMark(ctx, key, now, doc)
+			continue
 		}
-		e.saveCronMark(ctx, key, since, doc)
+		var due time.Time // the latest missed time; the earlier ones are skipped
+		for t := sched.Next(since); !t.After(now); t = sched.Next(t) {
+			due = t
+		}
+		if due.IsZero() {
+			continue
+		}
+		if _, err := e.enqueue(ctx, "cron:"+a.Name+":"+stamp(due), "cron", due, map[string]any{"automation": a.Name, "object": a.Object, "at": stamp(due)}, 0); err != nil {
+			e.log.Error("cron: enqueue", "automation", a.Name, "err", err)
+			continue
+		}
+		e.saveCronMark(ctx, key, due, doc)
 	}
+}
+
+func cronKey(automation string) string { return "cron:" + automation }
+
+// startSchedule marks a scheduled automation as started now, on its creation or change.
+func (e *Engine) startSchedule(ctx context.Context, automation string) {
+	key := cronKey(automation)
+	doc, err := e.store.Get(ctx, collSettings, key)
+	if errors.Is(err, store.ErrNotFound) {
+		doc, err = nil, nil
+	}
+	if err != nil {
+		e.log.Warn("cron: mark not read", "key", key, "err", err)
+		return
+	}
+	e.saveCronMark(ctx, key, e.now(), doc)
 }
 
 func (e *Engine) saveCronMark(ctx context.Context, key string, t time.Time, old store.Doc) {
