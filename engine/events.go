@@ -357,17 +357,26 @@ func (e *Engine) planTimer(ctx context.Context, a *workflow.Compiled, record str
 	if ev.Type == workflow.TriggerDeleted {
 		return nil
 	}
-	due, ok := a.Due(ev.New)
+	// The timer follows the field as stored now, after every automation of the write has run:
+	// one of them may have moved it (a "last activity" stamp) after this event was taken.
+	doc, err := e.store.Get(ctx, recordsColl(a.Object), record)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	due, ok := a.Due(doc)
 	if !ok {
 		return nil
 	}
 	if due.After(maxDue) {
-		e.logRun(ctx, store.Doc{"id": derivedID("run:" + id + "@" + fmt.Sprint(ev.New[field])), "object": a.Object, "record": record,
+		e.logRun(ctx, store.Doc{"id": derivedID("run:" + id + "@" + fmt.Sprint(doc[field])), "object": a.Object, "record": record,
 			"automation": a.Name, "trigger": "timer", "at": e.stamp(), "result": "not_planned",
-			"error": fmt.Sprintf("%s %v plus the offset is past 9999-12-31: the timer never fires", field, ev.New[field])})
+			"error": fmt.Sprintf("%s %v plus the offset is past 9999-12-31: the timer never fires", field, doc[field])})
 		return nil
 	}
-	_, err := e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
+	_, err = e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
 	return err
 }
 
@@ -387,18 +396,29 @@ func (e *Engine) handleTimer(ctx context.Context, j *Job) error {
 			a = c
 		}
 	}
-	if a == nil || a.Disabled {
-		return nil // deleted or switched off since
+	// A timer that does not run says why in the record's run log.
+	dropped := func(reason string) error {
+		e.logRun(ctx, store.Doc{"id": derivedID("run:" + j.ID + "@" + due), "object": object, "record": record,
+			"automation": name, "trigger": "timer", "at": e.stamp(), "result": "dropped", "reason": reason})
+		return nil
+	}
+	if a == nil {
+		return dropped("the automation was deleted")
+	}
+	if a.Disabled {
+		return dropped("the automation is switched off")
 	}
 	doc, err := e.store.Get(ctx, recordsColl(object), record)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return nil // the record is gone, and its run log with it
 	}
 	if err != nil {
 		return storeErr(err)
 	}
-	if now, ok := a.Due(doc); !ok || stamp(now) != due {
-		return nil // re-planned: another timer carries the new time
+	if now, ok := a.Due(doc); !ok {
+		return dropped(fmt.Sprintf("%s is empty now", a.Trigger.Field))
+	} else if stamp(now) != due {
+		return dropped(fmt.Sprintf("%s changed: the timer was planned again for %s", a.Trigger.Field, stamp(now)))
 	}
 	def, err := e.current(ctx, object)
 	if err != nil {
