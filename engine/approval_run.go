@@ -169,7 +169,7 @@ func (e *Engine) submitOnce(ctx context.Context, by *Actor, object, id, process,
 		if err != nil {
 			return nil, err
 		}
-		env = e.approvalEnv(def, dir, doc, by.ID)
+		env = e.approvalEnv(def, dir, doc, by.ID, cp.FallbackApprover)
 		if d := cp.Admits(env.Scope); d.Run {
 			chosen, c = p, cp
 			break
@@ -371,7 +371,7 @@ func (e *Engine) ActOnApproval(ctx context.Context, by *Actor, id, kind, comment
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, storeErr(err)
 		}
-		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: kind, User: by.ID, To: to}, e.approvalEnv(def, dir, doc, in.Submitter))
+		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: kind, User: by.ID, To: to}, e.approvalEnv(def, dir, doc, in.Submitter, c.FallbackApprover))
 		if err != nil {
 			return nil, approvalErr(err, attempt > 0)
 		}
@@ -491,8 +491,9 @@ func (e *Engine) transit(ctx context.Context, in *ApprovalInstance, tr *workflow
 	return nil
 }
 
-// approvalEnv is what a transition reads: the record, approvers and managers from the directory.
-func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, submitter string) workflow.ApprovalEnv {
+// approvalEnv is what a transition reads: the record, approvers and managers from the directory,
+// and who decides when nobody else does (the process's fallback approver, else the admins).
+func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, submitter, fallback string) workflow.ApprovalEnv {
 	active := func(id string) bool { u := dir.users[id]; return u != nil && u.Active }
 	var scope rules.Scope
 	if doc != nil {
@@ -544,16 +545,13 @@ func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, sub
 			}
 			return out, nil
 		},
-		Manager: func(user string) string {
-			seen := map[string]bool{}
-			for u := dir.users[user]; u != nil && u.Manager != "" && !seen[u.Manager]; u = dir.users[u.Manager] {
-				seen[u.Manager] = true
-				if active(u.Manager) {
-					return u.Manager
-				}
+		Fallback: func() []string {
+			if active(fallback) {
+				return []string{fallback}
 			}
-			return ""
+			return dir.activeAdmins()
 		},
+		Manager: dir.activeManager,
 	}
 }
 
@@ -584,7 +582,7 @@ func (e *Engine) handleApprovalTimeout(ctx context.Context, j *Job) error {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return storeErr(err)
 		}
-		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: workflow.ActTimeout}, e.approvalEnv(def, dir, doc, in.Submitter))
+		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: workflow.ActTimeout}, e.approvalEnv(def, dir, doc, in.Submitter, c.FallbackApprover))
 		if err != nil {
 			return permanent(fmt.Errorf("approval %s timeout: %w", id, err))
 		}

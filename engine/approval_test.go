@@ -503,7 +503,7 @@ func TestApprovalSurvivesRestart(t *testing.T) {
 		}
 		dir, _ := first.directory(ctx)
 		rec, _ := first.store.Get(ctx, recordsColl("contract"), id)
-		tr, err := c.Act(inst.State, workflow.ApprovalAction{Kind: workflow.ActApprove, User: o.fin.ID}, first.approvalEnv(def, dir, rec, inst.Submitter))
+		tr, err := c.Act(inst.State, workflow.ApprovalAction{Kind: workflow.ActApprove, User: o.fin.ID}, first.approvalEnv(def, dir, rec, inst.Submitter, ""))
 		if err != nil {
 			t.Fatal(err)
 		}

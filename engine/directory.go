@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"crm/engine/store"
 )
@@ -121,4 +122,28 @@ func (d *directory) subordinates(id string) []string {
 		}
 	}
 	return out
+}
+
+// activeAdmins are the ids of the active admins, in order: who decides when a process names nobody.
+func (d *directory) activeAdmins() []string {
+	var out []string
+	for id, u := range d.users {
+		if u.Active && slices.Contains(u.Roles, RoleAdmin) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// activeManager is the first active manager up user's chain ("" when none).
+func (d *directory) activeManager(user string) string {
+	seen := map[string]bool{}
+	for u := d.users[user]; u != nil && u.Manager != "" && !seen[u.Manager]; u = d.users[u.Manager] {
+		seen[u.Manager] = true
+		if m := d.users[u.Manager]; m != nil && m.Active {
+			return u.Manager
+		}
+	}
+	return ""
 }

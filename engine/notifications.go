@@ -36,8 +36,16 @@ func (e *Engine) notify(ctx context.Context, def *definition, act workflow.Actio
 	if r.Owner && owner != "" {
 		to[owner] = true
 	}
-	if r.Manager && dir.users[owner] != nil && dir.users[owner].Manager != "" {
-		to[dir.users[owner].Manager] = true
+	if r.Manager {
+		// The owner's first active manager up the chain; an owner without one is not left
+		// unheard of: the admins are told instead (an SLA escalation must reach someone).
+		if m := dir.activeManager(owner); m != "" {
+			to[m] = true
+		} else {
+			for _, a := range dir.activeAdmins() {
+				to[a] = true
+			}
+		}
 	}
 	for _, u := range r.Users {
 		to[u] = true

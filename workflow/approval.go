@@ -55,8 +55,11 @@ type ApprovalProcess struct {
 	// Controls names fields only this process sets, besides those its updates set (which it
 	// always controls): users cannot change them (see Controlled).
 	Controls []string `json:"controlled_fields,omitempty"`
-	Nodes    []Node   `json:"nodes"`
-	Edges    []Edge   `json:"edges"`
+	// FallbackApprover (a user id) decides a step whose approvers resolve to nobody, and takes
+	// an escalation from an approver without a manager; when empty or inactive, the admins do.
+	FallbackApprover string `json:"fallback_approver,omitempty"`
+	Nodes            []Node `json:"nodes"`
+	Edges            []Edge `json:"edges"`
 }
 
 // Node is one step of the graph. Which members apply depends on its kind.
@@ -158,6 +161,9 @@ func CompileApproval(p *ApprovalProcess, env *rules.Env, obj *forms.Object, peop
 	}
 	c.compileUpdates(recallUpdates, "", "", p.RecallUpdates, obj, compile, bad)
 	checkControls(p.Controls, obj, bad)
+	if p.FallbackApprover != "" && !people.UserExists(p.FallbackApprover) {
+		bad("/fallback_approver", "unknown_user", "no user %q", p.FallbackApprover)
+	}
 
 	// Nodes, each on its own.
 	starts, rejects := 0, 0

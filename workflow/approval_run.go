@@ -63,6 +63,9 @@ type ApprovalEnv struct {
 	Scope   rules.Scope
 	Resolve func(n *Node) ([]string, error)
 	Manager func(user string) string // "" when none
+	// Fallback is who decides when a step's approvers resolve to nobody or an approver to escalate
+	// has no manager: the process's fallback approver when active, else the active admins.
+	Fallback func() []string
 }
 
 // Transition is the new state and the effects the engine applies.
@@ -79,7 +82,7 @@ type Transition struct {
 
 // StepEvent is one line of what a transition did.
 type StepEvent struct {
-	Kind string `json:"kind"` // submitted, entered, approved, rejected, delegated, recalled, timeout, escalated, routed, action, finished
+	Kind string `json:"kind"` // submitted, entered, fallback, approved, rejected, delegated, recalled, timeout, escalated, routed, action, finished
 	Node string `json:"node,omitempty"`
 	User string `json:"user,omitempty"`
 	To   string `json:"to,omitempty"`   // delegated: the new approver; routed: the next node
@@ -261,19 +264,29 @@ func (c *CompiledProcess) escalate(t *Transition, node *Node, env ApprovalEnv) e
 			next = append(next, u)
 			continue
 		}
-		m := ""
+		var to []string
+		note := ""
 		if env.Manager != nil {
-			m = env.Manager(u)
+			if m := env.Manager(u); m != "" && m != u {
+				to = []string{m}
+			}
 		}
-		if m == "" || m == u {
-			next = append(next, u) // nobody above: the approver keeps the task
+		if len(to) == 0 && env.Fallback != nil {
+			// Nobody above: the fallback, not silence.
+			to = slices.DeleteFunc(env.Fallback(), func(f string) bool { return f == u })
+			note = "no manager: escalated to the fallback"
+		}
+		if len(to) == 0 {
+			next = append(next, u) // nobody else at all: the approver keeps the task
 			continue
 		}
 		moved = true
-		if !slices.Contains(next, m) && !slices.Contains(st.Approvers, m) {
-			next = append(next, m)
+		for _, m := range to {
+			if !slices.Contains(next, m) && !slices.Contains(st.Approvers, m) {
+				next = append(next, m)
+			}
+			t.Events = append(t.Events, StepEvent{Kind: "escalated", Node: node.ID, User: u, To: m, Note: note})
 		}
-		t.Events = append(t.Events, StepEvent{Kind: "escalated", Node: node.ID, User: u, To: m})
 	}
 	if !moved {
 		return nil // nobody to escalate to: the step waits, without another timer
@@ -346,6 +359,10 @@ func (c *CompiledProcess) enter(t *Transition, n *Node, env ApprovalEnv) error {
 	if err != nil {
 		return err
 	}
+	fallback := false
+	if len(approvers) == 0 && env.Fallback != nil {
+		approvers, fallback = env.Fallback(), true
+	}
 	if len(approvers) == 0 {
 		return refuse("no_approvers", "step %q has no active approver", n.ID)
 	}
@@ -373,6 +390,11 @@ func (c *CompiledProcess) enter(t *Transition, n *Node, env ApprovalEnv) error {
 		t.Timer = &Timer{Node: n.ID, Step: st.Step, AfterMs: ms, Calendar: n.Calendar}
 	}
 	t.Events = append(t.Events, StepEvent{Kind: "entered", Node: n.ID})
+	if fallback {
+		for _, u := range approvers {
+			t.Events = append(t.Events, StepEvent{Kind: "fallback", Node: n.ID, To: u, Note: "no active approver (e.g. the submitter has no manager): the fallback decides"})
+		}
+	}
 	return nil
 }
 

@@ -286,6 +286,43 @@ func TestNoApproversAtSubmit(t *testing.T) {
 	}
 }
 
+// TestFallbackDecidesWhenNobodyElse: a step whose approvers resolve to nobody (a submitter
+// without a manager) goes to the fallback, and an approver without a manager escalates to it;
+// both are in the timeline. Without a fallback nothing changes (no_approvers, the step waits).
+func TestFallbackDecidesWhenNobodyElse(t *testing.T) {
+	c := compileProcess(t, contractProcess)
+	env := contractEnv(map[string]any{"amount": int64(100)})
+	env.Resolve = func(*Node) ([]string, error) { return nil, nil }
+	env.Fallback = func() []string { return []string{"admin"} }
+	tr, err := c.Start(env)
+	if err != nil || !slices.Equal(tr.State.Approvers, []string{"admin"}) || tr.Tasks[0].User != "admin" {
+		t.Fatalf("a step without approvers: %+v %v", tr, err)
+	}
+	if !slices.ContainsFunc(tr.Events, func(e StepEvent) bool { return e.Kind == "fallback" && e.To == "admin" && e.Node == "area" }) {
+		t.Errorf("the timeline does not say the fallback decides: %+v", tr.Events)
+	}
+
+	// The area manager's manager is boss; boss has none: the next escalation goes to the fallback.
+	env = contractEnv(map[string]any{"amount": int64(100)})
+	env.Fallback = func() []string { return []string{"admin"} }
+	tr, _ = c.Start(env)
+	up := act(t, c, tr.State, env, ActTimeout, "")
+	top := act(t, c, up.State, env, ActTimeout, "")
+	if !slices.Equal(top.State.Approvers, []string{"admin"}) || top.Timer == nil || top.Tasks[0].User != "admin" {
+		t.Fatalf("escalation from boss, who has no manager: %+v", top.State)
+	}
+	if !slices.ContainsFunc(top.Events, func(e StepEvent) bool {
+		return e.Kind == "escalated" && e.User == "boss" && e.To == "admin" && e.Note != ""
+	}) {
+		t.Errorf("the timeline does not say why: %+v", top.Events)
+	}
+	// The fallback escalating past itself keeps the task.
+	last := act(t, c, top.State, env, ActTimeout, "")
+	if !slices.Equal(last.State.Approvers, []string{"admin"}) || last.Timer != nil {
+		t.Errorf("the fallback's own timeout: %+v", last.State)
+	}
+}
+
 func TestCompileApprovalReportsEveryProblem(t *testing.T) {
 	src := `{"name":"Bad","object":"contract","entry_condition":"amount > \"x\"",
 	 "nodes":[
