@@ -473,7 +473,7 @@ func (e *Engine) checkLookups(ctx context.Context, by *Actor, obj *forms.Object,
 		if f.Type == forms.TypeUser {
 			_, err = e.store.Get(ctx, collUsers, id)
 			if errors.Is(err, store.ErrNotFound) {
-				err = errorf(KindNotFound, code, "no user %q", id)
+				err = errorf(KindNotFound, "user_not_found", "no user %q", id)
 			} else {
 				err = storeErr(err)
 			}
