@@ -27,15 +27,15 @@ const (
 // Error is the one error type the engine returns to its callers: a stable code, a human message,
 // and where it applies, the fields or definition problems concerned.
 type Error struct {
-	Kind     Kind               `json:"-"`
-	Code     string             `json:"code"`
-	Message  string             `json:"message"`
+	Kind    Kind   `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Detail is, when Message is the catalog's text in the reader's language (see Localized), the
+	// English message that names the particulars.
+	Detail   string             `json:"detail,omitempty"`
 	Fields   []forms.FieldError `json:"fields,omitempty"`
 	Problems []forms.Problem    `json:"problems,omitempty"`
 	Details  any                `json:"details,omitempty"`
-	// Detail is, when Message is the catalog's text in the reader's language (see Localized), the
-	// English message that names the particulars.
-	Detail string `json:"detail,omitempty"`
 	// RetryAfter is, for KindTooMany, how long the caller must wait (the Retry-After header).
 	RetryAfter time.Duration `json:"-"`
 	// lang is set when Message is already written in the request's language.
