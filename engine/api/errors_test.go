@@ -15,7 +15,7 @@ func TestErrorsSpeakTheCallersLanguage(t *testing.T) {
 	h.withLead()
 	id := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Taken","email":"taken@x.test"}`).JSON["id"].(string)
 	required := strings.Replace(leadDef, `{"name":"email","type":"email","unique":true}`, `{"name":"email","type":"email","unique":true,"required":true}`, 1)
-	h.mustDo(201, "POST", "/api/records/lead", `{"company":"No email"}`)
+	other := h.mustDo(201, "POST", "/api/records/lead", `{"company":"No email"}`).JSON["id"].(string)
 	rep := []string{"Authorization", "Bearer " + h.userToken}
 	anon := []string{"Authorization", ""}
 
@@ -69,6 +69,18 @@ func TestErrorsSpeakTheCallersLanguage(t *testing.T) {
 				ExpectedContent: enWant, NotExpectedContent: []string{`"detail"`, c.zh}, Unchanged: unchanged},
 		})
 	}
+
+	// The field of a duplicate value speaks the caller's language too.
+	runScenarios(t, h, []scenario{
+		{Name: "duplicate value's field in zh-CN", Method: "POST", URL: "/api/records/lead", Body: `{"company":"b","email":"taken@x.test"}`,
+			Headers: []string{"Accept-Language", "zh-CN"}, ExpectedStatus: 409,
+			ExpectedContent: []string{`"field":"email","code":"unique","message":"已被其他记录使用"`}},
+		{Name: "duplicate value's field in en", Method: "PATCH", URL: "/api/records/lead/" + other, Body: `{"email":"taken@x.test"}`,
+			ExpectedStatus: 409, ExpectedContent: []string{`"field":"email","code":"unique","message":"already used by another record"`}},
+		{Name: "duplicate value's field in zh-CN, on update", Method: "PATCH", URL: "/api/records/lead/" + other, Body: `{"email":"taken@x.test"}`,
+			Headers: []string{"Accept-Language", "zh-CN"}, ExpectedStatus: 409,
+			ExpectedContent: []string{`"field":"email","code":"unique","message":"已被其他记录使用"`}},
+	})
 
 	// A message the engine already writes in the caller's language keeps its fields and needs no
 	// detail: validation_failed.
