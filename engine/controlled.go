@@ -76,7 +76,7 @@ func (e *Engine) checkControlled(ctx context.Context, by *Actor, def *definition
 	for i, fe := range errs {
 		msgs[i] = fe.Field + ": " + fe.Message
 	}
-	return &Error{Kind: KindValidation, Code: workflow.CodeControlled, Message: strings.Join(msgs, "; "), Fields: errs}
+	return &Error{Kind: KindValidation, Code: workflow.CodeControlled, Message: strings.Join(msgs, "; "), Fields: errs, lang: locale}
 }
 
 // withControlled is locked plus the controlled fields: what a form shows read-only.

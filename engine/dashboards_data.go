@@ -44,7 +44,7 @@ func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale stri
 			if !ok || ee.Kind == KindUnavailable {
 				return nil, err
 			}
-			wd = WidgetData{Error: &Error{Code: ee.Code, Message: ee.Message}}
+			wd = WidgetData{Error: (&Error{Code: ee.Code, Message: ee.Message}).Localized(locale)}
 		}
 		wd.Name, wd.Type, wd.Label, wd.Object = w.Name, w.Type, w.Label.In(locale), w.Object
 		out.Widgets = append(out.Widgets, wd)

@@ -27,14 +27,19 @@ const (
 // Error is the one error type the engine returns to its callers: a stable code, a human message,
 // and where it applies, the fields or definition problems concerned.
 type Error struct {
-	Kind     Kind               `json:"-"`
-	Code     string             `json:"code"`
-	Message  string             `json:"message"`
+	Kind    Kind   `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Detail is, when Message is the catalog's text in the reader's language (see Localized), the
+	// English message that names the particulars.
+	Detail   string             `json:"detail,omitempty"`
 	Fields   []forms.FieldError `json:"fields,omitempty"`
 	Problems []forms.Problem    `json:"problems,omitempty"`
 	Details  any                `json:"details,omitempty"`
 	// RetryAfter is, for KindTooMany, how long the caller must wait (the Retry-After header).
 	RetryAfter time.Duration `json:"-"`
+	// lang is set when Message is already written in the request's language.
+	lang string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -59,12 +64,9 @@ var (
 // expressionBudget refuses a write (or its evaluation) whose expressions ran out of their budget:
 // the definition is at fault, not the input, so the other errors would only distract.
 func expressionBudget(fields []forms.FieldError, locale string) *Error {
-	msg := forms.Label{"en": "an expression of this object does too much work for this record; an administrator must simplify it",
-		"zh-CN": "此对象的表达式对该记录计算量过大，请管理员简化"}.In(locale)
-	return &Error{Kind: KindValidation, Code: rules.CodeBudget, Message: msg, Fields: fields}
+	return &Error{Kind: KindValidation, Code: rules.CodeBudget, Message: errorText(rules.CodeBudget, locale), Fields: fields}
 }
 
 func validationFailed(fields []forms.FieldError, locale string) *Error {
-	msg := forms.Label{"en": "some fields are not valid", "zh-CN": "部分字段无效"}.In(locale)
-	return &Error{Kind: KindValidation, Code: "validation_failed", Message: msg, Fields: fields}
+	return &Error{Kind: KindValidation, Code: "validation_failed", Message: errorText("validation_failed", locale), Fields: fields}
 }

@@ -22,6 +22,10 @@ var (
 	slaPoliciesKind = namedKind{coll: collSLAPolicies, code: "sla_policy", label: "SLA policy"}
 	automationsKind = namedKind{coll: collAutomations, code: "automation", label: "automation"}
 	dashboardsKind  = namedKind{coll: collDashboards, code: "dashboard", label: "dashboard"}
+
+	// namedKinds lists every kind: their codes (<code>_not_found, <code>_exists) are made at
+	// run time, so the catalog of error messages is checked against this list.
+	namedKinds = []namedKind{calendarsKind, slaPoliciesKind, automationsKind, dashboardsKind}
 )
 
 func (k namedKind) notFound(name string) error {

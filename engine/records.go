@@ -112,7 +112,7 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
 	}
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, recordWriteErr(err, locale)
 	}
 	if trace != nil {
 		e.logAssignment(ctx, derivedID("assign:create:"+id), trace)
@@ -270,7 +270,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, recordWriteErr(err, locale)
 	}
 	e.afterEvent(ctx, ev)
 	return g.strip(rec), nil
@@ -473,7 +473,7 @@ func (e *Engine) checkLookups(ctx context.Context, by *Actor, obj *forms.Object,
 		if f.Type == forms.TypeUser {
 			_, err = e.store.Get(ctx, collUsers, id)
 			if errors.Is(err, store.ErrNotFound) {
-				err = errorf(KindNotFound, code, "no user %q", id)
+				err = errorf(KindNotFound, "user_not_found", "no user %q", id)
 			} else {
 				err = storeErr(err)
 			}
@@ -503,6 +503,19 @@ var messages = map[string]forms.Label{
 	"lookup_not_found": {"en": "The linked record does not exist", "zh-CN": "关联的记录不存在"},
 	"user_not_found":   {"en": "No such user", "zh-CN": "用户不存在"},
 	"owner_inactive":   {"en": "The owner must be an active user", "zh-CN": "负责人必须是有效用户"},
+	"unique":           {"en": "already used by another record", "zh-CN": "已被其他记录使用"},
+}
+
+// recordWriteErr is storeErr for a record write: a duplicate value names its field in the
+// writer's language.
+func recordWriteErr(err error, locale string) error {
+	err = storeErr(err)
+	if ee, ok := AsError(err); ok && ee.Code == "duplicate_value" {
+		for i, fe := range ee.Fields {
+			ee.Fields[i] = fieldError(fe.Field, fe.Code, locale)
+		}
+	}
+	return err
 }
 
 func fieldError(field, code, locale string) forms.FieldError {

@@ -33,7 +33,9 @@ var codeOfStatus = map[int]string{
 }
 
 // errorHandler is the one place errors become responses: {"error": {code, message, ...}}.
-// Anything not an engine or HTTP error is a 500 whose message names only the request id.
+// Anything not an engine or HTTP error is a 500 whose message names only the request id. The
+// message speaks the caller's language (Accept-Language) where the catalog does, the English
+// particulars then in detail; see engine.Error.Localized.
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		var ee *engine.Error
@@ -47,21 +49,20 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 			if ee.RetryAfter > 0 {
 				c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64((ee.RetryAfter+time.Second-1)/time.Second), 10))
 			}
-			return c.Status(status).JSON(fiber.Map{"error": ee})
+			return c.Status(status).JSON(fiber.Map{"error": ee.Localized(locale(c))})
 		case errors.As(err, &fe):
-			code := codeOfStatus[fe.Code]
-			msg := fe.Message
-			if code == "" {
-				code = "http_error"
+			he := &engine.Error{Code: "http_error", Message: fe.Message}
+			if code := codeOfStatus[fe.Code]; code != "" {
+				he.Code = code
 			}
 			if fe.Code == fiber.StatusRequestEntityTooLarge {
-				msg = "the request body is larger than the server accepts"
+				he.Message = "the request body is larger than the server accepts"
 			}
-			return c.Status(fe.Code).JSON(fiber.Map{"error": engine.Error{Code: code, Message: msg}})
+			return c.Status(fe.Code).JSON(fiber.Map{"error": he.Localized(locale(c))})
 		}
 		rid := c.GetRespHeader(fiber.HeaderXRequestID)
 		log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
-		return c.Status(fiber.StatusInternalServerError).JSON(fiber.Map{"error": engine.Error{
-			Code: "internal_error", Message: "something went wrong on our side (request " + rid + ")"}})
+		ie := &engine.Error{Code: "internal_error", Message: "something went wrong on our side (request " + rid + ")"}
+		return c.Status(fiber.StatusInternalServerError).JSON(fiber.Map{"error": ie.Localized(locale(c))})
 	}
 }

@@ -1,0 +1,162 @@
+package engine
+
+import "crm/forms"
+
+// catalogLanguages are the languages every entry of errorTexts speaks.
+var catalogLanguages = []string{"en", "zh-CN"}
+
+// errorTexts is the catalog of top-level error codes: for each code the engine and its API can
+// answer, a general message in every catalog language. The English error a call site makes says
+// more (which object, which field, where in the filter); a reader of another language gets the
+// catalog's text and that English text beside it as Detail. TestEveryCodeHasItsMessages walks
+// the sources and fails when a code is missing here.
+var errorTexts = map[string]forms.Label{
+	// Sign-in and permission.
+	"unauthorized":        {"en": "sign in first", "zh-CN": "请先登录"},
+	"invalid_credentials": {"en": "wrong email or password", "zh-CN": "邮箱或密码错误"},
+	"forbidden":           {"en": "you may not do this", "zh-CN": "无权限执行此操作"},
+	"session_required":    {"en": "sign in with a password to do this; an API token may not", "zh-CN": "此操作需使用密码登录，API 令牌无权执行"},
+	"csrf_failed":         {"en": "the request failed the security check; reload the page and try again", "zh-CN": "请求未通过安全校验，请刷新页面后重试"},
+	"too_many_attempts":   {"en": "too many attempts; try again later", "zh-CN": "尝试次数过多，请稍后再试"},
+	"wrong_password":      {"en": "the current password is not right", "zh-CN": "当前密码不正确"},
+	"weak_password":       {"en": "the password is too weak", "zh-CN": "密码强度不足"},
+	"invalid_api_token":   {"en": "the API token settings are not valid", "zh-CN": "API 令牌设置有误"},
+	"api_token_not_found": {"en": "the API token does not exist", "zh-CN": "API 令牌不存在"},
+
+	// The request itself.
+	"bad_request":        {"en": "the request is not valid", "zh-CN": "请求无效"},
+	"invalid_request":    {"en": "the request is not valid", "zh-CN": "请求无效"},
+	"malformed_json":     {"en": "the request body is not valid JSON", "zh-CN": "请求内容不是有效的 JSON"},
+	"method_not_allowed": {"en": "this method is not allowed here", "zh-CN": "不支持该请求方法"},
+	"not_found":          {"en": "not found", "zh-CN": "请求的资源不存在"},
+	"too_large":          {"en": "the request is larger than the server accepts", "zh-CN": "请求内容过大"},
+	"timeout":            {"en": "the request took too long", "zh-CN": "请求超时，请稍后重试"},
+	"http_error":         {"en": "the request could not be handled", "zh-CN": "请求无法处理"},
+	"internal_error":     {"en": "something went wrong on our side", "zh-CN": "服务器内部错误，请稍后重试"},
+	"invalid_parameter":  {"en": "a parameter is not valid", "zh-CN": "参数无效"},
+	"invalid_query":      {"en": "the query parameters are not valid", "zh-CN": "查询参数无效"},
+	"invalid_if_match":   {"en": "If-Match must be a record version", "zh-CN": "If-Match 必须是记录的版本号"},
+	"invalid_key":        {"en": "a field name is not allowed", "zh-CN": "包含不允许使用的字段名"},
+	"invalid_version":    {"en": "the version is not valid", "zh-CN": "版本号无效"},
+	"invalid_status":     {"en": "the status is not valid", "zh-CN": "状态值无效"},
+	"invalid_advance":    {"en": "advance is a positive duration", "zh-CN": "推进时长必须为正数"},
+	"missing_object":     {"en": "name the object", "zh-CN": "请指定对象"},
+
+	// Lists, filters and reports.
+	"invalid_filter":   {"en": "the filter is not valid", "zh-CN": "筛选条件无效"},
+	"invalid_sort":     {"en": "the sort order is not valid", "zh-CN": "排序设置无效"},
+	"invalid_cursor":   {"en": "the page cursor is not valid; start again from the first page", "zh-CN": "分页位置已失效，请从第一页重新加载"},
+	"invalid_limit":    {"en": "the page size is out of range", "zh-CN": "每页条数超出允许范围"},
+	"invalid_group_by": {"en": "the grouping is not valid", "zh-CN": "分组设置无效"},
+	"invalid_measure":  {"en": "the measure is not valid", "zh-CN": "统计指标无效"},
+	"query_timeout":    {"en": "the query took too long; narrow the filter", "zh-CN": "查询超时，请缩小筛选范围"},
+
+	// Records.
+	"record_not_found":     {"en": "the record does not exist", "zh-CN": "记录不存在"},
+	"record_exists":        {"en": "the record already exists", "zh-CN": "记录已存在"},
+	"record_locked":        {"en": "the record is waiting for an approval and cannot be changed", "zh-CN": "记录正在审批中，暂时无法修改"},
+	"version_conflict":     {"en": "someone else changed this; reload it and try again", "zh-CN": "版本冲突：该数据已被他人修改，请刷新后重试"},
+	"duplicate_value":      {"en": "another record already has this value", "zh-CN": "该值已被其他记录使用"},
+	"validation_failed":    {"en": "some fields are not valid", "zh-CN": "部分字段无效"},
+	"expression_budget":    {"en": "an expression of this object does too much work for this record; an administrator must simplify it", "zh-CN": "此对象的表达式对该记录计算量过大，请管理员简化"},
+	"controlled_field":     {"en": "some fields are set only by a process", "zh-CN": "部分字段只能由流程设置，不能手动修改"},
+	"comment_too_long":     {"en": "the comment is too long (at most 4000 characters)", "zh-CN": "评论内容过长（最多 4000 个字符）"},
+	"invalid_email":        {"en": "not a valid email address", "zh-CN": "邮箱地址格式不正确"},
+	"user_not_found":       {"en": "the user does not exist", "zh-CN": "用户不存在"},
+	"user_exists":          {"en": "a user with this email already exists", "zh-CN": "该邮箱已被其他用户使用"},
+	"invalid_user":         {"en": "the user is not valid", "zh-CN": "用户信息有误"},
+	"database_unavailable": {"en": "the database does not answer; try again shortly", "zh-CN": "数据库暂时无法访问，请稍后重试"},
+
+	// Definitions.
+	"object_not_found":   {"en": "the object does not exist", "zh-CN": "对象不存在"},
+	"object_exists":      {"en": "an object with this name already exists", "zh-CN": "同名对象已存在"},
+	"object_in_use":      {"en": "another object looks up this object; remove that field first", "zh-CN": "该对象正被其他对象的查找字段引用，请先删除该字段"},
+	"invalid_definition": {"en": "the definition is not valid", "zh-CN": "定义有误，请修正标出的问题"},
+	"definition_broken":  {"en": "the definition no longer compiles; an analyst must fix it", "zh-CN": "该定义已无法生效，请联系管理员修复"},
+	"breaking_change":    {"en": "the change does not fit the stored records", "zh-CN": "该修改与已有记录不兼容，无法保存"},
+	"invalid_type":       {"en": "not a known field type", "zh-CN": "无效的字段类型"},
+	"invalid_kind":       {"en": "kind must be condition, value or formula", "zh-CN": "表达式类型必须是 condition、value 或 formula"},
+	"view_not_found":     {"en": "the view does not exist", "zh-CN": "视图不存在"},
+	"invalid_view":       {"en": "the view is not valid", "zh-CN": "视图设置有误"},
+	"role_not_found":     {"en": "the role does not exist", "zh-CN": "角色不存在"},
+	"role_exists":        {"en": "a role with this name already exists", "zh-CN": "同名角色已存在"},
+	"role_in_use":        {"en": "users still hold this role", "zh-CN": "仍有用户使用该角色，无法删除"},
+	"role_fixed":         {"en": "built-in roles cannot be changed or deleted", "zh-CN": "内置角色不能修改或删除"},
+	"invalid_role":       {"en": "the role is not valid", "zh-CN": "角色设置有误"},
+	"team_not_found":     {"en": "the team does not exist", "zh-CN": "团队不存在"},
+	"team_exists":        {"en": "a team with this id already exists", "zh-CN": "同名团队已存在"},
+	"team_in_use":        {"en": "the team still has members; move them first", "zh-CN": "该团队仍有成员，请先移出成员"},
+	"invalid_team":       {"en": "the team is not valid", "zh-CN": "团队设置有误"},
+
+	// Named definitions: namedKinds makes these codes.
+	"calendar_not_found":   {"en": "the calendar does not exist", "zh-CN": "日历不存在"},
+	"calendar_exists":      {"en": "a calendar with this name already exists", "zh-CN": "同名日历已存在"},
+	"calendar_in_use":      {"en": "the calendar is in use", "zh-CN": "该日历正在使用中，无法删除"},
+	"sla_policy_not_found": {"en": "the SLA policy does not exist", "zh-CN": "SLA 策略不存在"},
+	"sla_policy_exists":    {"en": "an SLA policy with this name already exists", "zh-CN": "同名 SLA 策略已存在"},
+	"automation_not_found": {"en": "the automation does not exist", "zh-CN": "自动化不存在"},
+	"automation_exists":    {"en": "an automation with this name already exists", "zh-CN": "同名自动化已存在"},
+	"dashboard_not_found":  {"en": "the dashboard does not exist", "zh-CN": "仪表盘不存在"},
+	"dashboard_exists":     {"en": "a dashboard with this name already exists", "zh-CN": "同名仪表盘已存在"},
+
+	// Workflow.
+	"automation_failed":          {"en": "the automation failed", "zh-CN": "自动化执行失败"},
+	"not_manual":                 {"en": "the automation cannot be run by hand", "zh-CN": "该自动化不支持手动执行"},
+	"no_assignment_rules":        {"en": "the object has no active assignment rules", "zh-CN": "该对象没有启用的分配规则"},
+	"no_sla":                     {"en": "no SLA policy measures this record", "zh-CN": "没有适用于该记录的 SLA 策略"},
+	"notification_not_found":     {"en": "the notification does not exist", "zh-CN": "通知不存在"},
+	"delivery_not_found":         {"en": "the webhook delivery does not exist", "zh-CN": "Webhook 推送记录不存在"},
+	"delivery_not_dead":          {"en": "only a delivery that gave up can be retried", "zh-CN": "只能重试已停止重试的 Webhook 推送"},
+	"approval_not_found":         {"en": "the approval does not exist", "zh-CN": "审批不存在"},
+	"approval_process_not_found": {"en": "the approval process does not exist", "zh-CN": "审批流程不存在"},
+	"approval_process_exists":    {"en": "an approval process with this name already exists", "zh-CN": "同名审批流程已存在"},
+	"approval_pending":           {"en": "the record is already waiting for an approval", "zh-CN": "该记录已在审批中"},
+	"approval_conflict":          {"en": "the approval changed while you acted; reload it and try again", "zh-CN": "审批状态已变化，请刷新后重试"},
+	"already_decided":            {"en": "someone else decided this step a moment ago", "zh-CN": "该审批步骤刚刚已由他人处理"},
+	"already_answered":           {"en": "you answered this step already", "zh-CN": "您已处理过该审批步骤"},
+	"not_approver":               {"en": "you are not an approver of this step", "zh-CN": "您不是该步骤的审批人"},
+	"not_pending":                {"en": "the approval is not waiting for an answer", "zh-CN": "该审批当前不在待处理状态"},
+	"invalid_action":             {"en": "not an approval action", "zh-CN": "无效的审批操作"},
+	"invalid_delegate":           {"en": "the approval cannot be delegated to this user", "zh-CN": "无法转交给该用户"},
+	"no_approval_process":        {"en": "no approval process admits this record", "zh-CN": "没有适用于该记录的审批流程"},
+	"entry_condition_not_met":    {"en": "the record does not meet the approval process's entry condition", "zh-CN": "记录不满足该审批流程的进入条件"},
+	"no_approvers":               {"en": "the approval step has no active approver", "zh-CN": "该审批步骤没有可用的审批人"},
+	"too_few_approvers":          {"en": "the approval step has too few approvers", "zh-CN": "该审批步骤的审批人数不足"},
+	"no_start":                   {"en": "the approval process has no start", "zh-CN": "审批流程缺少开始节点"},
+	"broken_process":             {"en": "the approval process is broken; an administrator must fix it", "zh-CN": "审批流程配置有误，请联系管理员修复"},
+	"update_failed":              {"en": "the approval step could not update the record", "zh-CN": "审批步骤更新记录失败"},
+
+	// Packages, export and import.
+	"invalid_package":  {"en": "the package is not valid; nothing was changed", "zh-CN": "配置包有误，未做任何更改"},
+	"invalid_export":   {"en": "the export is not valid", "zh-CN": "导出文件无效"},
+	"not_empty":        {"en": "the target database is not empty", "zh-CN": "目标数据库不为空，无法导入"},
+	"no_scratch_store": {"en": "package import needs a scratch database, and this server has none configured", "zh-CN": "此服务器未配置导入配置包所需的临时数据库"},
+}
+
+// Localized returns e as a reader of locale should see it. For a catalog language other than
+// English, Message is the catalog's text for the code and Detail keeps the English message, which
+// names the particulars (the object, the field, the place in the filter). English, languages the
+// catalog does not speak, unknown codes and messages the engine already wrote in the reader's
+// language give e itself, so their answer is as it always was.
+func (e *Error) Localized(locale string) *Error {
+	if e.lang != "" {
+		return e
+	}
+	l, ok := errorTexts[e.Code]
+	if !ok {
+		return e
+	}
+	msg := l.In(locale)
+	if msg == l["en"] {
+		return e
+	}
+	out := *e
+	out.Message = msg
+	if e.Message != msg {
+		out.Detail = e.Message
+	}
+	return &out
+}
+
+// errorText is the catalog's message for code in locale.
+func errorText(code, locale string) string { return errorTexts[code].In(locale) }
