@@ -111,65 +111,6 @@ func writeFloat(b *bytes.Buffer, f float64) error {
 	return nil
 }
 
-// decodeDoc reads a stored document back, numbers with '.', 'e' or 'E' as float64 and the others
-// as int64.
-func decodeDoc(text string) (store.Doc, error) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("sqlite: stored document: %w", err)
-	}
-	if m == nil {
-		m = store.Doc{}
-	}
-	for k, v := range m {
-		nv, err := fromJSON(v)
-		if err != nil {
-			return nil, err
-		}
-		m[k] = nv
-	}
-	return m, nil
-}
-
-// fromJSON turns json.Number into int64 or float64, recursively.
-func fromJSON(v any) (any, error) {
-	switch x := v.(type) {
-	case json.Number:
-		s := string(x)
-		if !strings.ContainsAny(s, ".eE") {
-			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-				return n, nil
-			}
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: stored number %q: %w", s, err)
-		}
-		return f, nil
-	case []any:
-		for i, e := range x {
-			ne, err := fromJSON(e)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = ne
-		}
-		return x, nil
-	case map[string]any:
-		for k, e := range x {
-			ne, err := fromJSON(e)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = ne
-		}
-		return x, nil
-	}
-	return v, nil
-}
-
 // sqlValue converts a filter value to what is bound: bools become 1/0 as json_extract returns
 // them.
 func sqlValue(v any) (any, error) {
