@@ -4,377 +4,138 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
 
 	"crm/engine/store"
 )
 
+// parsers lends each decode its own fastjson.Parser: Get and Find decode on several connections
+// at once, and a Parser is neither safe for concurrent use nor are its values valid after its
+// next Parse, so decodeDoc copies everything out before giving it back.
+var parsers fastjson.ParserPool
+
 // decodeDoc reads a stored document back, numbers with '.', 'e' or 'E' as float64 and the others
 // as int64 (float64 when they overflow it).
 //
-// It is a small parser for JSON straight into the document's values instead of encoding/json,
-// whose reflection, json.Number values and second pass to convert them were about 40% of the CPU
-// of a list page. It accepts any JSON text (old rows, rows written by other tools) and gives what
-// encoding/json would: escapes and invalid UTF-8 are decoded the same way, which a fuzz test
-// checks. A string without escapes shares the memory of text.
+// It parses with fastjson rather than encoding/json, whose reflection, json.Number values and
+// second pass to convert them were about 40% of the CPU of a list page. For the text encodeDoc
+// writes it gives what encoding/json gave, which a fuzz test checks; on text from elsewhere it
+// differs only where that text is odd: invalid UTF-8 and an unpaired \ud800-\udfff escape are
+// kept as they are instead of becoming U+FFFD, and nesting stops at fastjson.MaxDepth (300) levels
+// instead of 10,000 (encodeDoc refuses deeper documents so that all it writes reads back).
 func decodeDoc(text string) (store.Doc, error) {
-	p := docParser{s: text}
-	p.space()
-	var m map[string]any
-	if strings.HasPrefix(text[p.i:], "null") {
-		p.i += len("null")
-	} else {
-		if p.i >= len(text) || text[p.i] != '{' {
-			return nil, p.fail()
-		}
-		var err error
-		if m, err = p.object(1, strings.Count(text, `":`)); err != nil {
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := parse(p, text)
+	if err != nil {
+		return nil, err
+	}
+	switch v.Type() {
+	case fastjson.TypeNull:
+		return store.Doc{}, nil
+	case fastjson.TypeObject:
+		m, err := newCopier(text).value(v)
+		if err != nil {
 			return nil, err
 		}
+		return m.(map[string]any), nil
 	}
-	p.space()
-	if p.i != len(text) {
-		return nil, p.fail()
-	}
-	if m == nil {
-		m = store.Doc{}
-	}
-	return m, nil
+	return nil, fmt.Errorf("sqlite: stored document: a JSON %s, not an object", v.Type())
 }
 
 // decodeValue reads one stored JSON value (a key of a group that is an array or an object).
 func decodeValue(text string) (any, error) {
-	p := docParser{s: text}
-	v, err := p.value(0)
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := parse(p, text)
 	if err != nil {
 		return nil, err
 	}
-	p.space()
-	if p.i != len(text) {
-		return nil, p.fail()
+	return newCopier(text).value(v)
+}
+
+// parse validates text before parsing it: fastjson's parser alone lets through some invalid
+// numbers, escapes and control characters, which encoding/json refused and so do we.
+func parse(p *fastjson.Parser, text string) (*fastjson.Value, error) {
+	if err := fastjson.Validate(text); err != nil {
+		return nil, fmt.Errorf("sqlite: stored document: %w", err)
+	}
+	v, err := p.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: stored document: %w", err)
 	}
 	return v, nil
 }
 
-// maxDepth bounds nesting as encoding/json does, so a hostile row cannot exhaust the stack.
-const maxDepth = 10000
+// copier copies values out of the parser's memory. The strings (keys too) go into one buffer the
+// size of the text, which holds them all since decoding never lengthens a string, rather than one
+// allocation each.
+type copier struct{ buf strings.Builder }
 
-// docParser reads s from offset i.
-type docParser struct {
-	s string
-	i int
+func newCopier(text string) *copier {
+	c := &copier{}
+	c.buf.Grow(len(text))
+	return c
 }
 
-func (p *docParser) fail() error {
-	return fmt.Errorf("sqlite: stored document: invalid JSON at offset %d", p.i)
+func (c *copier) str(b []byte) string {
+	start := c.buf.Len()
+	c.buf.Write(b)
+	return c.buf.String()[start:]
 }
 
-func (p *docParser) space() {
-	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
+// value copies v as the document's kinds: map[string]any, []any (empty, not nil, for []), string,
+// int64 or float64, bool and nil.
+func (c *copier) value(v *fastjson.Value) (any, error) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		m := make(map[string]any, o.Len())
+		var err error
+		o.Visit(func(k []byte, e *fastjson.Value) {
+			if err == nil {
+				m[c.str(k)], err = c.value(e) // the last of duplicate keys wins
+			}
+		})
+		return m, err
+	case fastjson.TypeArray:
+		vs, _ := v.Array()
+		a := make([]any, len(vs))
+		for i, e := range vs {
+			x, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			a[i] = x
 		}
-	}
-}
-
-// value reads any value at nesting depth.
-func (p *docParser) value(depth int) (any, error) {
-	p.space()
-	if p.i >= len(p.s) {
-		return nil, p.fail()
-	}
-	switch c := p.s[p.i]; {
-	case c == '{':
-		return p.object(depth+1, 0)
-	case c == '[':
-		return p.array(depth + 1)
-	case c == '"':
-		return p.str()
-	case c == 't':
-		return true, p.literal("true")
-	case c == 'f':
-		return false, p.literal("false")
-	case c == 'n':
-		return nil, p.literal("null")
-	case c == '-' || c >= '0' && c <= '9':
-		return p.number()
-	}
-	return nil, p.fail()
-}
-
-func (p *docParser) literal(lit string) error {
-	if !strings.HasPrefix(p.s[p.i:], lit) {
-		return p.fail()
-	}
-	p.i += len(lit)
-	return nil
-}
-
-// object reads {...} at p.i; hint sizes the map.
-func (p *docParser) object(depth, hint int) (map[string]any, error) {
-	if depth > maxDepth {
-		return nil, p.fail()
-	}
-	p.i++ // '{'
-	m := make(map[string]any, hint)
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '}' {
-		p.i++
-		return m, nil
-	}
-	for {
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != '"' {
-			return nil, p.fail()
-		}
-		k, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if p.i >= len(p.s) || p.s[p.i] != ':' {
-			return nil, p.fail()
-		}
-		p.i++
-		v, err := p.value(depth)
-		if err != nil {
-			return nil, err
-		}
-		m[k] = v
-		p.space()
-		if p.i >= len(p.s) {
-			return nil, p.fail()
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return m, nil
-		default:
-			return nil, p.fail()
-		}
-	}
-}
-
-// array reads [...] at p.i; an empty array is an empty slice, not nil.
-func (p *docParser) array(depth int) ([]any, error) {
-	if depth > maxDepth {
-		return nil, p.fail()
-	}
-	p.i++ // '['
-	a := []any{}
-	p.space()
-	if p.i < len(p.s) && p.s[p.i] == ']' {
-		p.i++
 		return a, nil
+	case fastjson.TypeString:
+		b, _ := v.StringBytes()
+		return c.str(b), nil
+	case fastjson.TypeNumber:
+		return number(v)
+	case fastjson.TypeTrue:
+		return true, nil
+	case fastjson.TypeFalse:
+		return false, nil
 	}
-	for {
-		v, err := p.value(depth)
-		if err != nil {
-			return nil, err
-		}
-		a = append(a, v)
-		p.space()
-		if p.i >= len(p.s) {
-			return nil, p.fail()
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return a, nil
-		default:
-			return nil, p.fail()
-		}
-	}
+	return nil, nil // null
 }
 
-// number reads a JSON number: int64 unless it has a fraction or an exponent or overflows.
-func (p *docParser) number() (any, error) {
-	start := p.i
-	s := p.s
-	i := p.i
-	if s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	default:
-		p.i = i
-		return nil, p.fail()
-	}
-	float := false
-	if i < len(s) && s[i] == '.' {
-		float = true
-		i++
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			p.i = i
-			return nil, p.fail()
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		float = true
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			p.i = i
-			return nil, p.fail()
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-	}
-	p.i = i
-	num := s[start:i]
-	if !float {
+// number reads a number's text with strconv: int64 unless it has a fraction or an exponent or
+// overflows.
+func number(v *fastjson.Value) (any, error) {
+	var buf [32]byte
+	num := string(v.MarshalTo(buf[:0])) // a number marshals as its text
+	if !strings.ContainsAny(num, ".eE") {
 		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
 			return n, nil
 		}
 	}
 	f, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: stored number %q: %w", num, err)
+		return nil, fmt.Errorf("sqlite: stored number: %w", err) // err quotes the number
 	}
 	return f, nil
-}
-
-// str reads a string at p.i (on its opening quote). Without escapes and with valid UTF-8 it is a
-// substring of the text; otherwise unquote builds it.
-func (p *docParser) str() (string, error) {
-	start := p.i + 1
-	plain := true
-	for i := start; i < len(p.s); i++ {
-		switch c := p.s[i]; {
-		case c == '"':
-			p.i = i + 1
-			if plain {
-				return p.s[start:i], nil
-			}
-			return unquote(p.s[start:i]), nil
-		case c == '\\':
-			plain = false
-			i++ // the escaped byte cannot end the string; unquote checks the escape
-			if i < len(p.s) && !validEscape(p.s, i) {
-				p.i = i
-				return "", p.fail()
-			}
-		case c < 0x20:
-			p.i = i
-			return "", p.fail()
-		case c >= utf8.RuneSelf:
-			if plain {
-				r, size := utf8.DecodeRuneInString(p.s[i:])
-				if r == utf8.RuneError && size == 1 {
-					plain = false
-				}
-				i += size - 1
-			}
-		}
-	}
-	p.i = len(p.s)
-	return "", p.fail()
-}
-
-// validEscape reports whether s[i] (after a backslash) starts a valid escape.
-func validEscape(s string, i int) bool {
-	switch s[i] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return true
-	case 'u':
-		if i+4 >= len(s) {
-			return false
-		}
-		_, ok := hex4(s[i+1 : i+5])
-		return ok
-	}
-	return false
-}
-
-// hex4 reads four hex digits.
-func hex4(s string) (rune, bool) {
-	var r rune
-	for i := range 4 {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
-// unquote decodes the body of a string whose escapes str has checked, as encoding/json does:
-// an unpaired surrogate and an invalid UTF-8 byte each become U+FFFD.
-func unquote(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\':
-			i++
-			switch s[i] {
-			case 'b':
-				b.WriteByte('\b')
-			case 'f':
-				b.WriteByte('\f')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			case 'u':
-				r, _ := hex4(s[i+1:])
-				i += 4
-				if utf16.IsSurrogate(r) {
-					r2, ok := rune(0), false
-					if i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
-						r2, ok = hex4(s[i+3:])
-					}
-					if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
-						r = dec
-						i += 6
-					} else {
-						r = utf8.RuneError
-					}
-				}
-				b.WriteRune(r)
-			default: // '"', '\\', '/'
-				b.WriteByte(s[i])
-			}
-			i++
-		case c < utf8.RuneSelf:
-			b.WriteByte(c)
-			i++
-		default:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			b.WriteRune(r) // RuneError for an invalid byte
-			i += size
-		}
-	}
-	return b.String()
 }
