@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -164,13 +163,7 @@ func keyValue(v, typ any) (any, error) {
 		return false, nil
 	case "array", "object":
 		s, _ := v.(string)
-		dec := json.NewDecoder(strings.NewReader(s))
-		dec.UseNumber()
-		var x any
-		if err := dec.Decode(&x); err != nil {
-			return nil, fmt.Errorf("sqlite: stored value: %w", err)
-		}
-		return fromJSON(x)
+		return decodeValue(s)
 	}
 	return scalarValue(v), nil
 }

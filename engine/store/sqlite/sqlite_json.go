@@ -9,26 +9,29 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/valyala/fastjson"
+
 	"crm/engine/store"
 )
 
 // encodeDoc writes the document as a JSON object without "id" and "version" (they live in their
 // own columns) and without nil values. Numbers are written so their kind survives: a float64
-// always has a '.' or an exponent, an int64 never has.
+// always has a '.' or an exponent, an int64 never has. A document nested deeper than decodeDoc
+// reads (fastjson.MaxDepth levels, counting the document and the innermost values) is refused.
 func encodeDoc(doc store.Doc) (string, error) {
 	var b bytes.Buffer
-	if err := encodeObject(&b, doc, true); err != nil {
+	if err := encodeObject(&b, doc, 1); err != nil {
 		return "", fmt.Errorf("sqlite: %w", err)
 	}
 	return b.String(), nil
 }
 
-// encodeObject writes a map with sorted keys, leaving out nil values (and at the top level the
-// system keys).
-func encodeObject(b *bytes.Buffer, m map[string]any, top bool) error {
+// encodeObject writes a map at nesting depth (the document is 1) with sorted keys, leaving out nil
+// values (and at the top level the system keys).
+func encodeObject(b *bytes.Buffer, m map[string]any, depth int) error {
 	keys := make([]string, 0, len(m))
 	for k, v := range m {
-		if v == nil || (top && (k == "id" || k == "version")) {
+		if v == nil || (depth == 1 && (k == "id" || k == "version")) {
 			continue
 		}
 		keys = append(keys, k)
@@ -41,7 +44,7 @@ func encodeObject(b *bytes.Buffer, m map[string]any, top bool) error {
 		}
 		writeString(b, k)
 		b.WriteByte(':')
-		if err := encodeValue(b, m[k]); err != nil {
+		if err := encodeValue(b, m[k], depth+1); err != nil {
 			return fmt.Errorf("field %q: %w", k, err)
 		}
 	}
@@ -49,8 +52,11 @@ func encodeObject(b *bytes.Buffer, m map[string]any, top bool) error {
 	return nil
 }
 
-// encodeValue writes one value of the kinds the seam allows.
-func encodeValue(b *bytes.Buffer, v any) error {
+// encodeValue writes one value of the kinds the seam allows at nesting depth.
+func encodeValue(b *bytes.Buffer, v any, depth int) error {
+	if depth > fastjson.MaxDepth {
+		return fmt.Errorf("value nested more than %d levels deep", fastjson.MaxDepth)
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -70,12 +76,15 @@ func encodeValue(b *bytes.Buffer, v any) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			if err := encodeValue(b, e); err != nil {
+			if err := encodeValue(b, e, depth+1); err != nil {
 				return err
 			}
 		}
 		b.WriteByte(']')
 	case []string:
+		if len(x) > 0 && depth == fastjson.MaxDepth {
+			return fmt.Errorf("value nested more than %d levels deep", fastjson.MaxDepth)
+		}
 		b.WriteByte('[')
 		for i, e := range x {
 			if i > 0 {
@@ -85,7 +94,7 @@ func encodeValue(b *bytes.Buffer, v any) error {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		return encodeObject(b, x, false)
+		return encodeObject(b, x, depth)
 	default:
 		return fmt.Errorf("unsupported value kind %T", v)
 	}
@@ -109,65 +118,6 @@ func writeFloat(b *bytes.Buffer, f float64) error {
 	}
 	b.WriteString(s)
 	return nil
-}
-
-// decodeDoc reads a stored document back, numbers with '.', 'e' or 'E' as float64 and the others
-// as int64.
-func decodeDoc(text string) (store.Doc, error) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("sqlite: stored document: %w", err)
-	}
-	if m == nil {
-		m = store.Doc{}
-	}
-	for k, v := range m {
-		nv, err := fromJSON(v)
-		if err != nil {
-			return nil, err
-		}
-		m[k] = nv
-	}
-	return m, nil
-}
-
-// fromJSON turns json.Number into int64 or float64, recursively.
-func fromJSON(v any) (any, error) {
-	switch x := v.(type) {
-	case json.Number:
-		s := string(x)
-		if !strings.ContainsAny(s, ".eE") {
-			if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-				return n, nil
-			}
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: stored number %q: %w", s, err)
-		}
-		return f, nil
-	case []any:
-		for i, e := range x {
-			ne, err := fromJSON(e)
-			if err != nil {
-				return nil, err
-			}
-			x[i] = ne
-		}
-		return x, nil
-	case map[string]any:
-		for k, e := range x {
-			ne, err := fromJSON(e)
-			if err != nil {
-				return nil, err
-			}
-			x[k] = ne
-		}
-		return x, nil
-	}
-	return v, nil
 }
 
 // sqlValue converts a filter value to what is bound: bools become 1/0 as json_extract returns
