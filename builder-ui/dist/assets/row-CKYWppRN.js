@@ -1,1 +1,0 @@
-import{n as e,t}from"./row-CqxJ06Ww.js";var n=e,r=t;export{n,r as t};
