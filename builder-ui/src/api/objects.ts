@@ -15,6 +15,9 @@ export interface ObjectDef {
   name: string;
   label?: Label;
   fields: FieldDef[];
+  /** Composite indexes (2 to 4 fields, "-" for descending). */
+  indexes?: { name?: string; fields: string[] }[];
+  sharing?: string;
   version: number;
   updated_at?: string;
   updated_by?: string;

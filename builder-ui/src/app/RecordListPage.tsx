@@ -30,6 +30,7 @@ import { PageHeader } from '../shell/PageHeader';
 import { ColumnChooser } from './ColumnChooser';
 import { FieldValue } from './FieldValue';
 import { FilterBuilder } from './FilterBuilder';
+import { IndexHint } from './IndexHint';
 import { toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
 import { useObjectDef, usePeopleById } from './meta';
@@ -283,6 +284,7 @@ export default function RecordListPage() {
               localStorage.setItem(columnsKey(object), JSON.stringify(v));
             }}
           />
+          <IndexHint def={def} sort={sort} fields={fields} />
           {active.length > 0 && (
             <Flex gap={4} wrap style={{ flexBasis: '100%' }} data-testid="active-filters">
               {active.map((c) => {

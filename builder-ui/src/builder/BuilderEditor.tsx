@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Grid, Tabs } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { historyKey, objectKey, saveObject, type Definition } from '../api/definitions';
 import { objectsKey } from '../api/objects';
@@ -12,23 +12,32 @@ import { AutomationsEditor } from './AutomationsEditor';
 import { BuilderContext, type BuilderContextValue } from './builderContext';
 import { BuilderHeader } from './BuilderHeader';
 import { DesignView } from './DesignView';
-import { toDefinition, type Draft, type Placement } from './draft';
+import { addSuggestedIndex, toDefinition, type Draft, type Placement } from './draft';
 import { FormPreview } from './FormPreview';
 import { HistoryView } from './HistoryView';
+import { IndexesEditor } from './IndexesEditor';
 import { noProblems, placeProblems } from './problems';
 import { RulesEditor } from './RulesEditor';
 import { SLAEditor } from './SLAEditor';
 import { SaveErrors } from './SaveErrors';
 import type { Selection } from './selection';
 
+const tabs = ['design', 'rules', 'indexes', 'preview', 'assignment', 'automations', 'sla', 'history'];
+
+/**
+ * The editor of one object. `?tab=indexes` opens a tab; `&add=amount,-created_at` (a list's hint)
+ * adds that index to the working copy, to be checked and saved.
+ */
 export function BuilderEditor({ initial, version }: { initial: Draft; version?: number }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState(initial);
+  const [params, setParams] = useSearchParams();
+  const [[start, suggested]] = useState(() => addSuggestedIndex(initial, params.get('add')));
+  const [draft, setDraft] = useState(start);
   const [selection, setSelection] = useState<Selection>(null);
-  const [tab, setTab] = useState('design');
+  const [tab, setTab] = useState(() => (tabs.includes(params.get('tab') ?? '') ? params.get('tab')! : 'design'));
   const [savedJson, setSavedJson] = useState(() => (version ? JSON.stringify(toDefinition(initial).def) : ''));
   const [failure, setFailure] = useState<{ error: unknown; placement: Placement } | null>(null);
   const isNew = version === undefined;
@@ -50,6 +59,14 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
         : noProblems,
     [failure],
   );
+
+  // The suggestion is in the working copy now: a reload or the next version must not add it again.
+  useEffect(() => {
+    if (!params.has('add')) return;
+    const next = new URLSearchParams(params);
+    next.delete('add');
+    setParams(next, { replace: true });
+  }, [params, setParams]);
 
   // Leaving with unsaved changes asks first (a reload or a closed tab).
   useEffect(() => {
@@ -82,8 +99,9 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
     },
   });
 
-  const showProblem = (where: 'field' | 'rule' | 'section', key: string) => {
+  const showProblem = (where: 'field' | 'rule' | 'section' | 'index', key: string) => {
     if (where === 'rule') return setTab('rules');
+    if (where === 'index') return setTab('indexes');
     setTab('design');
     setSelection({ kind: where, key });
   };
@@ -107,6 +125,10 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
         }
         onShowProblem={showProblem}
         fieldName={(k) => draft.fields[k]?.name ?? k}
+        indexName={(k) => {
+          const i = draft.indexes.findIndex((x) => x.key === k);
+          return draft.indexes[i]?.index.name?.trim() || t('builder.indexes.title', { n: i + 1 });
+        }}
       />
       <Tabs
         activeKey={tab}
@@ -147,6 +169,15 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             children: <RulesEditor draft={draft} problems={placed} onChange={setDraft} />,
           },
           {
+            key: 'indexes',
+            label: (
+              <Badge count={count(placed.indexes) + placed.indexList.length} size="small" offset={[8, -2]}>
+                {t('builder.tab.indexes')}
+              </Badge>
+            ),
+            children: <IndexesEditor draft={draft} problems={placed} suggested={suggested} onChange={setDraft} />,
+          },
+          {
             key: 'preview',
             label: t('builder.tab.preview'),
             children: <FormPreview definition={def} />,
@@ -184,7 +215,9 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
                 version={version}
                 onRestore={async (d) => {
                   const restored = { ...d, name: draft.name };
-                  await store(restored, version, { fields: [], sections: [], rules: [] }).catch(() => undefined);
+                  await store(restored, version, { fields: [], sections: [], rules: [], indexes: [] }).catch(
+                    () => undefined,
+                  );
                 }}
               />
             ),

@@ -9,12 +9,14 @@ interface Props {
   error: unknown;
   placed: Placed;
   onReload: () => void;
-  onShowProblem: (where: 'field' | 'rule' | 'section', key: string) => void;
+  onShowProblem: (where: 'field' | 'rule' | 'section' | 'index', key: string) => void;
   fieldName: (key: string) => string;
+  /** How an index is named in the list: its name, else its place. */
+  indexName: (key: string) => string;
 }
 
 /** Why the last save was refused: problems (also shown where they belong), breakage, a conflict. */
-export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName }: Props) {
+export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName, indexName }: Props) {
   const { t } = useI18n();
   if (!error) return null;
   if (error instanceof ApiError && error.code === 'invalid_definition') {
@@ -26,6 +28,12 @@ export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName }
       })),
       ...Object.entries(placed.sections).map(([k, ps]) => ({ where: 'section' as const, k, text: ps[0]!.message })),
       ...Object.entries(placed.rules).map(([k, ps]) => ({ where: 'rule' as const, k, text: ps[0]!.message })),
+      ...placed.indexList.map((p) => ({ where: 'index' as const, k: '', text: p.message })),
+      ...Object.entries(placed.indexes).map(([k, ps]) => ({
+        where: 'index' as const,
+        k,
+        text: `${indexName(k)}: ${ps[0]!.message}`,
+      })),
     ];
     return (
       <Alert

@@ -4,6 +4,7 @@
 import type { FieldDef, Label } from '../api/objects';
 import type { Definition, Layout, ValidationRule } from '../api/definitions';
 import { newFieldSettings, type FieldType } from './fieldTypes';
+import { indexable, indexShape, maxIndexFields, parseKey, type IndexDef } from './indexes';
 
 export interface DraftSection {
   key: string;
@@ -17,12 +18,18 @@ export interface DraftRule {
   rule: ValidationRule;
 }
 
+export interface DraftIndex {
+  key: string;
+  index: IndexDef;
+}
+
 export interface Draft {
   name: string;
   label: Label;
   fields: Record<string, FieldDef>;
   sections: DraftSection[];
   rules: DraftRule[];
+  indexes: DraftIndex[];
   /** Keys of fields that exist in the saved version: their names are fixed. */
   saved: string[];
   /** Everything else of the definition (sharing, further layouts), sent back as it came. */
@@ -40,6 +47,7 @@ export function emptyDraft(): Draft {
     fields: {},
     sections: [{ key: newKey('s'), label: {}, columns: 2, fields: [] }],
     rules: [],
+    indexes: [],
     saved: [],
     rest: {},
     layoutName: 'default',
@@ -47,7 +55,7 @@ export function emptyDraft(): Draft {
 }
 
 export function fromDefinition(def: Definition): Draft {
-  const { name, label, fields, validation_rules, layouts, version, updated_at, updated_by, ...rest } = def;
+  const { name, label, fields, validation_rules, indexes, layouts, version, updated_at, updated_by, ...rest } = def;
   void version;
   void updated_at;
   void updated_by;
@@ -77,6 +85,7 @@ export function fromDefinition(def: Definition): Draft {
     fields: draftFields,
     sections,
     rules: (validation_rules ?? []).map((rule) => ({ key: newKey('r'), rule })),
+    indexes: ((indexes as IndexDef[] | undefined) ?? []).map((index) => ({ key: newKey('i'), index })),
     saved: [...byName.values()],
     rest,
     layoutName: layout?.name ?? 'default',
@@ -88,6 +97,7 @@ export interface Placement {
   fields: string[];
   sections: string[];
   rules: string[];
+  indexes: string[];
 }
 
 function cleanLabel(l: Label | undefined): Label | undefined {
@@ -147,9 +157,22 @@ export function toDefinition(d: Draft): { def: Definition; placement: Placement 
       };
     });
   }
+  if (d.indexes.length) {
+    // An index's settings this builder does not know go back as they came; an empty name is none.
+    def.indexes = d.indexes.map(({ index: { name, fields: keys, ...other } }) => ({
+      ...(name?.trim() ? { name: name.trim() } : {}),
+      fields: keys,
+      ...other,
+    }));
+  }
   return {
     def,
-    placement: { fields: order, sections: d.sections.map((s) => s.key), rules: d.rules.map((r) => r.key) },
+    placement: {
+      fields: order,
+      sections: d.sections.map((s) => s.key),
+      rules: d.rules.map((r) => r.key),
+      indexes: d.indexes.map((i) => i.key),
+    },
   };
 }
 
@@ -206,9 +229,23 @@ export function moveField(d: Draft, key: string, sectionKey: string, index: numb
 }
 
 export function updateField(d: Draft, key: string, patch: Partial<FieldDef>): Draft {
-  const next = { ...d.fields[key]!, ...patch } as FieldDef;
+  const prev = d.fields[key]!;
+  const next = { ...prev, ...patch } as FieldDef;
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k];
-  return { ...d, fields: { ...d.fields, [key]: next } };
+  // A new field's indexes follow it while it is renamed (unless another field has its old name).
+  const indexes =
+    next.name === prev.name || Object.entries(d.fields).some(([k, f]) => k !== key && f.name === prev.name)
+      ? d.indexes
+      : d.indexes.map((ix) => ({
+          ...ix,
+          index: {
+            ...ix.index,
+            fields: ix.index.fields.map((s) =>
+              s === prev.name ? next.name : s === `-${prev.name}` ? `-${next.name}` : s,
+            ),
+          },
+        }));
+  return { ...d, fields: { ...d.fields, [key]: next }, indexes };
 }
 
 export function removeField(d: Draft, key: string): Draft {
@@ -233,4 +270,28 @@ export function removeSection(d: Draft, key: string): Draft {
   const heir = i > 0 ? i - 1 : 1;
   const sections = d.sections.map((s, j) => (j === heir ? { ...s, fields: [...s.fields, ...gone.fields] } : s));
   return { ...d, sections: sections.filter((s) => s.key !== key) };
+}
+
+/**
+ * Adds the index a list suggested ("amount,-created_at", from its hint) unless one with these
+ * fields is there already; names the object cannot index are left out. Answers the new index's key.
+ */
+export function addSuggestedIndex(d: Draft, spec: string | null): [Draft, string | undefined] {
+  const fieldDefs = Object.values(d.fields);
+  const seen = new Set<string>();
+  const keys = (spec ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => {
+      const { name } = parseKey(s);
+      if (!name || seen.has(name) || !indexable(fieldDefs, name)) return false;
+      seen.add(name);
+      return true;
+    })
+    .slice(0, maxIndexFields);
+  if (keys.length === 0) return [d, undefined];
+  const shape = indexShape(keys);
+  if (d.indexes.some((ix) => indexShape(ix.index.fields) === shape)) return [d, undefined];
+  const key = newKey('i');
+  return [{ ...d, indexes: [...d.indexes, { key, index: { fields: keys } }] }, key];
 }

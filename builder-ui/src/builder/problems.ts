@@ -1,6 +1,7 @@
 // The server's definition problems carry JSON pointers into the definition that was sent
-// ("/fields/3/expression", "/layouts/0/sections/1/columns", "/validation_rules/0/error_when").
-// placeProblems puts each on the field, section or rule of the draft it belongs to.
+// ("/fields/3/expression", "/layouts/0/sections/1/columns", "/validation_rules/0/error_when",
+// "/indexes/1/fields/0"). placeProblems puts each on the field, section, rule or index of the
+// draft it belongs to.
 import type { Problem } from '../api/client';
 import type { Placement } from './draft';
 
@@ -15,11 +16,22 @@ export interface Placed {
   fields: Record<string, PlacedProblem[]>;
   sections: Record<string, PlacedProblem[]>;
   rules: Record<string, PlacedProblem[]>;
+  indexes: Record<string, PlacedProblem[]>;
+  /** Problems of the indexes as a whole (too many). */
+  indexList: PlacedProblem[];
   object: PlacedProblem[];
   count: number;
 }
 
-export const noProblems: Placed = { fields: {}, sections: {}, rules: {}, object: [], count: 0 };
+export const noProblems: Placed = {
+  fields: {},
+  sections: {},
+  rules: {},
+  indexes: {},
+  indexList: [],
+  object: [],
+  count: 0,
+};
 
 function push(map: Record<string, PlacedProblem[]>, key: string | undefined, p: PlacedProblem): boolean {
   if (!key) return false;
@@ -28,7 +40,15 @@ function push(map: Record<string, PlacedProblem[]>, key: string | undefined, p: 
 }
 
 export function placeProblems(problems: Problem[], placement: Placement): Placed {
-  const out: Placed = { fields: {}, sections: {}, rules: {}, object: [], count: problems.length };
+  const out: Placed = {
+    fields: {},
+    sections: {},
+    rules: {},
+    indexes: {},
+    indexList: [],
+    object: [],
+    count: problems.length,
+  };
   for (const raw of problems) {
     const parts = raw.pointer.split('/').slice(1);
     let m: RegExpExecArray | null;
@@ -38,6 +58,12 @@ export function placeProblems(problems: Problem[], placement: Placement): Placed
       if (push(out.fields, placement.fields[Number(parts[1])], p(rest(2)))) continue;
     } else if (parts[0] === 'validation_rules' && parts[1] !== undefined) {
       if (push(out.rules, placement.rules[Number(parts[1])], p(rest(2)))) continue;
+    } else if (parts[0] === 'indexes') {
+      if (parts[1] === undefined) {
+        out.indexList.push(p(''));
+        continue;
+      }
+      if (push(out.indexes, placement.indexes[Number(parts[1])], p(rest(2)))) continue;
     } else if ((m = /^\/layouts\/0\/sections\/(\d+)(?:\/(.*))?$/.exec(raw.pointer))) {
       if (push(out.sections, placement.sections[Number(m[1])], p(m[2] ?? ''))) continue;
     }

@@ -1,6 +1,7 @@
 // The app's own texts. English is the reference: every other locale must have every key.
 import { flowsEn, flowsZhCN } from './messages_flows';
 import { appEn, appZhCN } from './messages_app';
+import { indexesEn, indexesZhCN } from './messages_indexes';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -43,6 +44,7 @@ export const en = {
   'error.pageHint': 'The app may have been updated. Reload to get the latest version.',
   ...flowsEn,
   ...appEn,
+  ...indexesEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -373,6 +375,7 @@ export const zhCN: Messages = {
   'error.pageHint': '应用可能已更新，请重新加载以获取最新版本。',
   ...flowsZhCN,
   ...appZhCN,
+  ...indexesZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',
