@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
@@ -367,16 +368,13 @@ func (e *Engine) planTimer(ctx context.Context, a *workflow.Compiled, record str
 			"error": fmt.Sprintf("%s %v plus the offset is past 9999-12-31: the timer never fires", field, ev.New[field])})
 		return nil
 	}
-	_, err := e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
+	_, err := e.insertJob(ctx, id, timerArgs{Automation: a.Name, Object: a.Object, Record: record, Due: stamp(due)}, due)
 	return err
 }
 
 // handleTimer runs a time-relative automation whose time has come, if the record still says so.
-func (e *Engine) handleTimer(ctx context.Context, j *Job) error {
-	name, _ := j.Payload["automation"].(string)
-	object, _ := j.Payload["object"].(string)
-	record, _ := j.Payload["record"].(string)
-	due, _ := j.Payload["due"].(string)
+func (e *Engine) handleTimer(ctx context.Context, j *jobs.Job[timerArgs]) error {
+	name, object, record, due := j.Args.Automation, j.Args.Object, j.Args.Record, j.Args.Due
 	set, err := e.automations(ctx)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"crm/engine/jobs"
 	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
@@ -87,17 +88,6 @@ func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
 }
 
-// registerHandlers names the handler of every job kind.
-func (e *Engine) registerHandlers() {
-	e.handlers["event"] = e.handleEvent
-	e.handlers["timer"] = e.handleTimer
-	e.handlers["cron"] = e.handleCron
-	e.handlers["sla"] = e.handleSLA
-	e.handlers["webhook"] = e.handleWebhook
-	e.handlers["approval"] = e.handleApprovalEffects
-	e.handlers["approval_timeout"] = e.handleApprovalTimeout
-}
-
 // cronCatchUp bounds how far back missed cron runs are made up after a stop.
 const cronCatchUp = 24 * time.Hour
 
@@ -131,7 +121,7 @@ func (e *Engine) fireCron(ctx context.Context) {
 			}
 		}
 		for t := sched.Next(since); !t.After(now); t = sched.Next(t) {
-			if _, err := e.enqueue(ctx, "cron:"+a.Name+":"+stamp(t), "cron", t, map[string]any{"automation": a.Name, "object": a.Object, "at": stamp(t)}, 0); err != nil {
+			if _, err := e.insertJob(ctx, "cron:"+a.Name+":"+stamp(t), cronArgs{Automation: a.Name, Object: a.Object, At: stamp(t)}, t); err != nil {
 				e.log.Error("cron: enqueue", "automation", a.Name, "err", err)
 				break
 			}
@@ -159,9 +149,8 @@ func (e *Engine) saveCronMark(ctx context.Context, key string, t time.Time, old 
 const cronRecords = 1000
 
 // handleCron runs a scheduled automation for the records its filter selects.
-func (e *Engine) handleCron(ctx context.Context, j *Job) error {
-	name, _ := j.Payload["automation"].(string)
-	object, _ := j.Payload["object"].(string)
+func (e *Engine) handleCron(ctx context.Context, j *jobs.Job[cronArgs]) error {
+	name, object := j.Args.Automation, j.Args.Object
 	set, err := e.automations(ctx)
 	if err != nil {
 		return err
