@@ -92,13 +92,13 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleTimer)
 	jobs.Register(&ws, e.handleCron)
 	jobs.Register(&ws, e.handleSLA)
+	jobs.Register(&ws, e.handleWebhook)
+	jobs.Register(&ws, e.handleApprovalEffects)
+	jobs.Register(&ws, e.handleApprovalTimeout)
 	e.handlers["event"] = e.handleEvent
-	e.handlers["webhook"] = e.handleWebhook
-	e.handlers["approval"] = e.handleApprovalEffects
-	e.handlers["approval_timeout"] = e.handleApprovalTimeout
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {
-			err := ws.Work(ctx, j.Kind, j.ID, j.Payload)
+			err := ws.Work(ctx, jobs.Row{ID: j.ID, Kind: j.Kind, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, Payload: j.Payload})
 			if pe := (*jobs.PayloadError)(nil); errors.As(err, &pe) {
 				return permanent(err)
 			}

@@ -28,7 +28,7 @@ func Example() {
 	fmt.Println(args.Kind(), payload)
 
 	// What a scheduler does with a stored job it claimed.
-	if err := ws.Work(context.Background(), args.Kind(), "job-7", payload); err != nil {
+	if err := ws.Work(context.Background(), jobs.Row{ID: "job-7", Kind: args.Kind(), MaxAttempts: 8, Payload: payload}); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

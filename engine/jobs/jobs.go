@@ -44,8 +44,19 @@ func OptsOf(args Args) InsertOpts {
 
 // Job is a job as its worker sees it.
 type Job[A Args] struct {
-	ID   string // the stored job's id: effects that must happen once derive their keys from it
-	Args A
+	ID          string // the stored job's id: effects that must happen once derive their keys from it
+	Attempts    int64  // failed attempts before this one
+	MaxAttempts int64  // attempts before the job is given up as dead
+	Args        A
+}
+
+// Row is a stored job as the engine hands it to Workers.Work: its kind and payload, undecoded.
+type Row struct {
+	ID          string
+	Kind        string
+	Attempts    int64
+	MaxAttempts int64
+	Payload     map[string]any
 }
 
 // Worker runs one job of kind A. Its error is the engine's to handle (a retry with backoff, or
@@ -54,7 +65,7 @@ type Worker[A Args] func(ctx context.Context, j *Job[A]) error
 
 // Workers holds one worker per kind. The zero value is empty and ready to use.
 type Workers struct {
-	byKind map[string]func(ctx context.Context, id string, payload map[string]any) error
+	byKind map[string]func(ctx context.Context, r Row) error
 }
 
 // Register adds w as the worker of A's kind. It panics (a programming error, met at start) when
@@ -72,14 +83,14 @@ func Register[A Args](ws *Workers, w Worker[A]) {
 		panic(fmt.Sprintf("jobs: kind %q registered twice", kind))
 	}
 	if ws.byKind == nil {
-		ws.byKind = map[string]func(context.Context, string, map[string]any) error{}
+		ws.byKind = map[string]func(context.Context, Row) error{}
 	}
-	ws.byKind[kind] = func(ctx context.Context, id string, payload map[string]any) error {
-		args, err := Decode[A](payload)
+	ws.byKind[kind] = func(ctx context.Context, r Row) error {
+		args, err := Decode[A](r.Payload)
 		if err != nil {
 			return err
 		}
-		return w(ctx, &Job[A]{ID: id, Args: args})
+		return w(ctx, &Job[A]{ID: r.ID, Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, Args: args})
 	}
 }
 
@@ -93,13 +104,13 @@ func (ws *Workers) Kinds() []string {
 	return out
 }
 
-// Work decodes the stored payload of job id into its kind's arguments and runs the kind's worker.
+// Work decodes the payload of a stored job into its kind's arguments and runs the kind's worker.
 // A payload that does not decode answers a *PayloadError without running the worker: no retry
 // can fix it.
-func (ws *Workers) Work(ctx context.Context, kind, id string, payload map[string]any) error {
-	run := ws.byKind[kind]
+func (ws *Workers) Work(ctx context.Context, r Row) error {
+	run := ws.byKind[r.Kind]
 	if run == nil {
-		return fmt.Errorf("jobs: no worker for kind %q", kind)
+		return fmt.Errorf("jobs: no worker for kind %q", r.Kind)
 	}
-	return run(ctx, id, payload)
+	return run(ctx, r)
 }

@@ -121,7 +121,7 @@ func TestWorkers(t *testing.T) {
 		var ws jobs.Workers
 		var ran []string
 		jobs.Register(&ws, func(_ context.Context, j *jobs.Job[remind]) error {
-			ran = append(ran, fmt.Sprintf("%s %s %d", j.ID, j.Args.Record, j.Args.Step))
+			ran = append(ran, fmt.Sprintf("%s %s %d, attempt %d of %d", j.ID, j.Args.Record, j.Args.Step, j.Attempts+1, j.MaxAttempts))
 			return nil
 		})
 		jobs.Register(&ws, func(_ context.Context, j *jobs.Job[other]) error { return errors.New("down: " + j.Args.Delivery) })
@@ -130,13 +130,13 @@ func TestWorkers(t *testing.T) {
 
 	t.Run("a payload runs its kind's worker, decoded", func(t *testing.T) {
 		ws, ran := setup(t)
-		if err := ws.Work(context.Background(), "remind", "j1", map[string]any{"record": "r1", "step": int64(4)}); err != nil {
+		if err := ws.Work(context.Background(), jobs.Row{ID: "j1", Kind: "remind", Attempts: 1, MaxAttempts: 3, Payload: map[string]any{"record": "r1", "step": int64(4)}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := ws.Work(context.Background(), "other", "j2", map[string]any{"delivery": "d"}); err == nil || err.Error() != "down: d" {
+		if err := ws.Work(context.Background(), jobs.Row{ID: "j2", Kind: "other", Payload: map[string]any{"delivery": "d"}}); err == nil || err.Error() != "down: d" {
 			t.Errorf("the worker's error: %v", err)
 		}
-		if want := []string{"j1 r1 4"}; !reflect.DeepEqual(*ran, want) {
+		if want := []string{"j1 r1 4, attempt 2 of 3"}; !reflect.DeepEqual(*ran, want) {
 			t.Errorf("ran %v, want %v", *ran, want)
 		}
 		if want := []string{"other", "remind"}; !reflect.DeepEqual(ws.Kinds(), want) {
@@ -146,7 +146,7 @@ func TestWorkers(t *testing.T) {
 
 	t.Run("a bad payload never reaches the worker", func(t *testing.T) {
 		ws, ran := setup(t)
-		err := ws.Work(context.Background(), "remind", "j1", map[string]any{"step": "4"})
+		err := ws.Work(context.Background(), jobs.Row{ID: "j1", Kind: "remind", Payload: map[string]any{"step": "4"}})
 		var pe *jobs.PayloadError
 		if !errors.As(err, &pe) || pe.Key != "step" || len(*ran) != 0 {
 			t.Errorf("err %v, ran %v", err, *ran)
@@ -155,7 +155,7 @@ func TestWorkers(t *testing.T) {
 
 	t.Run("an unknown kind is an error", func(t *testing.T) {
 		ws, _ := setup(t)
-		if err := ws.Work(context.Background(), "nope", "j", nil); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		if err := ws.Work(context.Background(), jobs.Row{ID: "j", Kind: "nope"}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 			t.Errorf("unknown kind: %v", err)
 		}
 	})
