@@ -89,13 +89,13 @@ func (approvalTimeoutArgs) Kind() string { return "approval_timeout" }
 // fix it.
 func (e *Engine) registerHandlers() {
 	var ws jobs.Workers
+	jobs.Register(&ws, e.handleEvent)
 	jobs.Register(&ws, e.handleTimer)
 	jobs.Register(&ws, e.handleCron)
 	jobs.Register(&ws, e.handleSLA)
 	jobs.Register(&ws, e.handleWebhook)
 	jobs.Register(&ws, e.handleApprovalEffects)
 	jobs.Register(&ws, e.handleApprovalTimeout)
-	e.handlers["event"] = e.handleEvent
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {
 			err := ws.Work(ctx, jobs.Row{ID: j.ID, Kind: j.Kind, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, Payload: j.Payload})
