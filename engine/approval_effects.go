@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/workflow"
@@ -14,8 +15,8 @@ import (
 
 // handleApprovalEffects applies an instance's outbox, then removes what it applied. Applying is
 // idempotent, so a crash anywhere here only means some effects are applied again.
-func (e *Engine) handleApprovalEffects(ctx context.Context, j *Job) error {
-	id, _ := j.Payload["instance"].(string)
+func (e *Engine) handleApprovalEffects(ctx context.Context, j *jobs.Job[approvalArgs]) error {
+	id := j.Args.Instance
 	in, err := e.loadInstance(ctx, id)
 	if isNotFound(err) {
 		return nil
@@ -135,7 +136,7 @@ func (e *Engine) applyEffects(ctx context.Context, in *ApprovalInstance, x outbo
 			}
 		}
 		jid := "approval_timeout:" + in.ID + ":" + strconv.FormatInt(x.Timer.Step, 10)
-		if _, err := e.enqueue(ctx, jid, "approval_timeout", due, map[string]any{"instance": in.ID, "step": x.Timer.Step}, 0); err != nil {
+		if _, err := e.insertJob(ctx, jid, approvalTimeoutArgs{Instance: in.ID, Step: x.Timer.Step}, due); err != nil {
 			return err
 		}
 	}

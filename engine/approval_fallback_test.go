@@ -36,7 +36,9 @@ func TestApprovalFallback(t *testing.T) {
 		if !slices.Equal(in.State.Approvers, []string{admin.ID}) {
 			t.Fatalf("approvers of a manager step for a submitter without one: %v, want the admin %s", in.State.Approvers, admin.ID)
 		}
-		if !slices.ContainsFunc(in.Timeline, func(x TimelineEntry) bool { return x.Action == "fallback" && x.To == admin.ID && strings.Contains(x.Note, "fallback") }) {
+		if !slices.ContainsFunc(in.Timeline, func(x TimelineEntry) bool {
+			return x.Action == "fallback" && x.To == admin.ID && strings.Contains(x.Note, "fallback")
+		}) {
 			t.Errorf("the timeline does not say the fallback decides: %+v", in.Timeline)
 		}
 		if notes(admin.ID) == 0 {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
@@ -459,7 +460,7 @@ func (e *Engine) transit(ctx context.Context, in *ApprovalInstance, tr *workflow
 		return err
 	}
 	jobID := derivedID("approval:" + in.ID + ":" + strconv.FormatInt(next.Seq, 10))
-	if _, err := e.enqueue(ctx, jobID, "approval", e.now().Add(eventGrace), map[string]any{"instance": in.ID}, 0); err != nil {
+	if _, err := e.insertJob(ctx, jobID, approvalArgs{Instance: in.ID}, e.now().Add(eventGrace)); err != nil {
 		return err
 	}
 	if create {
@@ -556,9 +557,8 @@ func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, sub
 }
 
 // handleApprovalTimeout acts on a step whose time ran out, if it is still that step.
-func (e *Engine) handleApprovalTimeout(ctx context.Context, j *Job) error {
-	id, _ := j.Payload["instance"].(string)
-	step, _ := j.Payload["step"].(int64)
+func (e *Engine) handleApprovalTimeout(ctx context.Context, j *jobs.Job[approvalTimeoutArgs]) error {
+	id, step := j.Args.Instance, j.Args.Step
 	for attempt := 0; attempt < approvalRetries; attempt++ {
 		in, err := e.loadInstance(ctx, id)
 		if isNotFound(err) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
@@ -65,8 +66,9 @@ func depthOf(ctx context.Context) int { d, _ := ctx.Value(depthKey{}).(int); ret
 // event is the durable event of a record write about to happen.
 type event struct {
 	id    string    // "" when the write needs none
-	job   store.Doc // stored in the write's batch, ahead of the write
-	quiet bool      // nothing reacts to it: stored only to repair a batch a crash cut short
+	args  eventArgs // of the job stored in the write's batch, ahead of the write
+	due   time.Time
+	quiet bool // nothing reacts to it: stored only to repair a batch a crash cut short
 }
 
 // beginEvent makes the event of a write about to happen: when the object has automations that
@@ -88,18 +90,14 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 	if quiet && e.store.Atomic() {
 		return event{}, nil
 	}
-	id := newID()
-	payload := map[string]any{"object": object, "record": record, "type": typ, "depth": int64(depthOf(ctx))}
-	if quiet {
-		payload["quiet"] = true
-	}
+	args := eventArgs{Object: object, Record: record, Type: typ, Depth: int64(depthOf(ctx)), Quiet: quiet}
 	if old != nil && !quiet {
-		payload["old"] = withoutEvents(old)
+		args.Old = withoutEvents(old)
 	}
 	if new != nil && !quiet {
-		payload["new"] = withoutEvents(new)
+		args.New = withoutEvents(new)
 	}
-	return event{id: id, job: e.jobDoc(id, "event", e.now().Add(eventGrace), payload, 0), quiet: quiet}, nil
+	return event{id: newID(), args: args, due: e.now().Add(eventGrace), quiet: quiet}, nil
 }
 
 // commitWrite stores a record write in one store.Batch: its event (if any), the write, its audit
@@ -110,10 +108,13 @@ func (e *Engine) commitWrite(ctx context.Context, ev event, write store.WriteOp,
 	if ev.id != "" {
 		audit["id"] = ev.id
 		if !e.store.Atomic() {
-			payload, _ := ev.job["payload"].(map[string]any)
-			payload["audit"] = maps.Clone(audit)
+			ev.args.Audit = maps.Clone(audit)
 		}
-		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: ev.job})
+		payload, err := jobs.Encode(ev.args)
+		if err != nil {
+			return err
+		}
+		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: e.jobDoc(ev.id, ev.args.Kind(), ev.due, payload, 0)})
 	}
 	ops = append(ops, write, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
 	return e.store.Batch(ctx, ops)
@@ -174,17 +175,24 @@ func (e *Engine) settleEvents(ctx context.Context, ids []any) error {
 		return storeErr(err)
 	}
 	for _, d := range docs {
-		if err := e.storeAudit(ctx, jobFromDoc(d)); err != nil {
+		j := jobFromDoc(d)
+		args, err := jobs.Decode[eventArgs](j.Payload)
+		if err != nil {
+			// Its own run records it dead with this error; nothing here can store its entry.
+			e.log.Error("event not settled", "event", j.ID, "err", err)
+			continue
+		}
+		if err := e.storeAudit(ctx, args.Audit); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// storeAudit stores the audit entry an event carries unless it is stored (its id is the event's).
-func (e *Engine) storeAudit(ctx context.Context, j *Job) error {
-	a, ok := j.Payload["audit"].(map[string]any)
-	if !ok {
+// storeAudit stores the audit entry an event carries, if any, unless it is stored (its id is the
+// event's).
+func (e *Engine) storeAudit(ctx context.Context, a map[string]any) error {
+	if a == nil {
 		return nil
 	}
 	if err := e.store.Insert(ctx, collAudit, maps.Clone(a)); err != nil && !errors.Is(err, store.ErrDuplicateID) {
@@ -236,28 +244,24 @@ func (e *Engine) runJobNow(ctx context.Context, j *Job) (bool, error) {
 
 // handleEvent runs the automations of a confirmed record event, after storing the audit entry it
 // carries if a crash cut its batch short before the entry.
-func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
-	object, _ := j.Payload["object"].(string)
-	record, _ := j.Payload["record"].(string)
-	typ, _ := j.Payload["type"].(string)
-	depth, _ := j.Payload["depth"].(int64)
-	ctx = context.WithValue(ctx, depthKey{}, int(depth))
-	doc, happened, err := e.confirmEvent(ctx, j, object, record, typ)
+func (e *Engine) handleEvent(ctx context.Context, j *jobs.Job[eventArgs]) error {
+	object, record, typ := j.Args.Object, j.Args.Record, j.Args.Type
+	ctx = context.WithValue(ctx, depthKey{}, int(j.Args.Depth))
+	doc, happened, err := e.confirmEvent(ctx, j.ID, object, record, typ)
 	if err != nil || !happened {
 		return err
 	}
-	if err := e.storeAudit(ctx, j); err != nil {
+	if err := e.storeAudit(ctx, j.Args.Audit); err != nil {
 		return err
 	}
-	if quiet, _ := j.Payload["quiet"].(bool); quiet || (doc == nil && typ != workflow.TriggerDeleted) {
+	if j.Args.Quiet || (doc == nil && typ != workflow.TriggerDeleted) {
 		return nil // nothing reacts; or created or updated, then deleted: nothing to react to
 	}
 	def, err := e.current(ctx, object)
 	if err != nil {
 		return err
 	}
-	old, _ := j.Payload["old"].(map[string]any)
-	new, _ := j.Payload["new"].(map[string]any)
+	old, new := j.Args.Old, j.Args.New
 	ev := workflow.Event{Type: typ, Old: old, New: new}
 	set, err := e.automations(ctx)
 	if err != nil {
@@ -290,7 +294,7 @@ func (e *Engine) handleEvent(ctx context.Context, j *Job) error {
 // store without transactions the event is stored first: a create or update happened when the
 // record lists the event, or when its audit entry is stored, since the id leaves the record only
 // after that (see settleEvents); a delete, see confirmDelete.
-func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ string) (store.Doc, bool, error) {
+func (e *Engine) confirmEvent(ctx context.Context, id, object, record, typ string) (store.Doc, bool, error) {
 	doc, err := e.store.Get(ctx, recordsColl(object), record)
 	if errors.Is(err, store.ErrNotFound) {
 		doc, err = nil, nil
@@ -304,13 +308,13 @@ func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ s
 	case e.store.Atomic():
 		return doc, doc != nil || typ == workflow.TriggerDeleted, nil
 	case typ == workflow.TriggerDeleted:
-		ok, err := e.confirmDelete(ctx, j, object, record)
+		ok, err := e.confirmDelete(ctx, id, object, record)
 		return nil, ok, err
 	}
-	if ids, _ := doc[recordEventKey].([]any); slices.Contains(ids, any(j.ID)) {
+	if ids, _ := doc[recordEventKey].([]any); slices.Contains(ids, any(id)) {
 		return doc, true, nil
 	}
-	ok, err := e.audited(ctx, j.ID)
+	ok, err := e.audited(ctx, id)
 	return doc, ok, err
 }
 
@@ -320,8 +324,8 @@ func (e *Engine) confirmEvent(ctx context.Context, j *Job, object, record, typ s
 // left its entry, and of two cut short alike the first to run stores its entry and the other then
 // sees it, so exactly one entry is stored (unless two engines run the two events at the same
 // moment).
-func (e *Engine) confirmDelete(ctx context.Context, j *Job, object, record string) (bool, error) {
-	if ok, err := e.audited(ctx, j.ID); ok || err != nil {
+func (e *Engine) confirmDelete(ctx context.Context, id, object, record string) (bool, error) {
+	if ok, err := e.audited(ctx, id); ok || err != nil {
 		return ok, err
 	}
 	others, err := e.store.Find(ctx, collAudit, store.Query{Filter: store.And{
@@ -376,16 +380,13 @@ func (e *Engine) planTimer(ctx context.Context, a *workflow.Compiled, record str
 			"error": fmt.Sprintf("%s %v plus the offset is past 9999-12-31: the timer never fires", field, doc[field])})
 		return nil
 	}
-	_, err = e.enqueue(ctx, id, "timer", due, map[string]any{"automation": a.Name, "object": a.Object, "record": record, "due": stamp(due)}, 0)
+	_, err = e.insertJob(ctx, id, timerArgs{Automation: a.Name, Object: a.Object, Record: record, Due: stamp(due)}, due)
 	return err
 }
 
 // handleTimer runs a time-relative automation whose time has come, if the record still says so.
-func (e *Engine) handleTimer(ctx context.Context, j *Job) error {
-	name, _ := j.Payload["automation"].(string)
-	object, _ := j.Payload["object"].(string)
-	record, _ := j.Payload["record"].(string)
-	due, _ := j.Payload["due"].(string)
+func (e *Engine) handleTimer(ctx context.Context, j *jobs.Job[timerArgs]) error {
+	name, object, record, due := j.Args.Automation, j.Args.Object, j.Args.Record, j.Args.Due
 	set, err := e.automations(ctx)
 	if err != nil {
 		return err

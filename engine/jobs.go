@@ -23,6 +23,9 @@ import (
 // moves the job to the next epoch and claims that. Effects that must happen once carry keys
 // derived from the job (record ids, notification ids), so a job re-run after a crash repeats
 // nothing.
+//
+// What a job does is its kind's: the kinds, their typed arguments (the payload) and their workers
+// are in job_kinds.go, over package jobs; this file keeps the stored job and its life.
 const (
 	collJobs   = "jobs"
 	collClaims = "job_claims"
@@ -51,8 +54,9 @@ type Job struct {
 	version     int64
 }
 
-// jobHandler runs one job. An error retries it with backoff until its attempts are spent; a
-// permanent error (see permanent) ends it as dead at once.
+// jobHandler runs one job of a kind, as stored: registerHandlers makes one per kind from its typed
+// worker. An error retries it with backoff until its attempts are spent; a permanent error (see
+// permanent) ends it as dead at once.
 type jobHandler func(ctx context.Context, j *Job) error
 
 type permanentError struct{ error }
@@ -60,8 +64,9 @@ type permanentError struct{ error }
 // permanent marks an error that retrying cannot fix.
 func permanent(err error) error { return permanentError{err} }
 
-// enqueue stores a job due at due. With a non-empty id the job is idempotent: enqueueing the same
-// id twice stores it once (false, nil the second time).
+// enqueue stores a job due at due, its kind and payload as given (insertJob takes them from typed
+// arguments). With a non-empty id the job is idempotent: enqueueing the same id twice stores it
+// once (false, nil the second time).
 func (e *Engine) enqueue(ctx context.Context, id, kind string, due time.Time, payload map[string]any, maxAttempts int64) (bool, error) {
 	if id == "" {
 		id = newID()

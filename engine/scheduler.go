@@ -7,6 +7,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"crm/engine/jobs"
 	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
@@ -87,17 +88,6 @@ func (s *Scheduler) Stop() {
 	<-s.cron.Stop().Done()
 }
 
-// registerHandlers names the handler of every job kind.
-func (e *Engine) registerHandlers() {
-	e.handlers["event"] = e.handleEvent
-	e.handlers["timer"] = e.handleTimer
-	e.handlers["cron"] = e.handleCron
-	e.handlers["sla"] = e.handleSLA
-	e.handlers["webhook"] = e.handleWebhook
-	e.handlers["approval"] = e.handleApprovalEffects
-	e.handlers["approval_timeout"] = e.handleApprovalTimeout
-}
-
 // fireCron enqueues the run of each cron-scheduled automation whose time has come since its mark:
 // its last run, else its creation or last change (startSchedule), else, for a schedule older than
 // marks, the first tick that sees it. Misfire policy: when several times were missed (every
@@ -144,7 +134,7 @@ func (e *Engine) fireCron(ctx context.Context) {
 		if due.IsZero() {
 			continue
 		}
-		if _, err := e.enqueue(ctx, "cron:"+a.Name+":"+stamp(due), "cron", due, map[string]any{"automation": a.Name, "object": a.Object, "at": stamp(due)}, 0); err != nil {
+		if _, err := e.insertJob(ctx, "cron:"+a.Name+":"+stamp(due), cronArgs{Automation: a.Name, Object: a.Object, At: stamp(due)}, due); err != nil {
 			e.log.Error("cron: enqueue", "automation", a.Name, "err", err)
 			continue
 		}
@@ -186,9 +176,8 @@ func (e *Engine) saveCronMark(ctx context.Context, key string, t time.Time, old 
 const cronRecords = 1000
 
 // handleCron runs a scheduled automation for the records its filter selects.
-func (e *Engine) handleCron(ctx context.Context, j *Job) error {
-	name, _ := j.Payload["automation"].(string)
-	object, _ := j.Payload["object"].(string)
+func (e *Engine) handleCron(ctx context.Context, j *jobs.Job[cronArgs]) error {
+	name, object := j.Args.Automation, j.Args.Object
 	set, err := e.automations(ctx)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
@@ -389,7 +390,7 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 		if err != nil {
 			return permanent(err)
 		}
-		if _, err := e.enqueue(ctx, "sla:"+record+"@"+next, "sla", at, map[string]any{"object": object, "record": record, "at": next}, 0); err != nil {
+		if _, err := e.insertJob(ctx, "sla:"+record+"@"+next, slaArgs{Object: object, Record: record, At: next}, at); err != nil {
 			return err
 		}
 	}
@@ -398,10 +399,8 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 
 // handleSLA runs when a record's next threshold comes: the effects of every threshold reached
 // (warning actions, escalation levels), each once, then the state with them marked fired.
-func (e *Engine) handleSLA(ctx context.Context, j *Job) error {
-	object, _ := j.Payload["object"].(string)
-	record, _ := j.Payload["record"].(string)
-	at, _ := j.Payload["at"].(string)
+func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
+	object, record, at := j.Args.Object, j.Args.Record, j.Args.At
 	doc, err := e.store.Get(ctx, recordsColl(object), record)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

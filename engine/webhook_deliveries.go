@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/workflow"
 )
@@ -77,7 +78,7 @@ func (e *Engine) queueWebhook(ctx context.Context, a *workflow.Compiled, i int, 
 	if err != nil && !before {
 		return "", storeErr(err)
 	}
-	if _, err := e.enqueue(ctx, id, "webhook", now, map[string]any{"delivery": id}, webhookMaxAttempts); err != nil {
+	if _, err := e.insertJob(ctx, id, webhookArgs{Delivery: id}, now); err != nil {
 		return "", err
 	}
 	if before {
@@ -113,8 +114,8 @@ func webhookBody(def *definition, automation, trigger string, doc, old store.Doc
 }
 
 // handleWebhook makes one attempt of a delivery and records how it went.
-func (e *Engine) handleWebhook(ctx context.Context, j *Job) error {
-	id, _ := j.Payload["delivery"].(string)
+func (e *Engine) handleWebhook(ctx context.Context, j *jobs.Job[webhookArgs]) error {
+	id := j.Args.Delivery
 	d, err := e.store.Get(ctx, collDeliveries, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return permanent(fmt.Errorf("delivery %s is missing", id))
@@ -155,7 +156,7 @@ func (e *Engine) handleWebhook(ctx context.Context, j *Job) error {
 
 // recordAttempt stores an attempt's outcome in the delivery; the job's own failure handling
 // (finish) plans the next attempt at the same backoff, or ends it.
-func (e *Engine) recordAttempt(ctx context.Context, d store.Doc, j *Job, code int, err error) {
+func (e *Engine) recordAttempt(ctx context.Context, d store.Doc, j *jobs.Job[webhookArgs], code int, err error) {
 	ctx = context.WithoutCancel(ctx)
 	now := e.now()
 	attempts, _ := d["attempts"].(int64)
@@ -256,7 +257,7 @@ func (e *Engine) RetryDelivery(ctx context.Context, by *Actor, id string) (*Deli
 	jd, err := e.store.Get(ctx, collJobs, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if _, err := e.enqueue(ctx, id, "webhook", now, map[string]any{"delivery": id}, webhookMaxAttempts); err != nil {
+		if _, err := e.insertJob(ctx, id, webhookArgs{Delivery: id}, now); err != nil {
 			return nil, err
 		}
 	case err != nil:
