@@ -19,7 +19,6 @@ const column = (page: Page, v: string) => page.getByTestId(`kanban-column-${v}`)
  * at the start then no longer hold), and the card is dropped where the column shows now.
  */
 async function dragCard(page: Page, cardText: string, to: string) {
-  const board = page.getByTestId('kanban-board');
   const card = page.getByTestId('kanban-card').filter({ hasText: cardText });
   const target = column(page, to);
   await card.scrollIntoViewIfNeeded();
@@ -28,7 +27,7 @@ async function dragCard(page: Page, cardText: string, to: string) {
   await page.mouse.move(c.x + c.width / 2, y);
   await page.mouse.down();
   await page.mouse.move(c.x + c.width / 2 + 12, y + 4, { steps: 4 });
-  await target.evaluate((col) => {
+  await target.evaluate((col: HTMLElement) => {
     const el = col.parentElement!;
     el.scrollLeft = col.offsetLeft - el.offsetLeft - (el.clientWidth - col.offsetWidth) / 2;
   });
