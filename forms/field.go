@@ -40,10 +40,13 @@ type Field struct {
 }
 
 // Option is one value of a picklist or multipicklist. Value is what is stored; Label is shown.
+// Closed marks an end of the picklist's process (won, lost, done): the work area asks before a
+// record is moved there. Only a picklist's options take it, since a record is in one stage.
 type Option struct {
-	Value string `json:"value"`
-	Label Label  `json:"label,omitempty"`
-	Color string `json:"color,omitempty"` // "#rrggbb" or a palette name (see palette)
+	Value  string `json:"value"`
+	Label  Label  `json:"label,omitempty"`
+	Color  string `json:"color,omitempty"` // "#rrggbb" or a palette name (see palette)
+	Closed bool   `json:"closed,omitempty"`
 }
 
 // fieldType is what differs from one field type to another. Everything common (names, labels,

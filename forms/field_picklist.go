@@ -51,7 +51,7 @@ func (picklistType) store(f *Field, v any) (any, *issue) {
 func (picklistType) wire(_ *Field, v any) any { return v }
 
 // checkOptions requires at least one option, each with a non-empty, unique value, a valid colour
-// and well-formed label locales.
+// and well-formed label locales; only picklists may mark options closed.
 func checkOptions(f *Field, at string, r *report) {
 	if len(f.Options) == 0 {
 		r.add(at+"/options", codeMissingOption, "a %s field needs at least one option", f.Type)
@@ -71,6 +71,9 @@ func checkOptions(f *Field, at string, r *report) {
 		seen[o.Value] = true
 		if o.Color != "" && !palette[o.Color] && !hexColor.MatchString(o.Color) {
 			r.add(oat+"/color", codeInvalidOption, "colour %q is neither #rrggbb nor one of blue, green, red, orange, gold, purple, cyan, magenta, gray", o.Color)
+		}
+		if o.Closed && f.Type != TypePicklist {
+			r.add(oat+"/closed", codeOptionNotAllowed, "only a picklist's options can be marked closed")
 		}
 		checkLabel(o.Label, oat+"/label", r)
 	}

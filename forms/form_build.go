@@ -45,9 +45,10 @@ type FormField struct {
 
 // FormOption is one choice of a picklist or multipicklist.
 type FormOption struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-	Color string `json:"color,omitempty"`
+	Value  string `json:"value"`
+	Label  string `json:"label"`
+	Color  string `json:"color,omitempty"`
+	Closed bool   `json:"closed,omitempty"` // an end of the process: moving there is confirmed
 }
 
 // FormSection is one titled group of fields, laid out in Columns columns.
@@ -132,7 +133,7 @@ func (c *Compiled) formField(i int, f *Field, locale string) FormField {
 		if label == "" {
 			label = opt.Value // values are often words already ("won"); shown as they are
 		}
-		ff.Options = append(ff.Options, FormOption{Value: opt.Value, Label: label, Color: opt.Color})
+		ff.Options = append(ff.Options, FormOption{Value: opt.Value, Label: label, Color: opt.Color, Closed: opt.Closed})
 	}
 	if f.Default != nil {
 		if v, is := c.types[i].store(f, f.Default); is == nil {

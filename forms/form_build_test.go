@@ -55,7 +55,7 @@ func TestFormFields(t *testing.T) {
 		{"name": "ref", "type": "autonumber"},
 		{"name": "weighted", "type": "formula", "result_type": "currency", "expression": "amount / 2"},
 		{"name": "rate", "type": "percent", "scale": 1},
-		{"name": "stage", "type": "picklist", "options": [{"value": "won", "label": {"en": "Won"}, "color": "green"}, {"value": "lost"}]},
+		{"name": "stage", "type": "picklist", "options": [{"value": "won", "label": {"en": "Won"}, "color": "green", "closed": true}, {"value": "lost"}]},
 		{"name": "account", "type": "lookup", "target": "account", "help": {"en": "Who buys", "zh-CN": "买方"}}]}`)
 	f := c.Form("zh-CN", "")
 	byName := map[string]FormField{}
@@ -75,7 +75,7 @@ func TestFormFields(t *testing.T) {
 		{"formula", byName["weighted"], FormField{Name: "weighted", Type: "formula", ResultType: "currency", Label: "Weighted", ReadOnly: true, Scale: &two, Formula: "amount / 2"}},
 		{"percent", byName["rate"], FormField{Name: "rate", Type: "percent", Label: "Rate", Scale: &one}},
 		{"picklist", byName["stage"], FormField{Name: "stage", Type: "picklist", Label: "Stage",
-			Options: []FormOption{{Value: "won", Label: "Won", Color: "green"}, {Value: "lost", Label: "lost"}}}},
+			Options: []FormOption{{Value: "won", Label: "Won", Color: "green", Closed: true}, {Value: "lost", Label: "lost"}}}},
 		{"lookup", byName["account"], FormField{Name: "account", Type: "lookup", Label: "Account", Help: "买方", Target: "account"}},
 	}
 	for _, ck := range checks {

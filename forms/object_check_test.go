@@ -76,6 +76,9 @@ func TestCheck(t *testing.T) {
 			[]string{"/fields/5/options/1/value invalid_option", "/fields/5/options/2/value duplicate_value"}},
 		{"option colours", withFields(`{"name": "a", "type": "picklist", "options": [{"value": "x", "color": "#12abEF"}, {"value": "y", "color": "gold"}, {"value": "z", "color": "pink"}, {"value": "w", "color": "#fff"}]}`),
 			[]string{"/fields/0/options/2/color invalid_option", "/fields/0/options/3/color invalid_option"}},
+		{"closed options of a picklist", withFields(`{"name": "a", "type": "picklist", "options": [{"value": "open"}, {"value": "won", "closed": true}, {"value": "lost", "closed": true}]}`), nil},
+		{"a multipicklist option marked closed", withFields(`{"name": "a", "type": "multipicklist", "options": [{"value": "x"}, {"value": "y", "closed": true}]}`),
+			[]string{"/fields/0/options/1/closed option_not_allowed"}},
 
 		// limits
 		{"min greater than max", withFields(`{"name": "a", "type": "number", "min": 10, "max": 9.5}`), []string{"/fields/0/min invalid_range"}},

@@ -7,6 +7,8 @@ export interface Option {
   value: string;
   label?: Label;
   color?: string;
+  /** An end of the picklist's process (won, lost, done): the kanban asks before moving there. */
+  closed?: boolean;
 }
 
 export interface ValidationRule {

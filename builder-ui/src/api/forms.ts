@@ -5,6 +5,8 @@ export interface FormOption {
   value: string;
   label: string;
   color?: string;
+  /** An end of the process: moving a record there is confirmed, with what that stage requires. */
+  closed?: boolean;
 }
 
 /** One field of a form descriptor, labels already in the caller's locale. */

@@ -3,7 +3,6 @@ import {
   DndContext,
   KeyboardSensor,
   PointerSensor,
-  pointerWithin,
   rectIntersection,
   TouchSensor,
   useDraggable,
@@ -24,16 +23,49 @@ import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
 import { FieldValue } from './FieldValue';
+import { KanbanMoveDialog, type ClosedMove } from './KanbanMoveDialog';
 import { patchRecord } from './patchRecord';
+import { restoreRecord } from './restoreRecord';
 import { recordTitle, useObjectDef, usePeopleById } from './meta';
 
 const staleAfterDays = 7;
 
+// Where the pointer is now. @dnd-kit measures the columns when a drag starts and its rects go stale
+// while the board scrolls under a held card (its auto-scroll at the edge, a phone's swipe): a card
+// aimed at a half-visible column then landed in the next one. So the column is found from the live
+// pointer and the columns' live rects, and only where the board shows it.
+const pointer = { x: Number.NaN, y: Number.NaN };
+if (typeof window !== 'undefined') {
+  window.addEventListener(
+    'pointermove',
+    (e) => {
+      pointer.x = e.clientX;
+      pointer.y = e.clientY;
+    },
+    { capture: true, passive: true },
+  );
+}
+
+const inside = (r: DOMRect) =>
+  pointer.x >= r.left && pointer.x <= r.right && pointer.y >= r.top && pointer.y <= r.bottom;
+
+/** The value of the column under the pointer, as the board shows it now; null over none. */
+function columnUnderPointer(): string | null {
+  const board = document.querySelector('[data-testid="kanban-board"]');
+  if (!board || !inside(board.getBoundingClientRect())) return null;
+  for (const el of board.querySelectorAll<HTMLElement>('[data-column]')) {
+    if (inside(el.getBoundingClientRect())) return el.dataset.column ?? null;
+  }
+  return null;
+}
+
 // A card lands in the column under the pointer (a wide card overlaps two columns); the keyboard,
 // which has no pointer, falls back to the largest overlap.
 const collision: CollisionDetection = (args) => {
-  const hits = pointerWithin(args);
-  return hits.length > 0 ? hits : rectIntersection(args);
+  if (!args.pointerCoordinates) return rectIntersection(args);
+  const under = columnUnderPointer();
+  const c = args.droppableContainers.find((x) => x.id === under);
+  return c ? [{ id: c.id, data: { droppableContainer: c } }] : [];
 };
 
 function KanbanCard({
@@ -104,6 +136,8 @@ function KanbanColumn({ option, count, children }: { option: FormOption; count: 
     <div
       ref={setNodeRef}
       data-testid={`kanban-column-${option.value}`}
+      data-column={option.value}
+      data-closed={option.closed ? true : undefined}
       aria-label={option.label}
       style={{
         flex: '0 0 260px',
@@ -129,7 +163,11 @@ function KanbanColumn({ option, count, children }: { option: FormOption; count: 
   );
 }
 
-/** Records as cards in columns of a picklist; dropping a card in another column saves the value. */
+/**
+ * Records as cards in columns of a picklist; dropping a card in another column saves the value. A
+ * closed column (won, lost) asks first, with the fields that stage requires; every move can be
+ * undone from its message.
+ */
 export default function KanbanPage() {
   const { object = '' } = useParams();
   const [params, setParams] = useSearchParams();
@@ -158,41 +196,102 @@ export default function KanbanPage() {
   });
   const items = list.data?.items ?? [];
 
+  // A drop into a closed column waits for the user's confirmation (and what that stage needs).
+  const [confirming, setConfirming] = useState<{ rec: RecordData; to: FormOption } | null>(null);
+
+  const place = (id: string, to: string | null) =>
+    setMoving((m) => {
+      if (to !== null) return { ...m, [id]: to };
+      const { [id]: _, ...rest } = m;
+      void _;
+      return rest;
+    });
+  const stored = (saved: RecordData) => {
+    queryClient.setQueryData(key, (old: typeof list.data) =>
+      old ? { ...old, items: old.items.map((r) => (r.id === saved.id ? saved : r)) } : old,
+    );
+    void queryClient.invalidateQueries({ queryKey: ['record', object, saved.id] });
+    // A stage change may start automations that save the record again (last activity): the
+    // board picks up their version shortly after, so the next drag of this card is not refused.
+    setTimeout(() => void queryClient.invalidateQueries({ queryKey: key }), 1500);
+  };
+  const labelOf = (v: unknown) => field?.options?.find((o) => o.value === v)?.label ?? String(v ?? '');
+  // Fields no one enters: an automation may change them after a move without it counting as a
+  // change by someone else (see restoreRecord).
+  const computed = new Set(
+    (form.data?.fields ?? [])
+      .filter((f) => f.read_only || f.type === 'formula' || f.type === 'autonumber')
+      .map((f) => f.name),
+  );
+
+  // Every move can be undone from its message: the value before, and the fields the move filled
+  // back to what they were, in one PATCH.
+  const announce = (before: RecordData, saved: RecordData, filled: string[]) => {
+    if (!field) return;
+    const title = recordTitle(def, before);
+    const msgKey = `kanban-moved-${saved.id}`;
+    const restore: Record<string, unknown> = { [field.name]: before[field.name] ?? null };
+    for (const n of filled) restore[n] = before[n] ?? null;
+    const undo = () => {
+      message.destroy(msgKey);
+      place(saved.id, String(before[field.name] ?? ''));
+      restoreRecord(object, saved, restore, computed)
+        .then((back) => {
+          stored(back);
+          message.success(t('app.kanban.undone', { title, to: labelOf(before[field.name]) }));
+        })
+        .catch((err: unknown) => {
+          message.error(t('app.kanban.undoFailed', { reason: errorText(err, t) }));
+          void list.refetch();
+        })
+        .finally(() => place(saved.id, null));
+    };
+    message.open({
+      key: msgKey,
+      type: 'success',
+      duration: 8,
+      content: (
+        <span data-testid="kanban-moved">
+          <span>{t('app.kanban.moved', { title, to: labelOf(saved[field.name]) })}</span>
+          <Button type="link" size="small" onClick={undo} style={{ paddingInline: 6 }}>
+            {t('app.kanban.undo')}
+          </Button>
+        </span>
+      ),
+    });
+  };
+
   const onDragEnd = (e: DragEndEvent) => {
-    if (!field || !e.over) return;
+    // A pointer drop goes where the pointer is now: the board may have scrolled since the last move.
+    const to = e.activatorEvent instanceof KeyboardEvent ? e.over && String(e.over.id) : columnUnderPointer();
+    if (!field || !to) return;
     const id = String(e.active.id);
-    const to = String(e.over.id);
     const rec = items.find((r) => r.id === id);
     if (!rec || rec[field.name] === to) return;
-    setMoving((m) => ({ ...m, [id]: to }));
+    const option = field.options?.find((o) => o.value === to);
+    if (option?.closed) {
+      setConfirming({ rec, to: option });
+      return;
+    }
+    place(id, to);
     patchRecord(object, rec, { [field.name]: to })
       .then((saved) => {
-        queryClient.setQueryData(key, (old: typeof list.data) =>
-          old ? { ...old, items: old.items.map((r) => (r.id === id ? saved : r)) } : old,
-        );
-        void queryClient.invalidateQueries({ queryKey: ['record', object, id] });
-        // A stage change may start automations that save the record again (last activity): the
-        // board picks up their version shortly after, so the next drag of this card is not refused.
-        setTimeout(() => void queryClient.invalidateQueries({ queryKey: key }), 1500);
-        message.success(
-          t('app.kanban.moved', {
-            title: recordTitle(def, rec),
-            to: field.options?.find((o) => o.value === to)?.label ?? to,
-          }),
-        );
+        stored(saved);
+        announce(rec, saved, []);
       })
       .catch((err: unknown) => {
         // The card goes back where the server still has it, and the reason is told.
         message.error(t('app.kanban.moveFailed', { reason: errorText(err, t) }));
         void list.refetch();
       })
-      .finally(() =>
-        setMoving((m) => {
-          const { [id]: _, ...rest } = m;
-          void _;
-          return rest;
-        }),
-      );
+      .finally(() => place(id, null));
+  };
+
+  const onConfirmed = ({ saved, filled }: ClosedMove) => {
+    const rec = confirming!.rec;
+    setConfirming(null);
+    stored(saved);
+    announce(rec, saved, filled);
   };
 
   return (
@@ -243,6 +342,18 @@ export default function KanbanPage() {
             </div>
           </DndContext>
         </Card>
+      )}
+      {field && form.data && confirming && (
+        <KanbanMoveDialog
+          object={object}
+          form={form.data}
+          field={field}
+          record={confirming.rec}
+          to={confirming.to}
+          title={recordTitle(def, confirming.rec)}
+          onCancel={() => setConfirming(null)}
+          onMoved={onConfirmed}
+        />
       )}
     </>
   );

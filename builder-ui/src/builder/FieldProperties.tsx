@@ -140,6 +140,7 @@ export function FieldProperties({ draft, fieldKey, problems, onChange, onRemove 
         <PropItem label={t('builder.prop.options')} problems={at('options')}>
           <OptionsEditor
             value={(f.options as Option[] | undefined) ?? []}
+            closable={f.type === 'picklist'}
             onChange={(options) => set({ options })}
             problems={problemsAt(problems, 'options/', true)}
           />

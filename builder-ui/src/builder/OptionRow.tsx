@@ -1,7 +1,7 @@
 import { DeleteOutlined, HolderOutlined } from '@ant-design/icons';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import { Button, Input, Select, Tooltip } from 'antd';
+import { Button, Checkbox, Input, Select, Tooltip } from 'antd';
 import type { Option } from '../api/definitions';
 import { useI18n } from '../i18n/context';
 import { optionColors } from './fieldTypes';
@@ -11,12 +11,14 @@ interface Props {
   id: string;
   index: number;
   option: Option;
+  /** Whether the value may be marked closed (picklists only: a record is in one stage). */
+  closable: boolean;
   problems: PlacedProblem[];
   onChange: (o: Option) => void;
   onRemove: () => void;
 }
 
-export function OptionRow({ id, index, option, problems, onChange, onRemove }: Props) {
+export function OptionRow({ id, index, option, closable, problems, onChange, onRemove }: Props) {
   const { t } = useI18n();
   const s = useSortable({ id });
   const n = index + 1;
@@ -78,6 +80,21 @@ export function OptionRow({ id, index, option, problems, onChange, onRemove }: P
             ),
           }))}
         />
+        {(closable || option.closed) && (
+          <Tooltip title={t('builder.options.closedHint')}>
+            <Checkbox
+              aria-label={t('builder.options.closedLabel', { n })}
+              checked={!!option.closed}
+              onChange={(e) => {
+                const { closed: _, ...rest } = option;
+                void _;
+                onChange(e.target.checked ? { ...rest, closed: true } : rest);
+              }}
+            >
+              {t('builder.options.closed')}
+            </Checkbox>
+          </Tooltip>
+        )}
       </div>
       <Button
         type="text"

@@ -15,12 +15,17 @@ import type { PlacedProblem } from './problems';
 
 interface Props {
   value: Option[];
+  /** Values may be marked closed: picklists, not multipicklists. */
+  closable: boolean;
   onChange: (v: Option[]) => void;
   problems: PlacedProblem[];
 }
 
-/** The values of a picklist: add, label in each language, colour, drag (or Space + arrows) to order. */
-export function OptionsEditor({ value, onChange, problems }: Props) {
+/**
+ * The values of a picklist: add, label in each language, colour, closed, drag (or Space + arrows)
+ * to order.
+ */
+export function OptionsEditor({ value, closable, onChange, problems }: Props) {
   const { t } = useI18n();
   // Rows keep their identity while values are retyped and reordered.
   const ids = useRef<string[]>([]);
@@ -51,6 +56,7 @@ export function OptionsEditor({ value, onChange, problems }: Props) {
               id={ids.current[i]!}
               index={i}
               option={o}
+              closable={closable}
               problems={problems.filter((p) => p.setting.startsWith(`options/${i}/`) || p.setting === `options/${i}`)}
               onChange={(x) => set(i, x)}
               onRemove={() => {

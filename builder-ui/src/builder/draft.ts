@@ -118,9 +118,10 @@ function cleanField(f: FieldDef): FieldDef {
       continue;
     }
     if (k === 'options' && Array.isArray(v)) {
-      out[k] = v.map((o: { value: string; label?: Label; color?: string }) => {
-        const label = cleanLabel(o.label);
-        return { value: o.value, ...(label ? { label } : {}), ...(o.color ? { color: o.color } : {}) };
+      // Keys the editor does not clean (closed, any the server adds) go back as they came.
+      out[k] = v.map(({ value, label: l, color, ...more }: { value: string; label?: Label; color?: string }) => {
+        const label = cleanLabel(l);
+        return { value, ...(label ? { label } : {}), ...(color ? { color } : {}), ...more };
       });
       continue;
     }

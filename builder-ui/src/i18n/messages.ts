@@ -125,6 +125,10 @@ export const en = {
   'builder.options.colorNone': 'Colour',
   'builder.options.drag': 'Move value {n}',
   'builder.options.remove': 'Remove value {n}',
+  'builder.options.closed': 'Closed',
+  'builder.options.closedLabel': 'Value {n} is closed',
+  'builder.options.closedHint':
+    'A closed value ends the process (won, lost, done): the board asks before a card is moved there, with what that value requires',
   'builder.rules.intro':
     "A record is refused while a rule's condition holds; the message is shown at the chosen field.",
   'builder.rules.empty': 'No validation rules yet',
@@ -455,6 +459,10 @@ export const zhCN: Messages = {
   'builder.options.colorNone': '颜色',
   'builder.options.drag': '移动选项 {n}',
   'builder.options.remove': '删除选项 {n}',
+  'builder.options.closed': '结束',
+  'builder.options.closedLabel': '选项 {n} 为结束状态',
+  'builder.options.closedHint':
+    '结束状态表示流程到此为止（赢单、输单、完成）：看板上把卡片移到此列前会先确认，并要求填写该状态所需的字段',
   'builder.rules.intro': '规则条件成立时拒绝保存记录，并在所选字段处显示提示信息。',
   'builder.rules.empty': '还没有校验规则',
   'builder.rules.add': '添加规则',
