@@ -160,7 +160,7 @@ func (e *Engine) SaveApprovalProcess(ctx context.Context, by *Actor, p *workflow
 		e.log.Warn("approval process version not copied; the next submission copies it", "process", p.Name, "err", err)
 	}
 	e.bumpSetting(ctx, approvalsKey)
-	e.audit(ctx, by, auditEntry{Action: "approval_process_saved", Object: p.Object, Record: versionID(p.Name, version)})
+	e.audit(ctx, by, auditEntry{Action: approvalProcessesKind.audited("saved"), Object: p.Object, Record: versionID(p.Name, version)})
 	return out, nil
 }
 
@@ -178,7 +178,7 @@ func (e *Engine) DeleteApprovalProcess(ctx context.Context, by *Actor, name stri
 		return storeErr(err)
 	}
 	e.bumpSetting(ctx, approvalsKey)
-	e.audit(ctx, by, auditEntry{Action: "approval_process_deleted", Record: name})
+	e.audit(ctx, by, auditEntry{Action: approvalProcessesKind.audited("deleted"), Record: name})
 	return nil
 }
 

@@ -120,7 +120,7 @@ func (e *Engine) SaveAssignmentRules(ctx context.Context, by *Actor, object stri
 		return nil, storeErr(err)
 	}
 	e.bumpSetting(ctx, assignmentKey)
-	e.audit(ctx, by, auditEntry{Action: "assignment_rules_saved", Object: object})
+	e.audit(ctx, by, auditEntry{Action: assignmentKind.audited("saved"), Object: object})
 	return &AssignmentDef{AssignmentRules: *a, Version: old.Version + 1}, nil
 }
 

@@ -85,7 +85,7 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 		e.startSchedule(ctx, a.Name) // a schedule runs from its creation or last change, never before
 	}
 	e.bumpSetting(ctx, automationsKey)
-	e.audit(ctx, by, auditEntry{Action: "automation_saved", Object: a.Object, Record: a.Name})
+	e.audit(ctx, by, auditEntry{Action: automationsKind.audited("saved"), Object: a.Object, Record: a.Name})
 	return maskSecrets(&AutomationDef{Automation: *a, Version: version}, fresh), nil
 }
 
@@ -98,7 +98,7 @@ func (e *Engine) DeleteAutomation(ctx context.Context, by *Actor, name string) e
 		return err
 	}
 	e.bumpSetting(ctx, automationsKey)
-	e.audit(ctx, by, auditEntry{Action: "automation_deleted", Record: name})
+	e.audit(ctx, by, auditEntry{Action: automationsKind.audited("deleted"), Record: name})
 	return nil
 }
 

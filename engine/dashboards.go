@@ -79,7 +79,7 @@ func (e *Engine) SaveDashboard(ctx context.Context, by *Actor, d *Dashboard, cre
 	if err != nil {
 		return nil, err
 	}
-	e.audit(ctx, by, auditEntry{Action: "dashboard_saved", Record: d.Name})
+	e.audit(ctx, by, auditEntry{Action: dashboardsKind.audited("saved"), Record: d.Name})
 	return &DashboardDef{Dashboard: *d, Version: version}, nil
 }
 
@@ -91,7 +91,7 @@ func (e *Engine) DeleteDashboard(ctx context.Context, by *Actor, name string) er
 	if err := e.deleteNamed(ctx, dashboardsKind, name); err != nil {
 		return err
 	}
-	e.audit(ctx, by, auditEntry{Action: "dashboard_deleted", Record: name})
+	e.audit(ctx, by, auditEntry{Action: dashboardsKind.audited("deleted"), Record: name})
 	return nil
 }
 

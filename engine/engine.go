@@ -16,7 +16,8 @@ import (
 	"crm/workflow"
 )
 
-// System collections. Object records live in "obj_<name>".
+// System collections, listed with their indexes in collections.go. Object records live in
+// "obj_<name>".
 const (
 	collObjects = "meta_objects"
 	collHistory = "meta_history"
@@ -182,39 +183,4 @@ func storeErr(err error) error {
 		return errorf(KindUnavailable, "database_unavailable", "the database does not answer; try again shortly")
 	}
 	return err
-}
-
-// systemIndexes are the engine's own collections and their secondary indexes.
-func systemIndexes() map[string][]store.Index {
-	return map[string][]store.Index{
-		collObjects:       nil,
-		collHistory:       {{Field: "object"}},
-		collUsers:         {{Field: "email", Unique: true}},
-		collTokens:        {{Field: "user_id"}, {Field: "expires_at"}},
-		collAPITokens:     apiTokenIndexes,
-		collLoginThrottle: {{Field: "expires_at"}},
-		collTeams:         nil,
-		collRoles:         nil,
-		collSettings:      nil,
-		collAudit:         auditIndexes,
-		collJobs:          jobIndexes,
-		collAutomations:   {{Field: "object"}},
-		collRuns:          {{Field: "record"}},
-		collNotes:         noteIndexes,
-		collClaims:        nil,
-		collAssignment:    nil,
-		collCalendars:     nil,
-		collSLAPolicies:   {{Field: "object"}, {Field: "calendar"}},
-		collSLAOutcomes:   {{Field: "stopped_at"}},
-		collDeliveries:    deliveryIndexes,
-		collAllowList:     nil,
-		collDashboards:    nil,
-		collViews:         {{Field: "object"}},
-
-		collApprovalProcs:    {{Field: "object"}},
-		collApprovalVersions: {{Field: "name"}},
-		collApprovals:        {{Field: "record"}, {Field: "submitter"}},
-		collApprovalTasks:    {{Field: "user"}, {Field: "instance"}},
-		collApprovalLocks:    nil,
-	}
 }

@@ -8,25 +8,22 @@ import (
 	"crm/forms"
 )
 
-// namedKind is a collection of named, versioned definitions (calendars, SLA policies,
-// automations, dashboards): one document per name, its id the name, its version kept by the
-// store. code and label name the kind in error codes and messages.
+// namedKind is a collection of definitions (calendars, SLA policies, automations, ...): where
+// they are stored, and the code and label that name the kind in error codes, messages and audit
+// actions. The kinds are listed in definition_kinds.go; the helpers below serve those stored one
+// document per name, its id the name, its version kept by the store.
 type namedKind struct {
 	coll  string
-	code  string // automation: automation_not_found, automation_exists
+	code  string // automation: automation_not_found, automation_exists, automation_saved
 	label string // "SLA policy"
 }
 
-var (
-	calendarsKind   = namedKind{coll: collCalendars, code: "calendar", label: "calendar"}
-	slaPoliciesKind = namedKind{coll: collSLAPolicies, code: "sla_policy", label: "SLA policy"}
-	automationsKind = namedKind{coll: collAutomations, code: "automation", label: "automation"}
-	dashboardsKind  = namedKind{coll: collDashboards, code: "dashboard", label: "dashboard"}
+// namedKinds lists every kind: their codes (<code>_not_found, <code>_exists) are made at run
+// time, so the catalog of error messages is checked against this list.
+var namedKinds = []namedKind{calendarsKind, slaPoliciesKind, automationsKind, dashboardsKind}
 
-	// namedKinds lists every kind: their codes (<code>_not_found, <code>_exists) are made at
-	// run time, so the catalog of error messages is checked against this list.
-	namedKinds = []namedKind{calendarsKind, slaPoliciesKind, automationsKind, dashboardsKind}
-)
+// audited is the audit action of a change to one: audited("saved") is "automation_saved".
+func (k namedKind) audited(change string) string { return k.code + "_" + change }
 
 func (k namedKind) notFound(name string) error {
 	return errorf(KindNotFound, k.code+"_not_found", "no %s named %q", k.label, name)

@@ -393,14 +393,13 @@ func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
 		return err
 	}
 	defer st.Close()
-	for _, coll := range []string{collObjects, collUsers, collTeams, collRoles, collAutomations, collAssignment, collCalendars,
-		collSLAPolicies, collApprovalProcs, collApprovalVersions, collDashboards} {
-		if err := st.EnsureCollection(ctx, coll, systemIndexes()[coll]); err != nil {
+	for _, c := range rehearsedColls() {
+		if err := st.EnsureCollection(ctx, c.name, c.indexes); err != nil {
 			return err
 		}
-		if err := e.eachDoc(ctx, coll, func(d store.Doc) error {
+		if err := e.eachDoc(ctx, c.name, func(d store.Doc) error {
 			delete(d, "password_hash")
-			return st.Insert(ctx, coll, d)
+			return st.Insert(ctx, c.name, d)
 		}); err != nil {
 			return err
 		}

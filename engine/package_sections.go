@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 
-	"crm/engine/store"
 	"crm/forms"
-	"crm/workflow"
 )
 
-// section is one kind of definition in a package: how its elements are named, read from the
-// database in the package's shape, and saved through the same engine call the API uses.
+// section is a kind of definition's part of a package (DefinitionKind.section): how its
+// elements are named, read from the database in the package's shape, and saved through the same
+// engine call the API uses.
 type section struct {
 	key string // the package member: "objects", "automations", ...
 	id  string // the member naming an element: "name", "id", "object"
@@ -30,133 +29,17 @@ type section struct {
 	save func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error
 }
 
-// sections are in the order a package is applied: what later ones name comes first. Roles come
-// twice: new roles are created empty before the objects (whose sharing rules may name them) and
-// get their permissions after the objects exist.
+// packageSections are the package sections of the definition kinds, in the order a package is
+// applied.
 func packageSections() []*section {
-	return []*section{
-		{key: "teams", id: "id", server: []string{"version", "members"}, people: []string{"lead"},
-			decode: strictDecoder[Team](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				ts, err := e.ListTeams(ctx, SystemActor)
-				return anySlice(ts), err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveTeam(ctx, by, v.(*Team), !exists, 0)
-				return err
-			}},
-		{key: "roles", id: "name", server: []string{"version", "builtin"},
-			decode: strictDecoder[Role](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				rs, err := e.ListRoles(ctx, SystemActor)
-				var out []any
-				for _, r := range rs {
-					if r.Name != RoleAdmin { // admin is fixed
-						out = append(out, r)
-					}
-				}
-				return out, err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveRole(ctx, by, v.(*Role), !exists, 0)
-				return err
-			}},
-		{key: "objects", id: "name", server: DefinitionServerKeys,
-			decode: func(b []byte) (any, []forms.Problem, error) { return forms.DecodeObject(b) },
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				os, err := e.ListObjects(ctx, SystemActor)
-				out := make([]any, len(os))
-				for i, o := range os {
-					out[i] = o.Object
-				}
-				return out, err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				o := v.(*forms.Object)
-				if exists {
-					_, err := e.UpdateObject(ctx, by, o.Name, o, 0)
-					return err
-				}
-				_, err := e.CreateObject(ctx, by, o)
-				return err
-			}},
-		{key: "calendars", id: "name", server: []string{"version"},
-			decode: strictDecoder[workflow.Calendar](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				cs, err := e.ListCalendars(ctx, SystemActor)
-				return anySlice(cs), err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveCalendar(ctx, by, v.(*workflow.Calendar), !exists, 0)
-				return err
-			}},
-		{key: "sla_policies", id: "name", server: []string{"version"},
-			decode: strictDecoder[workflow.SLAPolicy](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				ps, err := e.ListSLAPolicies(ctx, SystemActor, "")
-				return anySlice(ps), err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveSLAPolicy(ctx, by, v.(*workflow.SLAPolicy), !exists, 0)
-				return err
-			}},
-		{key: "assignment_rules", id: "object", server: []string{"version"},
-			decode: strictDecoder[workflow.AssignmentRules](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				docs, err := e.store.Find(ctx, collAssignment, store.Query{})
-				if err != nil {
-					return nil, storeErr(err)
-				}
-				out := make([]any, 0, len(docs))
-				for _, d := range docs {
-					var a workflow.AssignmentRules
-					if err := docToStruct(d, &a); err != nil {
-						return nil, err
-					}
-					out = append(out, &a)
-				}
-				return out, nil
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				a := v.(*workflow.AssignmentRules)
-				_, err := e.SaveAssignmentRules(ctx, by, a.Object, a, 0)
-				return err
-			}},
-		{key: "approval_processes", id: "name", server: []string{"version"},
-			decode: strictDecoder[workflow.ApprovalProcess](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				ps, err := e.ListApprovalProcesses(ctx, SystemActor, "")
-				return anySlice(ps), err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveApprovalProcess(ctx, by, v.(*workflow.ApprovalProcess), !exists, 0)
-				return err
-			}},
-		{key: "automations", id: "name", server: []string{"version"},
-			decode: strictDecoder[workflow.Automation](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				as, err := e.ListAutomations(ctx, SystemActor, "")
-				return anySlice(as), err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveAutomation(ctx, by, v.(*workflow.Automation), !exists, 0)
-				return err
-			}},
-		{key: "dashboards", id: "name", server: []string{"version"},
-			decode: strictDecoder[Dashboard](),
-			list: func(ctx context.Context, e *Engine) ([]any, error) {
-				ds, err := e.ListDashboards(ctx, SystemActor)
-				out := make([]any, len(ds))
-				for i, d := range ds {
-					out[i] = &d.Dashboard
-				}
-				return out, err
-			},
-			save: func(ctx context.Context, e *Engine, by *Actor, v any, exists bool) error {
-				_, err := e.SaveDashboard(ctx, by, v.(*Dashboard), !exists, 0)
-				return err
-			}},
+	kinds := DefinitionKinds()
+	out := make([]*section, len(kinds))
+	for i, k := range kinds {
+		s := k.section
+		s.key = k.Key
+		out[i] = &s
 	}
+	return out
 }
 
 // strictDecoder decodes one element refusing unknown members.
@@ -173,7 +56,11 @@ func strictDecoder[T any]() func(b []byte) (any, []forms.Problem, error) {
 	}
 }
 
+// anySlice is in as []any, nil when in is nil (a list answers null as before).
 func anySlice[T any](in []T) []any {
+	if in == nil {
+		return nil
+	}
 	out := make([]any, len(in))
 	for i, v := range in {
 		out[i] = v

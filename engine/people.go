@@ -362,7 +362,7 @@ func (e *Engine) SaveTeam(ctx context.Context, by *Actor, t *Team, create bool, 
 		t.Version = v + 1
 	}
 	e.changedDirectory(ctx)
-	e.audit(ctx, by, auditEntry{Action: "team_saved", Object: "team", Record: t.ID})
+	e.audit(ctx, by, auditEntry{Action: teamsKind.audited("saved"), Object: "team", Record: t.ID})
 	return e.GetTeam(ctx, by, t.ID)
 }
 
@@ -382,7 +382,7 @@ func (e *Engine) DeleteTeam(ctx context.Context, by *Actor, id string) error {
 		return storeErr(err)
 	}
 	e.changedDirectory(ctx)
-	e.audit(ctx, by, auditEntry{Action: "team_deleted", Object: "team", Record: id})
+	e.audit(ctx, by, auditEntry{Action: teamsKind.audited("deleted"), Object: "team", Record: id})
 	return nil
 }
 

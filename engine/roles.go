@@ -152,7 +152,7 @@ func (e *Engine) SaveRole(ctx context.Context, by *Actor, r *Role, create bool, 
 		r.Version = version + 1
 	}
 	e.changedDirectory(ctx)
-	e.audit(ctx, by, auditEntry{Action: "role_saved", Object: "role", Record: r.Name})
+	e.audit(ctx, by, auditEntry{Action: rolesKind.audited("saved"), Object: "role", Record: r.Name})
 	return r, nil
 }
 
@@ -183,7 +183,7 @@ func (e *Engine) DeleteRole(ctx context.Context, by *Actor, name string) error {
 		return storeErr(err)
 	}
 	e.changedDirectory(ctx)
-	e.audit(ctx, by, auditEntry{Action: "role_deleted", Object: "role", Record: name})
+	e.audit(ctx, by, auditEntry{Action: rolesKind.audited("deleted"), Object: "role", Record: name})
 	return nil
 }
 

@@ -83,7 +83,7 @@ func (e *Engine) SaveCalendar(ctx context.Context, by *Actor, c *workflow.Calend
 		return nil, err
 	}
 	e.bumpSetting(ctx, slaKey)
-	e.audit(ctx, by, auditEntry{Action: "calendar_saved", Record: c.Name})
+	e.audit(ctx, by, auditEntry{Action: calendarsKind.audited("saved"), Record: c.Name})
 	return &CalendarDef{Calendar: *c, Version: v}, nil
 }
 
@@ -114,7 +114,7 @@ func (e *Engine) DeleteCalendar(ctx context.Context, by *Actor, name string) err
 		return err
 	}
 	e.bumpSetting(ctx, slaKey)
-	e.audit(ctx, by, auditEntry{Action: "calendar_deleted", Record: name})
+	e.audit(ctx, by, auditEntry{Action: calendarsKind.audited("deleted"), Record: name})
 	return nil
 }
 
@@ -173,7 +173,7 @@ func (e *Engine) SaveSLAPolicy(ctx context.Context, by *Actor, p *workflow.SLAPo
 		return nil, err
 	}
 	e.bumpSetting(ctx, slaKey)
-	e.audit(ctx, by, auditEntry{Action: "sla_policy_saved", Object: p.Object, Record: p.Name})
+	e.audit(ctx, by, auditEntry{Action: slaPoliciesKind.audited("saved"), Object: p.Object, Record: p.Name})
 	return maskPolicy(&SLAPolicyDef{SLAPolicy: *p, Version: v}, fresh), nil
 }
 
@@ -186,7 +186,7 @@ func (e *Engine) DeleteSLAPolicy(ctx context.Context, by *Actor, name string) er
 		return err
 	}
 	e.bumpSetting(ctx, slaKey)
-	e.audit(ctx, by, auditEntry{Action: "sla_policy_deleted", Record: name})
+	e.audit(ctx, by, auditEntry{Action: slaPoliciesKind.audited("deleted"), Record: name})
 	return nil
 }
 

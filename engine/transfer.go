@@ -29,17 +29,6 @@ type exportLine struct {
 	Value      int64          `json:"value,omitempty"`
 }
 
-// exported lists the collections an export carries, in the order an import writes them.
-// Sessions (tokens), sign-in lockouts and job claims are not carried: people sign in again, and
-// the new database runs the pending jobs afresh. API tokens are, so integrations keep working.
-func exportedSystemColls() []string {
-	return []string{collObjects, collHistory, collUsers, collAPITokens, collTeams, collRoles, collAudit,
-		collAutomations, collAssignment, collCalendars, collSLAPolicies, collRuns, collNotes, collSLAOutcomes,
-		collDeliveries, collAllowList, collDashboards, collViews,
-		collApprovalProcs, collApprovalVersions, collApprovals, collApprovalTasks, collApprovalLocks,
-		collJobs} // pending jobs carry timers (SLA thresholds, time-relative automations) to the new database
-}
-
 // Export writes the whole database as JSON lines: definitions, history, users, every record and
 // every counter. It reads page by page, so memory does not grow with the data.
 func (e *Engine) Export(ctx context.Context, w io.Writer) error {

@@ -7,37 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
-	"crm/workflow"
 )
-
-func approvalProcesses(e *engine.Engine) definition[workflow.ApprovalProcess, engine.ApprovalProcessDef] {
-	return definition[workflow.ApprovalProcess, engine.ApprovalProcessDef]{
-		key:     "name",
-		setKey:  func(p *workflow.ApprovalProcess, name string) { p.Name = name },
-		version: func(p *engine.ApprovalProcessDef) int64 { return p.Version },
-		list: func(c *fiber.Ctx) ([]*engine.ApprovalProcessDef, error) {
-			return e.ListApprovalProcesses(c.UserContext(), actor(c), c.Query("object"))
-		},
-		get:    getApprovalProcess(e),
-		save:   e.SaveApprovalProcess,
-		remove: e.DeleteApprovalProcess,
-	}
-}
-
-// getApprovalProcess answers the current version, or ?version=N.
-func getApprovalProcess(e *engine.Engine) func(*fiber.Ctx, string) (*engine.ApprovalProcessDef, error) {
-	return func(c *fiber.Ctx, name string) (*engine.ApprovalProcessDef, error) {
-		var v int64
-		if q := c.Query("version"); q != "" {
-			n, err := strconv.ParseInt(q, 10, 64)
-			if err != nil || n < 1 {
-				return nil, &engine.Error{Kind: engine.KindInvalid, Code: "invalid_version", Message: "version is a whole number from 1"}
-			}
-			v = n
-		}
-		return e.GetApprovalProcess(c.UserContext(), actor(c), name, v)
-	}
-}
 
 // approvalInput is the optional body of a submission or an action.
 type approvalInput struct {

@@ -8,30 +8,6 @@ import (
 	"crm/engine"
 )
 
-func teams(e *engine.Engine) definition[engine.Team, engine.Team] {
-	return definition[engine.Team, engine.Team]{
-		key:     "id",
-		setKey:  func(t *engine.Team, id string) { t.ID = id },
-		version: func(t *engine.Team) int64 { return t.Version },
-		list:    func(c *fiber.Ctx) ([]*engine.Team, error) { return e.ListTeams(c.UserContext(), actor(c)) },
-		get:     byName(e.GetTeam),
-		save:    e.SaveTeam,
-		remove:  e.DeleteTeam,
-	}
-}
-
-func roles(e *engine.Engine) definition[engine.Role, engine.Role] {
-	return definition[engine.Role, engine.Role]{
-		key:     "name",
-		setKey:  func(r *engine.Role, name string) { r.Name = name },
-		version: func(r *engine.Role) int64 { return r.Version },
-		list:    func(c *fiber.Ctx) ([]*engine.Role, error) { return e.ListRoles(c.UserContext(), actor(c)) },
-		get:     byName(e.GetRole),
-		save:    e.SaveRole,
-		remove:  e.DeleteRole,
-	}
-}
-
 func listUsers(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		us, err := e.ListUsers(c.UserContext(), actor(c))

@@ -6,36 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
-	"crm/workflow"
 )
-
-func calendars(e *engine.Engine) definition[workflow.Calendar, engine.CalendarDef] {
-	return definition[workflow.Calendar, engine.CalendarDef]{
-		key:     "name",
-		setKey:  func(cal *workflow.Calendar, name string) { cal.Name = name },
-		version: func(cal *engine.CalendarDef) int64 { return cal.Version },
-		list: func(c *fiber.Ctx) ([]*engine.CalendarDef, error) {
-			return e.ListCalendars(c.UserContext(), actor(c))
-		},
-		get:    byName(e.GetCalendar),
-		save:   e.SaveCalendar,
-		remove: e.DeleteCalendar,
-	}
-}
-
-func slaPolicies(e *engine.Engine) definition[workflow.SLAPolicy, engine.SLAPolicyDef] {
-	return definition[workflow.SLAPolicy, engine.SLAPolicyDef]{
-		key:     "name",
-		setKey:  func(p *workflow.SLAPolicy, name string) { p.Name = name },
-		version: func(p *engine.SLAPolicyDef) int64 { return p.Version },
-		list: func(c *fiber.Ctx) ([]*engine.SLAPolicyDef, error) {
-			return e.ListSLAPolicies(c.UserContext(), actor(c), c.Query("object"))
-		},
-		get:    byName(e.GetSLAPolicy),
-		save:   e.SaveSLAPolicy,
-		remove: e.DeleteSLAPolicy,
-	}
-}
 
 func recordSLA(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {

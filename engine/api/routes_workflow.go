@@ -6,22 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
-	"crm/workflow"
 )
-
-func automations(e *engine.Engine) definition[workflow.Automation, engine.AutomationDef] {
-	return definition[workflow.Automation, engine.AutomationDef]{
-		key:     "name",
-		setKey:  func(a *workflow.Automation, name string) { a.Name = name },
-		version: func(a *engine.AutomationDef) int64 { return a.Version },
-		list: func(c *fiber.Ctx) ([]*engine.AutomationDef, error) {
-			return e.ListAutomations(c.UserContext(), actor(c), c.Query("object"))
-		},
-		get:    byName(e.GetAutomation),
-		save:   e.SaveAutomation,
-		remove: e.DeleteAutomation,
-	}
-}
 
 func recordRuns(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -111,12 +111,9 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/users/:id", getUser(e))
 	authed.Patch("/users/:id", saveUser(e))
 	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
-	teams(e).mount(authed, "/teams")
-	roles(e).mount(authed, "/roles")
+	mountDefinitions(authed, e) // teams, roles, automations, dashboards, calendars, SLA policies, approval processes
 	authed.Get("/audit", listAudit(e))
 
-	automations(e).mount(authed, "/meta/automations")
-	dashboards(e).mount(authed, "/meta/dashboards")
 	authed.Get("/dashboards/:name/data", dashboardData(e))
 	mountTestRoutes(authed, e)
 	authed.Get("/views", listViews(e))
@@ -135,12 +132,9 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/meta/assignment-rules/:object", getAssignmentRules(e))
 	authed.Put("/meta/assignment-rules/:object", saveAssignmentRules(e))
 	authed.Post("/records/:object/:id/assign", assignRecord(e))
-	calendars(e).mount(authed, "/meta/calendars")
-	slaPolicies(e).mount(authed, "/meta/sla-policies")
 	authed.Get("/records/:object/:id/sla", recordSLA(e))
 	authed.Get("/sla/report", slaReport(e))
 
-	approvalProcesses(e).mount(authed, "/meta/approval-processes")
 	authed.Get("/approvals", listApprovals(e))
 	authed.Get("/approvals/:id", getApproval(e))
 	authed.Post("/approvals/:id/:action", actOnApproval(e))

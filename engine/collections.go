@@ -1,0 +1,82 @@
+package engine
+
+import "crm/engine/store"
+
+// systemColl is one of the engine's own collections (object records live in "obj_<name>").
+type systemColl struct {
+	name    string
+	indexes []store.Index // secondary indexes
+	// notExported says why `crm export` leaves the collection out; "" when an export carries it.
+	notExported string
+	// rehearsed: a package import's rehearsal copies it to its scratch database (the definitions
+	// and the people they name).
+	rehearsed bool
+}
+
+// systemColls lists every system collection, the exported ones in the order an import writes
+// them. New, the export, the import and a package rehearsal all read this table.
+var systemColls = []systemColl{
+	{name: collObjects, rehearsed: true},
+	{name: collHistory, indexes: []store.Index{{Field: "object"}}},
+	{name: collUsers, indexes: []store.Index{{Field: "email", Unique: true}}, rehearsed: true},
+	{name: collTokens, indexes: []store.Index{{Field: "user_id"}, {Field: "expires_at"}},
+		notExported: "sessions: people sign in again"},
+	{name: collAPITokens, indexes: apiTokenIndexes}, // carried, so integrations keep working
+	{name: collLoginThrottle, indexes: []store.Index{{Field: "expires_at"}},
+		notExported: "sign-in lockouts are of this server's recent attempts"},
+	{name: collTeams, rehearsed: true},
+	{name: collRoles, rehearsed: true},
+	{name: collSettings,
+		notExported: "engine state (versions the caches compare, package bases): the new database starts its own"},
+	{name: collAudit, indexes: auditIndexes},
+	{name: collAutomations, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
+	{name: collAssignment, rehearsed: true},
+	{name: collCalendars, rehearsed: true},
+	{name: collSLAPolicies, indexes: []store.Index{{Field: "object"}, {Field: "calendar"}}, rehearsed: true},
+	{name: collRuns, indexes: []store.Index{{Field: "record"}}},
+	{name: collNotes, indexes: noteIndexes},
+	{name: collSLAOutcomes, indexes: []store.Index{{Field: "stopped_at"}}},
+	{name: collDeliveries, indexes: deliveryIndexes},
+	{name: collAllowList},
+	{name: collDashboards, rehearsed: true},
+	{name: collViews, indexes: []store.Index{{Field: "object"}}},
+	{name: collApprovalProcs, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
+	{name: collApprovalVersions, indexes: []store.Index{{Field: "name"}}, rehearsed: true},
+	{name: collApprovals, indexes: []store.Index{{Field: "record"}, {Field: "submitter"}}},
+	{name: collApprovalTasks, indexes: []store.Index{{Field: "user"}, {Field: "instance"}}},
+	{name: collApprovalLocks},
+	// Pending jobs carry timers (SLA thresholds, time-relative automations) to the new database.
+	{name: collJobs, indexes: jobIndexes},
+	{name: collClaims, notExported: "job claims: the new database runs the pending jobs afresh"},
+}
+
+// systemIndexes are the engine's own collections and their secondary indexes.
+func systemIndexes() map[string][]store.Index {
+	out := make(map[string][]store.Index, len(systemColls))
+	for _, c := range systemColls {
+		out[c.name] = c.indexes
+	}
+	return out
+}
+
+// exportedSystemColls lists the collections an export carries, in the order an import writes them.
+func exportedSystemColls() []string {
+	var out []string
+	for _, c := range systemColls {
+		if c.notExported == "" {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
+// rehearsedColls lists the collections a package rehearsal copies.
+func rehearsedColls() []systemColl {
+	var out []systemColl
+	for _, c := range systemColls {
+		if c.rehearsed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
