@@ -90,9 +90,12 @@ export default function RecordListPage() {
     return [...inLayout, ...f.fields.map((x) => x.name).filter((n) => !inLayout.includes(n))];
   }, [form.data]);
   const visible = chosen ?? layoutOrder.slice(0, 5);
+  // Every field holding one value sorts, as the server allows; one no index serves costs a scan,
+  // which the index hint below tells analysts about.
   const sortable = (f: FormField) => {
     const d = def?.fields.find((x) => x.name === f.name);
-    return f.type === 'lookup' || !!d?.indexed || !!d?.unique || systemSortable.has(f.name);
+    const type = d?.type === 'formula' ? d.result_type : (d?.type ?? f.type);
+    return systemSortable.has(f.name) || type !== 'multipicklist';
   };
   const items = page.data?.items ?? [];
   const idsOf = (name: string) => items.map((r) => r[name]).filter((v): v is string => typeof v === 'string');
