@@ -11,39 +11,16 @@ import (
 
 	"crm/engine/store"
 	"crm/internal/testenv"
+	"crm/internal/testfixture"
 	"crm/workflow"
 )
 
-const contractDef = `{"name":"contract","fields":[
- {"name":"title","type":"text","required":true},
- {"name":"amount","type":"currency","currency":"CNY"},
- {"name":"non_standard_terms","type":"boolean"},
- {"name":"status","type":"picklist","default":"draft","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
-
-// contractFlow: the area manager (the submitter's manager) approves; at or over 50,000 the
-// finance director too; non-standard terms also need all three legal users.
-const contractFlow = `{"name":"contract_approval","object":"contract","label":{"en":"Contract approval"},
- "entry_condition":"status == \"draft\" || status == \"rejected\" || status == nil",
- "nodes":[
-  {"id":"start","kind":"start","position":{"x":40,"y":200}},
-  {"id":"mark","kind":"action","updates":{"status":"\"pending\""}},
-  {"id":"area","kind":"approval","label":{"en":"Area manager"},"approvers":[{"type":"manager","levels":1}],"mode":"any","timeout":"48h","on_timeout":"escalate"},
-  {"id":"amount","kind":"condition"},
-  {"id":"finance","kind":"approval","approvers":[{"type":"team","team":"finance"}],"mode":"any"},
-  {"id":"terms","kind":"condition"},
-  {"id":"legal","kind":"approval","approvers":[{"type":"team","team":"legal"}],"mode":"all"},
-  {"id":"approved","kind":"approved","updates":{"status":"\"approved\""}},
-  {"id":"rejected","kind":"rejected","updates":{"status":"\"rejected\""}}],
- "edges":[
-  {"id":"e1","from":"start","to":"mark"},
-  {"id":"e2","from":"mark","to":"area"},
-  {"id":"e3","from":"area","to":"amount"},
-  {"id":"e4","from":"amount","to":"finance","condition":"amount >= 50000"},
-  {"id":"e5","from":"amount","to":"terms","default":true},
-  {"id":"e6","from":"finance","to":"terms"},
-  {"id":"e7","from":"terms","to":"legal","condition":"non_standard_terms == true"},
-  {"id":"e8","from":"terms","to":"approved","default":true},
-  {"id":"e9","from":"legal","to":"approved"}]}`
+// contractDef and contractFlow are the shared contract fixture (internal/testfixture): the area
+// manager approves; at or over 50,000 finance too; non-standard terms also need all of legal.
+const (
+	contractDef  = testfixture.ContractObject
+	contractFlow = testfixture.ContractApproval
+)
 
 // org is the people of the approval tests: rep reports to area, area to boss.
 type org struct {

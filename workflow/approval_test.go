@@ -7,42 +7,22 @@ import (
 	"testing"
 
 	"crm/forms"
+	"crm/internal/testfixture"
 	"crm/rules"
 )
 
+// contractObject is the shared contract (internal/testfixture) as the metamodel holds it.
 func contractObject() *forms.Object {
-	return &forms.Object{Name: "contract", Fields: []*forms.Field{
-		{Name: "title", Type: forms.TypeText},
-		{Name: "amount", Type: forms.TypeCurrency, Currency: "CNY"},
-		{Name: "non_standard_terms", Type: forms.TypeBoolean},
-		{Name: "status", Type: forms.TypePicklist, Options: []forms.Option{{Value: "draft"}, {Value: "pending"}, {Value: "approved"}, {Value: "rejected"}}},
-		{Name: "reviewer", Type: forms.TypeUser},
-	}}
+	var o forms.Object
+	if err := json.Unmarshal([]byte(testfixture.ContractObject), &o); err != nil {
+		panic(err)
+	}
+	return &o
 }
 
-// contractProcess: the area manager approves; at or over 50,000 the finance director too; a
-// contract with non-standard terms also needs every legal user (countersign).
-const contractProcess = `{"name":"contract_approval","object":"contract","entry_condition":"status == \"draft\"",
- "nodes":[
-  {"id":"start","kind":"start","position":{"x":0,"y":0}},
-  {"id":"mark","kind":"action","updates":{"status":"\"pending\""}},
-  {"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}],"mode":"any","timeout":"48h","on_timeout":"escalate"},
-  {"id":"amount","kind":"condition"},
-  {"id":"finance","kind":"approval","approvers":[{"type":"team","team":"finance"}]},
-  {"id":"terms","kind":"condition"},
-  {"id":"legal","kind":"approval","approvers":[{"type":"team","team":"legal"}],"mode":"all"},
-  {"id":"approved","kind":"approved","updates":{"status":"\"approved\""}},
-  {"id":"rejected","kind":"rejected","updates":{"status":"\"rejected\""}}],
- "edges":[
-  {"id":"e1","from":"start","to":"mark"},
-  {"id":"e2","from":"mark","to":"area"},
-  {"id":"e3","from":"area","to":"amount"},
-  {"id":"e4","from":"amount","to":"finance","condition":"amount >= 50000"},
-  {"id":"e5","from":"amount","to":"terms","default":true},
-  {"id":"e6","from":"finance","to":"terms"},
-  {"id":"e7","from":"terms","to":"legal","condition":"non_standard_terms == true"},
-  {"id":"e8","from":"terms","to":"approved","default":true},
-  {"id":"e9","from":"legal","to":"approved"}]}`
+// contractProcess is the shared contract approval (internal/testfixture): the area manager
+// approves; at or over 50,000 finance too; non-standard terms also need every legal user.
+const contractProcess = testfixture.ContractApproval
 
 type fakePeople struct{ fakeDirectory }
 

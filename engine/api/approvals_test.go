@@ -4,33 +4,15 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"crm/internal/testfixture"
 )
 
-const contractObjectDef = `{"name":"contract","fields":[
- {"name":"title","type":"text","required":true},
- {"name":"amount","type":"currency","currency":"CNY"},
- {"name":"non_standard_terms","type":"boolean"},
- {"name":"status","type":"picklist","default":"draft","options":[{"value":"draft"},{"value":"pending"},{"value":"approved"},{"value":"rejected"}]}]}`
-
-const contractProcessDef = `{"name":"contract_approval","object":"contract","entry_condition":"status == \"draft\"",
- "nodes":[
-  {"id":"start","kind":"start","position":{"x":40,"y":200}},
-  {"id":"area","kind":"approval","approvers":[{"type":"manager","levels":1}],"mode":"any","timeout":"48h","on_timeout":"escalate"},
-  {"id":"amount","kind":"condition","position":{"x":300,"y":200}},
-  {"id":"finance","kind":"approval","approvers":[{"type":"team","team":"finance"}]},
-  {"id":"terms","kind":"condition"},
-  {"id":"legal","kind":"approval","approvers":[{"type":"team","team":"legal"}],"mode":"all"},
-  {"id":"approved","kind":"approved","updates":{"status":"\"approved\""}},
-  {"id":"rejected","kind":"rejected","updates":{"status":"\"rejected\""}}],
- "edges":[
-  {"id":"e1","from":"start","to":"area"},
-  {"id":"e3","from":"area","to":"amount"},
-  {"id":"e4","from":"amount","to":"finance","condition":"amount >= 50000"},
-  {"id":"e5","from":"amount","to":"terms","default":true},
-  {"id":"e6","from":"finance","to":"terms"},
-  {"id":"e7","from":"terms","to":"legal","condition":"non_standard_terms == true"},
-  {"id":"e8","from":"terms","to":"approved","default":true},
-  {"id":"e9","from":"legal","to":"approved"}]}`
+// The contract and its approval process are the shared fixture (internal/testfixture).
+const (
+	contractObjectDef  = testfixture.ContractObject
+	contractProcessDef = testfixture.ContractApproval
+)
 
 // person creates a sales user through the API and signs them in: id and bearer header value.
 func (h *harness) person(email, manager, teams string) (string, string) {
@@ -65,8 +47,8 @@ func TestApprovalsThroughTheAPI(t *testing.T) {
 		bad = strings.Replace(bad, `"team":"finance"`, `"team":"treasury"`, 1)
 		bad = strings.Replace(bad, `amount >= 50000`, `amount >= \"lots\"`, 1)
 		r := h.mustDo(422, "POST", "/api/meta/approval-processes", bad)
-		for _, want := range []string{`"code":"invalid_definition"`, `"pointer":"/nodes/2"`, `"code":"default_edge"`, `node \"amount\"`,
-			`"pointer":"/nodes/3/approvers/0/team"`, `"pointer":"/edges/2/condition"`, `edge \"e4\"`} {
+		for _, want := range []string{`"code":"invalid_definition"`, `"pointer":"/nodes/3"`, `"code":"default_edge"`, `node \"amount\"`,
+			`"pointer":"/nodes/4/approvers/0/team"`, `"pointer":"/edges/3/condition"`, `edge \"e4\"`} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("refusal lacks %s: %s", want, r.Text)
 			}
