@@ -38,7 +38,7 @@ func TestDashboardsInPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.ImportPackage(ctx, SystemActor, p, false)
+	_, err = e.ImportPackage(ctx, SystemActor, p, ImportOptions{})
 	ee, ok := AsError(err)
 	if !ok || ee.Code != "invalid_package" || len(ee.Problems) != 1 || ee.Problems[0].Pointer != "/dashboards/0/widgets/0/order/1" {
 		t.Fatalf("bad order: %v %+v", err, ee)

@@ -54,6 +54,14 @@ type DefinitionAPI interface {
 	Delete(ctx context.Context, e *Engine, by *Actor, key string) error
 }
 
+// actionPeople are where workflow actions under prefix name users (see package_people.go).
+func actionPeople(prefix string) []string {
+	return []string{prefix + "to/users/*", prefix + "target/user", prefix + "target/users/*"}
+}
+
+// slaPeople: an SLA policy's warnings and escalations run actions.
+var slaPeople = append(actionPeople("warnings/*/actions/*/"), actionPeople("escalations/*/actions/*/")...)
+
 // DefinitionKinds lists every kind of definition in the order a package is applied: what later
 // ones name comes first. Roles come twice (planPackage): new roles are created empty before the
 // objects (whose sharing rules may name them) and get their permissions after the objects exist.
@@ -83,7 +91,7 @@ func DefinitionKinds() []*DefinitionKind {
 				list:    listAll((*Engine).ListCalendars), get: getLatest((*Engine).GetCalendar),
 				save: (*Engine).SaveCalendar, remove: (*Engine).DeleteCalendar}),
 		served(DefinitionKind{Key: "sla_policies", Path: "/meta/sla-policies", Param: "name", named: slaPoliciesKind,
-			section: section{id: "name", server: []string{"version"}}},
+			section: section{id: "name", server: []string{"version"}, people: slaPeople}},
 			typedAPI[workflow.SLAPolicy, SLAPolicyDef]{
 				setKey:  func(p *workflow.SLAPolicy, name string) { p.Name = name },
 				version: func(p *SLAPolicyDef) int64 { return p.Version },
@@ -91,17 +99,19 @@ func DefinitionKinds() []*DefinitionKind {
 				save: (*Engine).SaveSLAPolicy, remove: (*Engine).DeleteSLAPolicy}),
 		{Key: "assignment_rules", Path: "/meta/assignment-rules", Param: "object", named: assignmentKind,
 			section: section{id: "object", server: []string{"version"},
+				people: []string{"fallback", "rules/*/target/user", "rules/*/target/users/*"},
 				decode: strictDecoder[workflow.AssignmentRules](),
 				list:   packageAssignmentRules, save: savePackageAssignmentRules}},
 		served(DefinitionKind{Key: "approval_processes", Path: "/meta/approval-processes", Param: "name", Versions: true,
-			named: approvalProcessesKind, section: section{id: "name", server: []string{"version"}}},
+			named: approvalProcessesKind, section: section{id: "name", server: []string{"version"},
+				people: []string{"fallback_approver", "nodes/*/approvers/*/users/*", "nodes/*/notify/to/users/*"}}},
 			typedAPI[workflow.ApprovalProcess, ApprovalProcessDef]{
 				setKey:  func(p *workflow.ApprovalProcess, name string) { p.Name = name },
 				version: func(p *ApprovalProcessDef) int64 { return p.Version },
 				list:    (*Engine).ListApprovalProcesses, get: (*Engine).GetApprovalProcess,
 				save: (*Engine).SaveApprovalProcess, remove: (*Engine).DeleteApprovalProcess}),
 		served(DefinitionKind{Key: "automations", Path: "/meta/automations", Param: "name", named: automationsKind,
-			section: section{id: "name", server: []string{"version"}}},
+			section: section{id: "name", server: []string{"version"}, people: actionPeople("actions/*/")}},
 			typedAPI[workflow.Automation, AutomationDef]{
 				setKey:  func(a *workflow.Automation, name string) { a.Name = name },
 				version: func(a *AutomationDef) int64 { return a.Version },

@@ -124,8 +124,8 @@ func (e *Engine) ExportPackage(ctx context.Context, by *Actor, name string) (*Pa
 				return nil, err
 			}
 			dropMaskedSecrets(m)
-			for _, k := range s.people {
-				delete(m, k)
+			if err := e.exportPeople(ctx, s, m); err != nil {
+				return nil, err
 			}
 			list = append(list, m)
 		}
@@ -166,6 +166,11 @@ type ImportResult struct {
 	KeptChanges []string `json:"kept_changes,omitempty"`
 	// KeptDeleted are definitions the customer deleted after an earlier version: not restored.
 	KeptDeleted []string `json:"kept_deleted,omitempty"`
+	// AddedMembers are the team memberships the package added ("team: email").
+	AddedMembers []string `json:"added_members,omitempty"`
+	// DroppedPeople are references to people this server does not have, removed on request
+	// ("pointer: email"); see package_people.go.
+	DroppedPeople []string `json:"dropped_people,omitempty"`
 }
 
 // step is one engine call of an import.
@@ -181,20 +186,29 @@ type step struct {
 // of the definitions through the same engine calls, and against the stored records; on any problem
 // nothing changes. Definitions equal to what is stored are not saved again, so applying a package
 // twice changes nothing, and a newer version merges with what the customer changed (see
-// package_merge.go). Admins only: a package carries roles and teams.
-func (e *Engine) ImportPackage(ctx context.Context, by *Actor, p *Package, dryRun bool) (*ImportResult, error) {
+// package_merge.go). Admins only: a package carries roles and teams. People are named by email
+// (package_people.go).
+func (e *Engine) ImportPackage(ctx context.Context, by *Actor, p *Package, opts ImportOptions) (*ImportResult, error) {
 	if !by.IsAdmin() {
 		return nil, ErrForbidden
 	}
+	dryRun := opts.DryRun
 	base, err := e.packageBase(ctx, p.Name)
 	if err != nil {
 		return nil, err
+	}
+	probs, dropped, err := e.importPeople(ctx, p, opts.DropUnknownUsers)
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, invalidPackage(probs)
 	}
 	steps, res, err := e.planPackage(ctx, p, base)
 	if err != nil {
 		return nil, err
 	}
-	res.DryRun = dryRun
+	res.DryRun, res.DroppedPeople = dryRun, dropped
 	if len(steps) > 0 {
 		if err := e.rehearse(ctx, by, steps); err != nil {
 			return nil, err
@@ -203,16 +217,21 @@ func (e *Engine) ImportPackage(ctx context.Context, by *Actor, p *Package, dryRu
 			return nil, err
 		}
 	}
+	members := packageMembers(p)
 	if dryRun {
-		return res, nil
+		res.AddedMembers, err = e.addMembers(ctx, by, members, true)
+		return res, err
 	}
 	if err := applySteps(ctx, e, by, steps); err != nil {
+		return nil, err
+	}
+	if res.AddedMembers, err = e.addMembers(ctx, by, members, false); err != nil {
 		return nil, err
 	}
 	if err := e.savePackageBase(ctx, p); err != nil {
 		return nil, err
 	}
-	if len(steps) > 0 {
+	if len(steps) > 0 || len(res.AddedMembers) > 0 {
 		e.audit(ctx, by, auditEntry{Action: "package_imported", Object: "package", Record: p.Name})
 	}
 	return res, nil

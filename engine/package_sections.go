@@ -18,8 +18,8 @@ type section struct {
 	id  string // the member naming an element: "name", "id", "object"
 	// server lists the members a read adds that a package does not carry.
 	server []string
-	// people lists members naming users of this database, which an export leaves out: they mean
-	// nothing in another one (team leads are set there).
+	// people are the paths ("rules/*/target/user") of members naming users: a package names them
+	// by email (package_people.go).
 	people []string
 	// decode reads one element strictly, so a typo in a package is a problem, not a silent drop.
 	decode func(b []byte) (any, []forms.Problem, error)

@@ -22,7 +22,7 @@ func applyTemplate(t *testing.T, e *Engine, name string) *ImportResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.ImportPackage(context.Background(), SystemActor, p, false)
+	res, err := e.ImportPackage(context.Background(), SystemActor, p, ImportOptions{})
 	if err != nil {
 		var ee *Error
 		if errors.As(err, &ee) {
@@ -71,7 +71,7 @@ func mustImport(t *testing.T, e *Engine, pkg string) *ImportResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := e.ImportPackage(context.Background(), SystemActor, p, false)
+	res, err := e.ImportPackage(context.Background(), SystemActor, p, ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestBadPackageChangesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = e.ImportPackage(ctx, SystemActor, p, false)
+		_, err = e.ImportPackage(ctx, SystemActor, p, ImportOptions{})
 		var ee *Error
 		if !errors.As(err, &ee) || ee.Code != "invalid_package" || len(ee.Problems) != 1 || ee.Problems[0].Pointer != "/automations/0/actions/0/values/title" {
 			t.Fatalf("got %v %+v", err, ee)
@@ -182,7 +182,7 @@ func TestBadPackageChangesNothing(t *testing.T) {
 		}
 		shrink := strings.Replace(strings.Replace(pkgV1, `{"value":"s"},{"value":"m"}`, `{"value":"s"}`, 1), `"upper(title)"`, `"lower(title)"`, 1)
 		p, _ = DecodePackage([]byte(shrink))
-		if _, err = e.ImportPackage(ctx, SystemActor, p, false); !errors.As(err, &ee) || ee.Code != "breaking_change" {
+		if _, err = e.ImportPackage(ctx, SystemActor, p, ImportOptions{}); !errors.As(err, &ee) || ee.Code != "breaking_change" {
 			t.Fatalf("breaking change: %v", err)
 		}
 		if a, _ := e.GetAutomation(ctx, SystemActor, "shout"); a.Actions[0].Values["title"] != "upper(title)" {

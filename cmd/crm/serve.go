@@ -101,7 +101,7 @@ func firstStartTemplate(ctx context.Context, e *engine.Engine, name string, demo
 	if err != nil || len(objs) > 0 {
 		return err
 	}
-	res, sum, err := applyTemplate(ctx, e, name, demo, false)
+	res, sum, err := applyTemplate(ctx, e, name, demo, engine.ImportOptions{})
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 	sf.register(fs)
 	demo := fs.Bool("demo", false, "also add the template's sample users, teams and records")
 	dry := fs.Bool("dry-run", false, "check only; change nothing")
+	dropMissing := fs.Bool("drop-missing-users", false, "remove references to people this server lacks instead of refusing the package")
 	name, rest := "", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
@@ -62,7 +63,7 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 		return err
 	}
 	defer st.Close()
-	res, sum, err := applyTemplate(ctx, e, name, *demo && !*dry, *dry)
+	res, sum, err := applyTemplate(ctx, e, name, *demo && !*dry, engine.ImportOptions{DryRun: *dry, DropUnknownUsers: *dropMissing})
 	if err != nil {
 		return err
 	}
@@ -73,6 +74,12 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 	for _, k := range res.KeptDeleted {
 		fmt.Fprintf(stdout, "  not restored (you deleted it): %s\n", k)
 	}
+	for _, k := range res.AddedMembers {
+		fmt.Fprintf(stdout, "  added to team %s\n", k)
+	}
+	for _, k := range res.DroppedPeople {
+		fmt.Fprintf(stdout, "  dropped (no such user here) %s\n", k)
+	}
 	if sum != nil {
 		fmt.Fprintf(stdout, "demo: %d users, %d records (password of every demo user: %s)\n", sum.Users, sum.Records, engine.DemoPassword)
 	}
@@ -80,7 +87,7 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 }
 
 // applyTemplate applies a shipped template or a package file, and with demo its sample data.
-func applyTemplate(ctx context.Context, e *engine.Engine, name string, demo, dry bool) (*engine.ImportResult, *engine.DemoSummary, error) {
+func applyTemplate(ctx context.Context, e *engine.Engine, name string, demo bool, opts engine.ImportOptions) (*engine.ImportResult, *engine.DemoSummary, error) {
 	body, err := readPackage(name)
 	if err != nil {
 		return nil, nil, err
@@ -89,7 +96,7 @@ func applyTemplate(ctx context.Context, e *engine.Engine, name string, demo, dry
 	if err != nil {
 		return nil, nil, describe(err)
 	}
-	res, err := e.ImportPackage(ctx, engine.SystemActor, p, dry)
+	res, err := e.ImportPackage(ctx, engine.SystemActor, p, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("applying %s: %w", name, describe(err))
 	}

@@ -17,7 +17,8 @@ func exportPackage(e *engine.Engine) fiber.Handler {
 	}
 }
 
-// importPackage applies a package, checked in full first (?dry_run=true only checks).
+// importPackage applies a package, checked in full first (?dry_run=true only checks;
+// ?missing_users=drop removes references to people this server lacks instead of refusing).
 func importPackage(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		body, err := objectBody(c)
@@ -28,7 +29,8 @@ func importPackage(e *engine.Engine) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		res, err := e.ImportPackage(c.UserContext(), actor(c), p, c.QueryBool("dry_run"))
+		res, err := e.ImportPackage(c.UserContext(), actor(c), p,
+			engine.ImportOptions{DryRun: c.QueryBool("dry_run"), DropUnknownUsers: c.Query("missing_users") == "drop"})
 		if err != nil {
 			return err
 		}
