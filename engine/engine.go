@@ -78,7 +78,7 @@ type Engine struct {
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
-	versions        *versions      // stored versions of definitions and settings (see version_cache.go)
+	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
