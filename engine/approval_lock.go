@@ -14,6 +14,16 @@ import (
 
 func lockID(object, record string) string { return object + ":" + record }
 
+// lockFromDoc is the instance holding a stored lock, and the lock's version.
+func lockFromDoc(d store.Doc) (instance string, version int64, err error) {
+	var stored struct {
+		Instance string `json:"instance"`
+		Version  int64  `json:"version"`
+	}
+	err = decodeDoc(collApprovalLocks, d, &stored)
+	return stored.Instance, stored.Version, err
+}
+
 // takeLock makes instID the record's one pending approval.
 func (e *Engine) takeLock(ctx context.Context, object, record, instID string) error {
 	lock := store.Doc{"id": lockID(object, record), "instance": instID, "object": object, "record": record, "at": e.stamp()}
@@ -32,7 +42,10 @@ func (e *Engine) takeLock(ctx context.Context, object, record, instID string) er
 		if err != nil {
 			return storeErr(err)
 		}
-		held, _ := old["instance"].(string)
+		held, v, err := lockFromDoc(old)
+		if err != nil {
+			return err
+		}
 		if held == instID {
 			return nil
 		}
@@ -43,7 +56,6 @@ func (e *Engine) takeLock(ctx context.Context, object, record, instID string) er
 			return &Error{Kind: KindConflict, Code: "approval_pending", Message: "the record is already waiting for an approval", Details: map[string]any{"approval": held}}
 		}
 		// A stale lock (its instance ended or was never stored): take it over.
-		v, _ := old["version"].(int64)
 		err = e.store.Replace(ctx, collApprovalLocks, lock, v)
 		if err == nil {
 			return nil
@@ -75,10 +87,13 @@ func (e *Engine) releaseLock(ctx context.Context, object, record, instID string)
 	if err != nil {
 		return storeErr(err)
 	}
-	if d["instance"] != instID {
+	held, v, err := lockFromDoc(d)
+	if err != nil {
+		return err
+	}
+	if held != instID {
 		return nil // a later submission holds it
 	}
-	v, _ := d["version"].(int64)
 	if err := e.store.Delete(ctx, collApprovalLocks, lockID(object, record), v); err != nil && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrVersionConflict) {
 		return storeErr(err)
 	}
@@ -88,7 +103,10 @@ func (e *Engine) releaseLock(ctx context.Context, object, record, instID string)
 // touchRecord stores a record unchanged at the next version, if it is still at the version read.
 func (e *Engine) touchRecord(ctx context.Context, object string, doc store.Doc) error {
 	next := maps.Clone(doc)
-	version, _ := next["version"].(int64)
+	version, err := docVersion(recordsColl(object), next)
+	if err != nil {
+		return err
+	}
 	delete(next, "version")
 	return storeErr(e.store.Replace(ctx, recordsColl(object), next, version))
 }
@@ -106,7 +124,10 @@ func (e *Engine) checkLock(ctx context.Context, by *Actor, object, record string
 	if err != nil {
 		return storeErr(err)
 	}
-	held, _ := d["instance"].(string)
+	held, _, err := lockFromDoc(d)
+	if err != nil {
+		return err
+	}
 	pending, err := e.instancePending(ctx, held)
 	if err != nil || !pending {
 		return err

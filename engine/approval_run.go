@@ -77,11 +77,15 @@ type outboxEntry struct {
 }
 
 func instanceFromDoc(d store.Doc) (*ApprovalInstance, error) {
-	var in ApprovalInstance
-	if err := docToStruct(d, &in); err != nil {
+	var stored struct {
+		ApprovalInstance
+		Version int64 `json:"version"`
+	}
+	if err := decodeDoc(collApprovals, d, &stored); err != nil {
 		return nil, err
 	}
-	in.version, _ = d["version"].(int64)
+	in := stored.ApprovalInstance
+	in.version = stored.Version
 	return &in, nil
 }
 
@@ -110,7 +114,9 @@ func (e *Engine) shownInstance(ctx context.Context, id string) (*ApprovalInstanc
 func (e *Engine) instanceProcess(ctx context.Context, in *ApprovalInstance) (*workflow.CompiledProcess, *definition, error) {
 	var cur *ApprovalProcessDef
 	if d, err := e.store.Get(ctx, collApprovalProcs, in.Process); err == nil {
-		cur, _ = processFromDoc(d)
+		if cur, err = processFromDoc(d); err != nil {
+			return nil, nil, err
+		}
 	}
 	p, err := e.processVersion(ctx, in.Process, in.ProcessVersion, cur)
 	if err != nil {

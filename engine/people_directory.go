@@ -39,7 +39,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range users {
-		u := userFromDoc(doc)
+		u, err := userFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.users[u.ID] = u
 		if u.Manager != "" {
 			d.reports[u.Manager] = append(d.reports[u.Manager], u.ID)
@@ -50,7 +53,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range teams {
-		t := teamFromDoc(doc)
+		t, err := teamFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.teams[t.ID] = t
 	}
 	roles, err := e.store.Find(ctx, collRoles, store.Query{})
@@ -58,7 +64,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range roles {
-		r := roleFromDoc(doc)
+		r, err := roleFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.roles[r.Name] = r
 	}
 	e.mu.Lock()

@@ -134,15 +134,20 @@ func (e *Engine) DeleteTeam(ctx context.Context, by *Actor, id string) error {
 	return nil
 }
 
-func teamFromDoc(d store.Doc) *Team {
-	t := &Team{Label: forms.Label{}}
-	t.ID, _ = d["id"].(string)
-	t.Lead, _ = d["lead"].(string)
-	t.Version, _ = d["version"].(int64)
-	if l, ok := d["label"].(map[string]any); ok {
-		for k, v := range l {
-			t.Label[k], _ = v.(string)
-		}
+func teamFromDoc(d store.Doc) (*Team, error) {
+	// Members are not stored: they are the users naming the team (withMembers).
+	var stored struct {
+		ID      string      `json:"id"`
+		Label   forms.Label `json:"label"`
+		Lead    string      `json:"lead"`
+		Version int64       `json:"version"`
 	}
-	return t
+	if err := decodeDoc(collTeams, d, &stored); err != nil {
+		return nil, err
+	}
+	t := &Team{ID: stored.ID, Label: stored.Label, Lead: stored.Lead, Version: stored.Version}
+	if t.Label == nil {
+		t.Label = forms.Label{}
+	}
+	return t, nil
 }

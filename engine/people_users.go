@@ -99,7 +99,9 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 		if err != nil {
 			return nil, storeErr(err)
 		}
-		version, _ = doc["version"].(int64)
+		if version, err = docVersion(collUsers, doc); err != nil {
+			return nil, err
+		}
 		if ifMatch != 0 && ifMatch != version {
 			return nil, storeErr(store.ErrVersionConflict)
 		}
@@ -144,7 +146,7 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 	}
 	e.audit(ctx, by, auditEntry{Action: action, Object: "user", Record: id})
 	doc["version"] = version + 1
-	return userFromDoc(doc), nil
+	return userFromDoc(doc)
 }
 
 // applyUserInput checks and copies the given members into doc, reporting every problem at once.
@@ -251,16 +253,31 @@ func stringList(v any) []string {
 	return out
 }
 
-func userFromDoc(d store.Doc) *User {
-	u := &User{Roles: stringList(d["roles"]), Teams: stringList(d["teams"]), Skills: stringList(d["skills"]), Active: d["active"] == true}
-	u.ID, _ = d["id"].(string)
-	u.Email, _ = d["email"].(string)
-	u.Name, _ = d["name"].(string)
-	u.Locale, _ = d["locale"].(string)
-	u.Timezone, _ = d["timezone"].(string)
-	u.Manager, _ = d["manager"].(string)
-	u.CreatedAt, _ = d["created_at"].(string)
-	u.UpdatedAt, _ = d["updated_at"].(string)
-	u.Version, _ = d["version"].(int64)
-	return u
+// userFromDoc decodes a stored user (its password hash stays behind: see userDoc).
+func userFromDoc(d store.Doc) (*User, error) {
+	u := &User{}
+	if err := decodeDoc(collUsers, d, u); err != nil {
+		return nil, err
+	}
+	// Lists are shown as [] rather than null.
+	for _, l := range []*[]string{&u.Roles, &u.Teams, &u.Skills} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return u, nil
+}
+
+// userDoc is a stored user with what only sign-in reads.
+type userDoc struct {
+	User
+	PasswordHash string `json:"password_hash"`
+}
+
+func userDocFrom(d store.Doc) (*userDoc, error) {
+	var u userDoc
+	if err := decodeDoc(collUsers, d, &u); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
