@@ -186,9 +186,12 @@ func (e *Engine) transit(ctx context.Context, in *ApprovalInstance, tr *workflow
 	}
 	e.audit(ctx, by, auditEntry{Action: action, Object: in.Object, Record: in.Record})
 	if d, err := e.store.Get(ctx, collJobs, jobID); err == nil {
-		j := jobFromDoc(d)
-		j.ReadyAt = e.stamp()
-		if _, err := e.runJobNow(ctx, j); err != nil {
+		j, err := jobFromDoc(d)
+		if err == nil {
+			j.ReadyAt = e.stamp()
+			_, err = e.runJobNow(ctx, j)
+		}
+		if err != nil {
 			e.log.Warn("approval effects not applied now; the scheduler applies them", "approval", in.ID, "err", err)
 		}
 	}

@@ -68,13 +68,12 @@ func (e *Engine) GetAssignmentRules(ctx context.Context, by *Actor, object strin
 
 func assignmentFromDoc(d store.Doc) (*AssignmentDef, error) {
 	var a AssignmentDef
-	if err := docToStruct(d, &a.AssignmentRules); err != nil {
+	if err := decodeDoc(collAssignment, d, &a); err != nil {
 		return nil, err
 	}
 	if a.Rules == nil {
 		a.Rules = []workflow.AssignmentRule{}
 	}
-	a.Version, _ = d["version"].(int64)
 	return &a, nil
 }
 

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -111,7 +110,7 @@ func (e *Engine) deleteWhere(ctx context.Context, coll string, f store.Filter, k
 	}
 	n := 0
 	for _, d := range docs {
-		id := fmt.Sprint(d["id"]) // the store's own key, always text
+		id := docID(d)
 		if id == keep {
 			continue
 		}

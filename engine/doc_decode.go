@@ -78,3 +78,10 @@ func kindOf(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// docID is a stored document's id. The seam keys every document by a string id (store.Doc), so
+// this is never a corrupt document's zero value.
+func docID(d store.Doc) string {
+	id, _ := d["id"].(string)
+	return id
+}

@@ -99,8 +99,11 @@ func (e *Engine) bumpSetting(ctx context.Context, key string) {
 				continue
 			}
 		}
+		var v int64
 		if err == nil {
-			v, _ := doc["version"].(int64)
+			v, err = docVersion(collSettings, doc)
+		}
+		if err == nil {
 			err = e.store.Replace(ctx, collSettings, store.Doc{"id": key}, v)
 			if err == nil {
 				return

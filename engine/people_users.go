@@ -99,9 +99,11 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 		if err != nil {
 			return nil, storeErr(err)
 		}
-		if version, err = docVersion(collUsers, doc); err != nil {
+		stored, err := userDocFrom(doc) // the input applies to a user of the right shape
+		if err != nil {
 			return nil, err
 		}
+		version = stored.Version
 		if ifMatch != 0 && ifMatch != version {
 			return nil, storeErr(store.ErrVersionConflict)
 		}

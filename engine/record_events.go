@@ -173,7 +173,11 @@ func (e *Engine) settleEvents(ctx context.Context, ids []any) error {
 		return storeErr(err)
 	}
 	for _, d := range docs {
-		j := jobFromDoc(d)
+		j, err := jobFromDoc(d)
+		if err != nil {
+			e.log.Error("event not settled", "event", d["id"], "err", err)
+			continue
+		}
 		args, err := jobs.Decode[eventArgs](j.Payload)
 		if err != nil {
 			// Its own run records it dead with this error; nothing here can store its entry.
@@ -216,7 +220,11 @@ func (e *Engine) afterEvent(ctx context.Context, ev event) {
 		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)
 		return
 	}
-	j := jobFromDoc(d)
+	j, err := jobFromDoc(d)
+	if err != nil {
+		e.log.Error("event not run now", "event", ev.id, "err", err)
+		return
+	}
 	j.ReadyAt = e.stamp() // claimable now by this process
 	if _, err := e.runJobNow(context.WithValue(ctx, depthKey{}, depthOf(ctx)), j); err != nil {
 		e.log.Warn("event not run now; the scheduler runs it", "event", ev.id, "err", err)

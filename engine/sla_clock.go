@@ -14,23 +14,43 @@ import (
 // SLA clocks: the state a record carries (policy, metrics, status, due time), brought up to the
 // write that changes it, and the job planned for its next threshold.
 
-func slaStateOf(doc store.Doc) *workflow.SLAState {
-	raw, ok := doc[slaStateKey].(map[string]any)
-	if !ok {
-		return nil
+// slaStateOf is the SLA state a record of collection coll carries (nil when none). The engine
+// alone writes it, so a state of another shape is a corrupt document, not a reason to start the
+// clocks afresh.
+func slaStateOf(coll string, doc store.Doc) (*workflow.SLAState, error) {
+	s, err := storedSLAOf(coll, doc)
+	if s == nil || err != nil {
+		return nil, err
 	}
-	var st workflow.SLAState
-	if err := docToStruct(raw, &st); err != nil {
-		return nil
-	}
-	return &st
+	return &s.SLAState, nil
 }
 
 // nextAt is the instant a record's SLA waits for, as stored ("" when none).
-func nextAt(doc store.Doc) string {
-	raw, _ := doc[slaStateKey].(map[string]any)
-	s, _ := raw["next_at"].(string)
-	return s
+func nextAt(coll string, doc store.Doc) (string, error) {
+	s, err := storedSLAOf(coll, doc)
+	if s == nil || err != nil {
+		return "", err
+	}
+	return s.NextAt, nil
+}
+
+// storedSLA is the SLA key of a record as putSLA writes it.
+type storedSLA struct {
+	workflow.SLAState
+	NextAt string `json:"next_at"`
+}
+
+func storedSLAOf(coll string, doc store.Doc) (*storedSLA, error) {
+	if doc[slaStateKey] == nil {
+		return nil, nil
+	}
+	var stored struct {
+		SLA storedSLA `json:"_sla"`
+	}
+	if err := decodeDoc(coll, store.Doc{"id": doc["id"], slaStateKey: doc[slaStateKey]}, &stored); err != nil {
+		return nil, err
+	}
+	return &stored.SLA, nil
 }
 
 // measure brings the SLA of a record about to be written up to now: the policy that applies to
@@ -52,7 +72,9 @@ func (e *Engine) measure(ctx context.Context, def *definition, old, stored store
 	now := e.now()
 	var prev *workflow.SLAState
 	if old != nil {
-		prev = slaStateOf(old)
+		if prev, err = slaStateOf(recordsColl(def.obj.Name), old); err != nil {
+			return err
+		}
 	}
 	if prev != nil {
 		prev.Account(now, set.schedule(prev.Calendar))
@@ -92,9 +114,9 @@ func putSLA(doc store.Doc, p *workflow.CompiledPolicy, st *workflow.SLAState, no
 // afterSLAEvent plans the record's next threshold and keeps the outcome of every metric that
 // stopped, for the compliance report. It runs from the record's durable event.
 func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc store.Doc) error {
-	st := slaStateOf(doc)
-	if st == nil {
-		return nil
+	st, err := slaStateOf(recordsColl(object), doc)
+	if st == nil || err != nil {
+		return err
 	}
 	for _, m := range st.Metrics {
 		if m.StoppedAt == "" {
@@ -111,7 +133,11 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 			return storeErr(err)
 		}
 	}
-	if next := nextAt(doc); next != "" {
+	next, err := nextAt(recordsColl(object), doc)
+	if err != nil {
+		return err
+	}
+	if next != "" {
 		at, err := time.Parse(forms.TimeLayout, next)
 		if err != nil {
 			return permanent(err)
@@ -124,19 +150,19 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 }
 
 // measureNow is a stored record's SLA brought to now without a write.
-func (e *Engine) measureNow(def *definition, set *slaSet, doc store.Doc) (*workflow.CompiledPolicy, *workflow.SLAState) {
-	prev := slaStateOf(doc)
-	if prev == nil {
-		return nil, nil
+func (e *Engine) measureNow(def *definition, set *slaSet, doc store.Doc) (*workflow.CompiledPolicy, *workflow.SLAState, error) {
+	prev, err := slaStateOf(recordsColl(def.obj.Name), doc)
+	if prev == nil || err != nil {
+		return nil, nil, err
 	}
 	now := e.now()
 	prev.Account(now, set.schedule(prev.Calendar))
 	scope := def.rules.Env.Scope(doc, nil, rules.Context{Now: now, User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
 	p := workflow.ApplicablePolicy(set.byObject[def.obj.Name], scope)
 	if p == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return p, p.Evaluate(prev, scope, now, set.schedule(p.Calendar))
+	return p, p.Evaluate(prev, scope, now, set.schedule(p.Calendar)), nil
 }
 
 func metricOf(st *workflow.SLAState, name string) workflow.MetricState {

@@ -23,8 +23,8 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 	if err != nil {
 		return storeErr(err)
 	}
-	if nextAt(doc) != at {
-		return nil // re-planned by a later write: another job carries the record's next time
+	if next, err := nextAt(recordsColl(object), doc); err != nil || next != at {
+		return err // nil: re-planned by a later write: another job carries the record's next time
 	}
 	def, err := e.current(ctx, object)
 	if err != nil {
@@ -34,9 +34,9 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 	if err != nil {
 		return err
 	}
-	p, st := e.measureNow(def, set, doc)
-	if p == nil {
-		return nil
+	p, st, err := e.measureNow(def, set, doc)
+	if p == nil || err != nil {
+		return err
 	}
 	reached, policy := p.Reached(st), p.Name
 	// Effects first, each under a key of the record, metric, clock start and threshold: a re-run
@@ -65,9 +65,9 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 		if err != nil {
 			return err
 		}
-		p, st := e.measureNow(def, set, doc)
-		if p == nil {
-			return nil
+		p, st, err := e.measureNow(def, set, doc)
+		if p == nil || err != nil {
+			return err
 		}
 		for _, t := range reached {
 			if p.Name == policy {
@@ -77,7 +77,10 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 		if err := putSLA(doc, p, st, e.now(), set.schedule(p.Calendar)); err != nil {
 			return err
 		}
-		version, _ := doc["version"].(int64)
+		version, err := docVersion(recordsColl(object), doc)
+		if err != nil {
+			return err
+		}
 		delete(doc, "version")
 		err = e.store.Replace(ctx, recordsColl(object), doc, version)
 		if errors.Is(err, store.ErrVersionConflict) {

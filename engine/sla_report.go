@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -38,9 +37,15 @@ func (e *Engine) GetRecordSLA(ctx context.Context, by *Actor, object, id string)
 	if err != nil {
 		return nil, err
 	}
-	p, st := e.measureNow(def, set, doc)
+	p, st, err := e.measureNow(def, set, doc)
+	if err != nil {
+		return nil, err
+	}
 	if p == nil {
-		if st = slaStateOf(doc); st == nil {
+		if st, err = slaStateOf(recordsColl(object), doc); err != nil {
+			return nil, err
+		}
+		if st == nil {
 			return nil, errorf(KindNotFound, "no_sla", "no SLA policy measures this record")
 		}
 	}
@@ -77,19 +82,27 @@ func (e *Engine) SLAReport(ctx context.Context, by *Actor, policy string, from, 
 	rows := map[[2]string]*SLAReportRow{}
 	sums := map[[2]string]int64{}
 	for _, d := range docs {
-		k := [2]string{fmt.Sprint(d["policy"]), fmt.Sprint(d["metric"])}
+		var o struct {
+			Policy string `json:"policy"`
+			Metric string `json:"metric"`
+			Result string `json:"result"`
+			UsedMs int64  `json:"used_ms"`
+		}
+		if err := decodeDoc(collSLAOutcomes, d, &o); err != nil {
+			return nil, err
+		}
+		k := [2]string{o.Policy, o.Metric}
 		r := rows[k]
 		if r == nil {
 			r = &SLAReportRow{Policy: k[0], Metric: k[1]}
 			rows[k] = r
 		}
-		if d["result"] == workflow.StatusMet {
+		if o.Result == workflow.StatusMet {
 			r.Met++
 		} else {
 			r.Breached++
 		}
-		used, _ := d["used_ms"].(int64)
-		sums[k] += used
+		sums[k] += o.UsedMs
 	}
 	out := make([]SLAReportRow, 0, len(rows))
 	for k, r := range rows {
