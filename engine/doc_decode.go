@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 
 	"crm/engine/store"
 )
@@ -44,9 +46,44 @@ func decodeDoc(coll string, d store.Doc, v any) error {
 	id := fmt.Sprint(d["id"])
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return &StoredDocError{Coll: coll, ID: id, Field: te.Field, Want: te.Type.String(), Got: te.Value}
+		return &StoredDocError{Coll: coll, ID: id, Field: storedPath(reflect.TypeOf(v), te.Field), Want: te.Type.String(), Got: te.Value}
 	}
 	return &StoredDocError{Coll: coll, ID: id, Want: err.Error()}
+}
+
+// storedPath turns encoding/json's path of a field in t ("Job.attempts": it names embedded
+// structs by their Go names) into the path of stored keys ("attempts").
+func storedPath(t reflect.Type, path string) string {
+	var keys []string
+	for _, seg := range strings.Split(path, ".") {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			keys = append(keys, seg)
+			continue
+		}
+		if f, ok := t.FieldByName(seg); ok && f.Anonymous {
+			t = f.Type
+			continue
+		}
+		keys = append(keys, seg)
+		if f, ok := fieldByKey(t, seg); ok {
+			t = f.Type
+		}
+	}
+	return strings.Join(keys, ".")
+}
+
+// fieldByKey finds the field of struct t (or of the structs it embeds) whose JSON name is key.
+func fieldByKey(t reflect.Type, key string) (reflect.StructField, bool) {
+	for _, f := range reflect.VisibleFields(t) {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == key || (name == "" && f.Name == key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // docVersion is the stored version of a document the engine is about to replace by
