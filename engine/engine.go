@@ -1,6 +1,3 @@
-// Package engine is the composition root: it owns persistence and concurrency, runs the record
-// pipeline (validate, check lookups, number, persist) over the pure decisions of forms, and keeps
-// users, sessions and object definitions. Every call carries the acting user.
 package engine
 
 import (
