@@ -83,10 +83,13 @@ func (e *Engine) processVersion(ctx context.Context, name string, version int64,
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	var p ApprovalProcessDef
-	if err := docToStruct(d["definition"], &p.ApprovalProcess); err != nil {
+	var stored struct {
+		Definition workflow.ApprovalProcess `json:"definition"`
+	}
+	if err := decodeDoc(collApprovalVersions, d, &stored); err != nil {
 		return nil, err
 	}
+	p := ApprovalProcessDef{ApprovalProcess: stored.Definition}
 	p.Version = version
 	return &p, nil
 }
@@ -109,10 +112,9 @@ func (e *Engine) keepVersion(ctx context.Context, p *ApprovalProcessDef) error {
 
 func processFromDoc(d store.Doc) (*ApprovalProcessDef, error) {
 	var p ApprovalProcessDef
-	if err := docToStruct(d, &p.ApprovalProcess); err != nil {
+	if err := decodeDoc(collApprovalProcs, d, &p); err != nil {
 		return nil, err
 	}
-	p.Version, _ = d["version"].(int64)
 	return &p, nil
 }
 

@@ -166,7 +166,10 @@ func (e *Engine) closeTask(ctx context.Context, id, status, at string) error {
 		if d["status"] != workflow.TaskOpen {
 			return nil
 		}
-		v, _ := d["version"].(int64)
+		v, err := docVersion(collApprovalTasks, d)
+		if err != nil {
+			return err
+		}
 		delete(d, "version")
 		d["status"], d["closed_at"] = status, at
 		err = e.store.Replace(ctx, collApprovalTasks, d, v)

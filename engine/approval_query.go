@@ -25,22 +25,17 @@ type ApprovalTask struct {
 	ClosedAt       string `json:"closed_at,omitempty"`
 }
 
-func taskFromDoc(d store.Doc) ApprovalTask {
-	var t ApprovalTask
-	t.ID, _ = d["id"].(string)
-	t.Approval, _ = d["instance"].(string)
-	t.Process, _ = d["process"].(string)
-	t.ProcessVersion, _ = d["process_version"].(int64)
-	t.Object, _ = d["object"].(string)
-	t.Record, _ = d["record"].(string)
-	t.Node, _ = d["node"].(string)
-	t.Step, _ = d["step"].(int64)
-	t.User, _ = d["user"].(string)
-	t.Submitter, _ = d["submitter"].(string)
-	t.Status, _ = d["status"].(string)
-	t.CreatedAt, _ = d["created_at"].(string)
-	t.ClosedAt, _ = d["closed_at"].(string)
-	return t
+func taskFromDoc(d store.Doc) (ApprovalTask, error) {
+	var stored struct {
+		ApprovalTask
+		Instance string `json:"instance"` // shown as approval
+	}
+	if err := decodeDoc(collApprovalTasks, d, &stored); err != nil {
+		return ApprovalTask{}, err
+	}
+	t := stored.ApprovalTask
+	t.Approval = stored.Instance
+	return t, nil
 }
 
 // ApprovalTasks is the caller's inbox: their tasks with a status ("": open; "all": every one),
@@ -62,7 +57,11 @@ func (e *Engine) ApprovalTasks(ctx context.Context, by *Actor, status string, li
 	}
 	out := make([]ApprovalTask, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, taskFromDoc(d))
+		t, err := taskFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
 	return out, nil
 }

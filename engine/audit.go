@@ -3,8 +3,8 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
 
 	"crm/engine/query"
 	"crm/engine/store"
@@ -170,7 +170,10 @@ func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string
 	}
 	out := make([]AuditEntry, 0, len(docs))
 	for _, d := range docs {
-		a := auditFromDoc(d)
+		a, err := auditFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
 		changed := len(a.Changes) > 0
 		for f := range a.Changes {
 			if g.hidden[f] {
@@ -230,7 +233,11 @@ func (e *Engine) ListAudit(ctx context.Context, by *Actor, q AuditQuery) (*Audit
 		page.NextCursor = query.EncodeCursor(newest, docs[limit-1])
 	}
 	for _, d := range docs {
-		page.Items = append(page.Items, auditFromDoc(d))
+		a, err := auditFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, a)
 	}
 	return page, nil
 }
@@ -248,29 +255,31 @@ type AuditPage struct {
 	NextCursor string       `json:"next_cursor"`
 }
 
-func auditFromDoc(d store.Doc) AuditEntry {
+// auditFromDoc decodes a stored audit entry. The values of its changes are record values, kept
+// in the seam's kinds (exact integers), not passed through JSON.
+func auditFromDoc(d store.Doc) (AuditEntry, error) {
 	var a AuditEntry
-	a.ID, _ = d["id"].(string)
-	a.At, _ = d["at"].(string)
-	a.Actor, _ = d["actor"].(string)
-	a.RequestID, _ = d["request_id"].(string)
-	a.IP, _ = d["ip"].(string)
-	a.Action, _ = d["action"].(string)
-	a.Object, _ = d["object"].(string)
-	a.Record, _ = d["record"].(string)
-	a.Email, _ = d["email"].(string)
-	a.Reason, _ = d["reason"].(string)
-	if ch, ok := d["changes"].(map[string]any); ok {
-		a.Changes = map[string]Change{}
-		keys := make([]string, 0, len(ch))
-		for k := range ch {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			m, _ := ch[k].(map[string]any)
+	rest := maps.Clone(d)
+	delete(rest, "changes")
+	if err := decodeDoc(collAudit, rest, &a); err != nil {
+		return AuditEntry{}, err
+	}
+	bad := func(field string, v any) error {
+		return &StoredDocError{Coll: collAudit, ID: a.ID, Field: field, Want: "map[string]interface {}", Got: kindOf(v)}
+	}
+	switch ch := d["changes"].(type) {
+	case nil:
+	case map[string]any:
+		a.Changes = make(map[string]Change, len(ch))
+		for k, v := range ch {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return AuditEntry{}, bad("changes."+k, v)
+			}
 			a.Changes[k] = Change{Old: m["old"], New: m["new"]}
 		}
+	default:
+		return AuditEntry{}, bad("changes", ch)
 	}
-	return a
+	return a, nil
 }

@@ -134,19 +134,21 @@ func (e *Engine) Login(ctx context.Context, email, password string) (token strin
 		checkPassword(dummyHash(), password)
 		return "", nil, fail(nil, "unknown_email")
 	}
-	doc := docs[0]
-	hash, _ := doc["password_hash"].(string)
-	if !checkPassword(hash, password) {
-		return "", nil, fail(actorOf(doc), "wrong_password")
-	}
-	if doc["active"] != true {
-		return "", nil, fail(actorOf(doc), "inactive")
-	}
-	token, err = e.openSession(ctx, doc["id"])
+	stored, err := userDocFrom(docs[0])
 	if err != nil {
 		return "", nil, err
 	}
-	u = actorOf(doc)
+	if !checkPassword(stored.PasswordHash, password) {
+		return "", nil, fail(stored.actor(), "wrong_password")
+	}
+	if !stored.Active {
+		return "", nil, fail(stored.actor(), "inactive")
+	}
+	token, err = e.openSession(ctx, stored.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	u = stored.actor()
 	e.releaseAttempt(ctx, emailKey, true)
 	e.releaseAttempt(ctx, ipKey, false)
 	e.audit(ctx, u, auditEntry{Action: "login_succeeded", Email: email})
@@ -154,7 +156,7 @@ func (e *Engine) Login(ctx context.Context, email, password string) (token strin
 }
 
 // openSession stores a new session of the user and returns its token.
-func (e *Engine) openSession(ctx context.Context, userID any) (string, error) {
+func (e *Engine) openSession(ctx context.Context, userID string) (string, error) {
 	token := randomToken()
 	now := e.now()
 	err := e.store.Insert(ctx, collTokens, store.Doc{
@@ -195,14 +197,19 @@ func (e *Engine) Authenticate(ctx context.Context, token string) (*Actor, error)
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	exp, _ := t["expires_at"].(string)
-	if exp <= now {
+	var session struct {
+		User      string `json:"user_id"`
+		ExpiresAt string `json:"expires_at"`
+	}
+	if err := decodeDoc(collTokens, t, &session); err != nil {
+		return nil, err
+	}
+	if session.ExpiresAt <= now {
 		return nil, ErrUnauthorized
 	}
-	uid, _ := t["user_id"].(string)
-	a, err := e.activeUser(ctx, uid)
+	a, err := e.activeUser(ctx, session.User)
 	if err == nil {
-		e.sessions.put(key, gen, a, exp)
+		e.sessions.put(key, gen, a, session.ExpiresAt)
 	}
 	return a, err
 }
@@ -216,10 +223,14 @@ func (e *Engine) activeUser(ctx context.Context, uid string) (*Actor, error) {
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if u["active"] != true {
+	stored, err := userFromDoc(u)
+	if err != nil {
+		return nil, err
+	}
+	if !stored.Active {
 		return nil, ErrUnauthorized
 	}
-	return actorOf(u), nil
+	return stored.actor(), nil
 }
 
 // Logout revokes the session token.
@@ -237,16 +248,9 @@ func tokenKey(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func actorOf(doc store.Doc) *Actor {
-	a := &Actor{Roles: []string{}}
-	a.ID, _ = doc["id"].(string)
-	a.Email, _ = doc["email"].(string)
-	a.Name, _ = doc["name"].(string)
-	a.Roles = stringList(doc["roles"])
-	a.Teams = stringList(doc["teams"])
-	a.Locale, _ = doc["locale"].(string)
-	a.Timezone, _ = doc["timezone"].(string)
-	return a
+// actor is the user as the actor of a request.
+func (u *User) actor() *Actor {
+	return &Actor{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Teams: u.Teams, Locale: u.Locale, Timezone: u.Timezone}
 }
 
 // newID returns a 26-character id that sorts by creation time: 48 bits of milliseconds then 80

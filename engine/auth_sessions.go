@@ -48,7 +48,11 @@ func (e *Engine) ChangePassword(ctx context.Context, by *Actor, current, next, k
 	if err != nil {
 		return storeErr(err)
 	}
-	email, _ := doc["email"].(string)
+	stored, err := userDocFrom(doc)
+	if err != nil {
+		return err
+	}
+	email := stored.Email
 	emailKey, _ := throttleKeys(email, "")
 	if err := e.reserveAttempt(ctx, emailKey, e.loginLimits.MaxFailures); err != nil {
 		return err
@@ -59,8 +63,7 @@ func (e *Engine) ChangePassword(ctx context.Context, by *Actor, current, next, k
 		return err
 	}
 	defer release()
-	hash, _ := doc["password_hash"].(string)
-	if !checkPassword(hash, current) {
+	if !checkPassword(stored.PasswordHash, current) {
 		e.audit(ctx, by, auditEntry{Action: "password_change_failed", Object: "user", Record: by.ID, Reason: "wrong_password"})
 		return &Error{Kind: KindValidation, Code: "wrong_password", Message: "the current password is not right",
 			Problems: []forms.Problem{{Pointer: "/current_password", Code: "wrong_password", Message: "not the current password"}}}
@@ -75,7 +78,7 @@ func (e *Engine) ChangePassword(ctx context.Context, by *Actor, current, next, k
 		return &Error{Kind: KindValidation, Code: "weak_password", Message: "the new password must differ from the current one",
 			Problems: []forms.Problem{{Pointer: "/new_password", Code: "weak_password", Message: "same as the current password"}}}
 	}
-	v, _ := doc["version"].(int64)
+	v := stored.Version
 	doc["password_hash"] = hashPassword(next)
 	doc["updated_at"], doc["updated_by"] = e.stamp(), by.ID
 	if err := e.store.Replace(ctx, collUsers, doc, v); err != nil {
@@ -107,7 +110,7 @@ func (e *Engine) deleteWhere(ctx context.Context, coll string, f store.Filter, k
 	}
 	n := 0
 	for _, d := range docs {
-		id, _ := d["id"].(string)
+		id := docID(d)
 		if id == keep {
 			continue
 		}

@@ -81,16 +81,21 @@ func (t throttle) expiresAt(window time.Duration) time.Time {
 	return end
 }
 
-func throttleFromDoc(d store.Doc) throttle {
-	var t throttle
-	t.Failures, _ = d["failures"].(int64)
-	t.FirstAt = parseStamp(d["first_at"])
-	t.LockedUntil = parseStamp(d["locked_until"])
-	return t
+// throttleFromDoc decodes a key's stored state (nil: none yet) and its version.
+func throttleFromDoc(d store.Doc) (throttle, int64, error) {
+	var stored struct {
+		Failures    int64  `json:"failures"`
+		FirstAt     string `json:"first_at"`
+		LockedUntil string `json:"locked_until"`
+		Version     int64  `json:"version"`
+	}
+	if err := decodeDoc(collLoginThrottle, d, &stored); err != nil {
+		return throttle{}, 0, err
+	}
+	return throttle{Failures: stored.Failures, FirstAt: parseStamp(stored.FirstAt), LockedUntil: parseStamp(stored.LockedUntil)}, stored.Version, nil
 }
 
-func parseStamp(v any) time.Time {
-	s, _ := v.(string)
+func parseStamp(s string) time.Time {
 	t, err := time.Parse(forms.TimeLayout, s)
 	if err != nil {
 		return time.Time{}
@@ -168,15 +173,14 @@ func (e *Engine) updateThrottle(ctx context.Context, key string, change func(thr
 	l := e.loginLimits
 	for try := 0; try < throttleTries; try++ {
 		d, err := e.store.Get(ctx, collLoginThrottle, key)
-		var version int64
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return storeErr(err)
-		default:
-			version, _ = d["version"].(int64)
 		}
-		t, err := change(throttleFromDoc(d), e.now())
+		old, version, err := throttleFromDoc(d)
+		if err != nil {
+			return err
+		}
+		t, err := change(old, e.now())
 		if err != nil {
 			return err
 		}

@@ -102,7 +102,11 @@ func (e *Engine) ListAPITokens(ctx context.Context, by *Actor, userID string) ([
 	}
 	out := make([]*APIToken, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, apiTokenFromDoc(d))
+		t, err := apiTokenFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &t.APIToken)
 	}
 	return out, nil
 }
@@ -139,20 +143,23 @@ func (e *Engine) authenticateAPIToken(ctx context.Context, token string) (*Actor
 		return nil, ErrUnauthorized
 	}
 	d := docs[0]
-	if h, _ := d["hash"].(string); subtle.ConstantTimeCompare([]byte(h), []byte(hash)) != 1 {
-		return nil, ErrUnauthorized
-	}
-	now := e.now()
-	if exp := parseStamp(d["expires_at"]); !exp.IsZero() && !now.Before(exp) {
-		return nil, ErrUnauthorized
-	}
-	uid, _ := d["user_id"].(string)
-	a, err := e.activeUser(ctx, uid)
+	stored, err := apiTokenFromDoc(d)
 	if err != nil {
 		return nil, err
 	}
-	if last := parseStamp(d["last_used_at"]); now.Sub(last) >= lastUsedEvery {
-		v, _ := d["version"].(int64)
+	if subtle.ConstantTimeCompare([]byte(stored.hash), []byte(hash)) != 1 {
+		return nil, ErrUnauthorized
+	}
+	now := e.now()
+	if exp := parseStamp(stored.ExpiresAt); !exp.IsZero() && !now.Before(exp) {
+		return nil, ErrUnauthorized
+	}
+	a, err := e.activeUser(ctx, stored.User)
+	if err != nil {
+		return nil, err
+	}
+	if last := parseStamp(stored.LastUsedAt); now.Sub(last) >= lastUsedEvery {
+		v := stored.version
 		d["last_used_at"] = stampOf(now)
 		// A lost race means another request has just noted the use: nothing to do.
 		if err := e.store.Replace(context.WithoutCancel(ctx), collAPITokens, d, v); err != nil &&
@@ -168,13 +175,30 @@ func (e *Engine) revokeAPITokens(ctx context.Context, userID string) (int, error
 	return e.deleteWhere(ctx, collAPITokens, store.Compare{Field: "user_id", Op: store.Eq, Value: userID}, "")
 }
 
-func apiTokenFromDoc(d store.Doc) *APIToken {
-	t := &APIToken{}
-	t.ID, _ = d["id"].(string)
-	t.Name, _ = d["name"].(string)
-	t.User, _ = d["user_id"].(string)
-	t.CreatedAt, _ = d["created_at"].(string)
-	t.LastUsedAt, _ = d["last_used_at"].(string)
-	t.ExpiresAt, _ = d["expires_at"].(string)
-	return t
+// apiTokenDoc is a stored API token: what its owner sees, and what only the engine reads.
+type apiTokenDoc struct {
+	APIToken
+	hash    string
+	version int64
+}
+
+func apiTokenFromDoc(d store.Doc) (*apiTokenDoc, error) {
+	var stored struct {
+		ID         string `json:"id"`
+		Name       string `json:"name"`
+		User       string `json:"user_id"`
+		CreatedAt  string `json:"created_at"`
+		LastUsedAt string `json:"last_used_at"`
+		ExpiresAt  string `json:"expires_at"`
+		Hash       string `json:"hash"`
+		Version    int64  `json:"version"`
+	}
+	if err := decodeDoc(collAPITokens, d, &stored); err != nil {
+		return nil, err
+	}
+	return &apiTokenDoc{
+		APIToken: APIToken{ID: stored.ID, Name: stored.Name, User: stored.User, CreatedAt: stored.CreatedAt,
+			LastUsedAt: stored.LastUsedAt, ExpiresAt: stored.ExpiresAt},
+		hash: stored.Hash, version: stored.Version,
+	}, nil
 }

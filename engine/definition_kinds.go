@@ -235,7 +235,7 @@ func packageAssignmentRules(ctx context.Context, e *Engine) ([]any, error) {
 	out := make([]any, 0, len(docs))
 	for _, d := range docs {
 		var a workflow.AssignmentRules
-		if err := docToStruct(d, &a); err != nil {
+		if err := decodeDoc(collAssignment, d, &a); err != nil {
 			return nil, err
 		}
 		out = append(out, &a)

@@ -1,6 +1,3 @@
-// Package engine is the composition root: it owns persistence and concurrency, runs the record
-// pipeline (validate, check lookups, number, persist) over the pure decisions of forms, and keeps
-// users, sessions and object definitions. Every call carries the acting user.
 package engine
 
 import (
@@ -78,7 +75,7 @@ type Engine struct {
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
-	versions        *versions      // stored versions of definitions and settings (see version_cache.go)
+	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's

@@ -39,10 +39,10 @@ var codeConstants = map[string]string{
 // source) or take it as a parameter: file:expression.
 var passThrough = map[string]bool{
 	"errors.go:code":             true, // errorf itself
-	"approval_run.go:ae.Code":    true, // workflow's refusals (engine), refuse itself (workflow)
-	"approval_run.go:code":       true,
-	"records_list.go:qe.Code":    true, // query errors, walked in query
-	"dashboards_data.go:ee.Code": true, // a widget's own error, copied
+	"approval_decide.go:ae.Code": true, // workflow's refusals, passed on by approvalErr
+	"approval_run.go:code":       true, // refuse itself (workflow/approval_run.go)
+	"record_list.go:qe.Code":     true, // query errors, walked in query
+	"dashboard_data.go:ee.Code":  true, // a widget's own error, copied
 }
 
 // sourceCodes walks the Go sources for every top-level code they can produce. Each code maps to

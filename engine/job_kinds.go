@@ -13,7 +13,7 @@ import (
 // SLA threshold, an approval timeout) across upgrades: never rename a kind or a payload key, nor
 // change a key's kind; add only optional keys. TestJobsStoredForm pins each kind's stored form.
 
-// eventArgs: a record write whose automations, timers and SLA run after it (see events.go).
+// eventArgs: a record write whose automations, timers and SLA run after it (see record_events.go).
 type eventArgs struct {
 	Object string `json:"object"`
 	Record string `json:"record"`

@@ -467,8 +467,13 @@ func (e *Engine) packageBase(ctx context.Context, name string) (map[string][]map
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	body, _ := d["body"].(string)
-	p, err := DecodePackage([]byte(body))
+	var stored struct {
+		Body string `json:"body"`
+	}
+	if err := decodeDoc(collSettings, d, &stored); err != nil {
+		return nil, err
+	}
+	p, err := DecodePackage([]byte(stored.Body))
 	if err != nil {
 		return nil, fmt.Errorf("the stored base of package %s: %w", name, err)
 	}
@@ -500,8 +505,10 @@ func (e *Engine) savePackageBase(ctx context.Context, p *Package) error {
 	case errors.Is(err, store.ErrNotFound):
 		err = e.store.Insert(ctx, collSettings, doc)
 	case err == nil:
-		v, _ := old["version"].(int64)
-		err = e.store.Replace(ctx, collSettings, doc, v)
+		var v int64
+		if v, err = docVersion(collSettings, old); err == nil {
+			err = e.store.Replace(ctx, collSettings, doc, v)
+		}
 	}
 	return storeErr(err)
 }

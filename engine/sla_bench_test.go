@@ -110,7 +110,10 @@ func BenchmarkSLATick(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		next := nextAt(doc)
+		next, err := nextAt(recordsColl("ticket"), doc)
+		if err != nil {
+			b.Fatal(err)
+		}
 		due, _ := time.Parse(forms.TimeLayout, next)
 		for i := 1; i < others; i++ {
 			c := store.Doc{}

@@ -96,13 +96,15 @@ func (e *Engine) storedAllowList(ctx context.Context) (*WebhookAllowList, bool, 
 	if err != nil {
 		return nil, false, storeErr(err)
 	}
-	l.Version, _ = d["version"].(int64)
-	items, _ := d["entries"].([]any)
-	for _, it := range items {
-		if s, ok := it.(string); ok {
-			l.Entries = append(l.Entries, s)
-		}
+	var stored struct {
+		Entries []string `json:"entries"`
+		Version int64    `json:"version"`
 	}
+	if err := decodeDoc(collAllowList, d, &stored); err != nil {
+		return nil, false, err
+	}
+	l.Version = stored.Version
+	l.Entries = append(l.Entries, stored.Entries...)
 	return l, true, nil
 }
 

@@ -52,10 +52,20 @@ type Delivery struct {
 	UpdatedAt      string `json:"updated_at,omitempty"`
 }
 
-func deliveryFromDoc(d store.Doc) *Delivery {
-	var out Delivery
-	_ = docToStruct(d, &out)
-	return &out
+// deliveryDoc is a stored delivery: what the API shows, and what only the attempt reads.
+type deliveryDoc struct {
+	Delivery
+	Secret  string `json:"secret"`
+	Body    string `json:"body"`
+	Version int64  `json:"version"`
+}
+
+func deliveryFromDoc(d store.Doc) (*deliveryDoc, error) {
+	var out deliveryDoc
+	if err := decodeDoc(collDeliveries, d, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // queueWebhook stores the delivery of webhook action i of a run and its job; key is the run's key.
@@ -123,23 +133,24 @@ func (e *Engine) handleWebhook(ctx context.Context, j *jobs.Job[webhookArgs]) er
 	if err != nil {
 		return storeErr(err)
 	}
-	if d["status"] == deliveryDelivered || d["status"] == deliveryDead {
+	dl, err := deliveryFromDoc(d)
+	if err != nil {
+		return permanent(err)
+	}
+	if dl.Status == deliveryDelivered || dl.Status == deliveryDead {
 		return nil // a job left over from a crash after the outcome was stored
 	}
-	secret, _ := d["secret"].(string)
-	key, err := workflow.DecodeSecret(secret)
+	key, err := workflow.DecodeSecret(dl.Secret)
 	if err != nil {
 		err = permanent(fmt.Errorf("webhook secret: %v", err))
-		e.recordAttempt(ctx, d, j, 0, err)
+		e.recordAttempt(ctx, d, dl, j, 0, err)
 		return err
 	}
 	allow, err := e.webhookAllow(ctx)
 	if err != nil {
 		return err
 	}
-	url, _ := d["url"].(string)
-	body, _ := d["body"].(string)
-	code, err := sendWebhook(ctx, allow, url, id, e.now().Unix(), []byte(body), key)
+	code, err := sendWebhook(ctx, allow, dl.URL, id, e.now().Unix(), []byte(dl.Body), key)
 	var refused *targetRefusedError
 	switch {
 	case errors.As(err, &refused):
@@ -150,17 +161,16 @@ func (e *Engine) handleWebhook(ctx context.Context, j *jobs.Job[webhookArgs]) er
 			err = fmt.Errorf("%w (redirects are not followed)", err)
 		}
 	}
-	e.recordAttempt(ctx, d, j, code, err)
+	e.recordAttempt(ctx, d, dl, j, code, err)
 	return err
 }
 
-// recordAttempt stores an attempt's outcome in the delivery; the job's own failure handling
-// (finish) plans the next attempt at the same backoff, or ends it.
-func (e *Engine) recordAttempt(ctx context.Context, d store.Doc, j *jobs.Job[webhookArgs], code int, err error) {
+// recordAttempt stores an attempt's outcome in the delivery (d as stored, dl decoded); the job's
+// own failure handling (finish) plans the next attempt at the same backoff, or ends it.
+func (e *Engine) recordAttempt(ctx context.Context, d store.Doc, dl *deliveryDoc, j *jobs.Job[webhookArgs], code int, err error) {
 	ctx = context.WithoutCancel(ctx)
 	now := e.now()
-	attempts, _ := d["attempts"].(int64)
-	d["attempts"] = attempts + 1
+	d["attempts"] = dl.Attempts + 1
 	d["updated_at"] = stamp(now)
 	delete(d, "next_attempt_at")
 	delete(d, "last_error")
@@ -178,9 +188,8 @@ func (e *Engine) recordAttempt(ctx context.Context, d store.Doc, j *jobs.Job[web
 		d["status"], d["last_error"] = deliveryFailed, err.Error()
 		d["next_attempt_at"] = stamp(now.Add(backoff(j.Attempts + 1)))
 	}
-	v, _ := d["version"].(int64)
 	delete(d, "version")
-	if err := e.store.Replace(ctx, collDeliveries, d, v); err != nil {
+	if err := e.store.Replace(ctx, collDeliveries, d, dl.Version); err != nil {
 		e.log.Error("webhook attempt not recorded", "delivery", d["id"], "err", err)
 	}
 }
@@ -216,7 +225,11 @@ func (e *Engine) ListDeliveries(ctx context.Context, by *Actor, automation, stat
 	}
 	out := make([]*Delivery, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, deliveryFromDoc(d))
+		dl, err := deliveryFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &dl.Delivery)
 	}
 	return out, nil
 }
@@ -233,7 +246,11 @@ func (e *Engine) GetDelivery(ctx context.Context, by *Actor, id string) (*Delive
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	return deliveryFromDoc(d), nil
+	dl, err := deliveryFromDoc(d)
+	if err != nil {
+		return nil, err
+	}
+	return &dl.Delivery, nil
 }
 
 // RetryDelivery gives a dead delivery a fresh set of attempts, the first one due now.
@@ -248,8 +265,12 @@ func (e *Engine) RetryDelivery(ctx context.Context, by *Actor, id string) (*Deli
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	if d["status"] != deliveryDead {
-		return nil, errorf(KindConflict, "delivery_not_dead", "only a dead delivery can be retried; this one is %v", d["status"])
+	dl, err := deliveryFromDoc(d)
+	if err != nil {
+		return nil, err
+	}
+	if dl.Status != deliveryDead {
+		return nil, errorf(KindConflict, "delivery_not_dead", "only a dead delivery can be retried; this one is %v", dl.Status)
 	}
 	now := e.now()
 	// The job first: if the process dies before the delivery says pending, the job's attempt
@@ -263,23 +284,27 @@ func (e *Engine) RetryDelivery(ctx context.Context, by *Actor, id string) (*Deli
 	case err != nil:
 		return nil, storeErr(err)
 	default:
-		j := jobFromDoc(jd)
+		j, err := jobFromDoc(jd)
+		if err != nil {
+			return nil, err
+		}
 		j.State, j.ReadyAt, j.Attempts, j.LastError = jobPending, stamp(now), 0, ""
 		j.epoch++
 		if err := e.store.Replace(ctx, collJobs, j.doc(), j.version); err != nil {
 			return nil, storeErr(err)
 		}
 	}
-	v, _ := d["version"].(int64)
 	delete(d, "version")
 	d["status"], d["next_attempt_at"], d["updated_at"] = deliveryPending, stamp(now), stamp(now)
-	attempts, _ := d["attempts"].(int64)
-	d["max_attempts"] = attempts + webhookMaxAttempts // attempts count across retries
-	if err := e.store.Replace(ctx, collDeliveries, d, v); err != nil {
+	d["max_attempts"] = dl.Attempts + webhookMaxAttempts // attempts count across retries
+	if err := e.store.Replace(ctx, collDeliveries, d, dl.Version); err != nil {
 		return nil, storeErr(err)
 	}
 	e.audit(ctx, by, auditEntry{Action: "webhook_retried", Object: "webhook", Record: id})
-	return deliveryFromDoc(d), nil
+	if dl, err = deliveryFromDoc(d); err != nil {
+		return nil, err
+	}
+	return &dl.Delivery, nil
 }
 
 // attachDeliveries adds each webhook action's delivery (id, status, attempts) to the run log
@@ -294,8 +319,11 @@ func (e *Engine) attachDeliveries(ctx context.Context, record string, runs []Run
 	}
 	byRun := map[string][]*Delivery{}
 	for _, d := range docs {
-		dl := deliveryFromDoc(d)
-		byRun[dl.Run] = append(byRun[dl.Run], dl)
+		dl, err := deliveryFromDoc(d)
+		if err != nil {
+			return err
+		}
+		byRun[dl.Run] = append(byRun[dl.Run], &dl.Delivery)
 	}
 	for _, run := range runs {
 		id, _ := run["id"].(string)

@@ -1,6 +1,3 @@
-// Package api is the HTTP face of the engine, served by Fiber: thin handlers that parse the
-// request, call the engine with the acting user and return its result, and one error handler that
-// turns every error into the single error shape.
 package api
 
 import (

@@ -3,7 +3,7 @@
 // struct names, so that the kind of every stored and every handled job comes from a type the
 // compiler checks, and a payload is decoded once, before its worker runs.
 //
-// The engine owns the stored job (its due time, claims, leases, retries, in engine/jobs.go); this
+// The engine owns the stored job (its due time, claims, leases, retries, in engine/job_queue.go); this
 // package owns only the mapping between a kind's arguments and the payload stored with the job
 // (see Encode and Decode). Stored payloads outlive the code that wrote them: once jobs of a kind
 // may be stored, never change its Kind or the keys of its fields, only add optional ones.

@@ -67,7 +67,7 @@ type Store interface {
 	// writes do: the event job first (it carries the audit entry), then the record, then the audit
 	// entry; whoever runs the event confirms the record write from the record or the entry, stores
 	// the entry if missing and runs the automations, or drops the event when the write never
-	// happened (engine/events.go has the table of prefixes).
+	// happened (engine/record_events.go has the table of prefixes).
 	Batch(ctx context.Context, ops []WriteOp) error
 	// Atomic reports whether Batch is a transaction, so that a crash never leaves a prefix. The
 	// engine writes a repair event per record write only where it is not.

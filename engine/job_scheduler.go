@@ -117,7 +117,12 @@ func (e *Engine) fireCron(ctx context.Context) {
 		}
 		since, marked := now, false
 		if err == nil {
-			if last, _ := doc["last"].(string); last != "" {
+			last, _, err := cronMarkFromDoc(doc)
+			if err != nil {
+				e.log.Error("cron: mark", "automation", a.Name, "err", err)
+				continue
+			}
+			if last != "" {
 				if t, err := time.Parse(forms.TimeLayout, last); err == nil {
 					since, marked = t, true
 				}
@@ -158,14 +163,26 @@ func (e *Engine) startSchedule(ctx context.Context, automation string) {
 	e.saveCronMark(ctx, key, e.now(), doc)
 }
 
+// cronMarkFromDoc is the last time a scheduled automation ran, as stored, and the mark's version.
+func cronMarkFromDoc(d store.Doc) (last string, version int64, err error) {
+	var mark struct {
+		Last    string `json:"last"`
+		Version int64  `json:"version"`
+	}
+	err = decodeDoc(collSettings, d, &mark)
+	return mark.Last, mark.Version, err
+}
+
 func (e *Engine) saveCronMark(ctx context.Context, key string, t time.Time, old store.Doc) {
 	doc := store.Doc{"id": key, "last": stamp(t)}
 	var err error
 	if old == nil {
 		err = e.store.Insert(ctx, collSettings, doc)
 	} else {
-		v, _ := old["version"].(int64)
-		err = e.store.Replace(ctx, collSettings, doc, v)
+		var v int64
+		if _, v, err = cronMarkFromDoc(old); err == nil {
+			err = e.store.Replace(ctx, collSettings, doc, v)
+		}
 	}
 	if err != nil && !errors.Is(err, store.ErrDuplicateID) && !errors.Is(err, store.ErrVersionConflict) {
 		e.log.Warn("cron: mark not saved", "key", key, "err", err)
@@ -209,7 +226,7 @@ func (e *Engine) handleCron(ctx context.Context, j *jobs.Job[cronArgs]) error {
 	}
 	var firstErr error
 	for _, d := range docs {
-		id, _ := d["id"].(string)
+		id := docID(d)
 		if err := e.runAutomation(ctx, a, def, id, d, nil, workflow.TriggerScheduled, j.ID+":"+id); err != nil && firstErr == nil {
 			firstErr = err
 		}

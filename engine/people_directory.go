@@ -39,7 +39,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range users {
-		u := userFromDoc(doc)
+		u, err := userFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.users[u.ID] = u
 		if u.Manager != "" {
 			d.reports[u.Manager] = append(d.reports[u.Manager], u.ID)
@@ -50,7 +53,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range teams {
-		t := teamFromDoc(doc)
+		t, err := teamFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.teams[t.ID] = t
 	}
 	roles, err := e.store.Find(ctx, collRoles, store.Query{})
@@ -58,7 +64,10 @@ func (e *Engine) directory(ctx context.Context) (*directory, error) {
 		return nil, storeErr(err)
 	}
 	for _, doc := range roles {
-		r := roleFromDoc(doc)
+		r, err := roleFromDoc(doc)
+		if err != nil {
+			return nil, err
+		}
 		d.roles[r.Name] = r
 	}
 	e.mu.Lock()
@@ -90,8 +99,11 @@ func (e *Engine) bumpSetting(ctx context.Context, key string) {
 				continue
 			}
 		}
+		var v int64
 		if err == nil {
-			v, _ := doc["version"].(int64)
+			v, err = docVersion(collSettings, doc)
+		}
+		if err == nil {
 			err = e.store.Replace(ctx, collSettings, store.Doc{"id": key}, v)
 			if err == nil {
 				return

@@ -220,7 +220,7 @@ func (e *Engine) ObjectHistory(ctx context.Context, by *Actor, name string) ([]H
 	out := make([]HistoryEntry, 0, len(docs))
 	for _, d := range docs {
 		var h HistoryEntry
-		if err := docToStruct(d, &h); err != nil {
+		if err := decodeDoc(collHistory, d, &h); err != nil {
 			return nil, err
 		}
 		out = append(out, h)
@@ -370,15 +370,16 @@ func (e *Engine) countDuplicates(ctx context.Context, coll, field string) (int64
 }
 
 func objectFromDoc(d store.Doc) (*ObjectDef, error) {
-	var obj forms.Object
-	if err := docToStruct(d["definition"], &obj); err != nil {
-		return nil, fmt.Errorf("engine: stored definition %v unreadable: %w", d["id"], err)
+	var stored struct {
+		Definition forms.Object `json:"definition"`
+		Version    int64        `json:"version"`
+		UpdatedAt  string       `json:"updated_at"`
+		UpdatedBy  string       `json:"updated_by"`
 	}
-	def := &ObjectDef{Object: &obj}
-	def.Version, _ = d["version"].(int64)
-	def.UpdatedAt, _ = d["updated_at"].(string)
-	def.UpdatedBy, _ = d["updated_by"].(string)
-	return def, nil
+	if err := decodeDoc(collObjects, d, &stored); err != nil {
+		return nil, err
+	}
+	return &ObjectDef{Object: &stored.Definition, Version: stored.Version, UpdatedAt: stored.UpdatedAt, UpdatedBy: stored.UpdatedBy}, nil
 }
 
 // indexesOf derives a collection's indexes from its definition: unique and indexed fields,

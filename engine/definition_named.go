@@ -43,7 +43,7 @@ func findNamed[D any](ctx context.Context, e *Engine, k namedKind, object string
 	out := make([]*D, 0, len(docs))
 	for _, d := range docs {
 		var def D
-		if err := docToStruct(d, &def); err != nil {
+		if err := decodeDoc(k.coll, d, &def); err != nil {
 			return nil, err
 		}
 		out = append(out, &def)
@@ -61,7 +61,7 @@ func getNamed[D any](ctx context.Context, e *Engine, k namedKind, name string) (
 		return nil, storeErr(err)
 	}
 	var def D
-	if err := docToStruct(d, &def); err != nil {
+	if err := decodeDoc(k.coll, d, &def); err != nil {
 		return nil, err
 	}
 	return &def, nil
@@ -92,7 +92,10 @@ func (e *Engine) saveNamed(ctx context.Context, k namedKind, name string, v any,
 	if err != nil {
 		return 0, storeErr(err)
 	}
-	version, _ := old["version"].(int64)
+	version, err := docVersion(k.coll, old)
+	if err != nil {
+		return 0, err
+	}
 	if ifMatch != 0 && ifMatch != version {
 		return 0, storeErr(store.ErrVersionConflict)
 	}

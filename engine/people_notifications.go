@@ -130,13 +130,9 @@ func (e *Engine) Notifications(ctx context.Context, by *Actor, unreadOnly bool, 
 	out := make([]Notification, 0, len(docs))
 	for _, d := range docs {
 		var x Notification
-		x.ID, _ = d["id"].(string)
-		x.At, _ = d["at"].(string)
-		x.Title, _ = d["title"].(string)
-		x.Message, _ = d["message"].(string)
-		x.Object, _ = d["object"].(string)
-		x.Record, _ = d["record"].(string)
-		x.Read = d["read"] == true
+		if err := decodeDoc(collNotes, d, &x); err != nil {
+			return nil, 0, err
+		}
 		out = append(out, x)
 	}
 	return out, n, nil
@@ -164,7 +160,10 @@ func (e *Engine) MarkRead(ctx context.Context, by *Actor, id string) error {
 		docs = []store.Doc{d}
 	}
 	for _, d := range docs {
-		v, _ := d["version"].(int64)
+		v, err := docVersion(collNotes, d)
+		if err != nil {
+			return err
+		}
 		delete(d, "version")
 		d["read"] = true
 		if err := e.store.Replace(ctx, collNotes, d, v); err != nil && !errors.Is(err, store.ErrVersionConflict) {

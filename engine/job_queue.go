@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -101,20 +102,29 @@ func stamp(t time.Time) string { return t.UTC().Format(forms.TimeLayout) }
 // 9999 ("10000-01-01...") sorts before every other and would fire at once.
 var maxDue = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC)
 
-func jobFromDoc(d store.Doc) *Job {
-	j := &Job{}
-	j.ID, _ = d["id"].(string)
-	j.Kind, _ = d["kind"].(string)
-	j.Payload, _ = d["payload"].(map[string]any)
-	j.State, _ = d["state"].(string)
-	j.ReadyAt, _ = d["ready_at"].(string)
-	j.Attempts, _ = d["attempts"].(int64)
-	j.MaxAttempts, _ = d["max_attempts"].(int64)
-	j.LastError, _ = d["last_error"].(string)
-	j.CreatedAt, _ = d["created_at"].(string)
-	j.epoch, _ = d["epoch"].(int64)
-	j.version, _ = d["version"].(int64)
-	return j
+// jobFromDoc decodes a stored job. Its payload is kept as stored (the kinds of the seam, int64
+// included), for jobs.Decode of its kind to read.
+func jobFromDoc(d store.Doc) (*Job, error) {
+	var stored struct {
+		Job
+		Epoch   int64 `json:"epoch"`
+		Version int64 `json:"version"`
+	}
+	rest := maps.Clone(d)
+	delete(rest, "payload")
+	if err := decodeDoc(collJobs, rest, &stored); err != nil {
+		return nil, err
+	}
+	j := &stored.Job
+	j.epoch, j.version = stored.Epoch, stored.Version
+	switch p := d["payload"].(type) {
+	case map[string]any:
+		j.Payload = p
+	case nil:
+	default:
+		return nil, &StoredDocError{Coll: collJobs, ID: j.ID, Field: "payload", Want: "map[string]interface {}", Got: kindOf(p)}
+	}
+	return j, nil
 }
 
 func (j *Job) doc() store.Doc {
@@ -153,7 +163,14 @@ func (e *Engine) claim(ctx context.Context, j *Job) (bool, error) {
 		if err != nil {
 			return false, storeErr(err)
 		}
-		if until, _ := c["until"].(string); until > stamp(now) {
+		var held struct {
+			Owner string `json:"owner"`
+			Until string `json:"until"`
+		}
+		if err := decodeDoc(collClaims, c, &held); err != nil {
+			return false, err
+		}
+		if held.Until > stamp(now) {
 			return false, nil // a live claim: someone is running it
 		}
 		// The claimant died: move the job to its next epoch. Several processes may do this at
@@ -167,7 +184,7 @@ func (e *Engine) claim(ctx context.Context, j *Job) (bool, error) {
 			return false, storeErr(err)
 		}
 		j.version++
-		e.log.Warn("job lease expired; taken over", "job", j.ID, "kind", j.Kind, "epoch", j.epoch, "previous_owner", c["owner"])
+		e.log.Warn("job lease expired; taken over", "job", j.ID, "kind", j.Kind, "epoch", j.epoch, "previous_owner", held.Owner)
 	}
 	return false, nil
 }
@@ -178,7 +195,10 @@ func (e *Engine) claim(ctx context.Context, j *Job) (bool, error) {
 func (e *Engine) stillDue(ctx context.Context, j *Job) (bool, error) {
 	d, err := e.store.Get(ctx, collJobs, j.ID)
 	if err == nil {
-		fresh := jobFromDoc(d)
+		fresh, err := jobFromDoc(d)
+		if err != nil {
+			return false, err
+		}
 		if fresh.epoch == j.epoch && fresh.State == jobPending && fresh.ReadyAt != "" && fresh.ReadyAt <= e.stamp() {
 			*j = *fresh
 			return true, nil
@@ -271,7 +291,12 @@ func (e *Engine) Tick(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		ok, err := e.runJob(ctx, jobFromDoc(d))
+		j, err := jobFromDoc(d)
+		if err != nil {
+			e.log.Error("job not run", "job", d["id"], "err", err)
+			continue
+		}
+		ok, err := e.runJob(ctx, j)
 		if err != nil {
 			e.log.Error("job not run", "job", d["id"], "err", err)
 			continue
@@ -301,7 +326,11 @@ func (e *Engine) ListJobs(ctx context.Context, by *Actor, state string, limit in
 	}
 	out := make([]*Job, 0, len(docs))
 	for _, d := range docs {
-		out = append(out, jobFromDoc(d))
+		j, err := jobFromDoc(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
 	}
 	return out, nil
 }

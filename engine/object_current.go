@@ -41,7 +41,9 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	if err != nil {
 		return nil, storeErr(err)
 	}
-	version, _ = d["version"].(int64)
+	if version, err = docVersion(collObjects, d); err != nil {
+		return nil, err
+	}
 	if cached != nil && cached.version == version {
 		return cached, nil
 	}

@@ -225,7 +225,10 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err := e.checkLock(ctx, by, object, id); err != nil {
 		return nil, err
 	}
-	version, _ := old["version"].(int64)
+	version, err := docVersion(recordsColl(object), old)
+	if err != nil {
+		return nil, err
+	}
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
@@ -303,7 +306,10 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 		return err
 	}
 	// Deleted only as read: what was checked (the lock, the access) still holds.
-	version, _ := old["version"].(int64)
+	version, err := docVersion(recordsColl(object), old)
+	if err != nil {
+		return err
+	}
 	if ifMatch != 0 && ifMatch != version {
 		return storeErr(store.ErrVersionConflict)
 	}

@@ -27,9 +27,10 @@ func (e *Engine) SweepExpired(ctx context.Context) (int, error) {
 			return n, storeErr(err)
 		}
 		for _, d := range docs {
-			id, _ := d["id"].(string)
-			v, _ := d["version"].(int64)
-			err := e.store.Delete(ctx, coll, id, v)
+			v, err := docVersion(coll, d)
+			if err == nil {
+				err = e.store.Delete(ctx, coll, docID(d), v)
+			}
 			switch {
 			case err == nil:
 				n++

@@ -86,11 +86,9 @@ func (e *Engine) ListViews(ctx context.Context, by *Actor, object string) ([]*Vi
 
 func viewFromDoc(d store.Doc) (*View, error) {
 	var v View
-	if err := docToStruct(d, &v); err != nil {
+	if err := decodeDoc(collViews, d, &v); err != nil {
 		return nil, err
 	}
-	v.ID, _ = d["id"].(string)
-	v.Version, _ = d["version"].(int64)
 	return &v, nil
 }
 

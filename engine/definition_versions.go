@@ -62,7 +62,9 @@ func (c *versions) version(ctx context.Context, st store.Store, coll, id string)
 	}
 	var v int64
 	if found {
-		v, _ = doc["version"].(int64)
+		if v, err = docVersion(coll, doc); err != nil {
+			return 0, false, err
+		}
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) > 10000 {

@@ -141,11 +141,15 @@ func (e *Engine) SaveRole(ctx context.Context, by *Actor, r *Role, create bool, 
 		if err != nil {
 			return nil, storeErr(err)
 		}
-		version, _ := old["version"].(int64)
+		stored, err := roleFromDoc(old)
+		if err != nil {
+			return nil, err
+		}
+		version := stored.Version
 		if ifMatch != 0 && ifMatch != version {
 			return nil, storeErr(store.ErrVersionConflict)
 		}
-		r.Builtin = old["builtin"] == true
+		r.Builtin = stored.Builtin
 		if err := e.store.Replace(ctx, collRoles, roleDoc(r), version); err != nil {
 			return nil, storeErr(err)
 		}
@@ -249,31 +253,24 @@ func roleDoc(r *Role) store.Doc {
 	return store.Doc{"id": r.Name, "label": label, "builtin": r.Builtin, "define": r.Define, "objects": objects, "fields": fields}
 }
 
-func roleFromDoc(d store.Doc) *Role {
-	r := &Role{Objects: map[string]Perm{}, Fields: map[string]map[string]string{}, Label: forms.Label{}}
-	r.Name, _ = d["id"].(string)
-	r.Builtin = d["builtin"] == true
-	r.Define = d["define"] == true
-	r.Version, _ = d["version"].(int64)
-	if l, ok := d["label"].(map[string]any); ok {
-		for k, v := range l {
-			r.Label[k], _ = v.(string)
-		}
+func roleFromDoc(d store.Doc) (*Role, error) {
+	var stored struct {
+		Role
+		ID string `json:"id"` // the name
 	}
-	if objs, ok := d["objects"].(map[string]any); ok {
-		for k, v := range objs {
-			m, _ := v.(map[string]any)
-			r.Objects[k] = Perm{m["create"] == true, m["read"] == true, m["edit"] == true, m["delete"] == true, m["see_all"] == true, m["edit_all"] == true}
-		}
+	if err := decodeDoc(collRoles, d, &stored); err != nil {
+		return nil, err
 	}
-	if fs, ok := d["fields"].(map[string]any); ok {
-		for obj, v := range fs {
-			m, _ := v.(map[string]any)
-			r.Fields[obj] = map[string]string{}
-			for f, level := range m {
-				r.Fields[obj][f], _ = level.(string)
-			}
-		}
+	r := &stored.Role
+	r.Name = stored.ID
+	if r.Label == nil {
+		r.Label = forms.Label{}
 	}
-	return r
+	if r.Objects == nil {
+		r.Objects = map[string]Perm{}
+	}
+	if r.Fields == nil {
+		r.Fields = map[string]map[string]string{}
+	}
+	return r, nil
 }
