@@ -45,6 +45,7 @@ func engines(t *testing.T, b testenv.Backend, n int, clock *testClock) []*Engine
 // TestTimersFireOnceAcrossEngines: 1000 due timers, three engines ticking at once, one of them
 // stopped in the middle of running some jobs: every timer's effect happens exactly once.
 func TestTimersFireOnceAcrossEngines(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -143,6 +144,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // TestJobRetriesThenDies: failures retry with growing waits, a permanent error or spent attempts
 // end the job as dead with its reason; a tick before the retry time runs nothing.
 func TestJobRetriesThenDies(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -195,6 +197,7 @@ func TestJobRetriesThenDies(t *testing.T) {
 // the background (the server answers meanwhile: StartScheduler returns while they run), and
 // enqueueing one id twice stores one job.
 func TestCatchUpOnStart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	e := engines(t, testenv.Backends()[0], 1, clock)[0]

@@ -35,6 +35,7 @@ func (r *readLog) take() map[string]int {
 // assignment rules, SLA policies and controlled fields are current without reading the store; a
 // change of any of them made through this engine is seen by the very next write.
 func TestWarmWritesReadNoVersions(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		r := &readLog{Store: b.OpenShared(t, 1)[0], gets: map[string]int{}}

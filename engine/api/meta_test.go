@@ -19,6 +19,7 @@ func objectVersion(object string) func(h *harness) any {
 }
 
 func TestDefinitionChecks(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		bad := `{"name":"deal","fields":[
@@ -62,6 +63,7 @@ func TestDefinitionChecks(t *testing.T) {
 }
 
 func TestDefinitionVersionsAndBreakingChanges(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		h.mustDo(201, "POST", "/api/records/lead", `{"company":"A","stage":"won","email":"a@x.test"}`)
@@ -116,6 +118,7 @@ func TestDefinitionVersionsAndBreakingChanges(t *testing.T) {
 // changes a definition, it validates its own next write against the new version at once, and the
 // other within the stated bound (engine.VersionTTL), never later.
 func TestNoStaleDefinition(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		st := b.Open(t)
 		h1 := newHarnessOn(t, st)
@@ -147,6 +150,7 @@ func TestNoStaleDefinition(t *testing.T) {
 }
 
 func TestFormDescriptor(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		zh := h.mustDo(200, "GET", "/api/forms/lead", "", "Accept-Language", "zh-CN")
