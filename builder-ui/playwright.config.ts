@@ -21,6 +21,10 @@ export default defineConfig({
   globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/output',
   fullyParallel: true,
+  // Two at a time, also on two cores (Playwright's default is half the cores): a test mostly waits
+  // on the server and on rendering, and two overlap their waits. Tests name what they create after
+  // their project and the time, so none sees another's data.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
