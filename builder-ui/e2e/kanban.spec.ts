@@ -1,15 +1,9 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { call, formItem, lin, signInAs, tokenOf } from './demo';
+import { call, formItem, lin, type Rec, signInAs, tokenOf } from './demo';
 import { expect, test } from './fixtures';
 
 // Moving a deal into a closed stage (won, lost) is confirmed, asks what that stage requires, and
 // every move can be undone (issue 19, point 8).
-
-interface Rec {
-  id: string;
-  version: number;
-  [k: string]: unknown;
-}
 
 const column = (page: Page, v: string) => page.getByTestId(`kanban-column-${v}`);
 
