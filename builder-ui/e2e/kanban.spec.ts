@@ -160,7 +160,6 @@ test('Undo after someone else changed the deal is refused with the version confl
   page,
   request,
 }, info) => {
-  test.setTimeout(60_000);
   const token = await tokenOf(request, lin);
   const name = `Won then changed ${info.project.name} ${Date.now()}`;
   const deal = await newDeal(request, token, name, 'proposal');
@@ -200,7 +199,6 @@ test('Undo after someone else changed the deal is refused with the version confl
 });
 
 test('in Chinese: the dialog and the undo speak zh-CN', async ({ page, request, shot }, info) => {
-  test.setTimeout(60_000);
   const token = await tokenOf(request, lin);
   const name = `输单测试 ${info.project.name} ${Date.now()}`;
   const deal = await newDeal(request, token, name, 'negotiation');
