@@ -44,11 +44,16 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
 
 # Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
-ui: ## build the web app into builder-ui/dist
-	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci && npm run build
+ui: builder-ui/node_modules/.ci-stamp ## build the web app into builder-ui/dist
+	cd builder-ui && npm run build
 
-test-ui: ## type check, Prettier, then browser tests against a real crm serve, in Debian's Chromium
+# npm ci runs when package-lock.json changed since the last one: it deletes and rewrites
+# node_modules (20 to 45 s here), and the same lock installs the same tree.
+builder-ui/node_modules/.ci-stamp: builder-ui/package-lock.json
 	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci
+	touch $@
+
+test-ui: builder-ui/node_modules/.ci-stamp ## type check, Prettier, then browser tests against a real crm serve, in Debian's Chromium
 	cd builder-ui && npm run typecheck && npx prettier --check .
 	builder-ui/scripts/install-browser.sh
 	cd builder-ui && npx playwright test

@@ -17,13 +17,19 @@ const launchOptions = {
 
 export default defineConfig({
   testDir: 'e2e',
-  // A real `crm serve` built from this repository (see e2e/global-setup.ts).
+  // Builds crm from this repository; each worker serves it (see e2e/global-setup.ts, e2e/fixtures.ts).
   globalSetup: './e2e/global-setup.ts',
   outputDir: 'test-results/output',
   fullyParallel: true,
+  // Two at a time, also on two cores (Playwright's default is half the cores): a test mostly waits
+  // on the server and on rendering, and two overlap their waits. Each worker has a server and
+  // database of its own (fixtures.ts), so the two never meet.
+  workers: 2,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  // A guard against hangs, not a speed limit: alone a test takes 3 to 20 s here, but with other
+  // work on the two cores (load 15 to 20) some took 31 to 34 s and failed the 30 s default.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {

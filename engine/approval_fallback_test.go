@@ -14,6 +14,7 @@ import (
 // process's fallback approver decides, else the admins; the timeline says so and the approver
 // is notified. A notification "to the manager" of an owner without one reaches the admins.
 func TestApprovalFallback(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()

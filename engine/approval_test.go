@@ -134,6 +134,7 @@ func (o *org) inbox(t *testing.T, a *Actor) []ApprovalTask {
 // approve. While pending the record refuses edits (409 record_locked) except from admins; once
 // approved it is editable again, its status approved, and the timeline tells every step.
 func TestApprovalContractRoutes(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -224,6 +225,7 @@ func TestApprovalContractRoutes(t *testing.T) {
 
 // TestApprovalRejectAtStepTwo: finance rejects; the status becomes rejected and the record unlocks.
 func TestApprovalRejectAtStepTwo(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -251,6 +253,7 @@ func TestApprovalRejectAtStepTwo(t *testing.T) {
 // TestApprovalRecallAndDelegate: the area manager hands the task to a deputy, who approves;
 // another submission is recalled by its submitter, which unlocks the record.
 func TestApprovalRecallAndDelegate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	o := setupApprovals(t, engines(t, testenv.Backends()[0], 1, clock)[0], clock)
@@ -292,6 +295,7 @@ func TestApprovalRecallAndDelegate(t *testing.T) {
 // TestApprovalConcurrentAny: two finance users approve one any-step at the same moment through
 // two engines: exactly one decides, the other gets 409, and the timeline holds one decision.
 func TestApprovalConcurrentAny(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -344,6 +348,7 @@ func TestApprovalConcurrentAny(t *testing.T) {
 // TestApprovalThresholdTwoOfThree: a legal step needing 2 of 3 approves on the second approval
 // and closes the third task; another is rejected once 2 can no longer be reached.
 func TestApprovalThresholdTwoOfThree(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	o := setupApprovals(t, engines(t, testenv.Backends()[0], 1, clock)[0], clock)
@@ -378,6 +383,7 @@ func TestApprovalThresholdTwoOfThree(t *testing.T) {
 // TestApprovalEditedWhileRunning: a contract submitted on version 1 still goes through finance
 // after version 2 drops the finance step; a new submission takes version 2.
 func TestApprovalEditedWhileRunning(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := newTestClock()
 		o := setupApprovals(t, engines(t, b, 1, clock)[0], clock)
@@ -409,6 +415,7 @@ func TestApprovalEditedWhileRunning(t *testing.T) {
 // TestApprovalTimeoutEscalates: the area step times out after 48 h and goes to the area
 // manager's manager through the scheduler; the late area manager can no longer answer.
 func TestApprovalTimeoutEscalates(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -458,6 +465,7 @@ func TestApprovalTimeoutEscalates(t *testing.T) {
 // over the same database sees the pending step, keeps the record locked and finishes it; effects
 // left unapplied by a crash are applied by the new engine's scheduler.
 func TestApprovalSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -533,6 +541,7 @@ func TestApprovalSurvivesRestart(t *testing.T) {
 
 // TestApprovalSubmitRefusals: the entry condition, nobody to approve, and the automation action.
 func TestApprovalSubmitRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	o := setupApprovals(t, engines(t, testenv.Backends()[0], 1, clock)[0], clock)
@@ -573,6 +582,7 @@ func TestApprovalSubmitRefusals(t *testing.T) {
 // record's version (even through a flow with no field updates of its own), so that write fails
 // its version check; retried, it meets the lock.
 func TestApprovalSubmitFencesWritesInFlight(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -604,6 +614,7 @@ func TestApprovalSubmitFencesWritesInFlight(t *testing.T) {
 // A calendar that does not exist, or one without a timeout to count, is refused at save; a
 // calendar a process counts in cannot be deleted.
 func TestApprovalTimeoutInBusinessHours(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock() // Friday 2026-11-20 09:00 UTC

@@ -68,6 +68,7 @@ func owners(t *testing.T, e *Engine, coll string) map[string]int {
 // engines on one database go to the three south SaaS users 34/33/33; other leads go by the next
 // rule, and the trace of every decision is in the record's run log.
 func TestRoundRobinSplitsFairlyAcrossEngines(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		es := engines(t, b, 2, newTestClock())
@@ -156,6 +157,7 @@ func TestRoundRobinSplitsFairlyAcrossEngines(t *testing.T) {
 // least-loaded rule picks the member with the fewest open records; the rules run again on demand
 // and as an automation action, once per action run.
 func TestSkillsLeastLoadedAndOnDemand(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		e := engines(t, b, 1, newTestClock())[0]
@@ -238,6 +240,7 @@ func TestSkillsLeastLoadedAndOnDemand(t *testing.T) {
 
 // TestAssignmentRulesChecked: every problem at once, with pointers; only definers may save.
 func TestAssignmentRulesChecked(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
 	mustDefine(t, e, assignLeadDef)

@@ -10,6 +10,7 @@ import (
 // TestCheckDocsAsStored: the trace's checks are stored as a JSON round trip of the struct would
 // store them, so traces written before and after read alike.
 func TestCheckDocsAsStored(t *testing.T) {
+	t.Parallel()
 	checks := []workflow.RuleCheck{
 		{Rule: "vip", Decision: workflow.Decision{Run: true, Inputs: map[string]any{"region": "east", "amount": "12.5"}, Reads: []string{"region", "amount"}}},
 		{Rule: "none", Decision: workflow.Decision{}},

@@ -23,6 +23,7 @@ func (r *readCount) Get(ctx context.Context, coll, id string) (store.Doc, error)
 // TestSessionCache: a session is resolved once, not on every request, and a logout, a
 // revocation or a password change in this process ends it at once.
 func TestSessionCache(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := &readCount{Store: testenv.Backends()[0].OpenShared(t, 1)[0]}
 	e, err := New(ctx, Config{Store: r, Logger: quietLog})

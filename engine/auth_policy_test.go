@@ -6,6 +6,7 @@ import (
 )
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		password, email string
 		problem         string // "" = accepted

@@ -8,6 +8,7 @@ import (
 // TestThrottle pins the lockout arithmetic: failures count inside a window from the first one,
 // the max-th locks for the lockout, and after it the count starts afresh.
 func TestThrottle(t *testing.T) {
+	t.Parallel()
 	const window, lockout = 15 * time.Minute, 15 * time.Minute
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	var s throttle

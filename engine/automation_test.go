@@ -66,6 +66,7 @@ func countDocs(t *testing.T, e *Engine, coll string, f store.Filter) int64 {
 }
 
 func TestFollowUpAfterSevenDays(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -137,6 +138,7 @@ func TestFollowUpAfterSevenDays(t *testing.T) {
 // TestTimerPastYear9999NeverFires: a date near 9999-12-31 plus the offset is past what a due time
 // can hold; the timer must never fire (it once fired at once) and the run log says why.
 func TestTimerPastYear9999NeverFires(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -165,6 +167,7 @@ func TestTimerPastYear9999NeverFires(t *testing.T) {
 // TestEventSurvivesACrash: the process dies after the write and before the automations; another
 // engine runs them when the event comes due.
 func TestEventSurvivesACrash(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -206,6 +209,7 @@ func TestEventSurvivesACrash(t *testing.T) {
 // TestAutomationLoopStops: an automation that updates its own record on every update stops at
 // the depth limit with a run log entry saying so.
 func TestAutomationLoopStops(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	e := engines(t, testenv.Backends()[0], 1, clock)[0]

@@ -14,6 +14,7 @@ import (
 // TestSystemCollsComplete fails when a coll* constant of the engine is missing from systemColls,
 // so a new collection cannot miss its indexes, the export or a rehearsal by being forgotten.
 func TestSystemCollsComplete(t *testing.T) {
+	t.Parallel()
 	listed := map[string]bool{}
 	for _, c := range systemColls {
 		if listed[c.name] {

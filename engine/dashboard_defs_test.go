@@ -17,6 +17,7 @@ const dashPkg = `{"format":"crm-package/1","name":"shop","version":"VERSION",
 // rehearsal knows it exists), and a widget naming an option the object lacks is refused with its
 // pointer before anything changes.
 func TestDashboardsInPackages(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
 	pkg := func(version, order string) string {

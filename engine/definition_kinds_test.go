@@ -6,6 +6,7 @@ import "testing"
 // or its collection's place in the export and a package rehearsal, or when a collection a
 // rehearsal copies as a definition belongs to no kind.
 func TestDefinitionKindsComplete(t *testing.T) {
+	t.Parallel()
 	colls := map[string]systemColl{}
 	for _, c := range systemColls {
 		colls[c.name] = c

@@ -44,15 +44,17 @@ func (c *versions) bump() {
 }
 
 // version answers the stored version of coll/id (found false when there is none), from the cache
-// while it is fresh. The generation is taken before the read, so a version read while a write
-// committed is already stale when stored.
+// while it is fresh. The generation and the time are taken before the read: a version read while
+// a write committed is already stale when stored, and a slow read is not trusted for longer than
+// VersionTTL after it began (another process's change that it missed is seen within the bound).
 func (c *versions) version(ctx context.Context, st store.Store, coll, id string) (int64, bool, error) {
 	k := versionKey{coll, id}
 	c.mu.Lock()
 	gen := c.gen
 	en, ok := c.m[k]
 	c.mu.Unlock()
-	if ok && en.gen == gen && time.Since(en.at) <= VersionTTL {
+	now := time.Now()
+	if ok && en.gen == gen && now.Sub(en.at) <= VersionTTL {
 		return en.version, en.found, nil
 	}
 	doc, err := st.Get(ctx, coll, id)
@@ -72,7 +74,7 @@ func (c *versions) version(ctx context.Context, st store.Store, coll, id string)
 	}
 	if c.gen == gen {
 		k.id = strings.Clone(id) // the key outlives the call; never keep a caller's buffer
-		c.m[k] = versionEntry{version: v, found: found, gen: gen, at: time.Now()}
+		c.m[k] = versionEntry{version: v, found: found, gen: gen, at: now}
 	}
 	c.mu.Unlock()
 	return v, found, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"crm/engine/store"
 	"crm/internal/testenv"
@@ -35,6 +36,7 @@ func (r *readLog) take() map[string]int {
 // assignment rules, SLA policies and controlled fields are current without reading the store; a
 // change of any of them made through this engine is seen by the very next write.
 func TestWarmWritesReadNoVersions(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		r := &readLog{Store: b.OpenShared(t, 1)[0], gets: map[string]int{}}
@@ -73,4 +75,35 @@ func TestWarmWritesReadNoVersions(t *testing.T) {
 			t.Errorf("a deleted automation still ran: status %v", got["status"])
 		}
 	})
+}
+
+// slowGets is a store that notes when each read by key begins.
+type slowGets struct {
+	store.Store
+	mu    sync.Mutex
+	began time.Time
+}
+
+func (s *slowGets) Get(ctx context.Context, coll, id string) (store.Doc, error) {
+	s.mu.Lock()
+	s.began = time.Now()
+	s.mu.Unlock()
+	time.Sleep(20 * time.Millisecond) // a read that takes a while, as on a loaded database
+	return s.Store.Get(ctx, coll, id)
+}
+
+// TestVersionTrustedFromBeforeItsRead: a cached version counts its age from before its read, so
+// a change another process commits during a slow read is seen within VersionTTL of the read's
+// start, not of its end.
+func TestVersionTrustedFromBeforeItsRead(t *testing.T) {
+	t.Parallel()
+	st := &slowGets{Store: testenv.OpenSQLite(t)}
+	var c versions
+	if _, _, err := c.version(context.Background(), st, collObjects, "lead"); err != nil {
+		t.Fatal(err)
+	}
+	en := c.m[versionKey{collObjects, "lead"}]
+	if en.at.After(st.began) {
+		t.Errorf("the cached version is dated %v after its read began", en.at.Sub(st.began))
+	}
 }

@@ -154,6 +154,7 @@ func types(e ast.Expr) string {
 // TestEveryCodeHasItsMessages walks the sources for every top-level error code and fails when
 // the catalog lacks the code or one of its languages, or holds a code nothing makes.
 func TestEveryCodeHasItsMessages(t *testing.T) {
+	t.Parallel()
 	codes := sourceCodes(t)
 	if len(codes) < 80 {
 		t.Fatalf("found only %d codes: the walk is broken", len(codes))

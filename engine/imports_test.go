@@ -12,6 +12,7 @@ import (
 // TestEngineImportsNoBackend: the engine works over the store seam only; the backends, and the
 // scratch store a package import is rehearsed on, are chosen by cmd.
 func TestEngineImportsNoBackend(t *testing.T) {
+	t.Parallel()
 	fset := token.NewFileSet()
 	for _, parsed := range engineSources(t, fset, parser.ImportsOnly) {
 		f := fset.Position(parsed.Pos()).Filename
@@ -27,6 +28,7 @@ func TestEngineImportsNoBackend(t *testing.T) {
 // TestImportWithoutScratchIsRefused: an engine without a scratch store refuses package imports
 // with a stable code instead of writing unrehearsed steps.
 func TestImportWithoutScratchIsRefused(t *testing.T) {
+	t.Parallel()
 	e := &Engine{}
 	err := e.rehearse(t.Context(), SystemActor, nil)
 	var ee *Error

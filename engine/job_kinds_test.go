@@ -91,6 +91,7 @@ func TestJobsStoredForm(t *testing.T) {
 // TestStoredTimerRuns: a pending timer stored as a literal document in the old untyped form runs
 // its automation when due, once.
 func TestStoredTimerRuns(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()

@@ -12,6 +12,7 @@ import (
 // TestCronStartsAtItsCreationAndMisfiresOnce: a schedule never runs for times before it was
 // created; after a stop of every engine, each missed schedule runs once, not a backlog.
 func TestCronStartsAtItsCreationAndMisfiresOnce(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock() // 2026-11-20 09:00 UTC

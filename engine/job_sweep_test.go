@@ -11,6 +11,7 @@ import (
 // TestSweepExpired: ended sessions and sign-in failures whose window and lockout are over are
 // deleted by the sweep; live sessions, counting failures and a lockout still running stay.
 func TestSweepExpired(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()

@@ -45,6 +45,7 @@ func (l *ensureLog) composites(coll string) []string {
 // lookup gets (lookup, created_at) for its related list, and a declared index serving the same
 // orders as one of those is built once.
 func TestObjectIndexes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	log := &ensureLog{Store: testenv.OpenSQLite(t), last: map[string][]store.Index{}}
 	e, err := New(ctx, Config{Store: log, Logger: quietLog})

@@ -36,6 +36,7 @@ func applyTemplate(t *testing.T, e *Engine, name string) *ImportResult {
 }
 
 func TestDefaultTemplateApplies(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		e := engines(t, b, 1, newTestClock())[0]
 		res := applyTemplate(t, e, "default")
@@ -45,6 +46,7 @@ func TestDefaultTemplateApplies(t *testing.T) {
 
 // TestTemplateTwiceChangesNothing: a second apply saves nothing (no version moves, no audit).
 func TestTemplateTwiceChangesNothing(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		e := engines(t, b, 1, newTestClock())[0]
 		first := applyTemplate(t, e, "default")
@@ -98,6 +100,7 @@ const pkgV2 = `{"format":"crm-package/1","name":"shop","version":"2",
 // TestNewerPackageKeepsCustomerChanges: a newer version of a package merges with what the
 // customer changed since the last one, three ways.
 func TestNewerPackageKeepsCustomerChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
 	mustImport(t, e, pkgV1)
@@ -156,6 +159,7 @@ func TestNewerPackageKeepsCustomerChanges(t *testing.T) {
 // TestBadPackageChangesNothing: one bad expression deep in a package refuses all of it with a
 // pointer to the place, and a change stored records would not survive is refused too.
 func TestBadPackageChangesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		e := engines(t, b, 1, newTestClock())[0]

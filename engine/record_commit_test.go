@@ -50,6 +50,7 @@ func (w *writeLog) Batch(ctx context.Context, ops []store.WriteOp) error {
 // TestRecordWriteIsOneCommit: a record's create, update and delete store the record, its audit
 // entry and its durable event in one write of the store (one transaction where it has them).
 func TestRecordWriteIsOneCommit(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		w := &writeLog{Store: b.OpenShared(t, 1)[0]}

@@ -206,6 +206,7 @@ func (st crashState) String() string {
 // gone without a trace or complete: the record as written, its audit entry once, the object's
 // automation run once.
 func TestRecordWriteCrashAtEveryPrefix(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		cb := newCrashBench(t, b)
 		for _, object := range []string{"lead", "note"} {
@@ -284,6 +285,7 @@ func TestRecordWriteCrashAtEveryPrefix(t *testing.T) {
 // retrying, deleting, editing on). Recovery still keeps each audit entry once and runs each
 // automation at most once.
 func TestRecordWriteCrashThenMoreWrites(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		cb := newCrashBench(t, b)
 		ctx := cb.ctx
@@ -423,6 +425,7 @@ func TestRecordWriteCrashThenMoreWrites(t *testing.T) {
 // took the record. In a transaction nothing of the write remains; without one the replace cannot
 // be undone, so the batch's event stays with it and recovery completes the write.
 func TestRecordWriteFailingAfterTheRecord(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		cb := newCrashBench(t, b)
 		company := "Acme refused"

@@ -18,6 +18,7 @@ const sortDef = `{"name":"firm","fields":[{"name":"company","type":"text"},{"nam
 // cursor in order (missing values first ascending), and refuses an array field. A sort the
 // query time limit cuts off answers query_timeout, on every backend.
 func TestListSortAnyField(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		st := b.Open(t)

@@ -79,6 +79,7 @@ func at(s string) time.Time {
 // 12:00; waiting on the customer for 2 business hours moves that by 2; raising the priority to
 // VIP switches the policy and the due time; the API shows it and lists filter by it.
 func TestSLADueTimesPausesAndPolicies(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -147,6 +148,7 @@ func TestSLADueTimesPausesAndPolicies(t *testing.T) {
 // TestSLABreachEscalatesOnceAcrossEngines: three engines tick a VIP ticket through its warning,
 // breach and second level at once; each fires once, on time.
 func TestSLABreachEscalatesOnceAcrossEngines(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -228,6 +230,7 @@ func TestSLABreachEscalatesOnceAcrossEngines(t *testing.T) {
 // TestSLABreachesAfterARestart: the engine that sent the warning stops; one started after the
 // breach time makes up the breach and its first level at start.
 func TestSLABreachesAfterARestart(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()

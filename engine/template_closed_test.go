@@ -13,6 +13,7 @@ import (
 // TestTemplateClosedOptions: the default template marks the ends of its processes closed, and
 // the marks survive storage, the form descriptor and a package export.
 func TestTemplateClosedOptions(t *testing.T) {
+	t.Parallel()
 	want := map[string][]string{
 		"opportunity.stage": {"lost", "won"},
 		"lead.status":       {"converted", "disqualified"},

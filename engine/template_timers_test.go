@@ -14,6 +14,7 @@ import (
 // touches after its creation, though another automation moved last_activity_at right after the
 // create; a timer that does not run says why in the run log.
 func TestNewOpportunityGoesStale(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		// Time moves on between the create and the automations it sets off, as on a real machine.

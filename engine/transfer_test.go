@@ -16,6 +16,7 @@ import (
 // TestExportImport: an export loads into an empty database of either backend and exports back to
 // the same lines; a damaged export is refused before anything is written.
 func TestExportImport(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		src, err := engine.New(ctx, engine.Config{Store: testenv.OpenSQLite(t), Logger: quiet})

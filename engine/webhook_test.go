@@ -104,6 +104,7 @@ func problemCodes(err error) string {
 // the waits between them double; the delivery ends delivered after 3 attempts, and re-running the
 // same action queues nothing more.
 func TestWebhookRetriedUntilDelivered(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -253,6 +254,7 @@ func TestWebhookRetriedUntilDelivered(t *testing.T) {
 // TestWebhookDeadAfterMaxAttempts: a receiver that always fails gets 8 attempts, then the
 // delivery is dead with the reason; a retry gives it new attempts.
 func TestWebhookDeadAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -307,6 +309,7 @@ func TestWebhookDeadAfterMaxAttempts(t *testing.T) {
 // resolves to loopback and is refused at once (dead after one attempt, nothing sent) until the
 // allow-list names it.
 func TestWebhookGuardAtDialTime(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -349,6 +352,7 @@ func TestWebhookGuardAtDialTime(t *testing.T) {
 // TestWebhookSecretsAtSave: the secret is made when missing, kept when the masked value comes
 // back, replaced when a new one is given, and refused when malformed; every read masks it.
 func TestWebhookSecretsAtSave(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
 	mustDefine(t, e, followLeadDef)
@@ -422,6 +426,7 @@ func TestWebhookSecretsAtSave(t *testing.T) {
 // TestSLAWebhookSecrets: an SLA escalation's webhook gets the same secret handling and target
 // check as an automation's.
 func TestSLAWebhookSecrets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e := engines(t, testenv.Backends()[0], 1, newTestClock())[0]
 	mustDefine(t, e, slaTicketDef)
@@ -470,6 +475,7 @@ func TestSLAWebhookSecrets(t *testing.T) {
 // TestWebhookRedirectNotFollowed: a receiver that redirects (here to another allowed receiver)
 // gets a failed attempt, and the redirect's target nothing.
 func TestWebhookRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := newTestClock()
 	e := engines(t, testenv.Backends()[0], 1, clock)[0]

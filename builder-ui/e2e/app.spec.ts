@@ -1,12 +1,6 @@
 import type { Page } from '@playwright/test';
-import { call, formItem, lin, pickOption, qian, signInAs, tokenOf, zhou } from './demo';
+import { call, formItem, lin, linContract, pickOption, qian, type Rec, signInAs, tokenOf, zhou } from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
-
-interface Rec {
-  id: string;
-  version: number;
-  [k: string]: unknown;
-}
 
 test('a sales rep fills a generated form, meets the errors, fixes them and saves', async ({ page, shot }, info) => {
   const name = `Globex expansion ${info.project.name} ${Date.now()}`;
@@ -170,17 +164,7 @@ test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by
 });
 
 test('a manager approves a contract from the inbox', async ({ page, request, phone, shot }, info) => {
-  const linToken = await tokenOf(request, lin);
-  const title = `Service contract ${info.project.name} ${Date.now()}`;
-  const contract = await call<Rec>(request, linToken, 'POST', '/api/records/contract', {
-    name: title,
-    amount: 12000,
-    start_date: '2030-01-01',
-    end_date: '2030-12-31',
-  });
-  await call(request, linToken, 'POST', `/api/records/contract/${contract.id}/approvals`, {
-    comment: 'Standard terms',
-  });
+  const { contract, title } = await linContract(request, info, 'Service contract', 12000, 'Standard terms');
 
   await signInAs(page, zhou);
   // The bell counts the request among the unread notifications.

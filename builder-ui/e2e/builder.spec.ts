@@ -35,7 +35,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
   phone,
   shot,
 }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000); // 1.3 to 1.4 min under load here; one run at load 23 passed 2 min
   const name = `deal_${info.project.name}_${Date.now()}`;
   await signIn(page);
   await page.getByRole('button', { name: 'New object' }).click();

@@ -1,4 +1,4 @@
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
 import { expect } from './fixtures';
 
 // The demo people of the default CRM (CRM_DEMO=true in global-setup), all with one password.
@@ -26,6 +26,38 @@ export async function call<T>(
   const res = await request.fetch(path, { method, data, headers: { Authorization: `Bearer ${token}`, ...headers } });
   expect(res.ok(), `${method} ${path}: ${await res.text()}`).toBeTruthy();
   return (await res.json()) as T;
+}
+
+/** A record as the API answers it. */
+export interface Rec {
+  id: string;
+  version: number;
+  [k: string]: unknown;
+}
+
+/**
+ * A fresh contract of lin's (the shipped contract_approval sends it to zhou, lin's manager), its
+ * name unique to this test and project; submitted for approval with comment when one is given.
+ */
+export async function linContract(
+  request: APIRequestContext,
+  info: TestInfo,
+  name: string,
+  amount: number,
+  submitWith?: string,
+): Promise<{ contract: Rec; title: string; token: string }> {
+  const token = await tokenOf(request, lin);
+  const title = `${name} ${info.project.name} ${Date.now()}`;
+  const contract = await call<Rec>(request, token, 'POST', '/api/records/contract', {
+    name: title,
+    amount,
+    start_date: '2030-01-01',
+    end_date: '2030-12-31',
+  });
+  if (submitWith !== undefined) {
+    await call(request, token, 'POST', `/api/records/contract/${contract.id}/approvals`, { comment: submitWith });
+  }
+  return { contract, title, token };
 }
 
 /** Signs a demo user in through the login page; end users land in the work area. */

@@ -1,8 +1,13 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { admin } from './admin';
+import { startServer, type Server } from './server';
 
-const shots = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const results = fileURLToPath(new URL('../test-results/', import.meta.url));
+const shots = join(results, 'screenshots/');
 
 interface Fixtures {
   /** Saves a full-page screenshot as test-results/screenshots/<project>/<name>.png. */
@@ -14,9 +19,29 @@ interface Fixtures {
   cleanConsole: void;
 }
 
-export const test = base.extend<Fixtures>({
-  // Set by global-setup once the server runs, after this config was first read.
-  baseURL: async ({}, use) => use(process.env.CRM_E2E_BASE_URL),
+interface WorkerFixtures {
+  /**
+   * This worker's own `crm serve` (the binary global-setup built) on an empty data dir: the
+   * default CRM with its demo people and records. A worker runs its tests one at a time, so no
+   * two tests share a server at once: sign-ins, lockouts, settings and definitions stay theirs.
+   */
+  server: Server;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  server: [
+    async ({}, use, info) => {
+      const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-data-'));
+      // Named by workerIndex, never reused: a worker that failed is replaced, and its log stays.
+      const log = join(results, `crm-serve-${info.workerIndex}.log`);
+      const server = await startServer(process.env.CRM_E2E_BIN!, join(dir, 'data'), log);
+      await use(server);
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+  baseURL: async ({ server }, use) => use(server.base),
   // The tests read English unless they switch: as if each tester had chosen English once (the demo
   // people's profiles say zh-CN, which the app otherwise follows).
   page: async ({ page }, use) => {

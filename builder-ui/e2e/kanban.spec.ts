@@ -1,15 +1,9 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { call, formItem, lin, signInAs, tokenOf } from './demo';
+import { call, formItem, lin, type Rec, signInAs, tokenOf } from './demo';
 import { expect, test } from './fixtures';
 
 // Moving a deal into a closed stage (won, lost) is confirmed, asks what that stage requires, and
 // every move can be undone (issue 19, point 8).
-
-interface Rec {
-  id: string;
-  version: number;
-  [k: string]: unknown;
-}
 
 const column = (page: Page, v: string) => page.getByTestId(`kanban-column-${v}`);
 
@@ -166,7 +160,6 @@ test('Undo after someone else changed the deal is refused with the version confl
   page,
   request,
 }, info) => {
-  test.setTimeout(60_000);
   const token = await tokenOf(request, lin);
   const name = `Won then changed ${info.project.name} ${Date.now()}`;
   const deal = await newDeal(request, token, name, 'proposal');
@@ -206,7 +199,6 @@ test('Undo after someone else changed the deal is refused with the version confl
 });
 
 test('in Chinese: the dialog and the undo speak zh-CN', async ({ page, request, shot }, info) => {
-  test.setTimeout(60_000);
   const token = await tokenOf(request, lin);
   const name = `输单测试 ${info.project.name} ${Date.now()}`;
   const deal = await newDeal(request, token, name, 'negotiation');

@@ -1,11 +1,5 @@
-import { call, formItem, lin, pickOption, signInAs, tokenOf, zhou } from './demo';
+import { call, formItem, lin, linContract, pickOption, type Rec, signInAs, tokenOf, zhou } from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
-
-interface Rec {
-  id: string;
-  version: number;
-  [k: string]: unknown;
-}
 
 test('the approval panel: a rep submits, the manager rejects with a comment, the rep submits again and recalls', async ({
   page,
@@ -14,14 +8,7 @@ test('the approval panel: a rep submits, the manager rejects with a comment, the
   shot,
 }, info) => {
   test.setTimeout(120_000); // three sign-ins on a shared machine
-  const token = await tokenOf(request, lin);
-  const title = `Panel contract ${info.project.name} ${Date.now()}`;
-  const contract = await call<Rec>(request, token, 'POST', '/api/records/contract', {
-    name: title,
-    amount: 8000,
-    start_date: '2030-02-01',
-    end_date: '2031-01-31',
-  });
+  const { contract, title, token } = await linContract(request, info, 'Panel contract', 8000);
 
   await signInAs(page, lin);
   await page.goto(`/app/contract/${contract.id}`);

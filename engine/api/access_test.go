@@ -41,6 +41,7 @@ func (h *harness) people() (tok, id map[string]string) {
 }
 
 func TestAccessControl(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		tok, id := h.people()
 		h.mustDo(201, "POST", "/api/meta/objects", dealDef)
@@ -175,6 +176,7 @@ func TestAccessControl(t *testing.T) {
 }
 
 func TestPeopleAdminChecks(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		_, id := h.people()
 		runScenarios(t, h, []scenario{

@@ -17,6 +17,7 @@ func aggURL(object string, params ...string) string {
 // TestAggregate: groups and measures follow record-level access and field-level security exactly
 // as lists do; money sums are exact; bad group keys, measures and filters are 400 with a code.
 func TestAggregate(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		tok, _ := h.people()
 		h.mustDo(201, "POST", "/api/meta/objects", dealDef)
@@ -91,6 +92,7 @@ func TestAggregate(t *testing.T) {
 // TestAggregateHugeValues: two opportunities at the largest amount sum exactly beyond int64, and
 // numbers near the float64 limit sum and average without failing, in the API and on a dashboard.
 func TestAggregateHugeValues(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(201, "POST", "/api/meta/objects", `{"name":"opp","fields":[{"name":"stage","type":"picklist","options":[{"value":"won"},{"value":"lost"}]},
 			{"name":"amount","type":"currency","currency":"CNY"},{"name":"x","type":"number"}]}`)

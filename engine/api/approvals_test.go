@@ -33,6 +33,7 @@ func (h *harness) person(email, manager, teams string) (string, string) {
 // 60,000 contract goes through the area manager and finance while its edits are refused, then
 // is approved and editable again; the inbox, the timeline and the error codes on the way.
 func TestApprovalsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(201, "POST", "/api/meta/objects", contractObjectDef)
 		h.mustDo(201, "POST", "/api/teams", `{"id":"finance"}`)

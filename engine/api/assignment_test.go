@@ -10,6 +10,7 @@ import (
 // handed out again on demand and by an automation's assign action, and each decision is in its
 // run log.
 func TestAssignmentThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		users := h.mustDo(200, "GET", "/api/users", "")

@@ -11,6 +11,7 @@ import (
 // TestAuditPages: the audit trail pages by cursor to its end, every entry once and newest first;
 // an out-of-range limit or a foreign cursor is a 400 with a stable code, not a silent default.
 func TestAuditPages(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		h := newHarness(t, b)
 		h.withLead()

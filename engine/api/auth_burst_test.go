@@ -60,6 +60,7 @@ func passwordChecks(h *harness, email string) (checks, successes int) {
 // MaxFailures passwords, on every backend (the attempt is counted in the store before its hash),
 // and once the limit is spent the right password does not sign in.
 func TestLoginBurstChecksNoMoreThanTheLimit(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		h := newHarnessWith(t, b.Open(t), engine.Config{LoginLimits: engine.LoginLimits{ConcurrentHashes: 64}}, api.Config{})
 		const max = 5 // the default per email
@@ -109,6 +110,7 @@ func TestLoginBurstChecksNoMoreThanTheLimit(t *testing.T) {
 
 // TestLoginBurstFromOneAddress: one address trying many emails at once checks at most its limit.
 func TestLoginBurstFromOneAddress(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, testenv.OpenSQLite(t), engine.Config{LoginLimits: engine.LoginLimits{MaxIPFailures: 10, ConcurrentHashes: 64}}, api.Config{})
 	bodies := make([]string, 60)
 	for i := range bodies {
@@ -131,6 +133,7 @@ func TestLoginBurstFromOneAddress(t *testing.T) {
 // TestLoginHashingIsBounded: sign-ins over the hashing bound are refused at once with 429 and
 // Retry-After, unhashed, and give their attempt back (a later right password signs in).
 func TestLoginHashingIsBounded(t *testing.T) {
+	t.Parallel()
 	h := newHarnessWith(t, testenv.OpenSQLite(t), engine.Config{LoginLimits: engine.LoginLimits{ConcurrentHashes: 1, MaxFailures: 100}}, api.Config{})
 	bodies := make([]string, 40)
 	for i := range bodies {

@@ -33,6 +33,7 @@ func (h *harness) cookieLogin(email, password string) (session, csrf string) {
 // TestCSRF: a change authenticated by the session cookie needs the X-CSRF-Token header that
 // matches the crm_csrf cookie; reads and Bearer requests do not.
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		session, csrf := h.cookieLogin("rep@example.com", "password-123")

@@ -31,6 +31,7 @@ func loginBody(email, password string) string {
 // TestLoginAudit: every sign-in, good or bad, is in the audit trail with the email tried, the
 // user when known, the reason, the request id and the client's address; only admins read it.
 func TestLoginAudit(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		anon := []string{"Authorization", ""}
 		bad := h.mustDo(401, "POST", "/api/auth/login", loginBody("rep@example.com", "not-the-password"), anon...)
@@ -64,6 +65,7 @@ func TestLoginAudit(t *testing.T) {
 // TestLoginLockout: the fifth failure for an email locks it for 15 minutes, the right password
 // included, in every engine process on the database; the clock moving on unlocks it.
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := newTestClock()
 		stores := b.OpenShared(t, 2)
@@ -124,6 +126,7 @@ func TestLoginLockout(t *testing.T) {
 
 // TestLoginAddressLimit: one client address trying many emails is locked as a whole.
 func TestLoginAddressLimit(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	h := newHarnessWith(t, testenv.OpenSQLite(t), engine.Config{Clock: clock.Now, LoginLimits: engine.LoginLimits{MaxIPFailures: 3}}, api.Config{})
 	anon := []string{"Authorization", ""}
@@ -145,6 +148,7 @@ func TestLoginAddressLimit(t *testing.T) {
 // TestClientAddressBehindProxy: X-Forwarded-For names the client only when the connection comes
 // from a trusted proxy; otherwise anyone could pick the address their failures count against.
 func TestClientAddressBehindProxy(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		trusted []string
 		want    string

@@ -21,6 +21,7 @@ func (h *harness) sessionsOf(userID string) int64 {
 // TestLogoutEverywhere: logout-all ends every session of the caller, not API tokens nor anyone
 // else's; an admin ends another user's sessions; deactivation drops them from the database.
 func TestLogoutEverywhere(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 		repID := h.mustDo(200, "GET", "/api/auth/me", "", bearer(h.userToken)...).JSON["id"].(string)
@@ -75,6 +76,7 @@ func TestLogoutEverywhere(t *testing.T) {
 // TestChangePassword: the current password is checked, the new one meets the policy, and the
 // other sessions end while this one goes on.
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		other := h.mustDo(200, "POST", "/api/auth/login", loginBody("rep@example.com", "password-123"), "Authorization", "").JSON["token"].(string)
 		rep := []string{"Authorization", "Bearer " + h.userToken}

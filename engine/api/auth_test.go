@@ -13,6 +13,7 @@ import (
 )
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(200, "GET", "/api/health", "", "Authorization", "")
 		runScenarios(t, h, []scenario{
@@ -43,6 +44,7 @@ func TestAuth(t *testing.T) {
 // TestPanicIsContained: a panic in a handler answers 500 with the request id and nothing of
 // the panic's text, and the server keeps serving.
 func TestPanicIsContained(t *testing.T) {
+	t.Parallel()
 	st := testenv.OpenSQLite(t)
 	e, err := engine.New(context.Background(), engine.Config{Store: st, Logger: quiet})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // not end the owner's sessions, another user's sessions (an admin's token), nor delete the owner's
 // other tokens. Those need a signed-in person.
 func TestAPITokenCannotEndSessionsOrTokens(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, testenv.Backends()[0])
 	rep := []string{"Authorization", "Bearer " + h.userToken}
 	repID := h.mustDo(200, "GET", "/api/auth/me", "", rep...).JSON["id"].(string)
@@ -49,6 +50,7 @@ func TestAPITokenCannotEndSessionsOrTokens(t *testing.T) {
 // TestAPIAnswersAreNotStored: every API answer, errors included, tells caches not to keep it:
 // records and tokens must not stay in a shared proxy or the browser's disk cache.
 func TestAPIAnswersAreNotStored(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, testenv.Backends()[0])
 	h.withLead()
 	for _, r := range []response{

@@ -16,6 +16,7 @@ import (
 // TestAPITokens: a named token acts as its user, shows its secret once, is stored hashed, lists
 // without the secret, ends when revoked or expired, and only admins see other people's tokens.
 func TestAPITokens(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := newTestClock()
 		h := newHarnessWith(t, b.Open(t), engine.Config{Clock: clock.Now}, api.Config{})

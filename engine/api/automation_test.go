@@ -8,6 +8,7 @@ import (
 const taskDef = `{"name":"task","fields":[{"name":"subject","type":"text","required":true},{"name":"lead","type":"lookup","target":"lead"}]}`
 
 func TestAutomationsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		h.mustDo(201, "POST", "/api/meta/objects", taskDef)

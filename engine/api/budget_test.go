@@ -27,6 +27,7 @@ func budgetDef(nested string) string {
 // save with its line and column; one over budget for some records answers expression_budget on
 // every write and evaluation that meets it, promptly, and nothing is stored.
 func TestExpressionBudgetThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		r := h.mustDo(422, "POST", "/api/meta/objects", budgetDef(`let r = 1..100; count(r, count(r, count(r, count(r, # > 0) == 100) == 100) == 100)`))
 		for _, want := range []string{`"invalid_expression"`, `"pointer":"/fields/3/expression"`, `"line":1`, `"column":26`, `too much work`} {

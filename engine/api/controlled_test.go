@@ -29,6 +29,7 @@ const pactStamp = `{"name":"stamp_approval","object":"pact","trigger":{"type":"f
 // refused to every user's write, admins included, and shown read-only, while the process's own
 // updates still write it; definitions naming fields that do not exist are refused.
 func TestControlledFields(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(201, "POST", "/api/meta/objects", pactDef)
 		boss, bossAuth := h.person("pactboss@example.com", "", "")

@@ -35,6 +35,7 @@ func column(w map[string]any, member string) string {
 // records, for her manager the team's; definitions are checked at save with pointers, and only
 // analysts and admins define them.
 func TestDashboardsDemo(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		h := templateHarness(t, b, newTestClock())
 		lin, zhou := h.as("lin"), h.as("zhou")

@@ -12,6 +12,7 @@ import (
 // the key from the path whatever the body says, moves the version, and refuses a stale If-Match;
 // list finds it; delete answers 204, then 404.
 func TestDefinitionsShareOneShape(t *testing.T) {
+	t.Parallel()
 	kinds := []struct {
 		path, key, keyField string
 		body                func(key string) string

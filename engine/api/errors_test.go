@@ -11,6 +11,7 @@ import (
 // catalog's Chinese message with the English particulars in detail; in English it answers exactly
 // as before, with no detail; a language the catalog does not speak gets English.
 func TestErrorsSpeakTheCallersLanguage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, testenv.Backends()[0])
 	h.withLead()
 	id := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Taken","email":"taken@x.test"}`).JSON["id"].(string)

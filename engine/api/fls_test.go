@@ -44,6 +44,7 @@ func notIn(t *testing.T, what, text string, words ...string) {
 }
 
 func TestFLSRunLog(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, id := flsSetup(h, `{"name":"big","object":"account","trigger":{"type":"updated"},
 		 "condition":"annual_revenue > 1000000 && vip && old.vip != vip","actions":[{"type":"update","values":{"notes":"\"big\""}}]}`)
@@ -59,6 +60,7 @@ func TestFLSRunLog(t *testing.T) {
 }
 
 func TestFLSFormulaOverHiddenField(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, id := flsSetup(h)
 		if r := h.mustDo(200, "GET", "/api/records/account/"+id, ""); !strings.Contains(r.Text, `"weighted":1000000`) {
@@ -80,6 +82,7 @@ func TestFLSFormulaOverHiddenField(t *testing.T) {
 }
 
 func TestFLSEvaluate(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, big := flsSetup(h)
 		small := h.mustDo(201, "POST", "/api/records/account", `{"name":"Tiny","probability":50}`, rep...).JSON["id"].(string)
@@ -102,6 +105,7 @@ func TestFLSEvaluate(t *testing.T) {
 }
 
 func TestFLSHistory(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, id := flsSetup(h)
 		h.mustDo(200, "PATCH", "/api/records/account/"+id, `{"annual_revenue":"3000000"}`)
@@ -119,6 +123,7 @@ func TestFLSHistory(t *testing.T) {
 }
 
 func TestFLSExpressionCheck(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, _ := flsSetup(h)
 		check := func(expr, kind string, who ...string) string {
@@ -153,6 +158,7 @@ func TestFLSExpressionCheck(t *testing.T) {
 }
 
 func TestFLSSharedView(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		rep, _ := flsSetup(h)
 		h.mustDo(201, "POST", "/api/views", `{"object":"account","name":"Big","columns":["name","weighted"],

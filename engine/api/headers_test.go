@@ -12,6 +12,7 @@ import (
 // TestSecurityHeaders: every answer, JSON, error or the app's page, carries the protective
 // headers; HSTS only when the server is configured as served over TLS.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	h := newHarnessOn(t, testenv.OpenSQLite(t))
 	want := map[string]string{
 		"X-Content-Type-Options":  "nosniff",

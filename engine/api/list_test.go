@@ -25,6 +25,7 @@ func ids(r response, field string) []string {
 }
 
 func TestListFilters(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		for i, l := range []string{
@@ -100,6 +101,7 @@ func TestListFilters(t *testing.T) {
 // TestCursorUnderInserts pages through a list while records are created: nothing is seen twice,
 // and everything that existed when paging started is seen.
 func TestCursorUnderInserts(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		for i := 0; i < 23; i++ {

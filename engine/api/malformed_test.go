@@ -59,6 +59,7 @@ var malformedCorpus = []struct {
 // TestMalformedBodies sends every write route every malformed body: each is a 400 malformed_json
 // and nothing is written.
 func TestMalformedBodies(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		lead := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Acme"}`).JSON["id"].(string)

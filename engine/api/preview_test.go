@@ -8,6 +8,7 @@ import (
 // The builder previews a definition it has not saved: the generated form in the caller's locale
 // and the rules' decisions for sample values, with nothing stored.
 func TestFormPreviewOfADraft(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		body := func(values string) string {
 			return `{"definition":` + opportunityDef + `,"values":` + values + `}`

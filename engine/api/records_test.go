@@ -12,6 +12,7 @@ const goodLead = `{"company":"Acme","email":"buyer@acme.test","amount":"12345.67
  "website":"https://acme.test","phone":"+86 21 5555 0101","notes":"met at fair"}`
 
 func TestRecordLifecycle(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		acc := h.mustDo(201, "POST", "/api/records/account", `{"name":"Acme Group"}`)
@@ -61,6 +62,7 @@ func TestRecordLifecycle(t *testing.T) {
 }
 
 func TestRecordBadInput(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		existing := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Taken","email":"taken@x.test"}`)
@@ -135,6 +137,7 @@ func TestRecordBadInput(t *testing.T) {
 }
 
 func TestZhCNMessages(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		r := h.mustDo(422, "POST", "/api/records/lead", `{"email":"x"}`, "Accept-Language", "zh-CN,zh;q=0.9")
@@ -145,6 +148,7 @@ func TestZhCNMessages(t *testing.T) {
 }
 
 func TestAutonumbersNeverRepeat(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.withLead()
 		const writers, each = 8, 10

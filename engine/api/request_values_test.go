@@ -16,6 +16,7 @@ import (
 // buffers, so a path parameter kept beyond its handler (a cache key, a goroutine) would make one
 // request answer with another object's definition. Every answer must name the object asked for.
 func TestParallelRequestsKeepTheirOwnObject(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, testenv.Backends()[0])
 	const objects, rounds, clients = 60, 20, 8
 	names := make([]string, objects)

@@ -19,6 +19,7 @@ const opportunityDef = `{"name":"opportunity","label":{"en":"Opportunity","zh-CN
    "message":{"en":"Close date must be in the future","zh-CN":"结单日期必须晚于今天"}}]}`
 
 func TestRulesThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		// A misspelt field is refused at save with its line and column; nothing is created.
 		typo := strings.Replace(opportunityDef, `close_date < today() && stage`, `close_date < today() &&\n stge`, 1)
@@ -95,6 +96,7 @@ func TestRulesThroughTheAPI(t *testing.T) {
 }
 
 func TestExpressionCheckEndpoint(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(201, "POST", "/api/meta/objects", opportunityDef)
 		check := func(body string) response { return h.mustDo(200, "POST", "/api/meta/expressions/check", body) }

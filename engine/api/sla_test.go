@@ -14,6 +14,7 @@ const ticketDef = `{"name":"ticket","fields":[
 // TestSLAThroughTheAPI: calendars and policies are checked at save with pointers and kept from
 // sales users; a ticket shows its SLA, pauses and resumes with its status, and lists filter by it.
 func TestSLAThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		h.mustDo(201, "POST", "/api/meta/objects", ticketDef)
 		r := h.mustDo(422, "POST", "/api/meta/calendars", `{"name":"office","time_zone":"Mars/Olympus","hours":{"mon":[{"start":"09:00","end":"25:00"}]}}`)

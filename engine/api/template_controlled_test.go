@@ -15,6 +15,7 @@ import (
 // amount; the approval and the daily contract automations still move it on. Support cannot stamp
 // a ticket's SLA times; a rep cannot mark a lead converted without Convert, nor take it back.
 func TestTemplateControlledFields(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := newTestClock()
 		clock.ns.Store(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC).UnixNano()) // the demo data's Friday

@@ -48,6 +48,7 @@ func (h *harness) as(who string) []string {
 // TestTemplateImportAndExport: the template goes in through the API, a second import changes
 // nothing, a dry run of a broken copy names the problem, and the export carries it all back.
 func TestTemplateImportAndExport(t *testing.T) {
+	t.Parallel()
 	h := templateHarness(t, testenv.Backends()[0], newTestClock())
 	body, _ := templates.Load("default")
 	again := h.mustDo(200, "POST", "/api/meta/import", string(body))
@@ -82,6 +83,7 @@ func TestTemplateImportAndExport(t *testing.T) {
 // the stages; a VIP ticket breaches its first-response promise on the business calendar and
 // escalates to the owner's manager once, then to the support leads.
 func TestTemplateJourneys(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := newTestClock()
 		// Friday 2026-11-20 17:00 in Shanghai.

@@ -12,6 +12,7 @@ var scriptRef = regexp.MustCompile(`src="(/assets/[^"]+\.js)"`)
 
 // TestUI serves the embedded builder app over a real listener next to the API.
 func TestUI(t *testing.T) {
+	t.Parallel()
 	h := newHarnessOn(t, testenv.OpenSQLite(t))
 
 	root := h.mustDo(200, "GET", "/", "")

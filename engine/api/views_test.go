@@ -10,6 +10,7 @@ import (
 // are checked like a list's at save, so fields hidden from the owner are refused; others' views
 // cannot be changed or deleted.
 func TestListViews(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, h *harness) {
 		tok, _ := h.people()
 		h.mustDo(201, "POST", "/api/meta/objects", dealDef)

@@ -89,6 +89,7 @@ func (h *harness) tick() int {
 }
 
 func TestWebhooksThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		clock := &apiClock{}
 		h := newClockedHarness(t, b, clock)
