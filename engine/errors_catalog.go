@@ -148,6 +148,7 @@ var errorTexts = map[string]forms.Label{
 	"import_not_found":          {"en": "the import does not exist", "zh-CN": "导入任务不存在"},
 	"import_finished":           {"en": "the import is over and cannot be cancelled", "zh-CN": "导入已结束，无法取消"},
 	"invalid_format":            {"en": "format is csv or xlsx", "zh-CN": "格式必须是 csv 或 xlsx"},
+	"invalid_fields":            {"en": "the fields to export are not valid", "zh-CN": "导出字段无效"},
 }
 
 // Localized returns e as a reader of locale should see it. For a catalog language other than

@@ -146,6 +146,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
+	authed.Get("/records/:object/export", exportRecords(e))
 	mountImports(authed, e)
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
