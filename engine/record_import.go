@@ -52,6 +52,7 @@ type ImportLimits struct {
 	MaxRows    int   // data rows; default 1,000,000
 	MaxUnzip   int64 // what an .xlsx may unpack to; default 16 times MaxBytes
 	BatchRows  int   // rows between two checkpoints; default 200
+	Workers    int   // rows of a batch written at once; default 32
 	chunkBytes int   // stored file chunk; tests make it small
 }
 
@@ -67,6 +68,9 @@ func (l ImportLimits) withDefaults() ImportLimits {
 	}
 	if l.BatchRows <= 0 {
 		l.BatchRows = 200
+	}
+	if l.Workers <= 0 {
+		l.Workers = 32
 	}
 	if l.chunkBytes <= 0 {
 		l.chunkBytes = 1 << 20

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math/big"
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"crm/engine/jobs"
@@ -207,24 +209,33 @@ func (r *importRun) batch(ctx context.Context, rows []sheetRow) (bool, error) {
 	if len(rows) == 0 {
 		return true, nil
 	}
+	halted := false
+	if r.e.importHalt != nil {
+		for i, row := range rows {
+			if r.e.importHalt(row.n) {
+				rows, halted = rows[:i], true
+				break
+			}
+		}
+	}
+	results := r.rows(ctx, rows)
 	counts := map[string]int64{}
-	for _, row := range rows {
-		if r.e.importHalt != nil && r.e.importHalt(row.n) {
-			return false, errImportHalted
+	for i, res := range results {
+		if res.err != nil {
+			return false, res.err
 		}
-		outcome, errs, err := r.row(ctx, row)
-		if err != nil {
-			return false, err
-		}
-		counts[outcome]++
-		if len(errs) > 0 {
-			if err := r.report(ctx, row, errs); err != nil {
+		counts[res.outcome]++
+		if len(res.errs) > 0 {
+			if err := r.report(ctx, rows[i], res.errs); err != nil {
 				return false, err
 			}
 		}
 		if r.dryRun {
-			r.preview(row, errs)
+			r.preview(rows[i], res.errs)
 		}
+	}
+	if halted {
+		return false, errImportHalted
 	}
 	for _, k := range []string{"created", "updated", "skipped", "failed"} {
 		n, _ := r.doc[k].(int64)
@@ -236,6 +247,56 @@ func (r *importRun) batch(ctx context.Context, rows []sheetRow) (bool, error) {
 	ok, err := r.save(ctx)
 	r.redo = false
 	return ok, err
+}
+
+type rowResult struct {
+	outcome string
+	errs    []cellError
+	err     error
+}
+
+// rows imports the rows of a batch on several workers, so that their writes share the store's
+// group commit instead of waiting for an fsync each. The rows of one key (an upsert's) go to one
+// worker, in sheet order, so that a later row of a key sees what an earlier one wrote.
+func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
+	out := make([]rowResult, len(rows))
+	workers := r.e.importLimits.Workers
+	if workers <= 1 || len(rows) < 2 {
+		for i, row := range rows {
+			out[i].outcome, out[i].errs, out[i].err = r.row(ctx, row)
+		}
+		return out
+	}
+	keyCol := -1
+	if r.mode == ImportUpsert {
+		for i, c := range r.header {
+			if r.mapping[c] == r.key {
+				keyCol = i
+			}
+		}
+	}
+	lanes := make([][]int, workers)
+	for i, row := range rows {
+		lane := i % workers
+		if keyCol >= 0 && keyCol < len(row.cells) {
+			h := fnv.New32a()
+			_, _ = h.Write([]byte(strings.ToLower(strings.TrimSpace(row.cells[keyCol]))))
+			lane = int(h.Sum32() % uint32(workers))
+		}
+		lanes[lane] = append(lanes[lane], i)
+	}
+	var wg sync.WaitGroup
+	for _, lane := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, i := range lane {
+				out[i].outcome, out[i].errs, out[i].err = r.row(ctx, rows[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // errImportHalted stops a run in tests, as a killed process would: nothing after it happens.

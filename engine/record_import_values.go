@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -54,6 +55,7 @@ type cellError struct {
 // converter turns cells into input values for one import run; it remembers the lookups it
 // resolved, as a sheet names the same account on many rows.
 type converter struct {
+	mu      sync.Mutex // the caches: a batch's rows are converted on several workers
 	e       *Engine
 	by      *Actor
 	def     *definition
@@ -248,12 +250,17 @@ func titleOf(obj *forms.Object) string {
 // good as missing.
 func (c *converter) lookup(ctx context.Context, target, s string) (lookupAnswer, error) {
 	key := target + "\x00" + s
-	if a, ok := c.lookups[key]; ok {
+	c.mu.Lock()
+	a, ok := c.lookups[key]
+	c.mu.Unlock()
+	if ok {
 		return a, nil
 	}
 	a, err := c.findLookup(ctx, target, s)
 	if err == nil {
+		c.mu.Lock()
 		c.lookups[key] = a
+		c.mu.Unlock()
 	}
 	return a, err
 }
@@ -266,14 +273,18 @@ func (c *converter) findLookup(ctx context.Context, target, s string) (lookupAns
 			return lookupAnswer{}, err
 		}
 	}
+	c.mu.Lock()
 	title, ok := c.titles[target]
+	c.mu.Unlock()
 	if !ok {
 		def, err := c.e.current(ctx, target)
 		if err != nil {
 			return lookupAnswer{}, err
 		}
 		title = titleOf(def.obj)
+		c.mu.Lock()
 		c.titles[target] = title
+		c.mu.Unlock()
 	}
 	if title == "" {
 		return lookupAnswer{code: "lookup_not_found"}, nil
@@ -299,14 +310,17 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 // user resolves a user cell by id, email or name (active users only).
 func (c *converter) user(ctx context.Context, s string) (lookupAnswer, error) {
-	if a, ok := c.users[s]; ok {
+	c.mu.Lock()
+	a, ok := c.users[s]
+	c.mu.Unlock()
+	if ok {
 		return a, nil
 	}
 	dir, err := c.e.directory(ctx)
 	if err != nil {
 		return lookupAnswer{}, err
 	}
-	a := lookupAnswer{code: "user_not_found"}
+	a = lookupAnswer{code: "user_not_found"}
 	if u := dir.users[s]; u != nil && u.Active {
 		a = lookupAnswer{id: s}
 	} else {
@@ -324,7 +338,9 @@ func (c *converter) user(ctx context.Context, s string) (lookupAnswer, error) {
 			a = lookupAnswer{code: "lookup_ambiguous"}
 		}
 	}
+	c.mu.Lock()
 	c.users[s] = a
+	c.mu.Unlock()
 	return a, nil
 }
 
