@@ -104,6 +104,7 @@ type Import struct {
 	Key            string            `json:"key,omitempty"`
 	OnDuplicate    string            `json:"on_duplicate,omitempty"`
 	DryRun         bool              `json:"dry_run"`
+	Columns        []string          `json:"columns"` // the file's header, in order
 	Mapping        map[string]string `json:"mapping"`
 	UnknownColumns []string          `json:"unknown_columns"`
 	Status         string            `json:"status"`
@@ -136,6 +137,7 @@ func importFromDoc(d store.Doc) *Import {
 		im.Mapping[k], _ = v.(string)
 	}
 	im.UnknownColumns = stringsOf(d["unknown_columns"])
+	im.Columns = stringsOf(d["header"])
 	im.Total, _ = d["total"].(int64)
 	im.Processed, _ = d["processed"].(int64)
 	im.Created, _ = d["created"].(int64)
@@ -199,6 +201,12 @@ func (e *Engine) StartImport(ctx context.Context, by *Actor, req ImportRequest, 
 		return nil, err
 	}
 	mapping, unknown, err := e.importMapping(ctx, by, def, g, header, req)
+	if ee, ok := AsError(err); ok {
+		// The file's columns, so that a caller (the import wizard) can offer a mapping of them.
+		out := *ee
+		out.Details = map[string]any{"columns": header}
+		return nil, &out
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -105,7 +105,7 @@ func TestImportCSV(t *testing.T) {
 		if r.Status != 202 {
 			t.Fatalf("start: %d %s", r.Status, r.Text)
 		}
-		if !strings.Contains(r.Text, `"unknown_columns":["Extra"]`) || r.JSON["total"] != 3.0 {
+		if !strings.Contains(r.Text, `"unknown_columns":["Extra"]`) || r.JSON["total"] != 3.0 || !strings.Contains(r.Text, `"columns":["公司","email",`) {
 			t.Errorf("start answer: %s", r.Text)
 		}
 		im := h.waitImport(r.JSON["id"].(string))
@@ -275,7 +275,7 @@ func TestImportRefusals(t *testing.T) {
 			{"mapping to an autonumber", "g.csv", good, nil, []string{"object", "lead", "mapping", `{"company":"ref"}`}, 422, "import_field_not_writable"},
 			{"mapping to a read-only field", "g.csv", csvOf([]string{"company", "amount"}, []string{"A", "1"}), rep, []string{"object", "lead"}, 422, "import_field_not_writable"},
 			{"mapping to a hidden field", "g.csv", good, rep, []string{"object", "lead", "mapping", `{"company":"notes"}`}, 422, "import_invalid_mapping"},
-			{"no column maps", "g.csv", csvOf([]string{"foo"}, []string{"1"}), nil, []string{"object", "lead"}, 422, "import_invalid_mapping"},
+			{"no column maps", "g.csv", csvOf([]string{"foo"}, []string{"1"}), nil, []string{"object", "lead"}, 422, `import_invalid_mapping","message":"no column maps to a field of lead","details":{"columns":["foo`},
 			{"bad mode", "g.csv", good, nil, []string{"object", "lead", "mode", "merge"}, 422, "import_invalid_option"},
 			{"upsert without key", "g.csv", good, nil, []string{"object", "lead", "mode", "upsert"}, 422, "import_invalid_key"},
 			{"upsert on a key that is not unique", "g.csv", good, nil, []string{"object", "lead", "mode", "upsert", "key", "company"}, 422, "import_invalid_key"},
