@@ -31,7 +31,7 @@ test: lint ## every test: storage conformance on both backends, API, CLI, fuzz, 
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 10s -fuzzminimizetime 100x ./engine/query/
 	$(MAKE) test-ui
 
-bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=10000 skips 100k)
+bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=10000 skips 100k; CRM_BENCH_IMPORT_ROWS sizes the import, 10k)
 	$(GO) test -run '^$$' -bench . -benchmem ./forms/
 	$(GO) test -run '^$$' -bench CreateVsRaw -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench CreateEngineTime -benchtime 5000x ./engine/
@@ -42,6 +42,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench 'SLAWrite' -benchtime 300x ./engine/
 	$(GO) test -run '^$$' -bench 'SLATick' -benchtime 3x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
+	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./engine/
 
 # Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
 ui: builder-ui/node_modules/.ci-stamp ## build the web app into builder-ui/dist

@@ -48,6 +48,10 @@ var systemColls = []systemColl{
 	// Pending jobs carry timers (SLA thresholds, time-relative automations) to the new database.
 	{name: collJobs, indexes: jobIndexes},
 	{name: collClaims, notExported: "job claims: the new database runs the pending jobs afresh"},
+	{name: collImports, indexes: []store.Index{{Field: "user"}, {Field: "created_at"}},
+		notExported: "record imports are runs of uploads to this server"},
+	{name: collImportFiles, indexes: []store.Index{{Field: "import"}}, notExported: "uploads of imports under way"},
+	{name: collImportErrors, indexes: []store.Index{{Field: "import"}}, notExported: "error reports of this server's imports"},
 }
 
 // systemIndexes are the engine's own collections and their secondary indexes.

@@ -39,6 +39,7 @@ type Config struct {
 	Node         string           // this process's name in job claims; "": random
 	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
 	LoginLimits  LoginLimits      // sign-in lockouts; zero members: 5 per email, 50 per address, 15 min
+	ImportLimits ImportLimits     // record imports: file size, rows, unzip size, batch (record_import.go)
 	// Scratch opens a throwaway store (removed by its Close) that a package import is rehearsed
 	// on before the real database changes; nil: package imports are refused.
 	Scratch func(context.Context) (store.Store, error)
@@ -60,7 +61,11 @@ type Engine struct {
 	node      string
 	handlers  map[string]jobHandler
 
-	webhookEnv []string // allow-list entries from the configuration
+	webhookEnv   []string // allow-list entries from the configuration
+	importLimits ImportLimits
+	// importHalt, in tests, is asked before each row of an import; true stops the run there, as
+	// a killed process would (see record_import_run.go).
+	importHalt func(row int64) bool
 	scratch    func(context.Context) (store.Store, error)
 
 	mu   sync.Mutex
@@ -127,6 +132,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: webhook allow-list: %s", probs[0].Message)
 	}
 	e.webhookEnv = cfg.WebhookAllow
+	e.importLimits = cfg.ImportLimits.withDefaults()
 	e.scratch = cfg.Scratch
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()

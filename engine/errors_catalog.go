@@ -131,6 +131,24 @@ var errorTexts = map[string]forms.Label{
 	"invalid_export":   {"en": "the export is not valid", "zh-CN": "导出文件无效"},
 	"not_empty":        {"en": "the target database is not empty", "zh-CN": "目标数据库不为空，无法导入"},
 	"no_scratch_store": {"en": "package import needs a scratch database, and this server has none configured", "zh-CN": "此服务器未配置导入配置包所需的临时数据库"},
+
+	// Record imports and list exports.
+	"import_empty":              {"en": "the file is empty or has no data rows below its header", "zh-CN": "文件为空，或表头下没有数据行"},
+	"import_unsupported_file":   {"en": "the file is neither CSV nor an Excel .xlsx workbook", "zh-CN": "文件不是 CSV 或 Excel .xlsx 格式"},
+	"import_unreadable":         {"en": "the file cannot be read", "zh-CN": "无法读取该文件"},
+	"import_unsafe_file":        {"en": "the workbook unpacks to far more than it holds and is refused", "zh-CN": "该工作簿解压后体积异常，已拒绝"},
+	"import_too_large":          {"en": "the file is larger than imports accept", "zh-CN": "文件超过导入大小上限"},
+	"import_too_many_rows":      {"en": "the file has more rows than imports accept", "zh-CN": "文件行数超过导入上限"},
+	"import_invalid_header":     {"en": "the header row of the file is not valid", "zh-CN": "文件表头无效"},
+	"import_invalid_mapping":    {"en": "the mapping of columns to fields is not valid", "zh-CN": "列与字段的对应关系无效"},
+	"invalid_mapping":           {"en": "the mapping is not a JSON object of columns to fields", "zh-CN": "映射必须是列名到字段名的 JSON 对象"},
+	"import_field_not_writable": {"en": "the import would write fields you may not write; nothing was imported", "zh-CN": "导入包含您无权写入的字段，未导入任何数据"},
+	"import_invalid_key":        {"en": "the key of the upsert is not valid", "zh-CN": "更新导入的主键字段无效"},
+	"import_invalid_option":     {"en": "the import mode or duplicate handling is not valid", "zh-CN": "导入模式或重复处理方式无效"},
+	"import_not_found":          {"en": "the import does not exist", "zh-CN": "导入任务不存在"},
+	"import_finished":           {"en": "the import is over and cannot be cancelled", "zh-CN": "导入已结束，无法取消"},
+	"invalid_format":            {"en": "format is csv or xlsx", "zh-CN": "格式必须是 csv 或 xlsx"},
+	"invalid_fields":            {"en": "the fields to export are not valid", "zh-CN": "导出字段无效"},
 }
 
 // Localized returns e as a reader of locale should see it. For a catalog language other than

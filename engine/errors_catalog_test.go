@@ -43,6 +43,7 @@ var passThrough = map[string]bool{
 	"approval_run.go:code":       true, // refuse itself (workflow/approval_run.go)
 	"record_list.go:qe.Code":     true, // query errors, walked in query
 	"dashboard_data.go:ee.Code":  true, // a widget's own error, copied
+	"record_import.go:code":      true, // the stored reason an import failed, made at its source
 }
 
 // sourceCodes walks the Go sources for every top-level code they can produce. Each code maps to

@@ -84,6 +84,13 @@ type approvalTimeoutArgs struct {
 
 func (approvalTimeoutArgs) Kind() string { return "approval_timeout" }
 
+// importArgs: the rows of a record import from its last checkpoint (see record_import_run.go).
+type importArgs struct {
+	Import string `json:"import"`
+}
+
+func (importArgs) Kind() string { return "import" }
+
 // registerHandlers gives every kind its worker. A payload that does not decode into its kind's
 // arguments ends the job as dead at once, with the PayloadError as its last error: no retry can
 // fix it.
@@ -96,6 +103,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleWebhook)
 	jobs.Register(&ws, e.handleApprovalEffects)
 	jobs.Register(&ws, e.handleApprovalTimeout)
+	jobs.Register(&ws, e.handleImport)
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {
 			err := ws.Work(ctx, jobs.Row{ID: j.ID, Kind: j.Kind, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, Payload: j.Payload})

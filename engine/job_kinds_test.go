@@ -41,6 +41,7 @@ func TestJobsStoredForm(t *testing.T) {
 		{webhookArgs{Delivery: "d1"}, "webhook", map[string]any{"delivery": "d1"}},
 		{approvalArgs{Instance: "i1"}, "approval", map[string]any{"instance": "i1"}},
 		{approvalTimeoutArgs{Instance: "i1", Step: 3}, "approval_timeout", map[string]any{"instance": "i1", "step": int64(3)}},
+		{importArgs{Import: "im1"}, "import", map[string]any{"import": "im1"}},
 	}
 
 	t.Run("every kind stores the form it always had", func(t *testing.T) {
@@ -71,6 +72,8 @@ func TestJobsStoredForm(t *testing.T) {
 				got, err = jobs.Decode[approvalArgs](f.payload)
 			case approvalTimeoutArgs:
 				got, err = jobs.Decode[approvalTimeoutArgs](f.payload)
+			case importArgs:
+				got, err = jobs.Decode[importArgs](f.payload)
 			}
 			if err != nil || !reflect.DeepEqual(got, f.args) {
 				t.Errorf("%q payload %#v decodes to %#v (%v), want %#v", f.kind, f.payload, got, err, f.args)

@@ -63,7 +63,9 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 		st.Close()
 		return nil, nil, usageError("CRM_WEBHOOK_ALLOW: " + err.Error())
 	}
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow, Clock: engineClock(), Scratch: sqlite.Scratch})
+	limits := engine.ImportLimits{MaxBytes: int64(envInt("CRM_IMPORT_MAX_BYTES", 0)), MaxRows: envInt("CRM_IMPORT_MAX_ROWS", 0)}
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow, Clock: engineClock(), Scratch: sqlite.Scratch,
+		ImportLimits: limits})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

@@ -48,7 +48,7 @@ func New(cfg Config) *fiber.App {
 		// Params, queries, headers and bodies are copies: without it they are views of a buffer
 		// the next request reuses, and a value kept beyond its handler (a cache key) changes.
 		Immutable:               true,
-		BodyLimit:               cfg.BodyLimit,
+		BodyLimit:               uploadLimit(cfg),
 		ReadTimeout:             cfg.ReadTimeout,
 		WriteTimeout:            cfg.WriteTimeout,
 		IdleTimeout:             cfg.IdleTimeout,
@@ -60,6 +60,7 @@ func New(cfg Config) *fiber.App {
 		EnableIPValidation:      true,
 	})
 	app.Use(securityHeaders(cfg.SecureCookie))
+	app.Use(bodyLimit(cfg.BodyLimit))
 	app.Use(requestid.New())
 	app.Use(func(c *fiber.Ctx) error { // the request id and the client's address reach the audit trail
 		ctx := engine.WithRequestID(c.UserContext(), c.GetRespHeader(fiber.HeaderXRequestID))
@@ -142,6 +143,8 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
+	authed.Get("/records/:object/export", exportRecords(e))
+	mountImports(authed, e)
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
 	authed.Get("/records/:object/:id", getRecord(e))

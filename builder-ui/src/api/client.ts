@@ -142,6 +142,41 @@ function toApiError(status: number, data: unknown): ApiError {
   });
 }
 
+/** Posts a multipart form (a file upload) with the session, CSRF and locale headers of every request. */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': requestLocale };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const csrf = csrfToken();
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, body: form, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e));
+  }
+  const data: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) throw toApiError(res.status, data);
+  return data as T;
+}
+
+/** Downloads what a GET answers as a file called name (a CSV or .xlsx the server makes). */
+export async function download(path: string, name: string): Promise<void> {
+  const headers: Record<string, string> = { 'Accept-Language': requestLocale };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(path, { headers, credentials: 'same-origin' });
+  if (!res.ok) throw toApiError(res.status, await res.json().catch(() => undefined));
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),

@@ -1,10 +1,19 @@
-import { AppstoreOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
+import {
+  AppstoreOutlined,
+  DownloadOutlined,
+  FilterOutlined,
+  LeftOutlined,
+  PlusOutlined,
+  RightOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Badge,
   Button,
   Card,
+  Dropdown,
   Empty,
   Flex,
   Grid,
@@ -37,6 +46,8 @@ import { useObjectDef, usePeopleById } from './meta';
 import { ViewPicker } from './ViewPicker';
 import type { ListView } from '../api/views';
 import { slaColours } from './SlaBadges';
+import { ImportWizard } from './ImportWizard';
+import { exportList } from '../api/imports';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
 const columnsKey = (object: string) => `crm.columns.${object}`;
@@ -67,6 +78,8 @@ export default function RecordListPage() {
   }, [search]);
   const [view, setView] = useState<ListView | null>(null);
   useEffect(() => setView(null), [object]);
+  const [importing, setImporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
   // A saved view's filter stays as written; conditions added on top narrow it further.
   const filter = [view?.filter, toFilter(conditions)]
     .filter((f): f is string => !!f)
@@ -222,6 +235,29 @@ export default function RecordListPage() {
                 {t('app.list.kanban')}
               </Button>
             )}
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              {t('app.list.import')}
+            </Button>
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'csv', label: t('app.list.exportCsv') },
+                  { key: 'xlsx', label: t('app.list.exportXlsx') },
+                ],
+                onClick: ({ key }) => {
+                  setExportError(null);
+                  // What the list shows: its filter, search, order and columns.
+                  exportList(object, key as 'csv' | 'xlsx', {
+                    filter,
+                    q,
+                    sort,
+                    fields: ['id', ...visible.filter((n) => fields.some((f) => f.name === n)), 'owner', 'updated_at'],
+                  }).catch(setExportError);
+                },
+              }}
+            >
+              <Button icon={<DownloadOutlined />}>{t('app.list.export')}</Button>
+            </Dropdown>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(`/app/${object}/new`)}>
               {t('app.list.new')}
             </Button>
@@ -305,6 +341,9 @@ export default function RecordListPage() {
             </Flex>
           )}
         </Flex>
+        {exportError !== null && (
+          <Alert type="error" showIcon closable message={errorText(exportError, t)} style={{ margin: 12 }} />
+        )}
         {page.isError && (
           <Alert
             type="error"
@@ -357,6 +396,7 @@ export default function RecordListPage() {
           </Space>
         </Flex>
       </Card>
+      <ImportWizard object={object} def={def} open={importing} onClose={() => setImporting(false)} />
     </>
   );
 }

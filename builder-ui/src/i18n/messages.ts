@@ -2,6 +2,7 @@
 import { flowsEn, flowsZhCN } from './messages_flows';
 import { appEn, appZhCN } from './messages_app';
 import { indexesEn, indexesZhCN } from './messages_indexes';
+import { importsEn, importsZhCN } from './messages_imports';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -45,6 +46,7 @@ export const en = {
   ...flowsEn,
   ...appEn,
   ...indexesEn,
+  ...importsEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -380,6 +382,7 @@ export const zhCN: Messages = {
   ...flowsZhCN,
   ...appZhCN,
   ...indexesZhCN,
+  ...importsZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',

@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"testing"
+	"time"
+
+	"crm/engine/store"
+	"crm/internal/testenv"
+)
+
+const importLeadDef = `{"name":"lead","fields":[
+ {"name":"company","type":"text","required":true},
+ {"name":"email","type":"email","unique":true},
+ {"name":"tagged","type":"boolean"}]}`
+
+// importRows is a CSV of n leads with distinct emails.
+func importRows(n int) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"company", "email"})
+	for i := 0; i < n; i++ {
+		_ = w.Write([]string{fmt.Sprintf("Company %d", i), fmt.Sprintf("lead%d@x.cn", i)})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+// TestImportResumesAfterRestart: an engine stops in the middle of a batch, after some of its rows
+// were written and before their checkpoint; another engine on the same database resumes the
+// import. Every row is done once: one record, one audit entry and one automation run per row,
+// and exact counters.
+func TestImportResumesAfterRestart(t *testing.T) {
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		stores := b.OpenShared(t, 2)
+		open := func(st store.Store, node string) *Engine {
+			e, err := New(ctx, Config{Store: st, Logger: quietLog, Clock: clock.Now, Node: node, JobLease: time.Minute,
+				ImportLimits: ImportLimits{BatchRows: 10, chunkBytes: 512}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		first := open(stores[0], "first")
+		mustDefine(t, first, importLeadDef)
+		mustAutomate(t, first, `{"name":"tag","object":"lead","trigger":{"type":"created"},"actions":[{"type":"update","values":{"tagged":"true"}}]}`)
+		admin, err := first.CreateUser(ctx, SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const rows = 50
+		// Sheet rows 2..51 hold the data; batches of 10 end at 11, 21, 31; the engine stops
+		// before row 36, with rows 32-35 written and not checkpointed.
+		halted := make(chan struct{})
+		first.importHalt = func(row int64) bool {
+			if row == 36 {
+				close(halted)
+				return true
+			}
+			return false
+		}
+		im, err := first.StartImport(ctx, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-halted:
+		case <-time.After(60 * time.Second):
+			t.Fatal("the first engine never reached row 36")
+		}
+		waitFor(t, func() bool {
+			n := countDocs(t, first, collJobs, store.Compare{Field: "attempts", Op: store.Eq, Value: int64(1)})
+			return n == 1
+		})
+		if n := countDocs(t, first, recordsColl("lead"), nil); n != 34 {
+			t.Fatalf("before the restart %d leads, want 34 (rows 2-35)", n)
+		}
+		d, _ := first.store.Get(ctx, collImports, im.ID)
+		if d["next_row"] != int64(31) || d["status"] != importRunning {
+			t.Fatalf("checkpoint %v, status %v", d["next_row"], d["status"])
+		}
+
+		second := open(stores[1], "second")
+		clock.Advance(time.Minute) // past the failed job's backoff
+		waitFor(t, func() bool {
+			if _, err := second.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			got, err := second.GetImport(ctx, admin, im.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Status == importDone
+		})
+		got, _ := second.GetImport(ctx, admin, im.ID)
+		if got.Created != rows || got.Processed != rows || got.Failed != 0 || got.Updated != 0 || got.Skipped != 0 {
+			t.Errorf("counters %+v", got)
+		}
+		if n := countDocs(t, second, recordsColl("lead"), nil); n != rows {
+			t.Errorf("%d leads, want %d", n, rows)
+		}
+		for i := 0; i < rows; i++ {
+			if n := countDocs(t, second, recordsColl("lead"), store.Compare{Field: "email", Op: store.Eq, Value: fmt.Sprintf("lead%d@x.cn", i)}); n != 1 {
+				t.Errorf("lead%d: %d records", i, n)
+			}
+		}
+		if n := countDocs(t, second, collAudit, store.Compare{Field: "action", Op: store.Eq, Value: "record_created"}); n != rows {
+			t.Errorf("%d record_created audit entries, want %d", n, rows)
+		}
+		waitFor(t, func() bool {
+			_, _ = second.Tick(ctx)
+			return countDocs(t, second, recordsColl("lead"), store.Compare{Field: "tagged", Op: store.Eq, Value: true}) == rows
+		})
+		if n := countDocs(t, second, collRuns, nil); n != rows {
+			t.Errorf("%d automation runs, want %d", n, rows)
+		}
+		if n := countDocs(t, second, collImportFiles, nil); n != 0 {
+			t.Errorf("%d file chunks left after the import", n)
+		}
+	})
+}
