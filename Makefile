@@ -47,8 +47,8 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 ui: ## build the web app into builder-ui/dist
 	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci && npm run build
 
-test-ui: ## type check, Prettier, then browser tests against a real crm serve, in Debian's Chromium
+test-ui: ## type check, Prettier, ESLint, unit tests, then browser tests against a real crm serve, in Debian's Chromium
 	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci
-	cd builder-ui && npm run typecheck && npx prettier --check .
+	cd builder-ui && npm run typecheck && npx prettier --check . && npm run lint && npm test
 	builder-ui/scripts/install-browser.sh
 	cd builder-ui && npx playwright test

@@ -16,6 +16,8 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   // Set by global-setup once the server runs, after this config was first read.
+  // Playwright reads a fixture's dependencies from its first parameter's pattern: an empty one is none.
+  // eslint-disable-next-line no-empty-pattern
   baseURL: async ({}, use) => use(process.env.CRM_E2E_BASE_URL),
   // The tests read English unless they switch: as if each tester had chosen English once (the demo
   // people's profiles say zh-CN, which the app otherwise follows).
@@ -41,6 +43,7 @@ export const test = base.extend<Fixtures>({
     expect(res.status()).toBe(200);
     await use(((await res.json()) as { token: string }).token);
   },
+  // eslint-disable-next-line no-empty-pattern -- no dependencies, as for baseURL
   phone: async ({}, use, info) => use(info.project.name === 'phone'),
   cleanConsole: [
     async ({ page }, use) => {

@@ -1,6 +1,7 @@
 import { DatePicker, Input, InputNumber, Select, Switch, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
+import { textOf } from '../fields/text';
 import type { FormField } from '../api/forms';
 import { FieldValue } from './FieldValue';
 import { LookupSelect } from './LookupSelect';
@@ -58,7 +59,7 @@ export function FieldInput({
           max={field.max === undefined ? undefined : String(field.max)}
           prefix={field.type === 'currency' ? field.currency : undefined}
           addonAfter={field.type === 'percent' ? '%' : undefined}
-          value={value === null || value === undefined ? null : String(value)}
+          value={value === null || value === undefined ? null : textOf(value)}
           // The schema wants numbers for the other types: typed text would be refused as "Must be a number".
           onChange={(v) => onChange(v === null || v === '' ? null : field.type === 'currency' ? v : Number(v))}
         />
@@ -70,7 +71,7 @@ export function FieldInput({
           {...common}
           allowClear
           mode={field.type === 'multipicklist' ? 'multiple' : undefined}
-          value={(value as string | string[] | null) ?? undefined}
+          value={value ?? undefined}
           onChange={(v: unknown) => onChange(v ?? null)}
           optionLabelProp="label"
           options={(field.options ?? []).map((o) => ({
@@ -91,7 +92,7 @@ export function FieldInput({
                   const opt = field.options?.find((x) => x.value === v);
                   return (
                     <Tag color={opt?.color} closable={closable} onClose={onClose} style={{ marginInlineEnd: 4 }}>
-                      {opt?.label ?? String(v)}
+                      {opt?.label ?? textOf(v)}
                     </Tag>
                   );
                 }
@@ -145,7 +146,7 @@ function DateInput({
   value: unknown;
   onChange: (v: unknown) => void;
 }) {
-  const text = value ? String(value) : '';
+  const text = value ? textOf(value) : '';
   const picked = useMemo(() => (text ? dayjs(text) : null), [text]);
   return (
     <DatePicker

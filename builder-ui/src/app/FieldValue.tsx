@@ -2,6 +2,7 @@ import { CheckOutlined, MinusOutlined } from '@ant-design/icons';
 import { Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
+import { textOf } from '../fields/text';
 import type { FormField } from '../api/forms';
 import { useI18n } from '../i18n/context';
 
@@ -36,8 +37,8 @@ export function FieldValue({
   const option = (v: string) => field.options?.find((o) => o.value === v);
   switch (type) {
     case 'picklist': {
-      const o = option(String(value));
-      return <Tag color={o?.color}>{o?.label ?? String(value)}</Tag>;
+      const o = option(textOf(value));
+      return <Tag color={o?.color}>{o?.label ?? textOf(value)}</Tag>;
     }
     case 'multipicklist':
       return (
@@ -52,9 +53,9 @@ export function FieldValue({
     case 'boolean':
       return value ? <CheckOutlined aria-label="true" /> : <MinusOutlined aria-label="false" />;
     case 'date':
-      return <>{dayjs(String(value)).format('ll')}</>;
+      return <>{dayjs(textOf(value)).format('ll')}</>;
     case 'datetime':
-      return <span title={dayjs(String(value)).format('LLLL')}>{dayjs(String(value)).format('lll')}</span>;
+      return <span title={dayjs(textOf(value)).format('LLLL')}>{dayjs(textOf(value)).format('lll')}</span>;
     case 'currency':
       return (
         <>
@@ -71,7 +72,7 @@ export function FieldValue({
     case 'integer':
       return <>{new Intl.NumberFormat(locale).format(Number(value))}</>;
     case 'lookup': {
-      const id = String(value);
+      const id = textOf(value);
       return field.target ? (
         <Link to={`/app/${field.target}/${id}`} onClick={(e) => e.stopPropagation()}>
           {names?.[id] ?? id}
@@ -81,18 +82,18 @@ export function FieldValue({
       );
     }
     case 'user':
-      return <>{people?.[String(value)] ?? String(value)}</>;
+      return <>{people?.[textOf(value)] ?? textOf(value)}</>;
     case 'url':
       return (
-        <a href={String(value)} target="_blank" rel="noreferrer noopener" onClick={(e) => e.stopPropagation()}>
-          {String(value)}
+        <a href={textOf(value)} target="_blank" rel="noreferrer noopener" onClick={(e) => e.stopPropagation()}>
+          {textOf(value)}
         </a>
       );
     case 'email':
-      return <a href={`mailto:${String(value)}`}>{String(value)}</a>;
+      return <a href={`mailto:${textOf(value)}`}>{textOf(value)}</a>;
     case 'textarea':
-      return <span style={{ whiteSpace: 'pre-wrap' }}>{String(value)}</span>;
+      return <span style={{ whiteSpace: 'pre-wrap' }}>{textOf(value)}</span>;
     default:
-      return <>{String(value)}</>;
+      return <>{textOf(value)}</>;
   }
 }

@@ -1,3 +1,4 @@
+import { textOf } from '../fields/text';
 import { AppstoreOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import {
@@ -17,7 +18,6 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useForm, type FormField } from '../api/forms';
@@ -137,7 +137,7 @@ export default function RecordListPage() {
             sortOrder: sortOrder('sla_due_at'),
             render: (v: string | undefined, r: RecordData) =>
               v ? (
-                <Tag color={slaColours[v]} title={r.sla_due_at ? String(r.sla_due_at) : undefined}>
+                <Tag color={slaColours[v]} title={r.sla_due_at ? textOf(r.sla_due_at) : undefined}>
                   {t(`app.sla.${v}` as MessageKey)}
                 </Tag>
               ) : (
@@ -326,7 +326,7 @@ export default function RecordListPage() {
             style: { cursor: 'pointer' },
           })}
           onChange={(_, __, sorter) => {
-            const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordData> | undefined;
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
             const key = s?.columnKey ? String(s.columnKey) : '';
             setSort(!key || !s?.order ? '' : s.order === 'descend' ? `-${key}` : key);
           }}

@@ -1,4 +1,5 @@
 // Conditions as the list page's filter builder holds them, written in the API's filter language.
+import { textOf } from '../fields/text';
 
 export interface Condition {
   field: string;
@@ -34,7 +35,7 @@ export function operatorsFor(type: string): string[] {
 
 function literal(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  return JSON.stringify(String(v ?? ''));
+  return JSON.stringify(textOf(v ?? ''));
 }
 
 /** The filter= text of conditions joined by and; a condition without a value is left out. */

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { checkExpression, useExpressionLibrary, type ExprKind } from '../api/definitions';
+import { checkExpression, useExpressionLibrary, type Definition, type ExprKind } from '../api/definitions';
 import { useI18n } from '../i18n/context';
 import { useBuilder } from './builderContext';
 import { inString, offsetOf, suggest, wordAt, type Suggestion } from './completion';
@@ -58,7 +58,12 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
     queryKey: ['meta', 'expressions', 'check', checked],
     queryFn: ({ signal }) =>
       checkExpression(
-        { definition: JSON.parse(checked.defJson), expression: checked.value, kind: checked.kind, type: checked.type },
+        {
+          definition: JSON.parse(checked.defJson) as Definition,
+          expression: checked.value,
+          kind: checked.kind,
+          type: checked.type,
+        },
         signal,
       ),
     enabled: checked.value.trim() !== '' && (kind !== 'formula' || !!type),

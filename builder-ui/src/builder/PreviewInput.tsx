@@ -1,5 +1,6 @@
 import { DatePicker, Input, InputNumber, Select, Switch, Tag } from 'antd';
 import dayjs from 'dayjs';
+import { textOf } from '../fields/text';
 import type { FormField } from '../api/preview';
 import { useI18n } from '../i18n/context';
 
@@ -11,7 +12,7 @@ interface Props {
   onChange: (v: unknown) => void;
 }
 
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const text = (v: unknown) => (v === undefined || v === null ? '' : textOf(v));
 
 /** The input a generated form shows for a field type, in the field's wire form. */
 export function PreviewInput({ field, id, value, readOnly, onChange }: Props) {
@@ -66,7 +67,7 @@ export function PreviewInput({ field, id, value, readOnly, onChange }: Props) {
           id={id}
           disabled={readOnly}
           style={{ width: '100%' }}
-          value={value ? dayjs(String(value)) : null}
+          value={value ? dayjs(textOf(value)) : null}
           onChange={(d) => onChange(d ? d.format('YYYY-MM-DD') : undefined)}
         />
       );
@@ -77,7 +78,7 @@ export function PreviewInput({ field, id, value, readOnly, onChange }: Props) {
           showTime
           disabled={readOnly}
           style={{ width: '100%' }}
-          value={value ? dayjs(String(value)) : null}
+          value={value ? dayjs(textOf(value)) : null}
           onChange={(d) => onChange(d ? d.toISOString() : undefined)}
         />
       );
