@@ -31,7 +31,7 @@ import { ColumnChooser } from './ColumnChooser';
 import { FieldValue } from './FieldValue';
 import { FilterBuilder } from './FilterBuilder';
 import { IndexHint } from './IndexHint';
-import { toFilter, type Condition } from './filterLanguage';
+import { combineFilters, toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
 import { useObjectDef, usePeopleById } from './meta';
 import { ViewPicker } from './ViewPicker';
@@ -68,10 +68,7 @@ export default function RecordListPage() {
   const [view, setView] = useState<ListView | null>(null);
   useEffect(() => setView(null), [object]);
   // A saved view's filter stays as written; conditions added on top narrow it further.
-  const filter = [view?.filter, toFilter(conditions)]
-    .filter((f): f is string => !!f)
-    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
-    .join(' and ');
+  const filter = combineFilters(view?.filter, conditions);
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
 

@@ -53,3 +53,11 @@ export function toFilter(conditions: Condition[]): string {
     })
     .join(' and ');
 }
+
+/** A saved view's filter as written, narrowed by the conditions added on top: each part in brackets when both are there. */
+export function combineFilters(viewFilter: string | undefined, conditions: Condition[]): string {
+  return [viewFilter, toFilter(conditions)]
+    .filter((f): f is string => !!f)
+    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+    .join(' and ');
+}
