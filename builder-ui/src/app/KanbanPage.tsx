@@ -23,7 +23,7 @@ import { recordsApi, type RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { KanbanMoveDialog, type ClosedMove } from './KanbanMoveDialog';
 import { patchRecord } from './patchRecord';
 import { restoreRecord } from './restoreRecord';

@@ -8,7 +8,7 @@ import { recordsApi, type AssignmentNote, type RecordData } from '../api/records
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
-import { FieldInput } from './FieldInput';
+import { FieldInput } from '../fields/registry';
 import { patchRecord } from './patchRecord';
 import { schemaErrors } from './validate';
 

@@ -28,7 +28,7 @@ import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
 import { PageHeader } from '../shell/PageHeader';
 import { ColumnChooser } from './ColumnChooser';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { FilterBuilder } from './FilterBuilder';
 import { IndexHint } from './IndexHint';
 import { combineFilters, toFilter, type Condition } from './filterLanguage';

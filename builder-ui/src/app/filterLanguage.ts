@@ -1,4 +1,5 @@
 // Conditions as the list page's filter builder holds them, written in the API's filter language.
+import { widgetOf } from '../fields/registry';
 import { textOf } from '../fields/text';
 
 export interface Condition {
@@ -9,28 +10,9 @@ export interface Condition {
 
 export const noValueOps = ['is null', 'is not null'];
 
-/** Operators that make sense for a field type. */
+/** Operators that make sense for a field type, the first one a new row takes (fields/registry.tsx). */
 export function operatorsFor(type: string): string[] {
-  switch (type) {
-    case 'number':
-    case 'integer':
-    case 'percent':
-    case 'currency':
-    case 'date':
-    case 'datetime':
-      return ['=', '!=', '>', '>=', '<', '<=', 'is null', 'is not null'];
-    case 'boolean':
-      return ['=', '!='];
-    case 'picklist':
-      return ['=', '!=', 'in', 'is null', 'is not null'];
-    case 'multipicklist':
-      return ['contains', 'is null', 'is not null'];
-    case 'lookup':
-    case 'user':
-      return ['=', '!=', 'is null', 'is not null'];
-    default:
-      return ['contains', '=', '!=', 'is null', 'is not null'];
-  }
+  return widgetOf(type).filter.ops;
 }
 
 function literal(v: unknown): string {
