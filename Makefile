@@ -54,7 +54,7 @@ builder-ui/node_modules/.ci-stamp: builder-ui/package-lock.json
 	cd builder-ui && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci
 	touch $@
 
-test-ui: builder-ui/node_modules/.ci-stamp ## type check, Prettier, then browser tests against a real crm serve, in Debian's Chromium
-	cd builder-ui && npm run typecheck && npx prettier --check .
+test-ui: builder-ui/node_modules/.ci-stamp ## type check, Prettier, ESLint, unit tests, then browser tests against a real crm serve, in Debian's Chromium
+	cd builder-ui && npm run typecheck && npx prettier --check . && npm run lint && npm test
 	builder-ui/scripts/install-browser.sh
 	cd builder-ui && npx playwright test

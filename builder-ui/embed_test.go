@@ -15,10 +15,12 @@ import (
 
 // Format (keep identical to scripts/source-hash.mjs): the inputs are index.html, package.json,
 // package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/
-// and public/; their paths relative to builder-ui/ with forward slashes, sorted by their UTF-8
-// bytes; SHA-256 over, per file, path + "\0" + decimal byte length + "\0" + content; written as
-// lower-case hex and a newline.
+// and public/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
+// builder-ui/ with forward slashes, sorted by their UTF-8 bytes; SHA-256 over, per file, path +
+// "\0" + decimal byte length + "\0" + content; written as lower-case hex and a newline.
 var topLevel = regexp.MustCompile(`^(index\.html|package\.json|package-lock\.json|vite\.config\.[cm]?[jt]s|tsconfig.*\.json)$`)
+
+var unitTest = regexp.MustCompile(`\.test\.tsx?$`)
 
 func sourceFiles(t *testing.T) []string {
 	root := os.DirFS(".")
@@ -40,7 +42,7 @@ func sourceFiles(t *testing.T) []string {
 				}
 				return err
 			}
-			if d.Type().IsRegular() {
+			if d.Type().IsRegular() && !unitTest.MatchString(p) {
 				files = append(files, p)
 			}
 			return nil

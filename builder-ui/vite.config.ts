@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
@@ -16,5 +17,10 @@ export default defineConfig({
     assetsDir: 'assets',
     // antd is one large vendor chunk shared by every page; the pages themselves stay small.
     chunkSizeWarningLimit: 1200,
+  },
+  // Unit tests of the pure logic sit beside their modules; e2e/ is Playwright's.
+  test: {
+    include: ['src/**/*.test.{ts,tsx}'],
+    environment: 'node',
   },
 });

@@ -193,8 +193,8 @@ test('a manager approves a contract from the inbox', async ({ page, request, pho
     'GET',
     `/api/records/contract/${contract.id}/approvals`,
   );
-  expect(approvals.items[0]!.status).toBe('approved');
-  expect(approvals.items[0]!.timeline.some((e) => e.comment === 'Fine by me')).toBeTruthy();
+  expect(approvals.items[0].status).toBe('approved');
+  expect(approvals.items[0].timeline.some((e) => e.comment === 'Fine by me')).toBeTruthy();
 
   // The record page shows the outcome and the timeline with both comments.
   await page.goto(`/app/contract/${contract.id}`);

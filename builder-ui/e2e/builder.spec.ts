@@ -54,7 +54,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
     await expect(props).toBeVisible();
     await props.getByLabel('Label (English)').fill(f.en);
     await props.getByLabel('Label (中文)').fill(f.zh);
-    await expect(props.getByLabel('API name')).toHaveValue(names[i]!);
+    await expect(props.getByLabel('API name')).toHaveValue(names[i]);
     if (f.type === 'currency') await props.getByLabel('Currency').fill('CNY');
     if (f.type === 'picklist') {
       for (const [j, s] of stages.entries()) {
@@ -121,11 +121,11 @@ test('an object built by dragging eight field types is saved exactly as built', 
   expect(def.label).toEqual({ en: 'Deal', 'zh-CN': '交易' });
   expect(def.fields.map((f) => f.name)).toEqual(names);
   for (const [i, f] of built.entries()) {
-    expect(def.fields[i]!.type).toBe(f.type);
-    expect(def.fields[i]!.label).toEqual({ en: f.en, 'zh-CN': f.zh });
+    expect(def.fields[i].type).toBe(f.type);
+    expect(def.fields[i].label).toEqual({ en: f.en, 'zh-CN': f.zh });
   }
   expect(def.fields[1]).toMatchObject({ currency: 'CNY' });
-  expect(def.fields[3]!.options).toEqual(
+  expect(def.fields[3].options).toEqual(
     stages.map((s) => ({ value: s.value, label: { en: s.en, 'zh-CN': s.zh }, color: s.color.toLowerCase() })),
   );
   expect(def.fields[6]).toMatchObject({ visible_when: 'stage == "lost"' });
@@ -134,7 +134,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
     currency: 'CNY',
     expression: 'amount * probability / 100',
   });
-  expect(def.layouts[0]!.sections[0]!.fields).toEqual(names);
+  expect(def.layouts[0].sections[0].fields).toEqual(names);
   expect(def.validation_rules).toEqual([
     {
       name: 'amount_positive',

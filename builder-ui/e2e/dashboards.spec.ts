@@ -98,7 +98,7 @@ test('a chart grouped by a lookup names the records, and says what it shows to a
   const acme = await request.get(`/api/records/account?filter=${encodeURIComponent('name = "Acme Software"')}`, {
     headers: auth,
   });
-  const acmeId = ((await acme.json()) as { items: { id: string }[] }).items[0]!.id;
+  const acmeId = ((await acme.json()) as { items: { id: string }[] }).items[0].id;
 
   await page.goto('/login');
   await page.getByLabel('Email').fill(zhou.email);

@@ -30,6 +30,8 @@ interface WorkerFixtures {
 
 export const test = base.extend<Fixtures, WorkerFixtures>({
   server: [
+    // Playwright reads a fixture's dependencies from its first parameter's pattern: an empty one is none.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use, info) => {
       const dir = mkdtempSync(join(tmpdir(), 'crm-e2e-data-'));
       // Named by workerIndex, never reused: a worker that failed is replaced, and its log stays.
@@ -66,6 +68,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     expect(res.status()).toBe(200);
     await use(((await res.json()) as { token: string }).token);
   },
+  // eslint-disable-next-line no-empty-pattern -- no dependencies, as for baseURL
   phone: async ({}, use, info) => use(info.project.name === 'phone'),
   cleanConsole: [
     async ({ page }, use) => {

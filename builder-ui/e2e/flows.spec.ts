@@ -174,7 +174,7 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
     approvers: [{ type: 'team', team: 'finance' }],
     mode: 'all',
   });
-  expect(byId.approval_2!.timeout).toBeUndefined();
+  expect(byId.approval_2.timeout).toBeUndefined();
   // Steps not renamed keep the names of their kind, in both languages.
   expect(byId.approved).toMatchObject({ kind: 'approved', label: { en: 'Approved', 'zh-CN': '已批准' } });
   expect(byId.rejected).toMatchObject({ kind: 'rejected', label: { en: 'Rejected', 'zh-CN': '已驳回' } });

@@ -10,7 +10,7 @@ const repo = join(uiDir, '..');
 
 // Builds crm once from this repository (with the embedded dist) and hands it to the workers in
 // CRM_E2E_BIN: each worker starts its own `crm serve` from it (the server fixture in fixtures.ts).
-export default async function globalSetup(): Promise<() => Promise<void>> {
+export default function globalSetup(): () => void {
   // The server embeds dist: testing a stale one would test something else than src.
   if (readFileSync(stampFile, 'utf8').trim() !== sourceHash()) {
     throw new Error('builder-ui/dist is stale: run `make ui`');
@@ -28,7 +28,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const f of readdirSync(results)) if (/^crm-serve.*\.log$/.test(f)) rmSync(join(results, f));
   process.env.CRM_E2E_BIN = bin;
 
-  return async () => {
+  return () => {
     rmSync(tmp, { recursive: true, force: true });
   };
 }

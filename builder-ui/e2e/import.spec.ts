@@ -46,7 +46,7 @@ test('an admin imports leads from a CSV with Chinese headers, downloads the fail
 
   const report = page.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Download failed rows (CSV)' }).click();
-  const failed = await readFile((await (await report).path())!, 'utf8');
+  const failed = await readFile(await (await report).path(), 'utf8');
   expect(failed).toContain('not-an-email');
   expect(failed).toContain('Row,Column,Error code,Error');
   await progress.getByRole('button', { name: 'Close' }).click();
@@ -62,7 +62,7 @@ test('an admin imports leads from a CSV with Chinese headers, downloads the fail
   await page.getByRole('menuitem', { name: 'Export as CSV' }).click();
   const file = await exported;
   expect(file.suggestedFilename()).toBe('lead.csv');
-  const text = await readFile((await file.path())!, 'utf8');
+  const text = await readFile(await file.path(), 'utf8');
   expect(text).toContain(`Import Co A ${stamp}`);
   expect(text).not.toContain(`Import Co B ${stamp}`);
   expect(text.trim().split('\n')).toHaveLength(2);

@@ -70,7 +70,7 @@ test('indexes are added, ordered and removed in the builder, saved with the obje
     if (route.request().method() !== 'GET') return route.fallback();
     const res = await route.fetch();
     const body = (await res.json()) as Def;
-    body.indexes![0]!.x_later = 'kept';
+    body.indexes![0].x_later = 'kept';
     await route.fulfill({ response: res, json: body });
   });
   const sent: Def[] = [];
@@ -108,7 +108,7 @@ test('indexes are added, ordered and removed in the builder, saved with the obje
   await shot('120-builder-indexes');
 
   await save(page, 2);
-  expect(sent[0]!.indexes).toEqual([
+  expect(sent[0].indexes).toEqual([
     { name: 'stage_newest', fields: ['stage', '-created_at'], x_later: 'kept' },
     { name: 'pipeline', fields: ['stage', '-amount'] },
   ]);

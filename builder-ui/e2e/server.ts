@@ -34,7 +34,7 @@ export async function startServer(bin: string, dataDir: string, logPath: string)
       const m = /msg=serving addr=(\S+)/.exec(seen);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(m[1]);
       }
     };
     server.stdout.on('data', onData);

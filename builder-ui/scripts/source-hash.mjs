@@ -3,9 +3,9 @@
 //
 // Format (keep identical to embed_test.go): the inputs are index.html, package.json,
 // package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/
-// and public/; their paths relative to builder-ui/ with forward slashes, sorted by their UTF-8
-// bytes; SHA-256 over, per file, path + "\0" + decimal byte length + "\0" + content; written as
-// lower-case hex and a newline.
+// and public/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
+// builder-ui/ with forward slashes, sorted by their UTF-8 bytes; SHA-256 over, per file, path +
+// "\0" + decimal byte length + "\0" + content; written as lower-case hex and a newline.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const topLevel = /^(index\.html|package\.json|package-lock\.json|vite\.config\.[cm]?[jt]s|tsconfig.*\.json)$/;
 const trees = ['src', 'public'];
+const unitTest = /\.test\.tsx?$/;
 
 /** @param {string} dir relative to root, forward slashes */
 function walk(dir) {
@@ -29,7 +30,7 @@ function walk(dir) {
   for (const e of entries) {
     const rel = `${dir}/${e.name}`;
     if (e.isDirectory()) out.push(...walk(rel));
-    else if (e.isFile()) out.push(rel);
+    else if (e.isFile() && !unitTest.test(e.name)) out.push(rel);
   }
   return out;
 }

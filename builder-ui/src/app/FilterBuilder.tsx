@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Flex, Input, InputNumber, Select, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Button, Flex, Select, Typography } from 'antd';
 import type { FormField } from '../api/forms';
+import { FilterValue } from '../fields/registry';
 import { useI18n } from '../i18n/context';
 import type { MessageKey } from '../i18n/messages';
 import { noValueOps, operatorsFor, type Condition } from './filterLanguage';
@@ -23,65 +23,7 @@ export function FilterBuilder({
   const valueInput = (c: Condition, i: number) => {
     const f = byName.get(c.field);
     if (!f || noValueOps.includes(c.op)) return null;
-    const aria = t('app.filter.value');
-    switch (f.type) {
-      case 'picklist':
-      case 'multipicklist':
-        return (
-          <Select
-            aria-label={aria}
-            style={{ minWidth: 0, flex: '1 1 160px' }}
-            mode={c.op === 'in' ? 'multiple' : undefined}
-            value={c.value as string | string[] | undefined}
-            onChange={(v: string | string[]) => set(i, { ...c, value: v })}
-            options={(f.options ?? []).map((o) => ({ value: o.value, label: o.label }))}
-          />
-        );
-      case 'boolean':
-        return (
-          <Select
-            aria-label={aria}
-            style={{ minWidth: 0, flex: '1 1 120px' }}
-            value={c.value as boolean | undefined}
-            onChange={(v: boolean) => set(i, { ...c, value: v })}
-            options={[
-              { value: true, label: t('app.filter.yes') },
-              { value: false, label: t('app.filter.no') },
-            ]}
-          />
-        );
-      case 'number':
-      case 'integer':
-      case 'percent':
-      case 'currency':
-        return (
-          <InputNumber
-            aria-label={aria}
-            style={{ minWidth: 0, flex: '1 1 120px' }}
-            value={c.value as number | undefined}
-            onChange={(v) => set(i, { ...c, value: v ?? undefined })}
-          />
-        );
-      case 'date':
-      case 'datetime':
-        return (
-          <DatePicker
-            aria-label={aria}
-            style={{ minWidth: 0, flex: '1 1 140px' }}
-            value={c.value ? dayjs(String(c.value)) : null}
-            onChange={(d) => set(i, { ...c, value: d ? d.format('YYYY-MM-DD') : undefined })}
-          />
-        );
-      default:
-        return (
-          <Input
-            aria-label={aria}
-            style={{ minWidth: 0, flex: '1 1 140px' }}
-            value={(c.value as string) ?? ''}
-            onChange={(e) => set(i, { ...c, value: e.target.value })}
-          />
-        );
-    }
+    return <FilterValue field={f} condition={c} aria={t('app.filter.value')} onChange={(next) => set(i, next)} />;
   };
 
   return (

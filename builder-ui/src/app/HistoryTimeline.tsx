@@ -4,7 +4,7 @@ import type { FormField } from '../api/forms';
 import { useHistory } from '../api/work';
 import { useI18n } from '../i18n/context';
 import type { MessageKey } from '../i18n/messages';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 
 const systemFields = new Set([
   'id',

@@ -6,7 +6,7 @@ import { evaluateForm, type FormDescriptor, type FormField, type FormOption } fr
 import type { RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
-import { FieldInput } from './FieldInput';
+import { FieldInput } from '../fields/registry';
 import { patchRecord } from './patchRecord';
 
 type Values = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { textOf } from '../fields/text';
 import { UnorderedListOutlined } from '@ant-design/icons';
 import {
   DndContext,
@@ -22,7 +23,7 @@ import { recordsApi, type RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { KanbanMoveDialog, type ClosedMove } from './KanbanMoveDialog';
 import { patchRecord } from './patchRecord';
 import { restoreRecord } from './restoreRecord';
@@ -215,7 +216,7 @@ export default function KanbanPage() {
     // board picks up their version shortly after, so the next drag of this card is not refused.
     setTimeout(() => void queryClient.invalidateQueries({ queryKey: key }), 1500);
   };
-  const labelOf = (v: unknown) => field?.options?.find((o) => o.value === v)?.label ?? String(v ?? '');
+  const labelOf = (v: unknown) => field?.options?.find((o) => o.value === v)?.label ?? textOf(v ?? '');
   // Fields no one enters: an automation may change them after a move without it counting as a
   // change by someone else (see restoreRecord).
   const computed = new Set(
@@ -234,7 +235,7 @@ export default function KanbanPage() {
     for (const n of filled) restore[n] = before[n] ?? null;
     const undo = () => {
       message.destroy(msgKey);
-      place(saved.id, String(before[field.name] ?? ''));
+      place(saved.id, textOf(before[field.name] ?? ''));
       restoreRecord(object, saved, restore, computed)
         .then((back) => {
           stored(back);

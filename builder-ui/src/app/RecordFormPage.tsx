@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Flex, Form, Result, Row, Skeleton, Space, Typography } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type Evaluation, type FormDescriptor, type FormField } from '../api/forms';
@@ -8,7 +8,7 @@ import { recordsApi, type AssignmentNote, type RecordData } from '../api/records
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
-import { FieldInput } from './FieldInput';
+import { FieldInput } from '../fields/registry';
 import { patchRecord } from './patchRecord';
 import { schemaErrors } from './validate';
 
@@ -64,7 +64,7 @@ export default function RecordFormPage() {
     const seq = ++evalSeq.current;
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
-      evaluateForm(object, schemaDoc(form.data!, values), id, ctrl.signal)
+      evaluateForm(object, schemaDoc(form.data, values), id, ctrl.signal)
         .then((e) => seq === evalSeq.current && setEvaluation(e))
         .catch(() => undefined); // a failed look-ahead only delays the conditions; saving still checks
     }, 300);
@@ -75,12 +75,15 @@ export default function RecordFormPage() {
   }, [values, form.data, object, id]);
 
   const fieldsByName = useMemo(() => new Map((form.data?.fields ?? []).map((f) => [f.name, f])), [form.data]);
-  const state = (f: FormField) => ({
-    visible: evaluation?.fields[f.name]?.visible ?? !f.visible_when,
-    required: evaluation?.fields[f.name]?.required ?? !!f.required,
-    readOnly:
-      evaluation?.fields[f.name]?.read_only ?? (!!f.read_only || f.type === 'formula' || f.type === 'autonumber'),
-  });
+  const state = useCallback(
+    (f: FormField) => ({
+      visible: evaluation?.fields[f.name]?.visible ?? !f.visible_when,
+      required: evaluation?.fields[f.name]?.required ?? !!f.required,
+      readOnly:
+        evaluation?.fields[f.name]?.read_only ?? (!!f.read_only || f.type === 'formula' || f.type === 'autonumber'),
+    }),
+    [evaluation],
+  );
 
   const clientErrors = useMemo(() => {
     if (!form.data || !values) return {};
@@ -92,8 +95,7 @@ export default function RecordFormPage() {
       if (!s.visible) delete errs[f.name];
     }
     return errs;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [form.data, values, evaluation, t]);
+  }, [form.data, values, state, t]);
 
   const errorOf = (name: string) =>
     serverErrors[name] ?? (submitted || touched.has(name) ? clientErrors[name] : undefined);

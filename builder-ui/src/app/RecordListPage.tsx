@@ -1,3 +1,4 @@
+import { textOf } from '../fields/text';
 import {
   AppstoreOutlined,
   DownloadOutlined,
@@ -26,7 +27,6 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useForm, type FormField } from '../api/forms';
@@ -37,10 +37,10 @@ import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
 import { PageHeader } from '../shell/PageHeader';
 import { ColumnChooser } from './ColumnChooser';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { FilterBuilder } from './FilterBuilder';
 import { IndexHint } from './IndexHint';
-import { toFilter, type Condition } from './filterLanguage';
+import { combineFilters, toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
 import { useObjectDef, usePeopleById } from './meta';
 import { ViewPicker } from './ViewPicker';
@@ -81,10 +81,7 @@ export default function RecordListPage() {
   const [importing, setImporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   // A saved view's filter stays as written; conditions added on top narrow it further.
-  const filter = [view?.filter, toFilter(conditions)]
-    .filter((f): f is string => !!f)
-    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
-    .join(' and ');
+  const filter = combineFilters(view?.filter, conditions);
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
 
@@ -150,7 +147,7 @@ export default function RecordListPage() {
             sortOrder: sortOrder('sla_due_at'),
             render: (v: string | undefined, r: RecordData) =>
               v ? (
-                <Tag color={slaColours[v]} title={r.sla_due_at ? String(r.sla_due_at) : undefined}>
+                <Tag color={slaColours[v]} title={r.sla_due_at ? textOf(r.sla_due_at) : undefined}>
                   {t(`app.sla.${v}` as MessageKey)}
                 </Tag>
               ) : (
@@ -365,7 +362,7 @@ export default function RecordListPage() {
             style: { cursor: 'pointer' },
           })}
           onChange={(_, __, sorter) => {
-            const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<RecordData> | undefined;
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
             const key = s?.columnKey ? String(s.columnKey) : '';
             setSort(!key || !s?.order ? '' : s.order === 'descend' ? `-${key}` : key);
           }}

@@ -11,7 +11,7 @@ import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { ApprovalPanel } from './ApprovalPanel';
 import { AutomationButtons } from './AutomationButtons';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { HistoryTimeline } from './HistoryTimeline';
 import { relationsTo, recordTitle, useLookupNames, usePeopleById } from './meta';
 import { RelatedList } from './RelatedList';

@@ -6,7 +6,7 @@ import type { ObjectDef } from '../api/objects';
 import { recordsApi, type RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
-import { FieldValue } from './FieldValue';
+import { FieldValue } from '../fields/registry';
 import { titleField } from './meta';
 
 /** The records of another object whose lookup field points at this record. */

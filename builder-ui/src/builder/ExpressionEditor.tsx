@@ -2,10 +2,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Input, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { checkExpression, useExpressionLibrary, type ExprKind } from '../api/definitions';
+import { checkExpression, useExpressionLibrary, type Definition, type ExprKind } from '../api/definitions';
 import { useI18n } from '../i18n/context';
 import { useBuilder } from './builderContext';
-import { inString, offsetOf, suggest, wordAt, type Suggestion } from './completion';
+import { applySuggestion, completionItems, inString, offsetOf, suggest, wordAt, type Suggestion } from './completion';
 import { ExpressionStatus } from './ExpressionStatus';
 import type { PlacedProblem } from './problems';
 import { useDebounced } from './useDebounced';
@@ -36,16 +36,8 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
 
-  const all = useMemo<Suggestion[]>(
-    () => [
-      ...fields.map((f) => ({ text: f.name, kind: 'field' as const, detail: `${f.label} · ${f.type}` })),
-      ...(library.data?.functions ?? []).map((f) => ({ text: f.name, kind: 'function' as const, detail: f.signature })),
-      ...['and', 'or', 'not', 'in', 'contains', 'startsWith', 'endsWith', 'matches'].map((o) => ({
-        text: o,
-        kind: 'operator' as const,
-        detail: t('expr.operator'),
-      })),
-    ],
+  const all = useMemo(
+    () => completionItems(fields, library.data?.functions ?? [], t('expr.operator')),
     [fields, library.data, t],
   );
   const { start, word } = wordAt(value, caret);
@@ -58,7 +50,12 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
     queryKey: ['meta', 'expressions', 'check', checked],
     queryFn: ({ signal }) =>
       checkExpression(
-        { definition: JSON.parse(checked.defJson), expression: checked.value, kind: checked.kind, type: checked.type },
+        {
+          definition: JSON.parse(checked.defJson) as Definition,
+          expression: checked.value,
+          kind: checked.kind,
+          type: checked.type,
+        },
         signal,
       ),
     enabled: checked.value.trim() !== '' && (kind !== 'formula' || !!type),
@@ -73,11 +70,9 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
   const syncCaret = () => setCaret(textarea()?.selectionStart ?? value.length);
 
   const accept = (s: Suggestion) => {
-    const insert = s.kind === 'function' ? `${s.text}(` : s.text;
-    const next = value.slice(0, start) + insert + value.slice(caret);
+    const { value: next, caret: at } = applySuggestion(value, start, caret, s);
     onChange(next);
     setOpen(false);
-    const at = start + insert.length;
     requestAnimationFrame(() => {
       textarea()?.setSelectionRange(at, at);
       setCaret(at);

@@ -44,7 +44,7 @@ export function FieldProperties({ draft, fieldKey, problems, onChange, onRemove 
   const set = (patch: Partial<FieldDef>) => onChange(updateField(draft, fieldKey, patch));
   const has = (s: Setting) => allows(type, s);
   const at = (s: string) => problemsAt(problems, s);
-  const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+  const str = (k: string) => (typeof f[k] === 'string' ? f[k] : '');
   const num = (k: string) => (f[k] === undefined || f[k] === null || f[k] === '' ? null : Number(f[k]));
   const id = (k: string) => `prop-${k}`;
 

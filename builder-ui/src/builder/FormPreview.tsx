@@ -20,7 +20,7 @@ export function FormPreview({ definition }: { definition: Definition }) {
   const sent = useDebounced({ def: JSON.stringify(definition), values }, 250);
   const q = useQuery({
     queryKey: ['meta', 'forms', 'preview', sent],
-    queryFn: ({ signal }) => previewForm(JSON.parse(sent.def), sent.values, signal),
+    queryFn: ({ signal }) => previewForm(JSON.parse(sent.def) as Definition, sent.values, signal),
     placeholderData: keepPreviousData,
     staleTime: Infinity,
     retry: false,
@@ -41,7 +41,7 @@ export function FormPreview({ definition }: { definition: Definition }) {
       />
     );
   }
-  const { form, state } = q.data!;
+  const { form, state } = q.data;
   return (
     <Card
       className="crm-preview"

@@ -1,6 +1,6 @@
 import { Alert, Col, Form, Grid, Row, Typography } from 'antd';
 import type { FormErrorItem, FieldState, Form as FormDesc } from '../api/preview';
-import { PreviewInput } from './PreviewInput';
+import { PreviewInput } from '../fields/registry';
 
 interface Props {
   form: FormDesc;

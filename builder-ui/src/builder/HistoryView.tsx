@@ -60,6 +60,8 @@ export function HistoryView({ name, version, onRestore }: Props) {
             <Popconfirm
               title={t('builder.history.restoreConfirm', { version: current.version })}
               okText={t('builder.history.restore')}
+              // antd's Popconfirm awaits a returned promise (a loading OK button, closed when settled); its type says void.
+              // eslint-disable-next-line @typescript-eslint/no-misused-promises
               onConfirm={async () => {
                 setRestoring(true);
                 try {

@@ -23,6 +23,36 @@ export function inString(value: string, caret: number): boolean {
   return open;
 }
 
+/** Every name an expression may use: the object's fields, the library's functions, the word operators. */
+export function completionItems(
+  fields: { name: string; label: string; type: string }[],
+  functions: { name: string; signature: string }[],
+  operatorDetail: string,
+): Suggestion[] {
+  return [
+    ...fields.map((f) => ({ text: f.name, kind: 'field' as const, detail: `${f.label} · ${f.type}` })),
+    ...functions.map((f) => ({ text: f.name, kind: 'function' as const, detail: f.signature })),
+    ...operators.map((o) => ({ text: o, kind: 'operator' as const, detail: operatorDetail })),
+  ];
+}
+
+const operators = ['and', 'or', 'not', 'in', 'contains', 'startsWith', 'endsWith', 'matches'];
+
+/**
+ * The text after accepting s for the word that starts at start and ends at caret, and where the
+ * caret goes: a function comes with its opening bracket, ready for its arguments.
+ */
+export function applySuggestion(
+  value: string,
+  start: number,
+  caret: number,
+  s: Suggestion,
+): { value: string; caret: number } {
+  const insert = s.kind === 'function' ? `${s.text}(` : s.text;
+  return { value: value.slice(0, start) + insert + value.slice(caret), caret: start + insert.length };
+}
+
+/** The suggestions for word: those it starts first, then those that contain it; never the word itself. */
 export function suggest(all: Suggestion[], word: string, max = 8): Suggestion[] {
   if (!word) return [];
   const w = word.toLowerCase();

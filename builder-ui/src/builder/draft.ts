@@ -113,7 +113,7 @@ function cleanField(f: FieldDef): FieldDef {
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined || v === null || v === '' || v === false) continue;
     if (k === 'label' || k === 'help') {
-      const l = cleanLabel(v as Label);
+      const l = cleanLabel(v);
       if (l) out[k] = l;
       continue;
     }
@@ -231,7 +231,7 @@ export function moveField(d: Draft, key: string, sectionKey: string, index: numb
 
 export function updateField(d: Draft, key: string, patch: Partial<FieldDef>): Draft {
   const prev = d.fields[key]!;
-  const next = { ...prev, ...patch } as FieldDef;
+  const next = { ...prev, ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k];
   // A new field's indexes follow it while it is renamed (unless another field has its old name).
   const indexes =

@@ -1,3 +1,4 @@
+import { textOf } from '../fields/text';
 import type { AggGroup } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import type { I18n } from '../i18n/context';
@@ -18,7 +19,7 @@ export function keyText(g: AggGroup, field: string, t: I18n['t']): string {
   const label = g.labels?.[field];
   if (label) return label;
   const v = g.key[field];
-  return v === null || v === undefined ? t('dash.none') : String(v);
+  return v === null || v === undefined ? t('dash.none') : textOf(v);
 }
 
 /** The key fields of the groups ("stage", or "owner" and "stage"). */
@@ -46,7 +47,7 @@ export function measureName(m: string, object: ObjectDef | undefined, locale: Lo
 export function formatMeasure(m: string, v: unknown, object: ObjectDef | undefined, locale: Locale): string {
   if (v === null || v === undefined) return '—';
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) return String(v);
+  if (!Number.isFinite(n)) return textOf(v);
   const f = object?.fields.find((x) => x.name === m.slice(m.indexOf('_') + 1));
   const currency = m !== 'count' && typeof f?.currency === 'string' ? f.currency : undefined;
   return new Intl.NumberFormat(locale, {
