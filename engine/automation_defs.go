@@ -69,10 +69,14 @@ func (e *Engine) SaveAutomation(ctx context.Context, by *Actor, a *workflow.Auto
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.compileAutomation(ctx, a); err != nil {
+	// Every problem at once: the people and teams an action names are checked also when an
+	// expression is wrong, so that one save shows them all.
+	_, err = e.compileAutomation(ctx, a)
+	probs, err := definitionProblems(err)
+	if err != nil {
 		return nil, err
 	}
-	probs := e.checkTargets(ctx, "/actions", a.Actions)
+	probs = append(probs, e.checkTargets(ctx, "/actions", a.Actions)...)
 	probs = append(probs, e.checkApprovalActions(ctx, a)...)
 	if probs = append(probs, e.checkWebhookTargets(ctx, "/actions", a.Actions)...); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)

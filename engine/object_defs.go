@@ -289,6 +289,37 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 	return nil
 }
 
+// CheckObject answers, without saving anything, every problem of a definition a client sent
+// together with those found while reading it (read: unknown keys), so that one round shows them
+// all: an analyst who mistyped a key must not learn of a broken rule only after fixing the key.
+// A definition without problems answers nil.
+func (e *Engine) CheckObject(ctx context.Context, by *Actor, obj *forms.Object, read []forms.Problem) error {
+	if err := e.canDefine(ctx, by); err != nil {
+		return err
+	}
+	more, err := definitionProblems(e.checkDefinition(ctx, obj))
+	if err != nil {
+		return err
+	}
+	if problems := append(slices.Clone(read), more...); len(problems) > 0 {
+		return InvalidDefinition(problems)
+	}
+	return nil
+}
+
+// definitionProblems splits a check's answer into the problems of an invalid_definition (to be
+// answered together with those of other checks) and any other error (answered as it is).
+func definitionProblems(err error) ([]forms.Problem, error) {
+	var ee *Error
+	if err == nil {
+		return nil, nil
+	}
+	if errors.As(err, &ee) && ee.Code == "invalid_definition" {
+		return ee.Problems, nil
+	}
+	return nil, err
+}
+
 // DefinitionServerKeys are the keys ObjectDef adds to a definition on reads.
 var DefinitionServerKeys = []string{"version", "updated_at", "updated_by"}
 

@@ -25,8 +25,11 @@ func (e *Engine) PreviewForm(ctx context.Context, by *Actor, obj *forms.Object, 
 		return FormPreview{}, err
 	}
 	// Lookup targets are not looked up: the preview does not read other objects.
+	// Every problem at once, as a save answers: the expressions are checked also when a field is
+	// broken.
 	problems := obj.Check(nil)
-	if len(problems) > 0 {
+	_, exprProblems := rules.Compile(obj, nil)
+	if problems = append(problems, exprProblems...); len(problems) > 0 {
 		return FormPreview{}, InvalidDefinition(problems)
 	}
 	c, err := forms.Compile(obj)

@@ -152,10 +152,13 @@ func (e *Engine) SaveSLAPolicy(ctx context.Context, by *Actor, p *workflow.SLAPo
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.compilePolicy(ctx, p, true); err != nil {
+	// Every problem at once, as for automations: targets are checked also when the rest is wrong.
+	_, err = e.compilePolicy(ctx, p, true)
+	probs, err := definitionProblems(err)
+	if err != nil {
 		return nil, err
 	}
-	probs := e.slaWebhookTargets(ctx, p)
+	probs = append(probs, e.slaWebhookTargets(ctx, p)...)
 	for i, w := range p.Warnings {
 		probs = append(probs, e.checkTargets(ctx, fmt.Sprintf("/warnings/%d/actions", i), w.Actions)...)
 	}

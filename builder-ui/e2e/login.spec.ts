@@ -10,10 +10,14 @@ test('a wrong password shows the error and stays on the login page', async ({ pa
   await page.getByRole('button', { name: 'Sign in' }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('Sign-in failed');
-  await expect(alert).toContainText('Wrong email or password');
+  await expect(alert).toContainText('wrong email or password'); // the server's message
   await expect(page).toHaveURL(/\/login$/);
   await expectNoHorizontalOverflow(page);
   await shot('02-login-wrong-password');
+  // In Chinese the server answers in Chinese (the app asks in its language).
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByRole('button', { name: /^登\s?录$/ }).click();
+  await expect(alert).toContainText('邮箱或密码错误');
 });
 
 test('the form checks its fields before asking the server', async ({ page, shot }) => {

@@ -28,7 +28,7 @@ test('an object defined through the API is listed with its label in each languag
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row).toContainText('Service Contract');
   await expect(page.getByRole('row').filter({ hasText: 'Account' })).toHaveCount(0);
-  await expect(row.getByRole('cell').nth(phone ? 1 : 2)).toHaveText('3');
+  await expect(row.getByRole('cell').nth(phone ? 1 : 2)).toHaveText('3 fields');
   await expectNoHorizontalOverflow(page);
   await shot('10-objects-en');
 

@@ -16,8 +16,10 @@ func TestAutomationsThroughTheAPI(t *testing.T) {
 		// Every mistake of a definition at once, with pointers and positions.
 		r := h.mustDo(422, "POST", "/api/meta/automations", `{"name":"bad","object":"lead","trigger":{"type":"field_changed","fields":["stge"]},
 		 "condition":"stage == \"won\" && amont > 1",
-		 "actions":[{"type":"update","values":{"nope":"1"}},{"type":"create","object":"task","values":{"subject":"employees"}},{"type":"notify"}]}`)
-		for _, want := range []string{`"/trigger/fields/0"`, `"/condition"`, `"column":19`, `"/actions/0/values/nope"`, `"/actions/1/values/subject"`, `"/actions/2/to"`} {
+		 "actions":[{"type":"update","values":{"nope":"1"}},{"type":"create","object":"task","values":{"subject":"employees"}},{"type":"notify"},
+		            {"type":"assign","target":{"user":"nobody"}}]}`)
+		// The unknown user too, in the same answer (it once came only after the rest was fixed).
+		for _, want := range []string{`"/trigger/fields/0"`, `"/condition"`, `"column":19`, `"/actions/0/values/nope"`, `"/actions/1/values/subject"`, `"/actions/2/to"`, `"/actions/3/target/user"`} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("refusal lacks %s: %s", want, r.Text)
 			}

@@ -110,20 +110,27 @@ func decodeBody(c *fiber.Ctx, v any) error {
 	return nil
 }
 
-// decodeDefinition reads an object definition; unknown keys are refused with their pointers.
-func decodeDefinition(c *fiber.Ctx) (*forms.Object, error) {
+// decodeDefinition reads an object definition, and the problems of reading it (unknown keys,
+// with their pointers). Those are answered together with every other problem of the definition
+// (see checkRead), never alone.
+func decodeDefinition(c *fiber.Ctx) (*forms.Object, []forms.Problem, error) {
 	body, err := objectBody(c)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	obj, problems, err := forms.DecodeObject(body, engine.DefinitionServerKeys...)
 	if err != nil {
-		return nil, malformed("the request body is not a valid definition: " + jsonProblem(err))
+		return nil, nil, malformed("the request body is not a valid definition: " + jsonProblem(err))
 	}
-	if len(problems) > 0 {
-		return nil, engine.InvalidDefinition(problems)
+	return obj, problems, nil
+}
+
+// checkRead refuses a definition whose reading found problems, with every other problem of it.
+func checkRead(c *fiber.Ctx, e *engine.Engine, obj *forms.Object, read []forms.Problem) error {
+	if len(read) == 0 {
+		return nil
 	}
-	return obj, nil
+	return e.CheckObject(c.UserContext(), actor(c), obj, read)
 }
 
 // decodeStrict reads a JSON object into v, refusing keys v does not have (a typo such as

@@ -166,3 +166,27 @@ func revokeToken(e *engine.Engine) fiber.Handler {
 func me() fiber.Handler {
 	return func(c *fiber.Ctx) error { return c.JSON(actor(c)) }
 }
+
+// profileBody is what a user may change of their own profile.
+type profileBody struct {
+	Locale *string `json:"locale"`
+}
+
+// updateMe changes the caller's own profile settings (its language) and answers the caller as GET
+// /api/auth/me does.
+func updateMe(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var b profileBody
+		if err := decodeStrict(c, &b); err != nil {
+			return err
+		}
+		if b.Locale == nil {
+			return c.JSON(actor(c))
+		}
+		a, err := e.SetOwnLocale(c.UserContext(), actor(c), *b.Locale)
+		if err != nil {
+			return err
+		}
+		return c.JSON(a)
+	}
+}

@@ -33,8 +33,11 @@ func getObject(e *engine.Engine) fiber.Handler {
 
 func createObject(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		obj, err := decodeDefinition(c)
+		obj, read, err := decodeDefinition(c)
 		if err != nil {
+			return err
+		}
+		if err := checkRead(c, e, obj, read); err != nil {
 			return err
 		}
 		o, err := e.CreateObject(c.UserContext(), actor(c), obj)
@@ -52,8 +55,11 @@ func updateObject(e *engine.Engine) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		obj, err := decodeDefinition(c)
+		obj, read, err := decodeDefinition(c)
 		if err != nil {
+			return err
+		}
+		if err := checkRead(c, e, obj, read); err != nil {
 			return err
 		}
 		o, err := e.UpdateObject(c.UserContext(), actor(c), c.Params("object"), obj, v)
@@ -157,8 +163,8 @@ func previewForm(e *engine.Engine) fiber.Handler {
 		if err != nil {
 			return &engine.Error{Kind: engine.KindInvalid, Code: "malformed_json", Message: "the definition is not valid: " + jsonProblem(err)}
 		}
-		if len(problems) > 0 {
-			return engine.InvalidDefinition(problems)
+		if err := checkRead(c, e, obj, problems); err != nil {
+			return err
 		}
 		if req.Values == nil {
 			req.Values = map[string]any{}

@@ -82,6 +82,7 @@ func New(cfg Config) *fiber.App {
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
 	authed.Get("/auth/me", me())
+	authed.Patch("/auth/me", updateMe(e))
 	authed.Post("/auth/logout-all", logoutAll(e))
 	authed.Post("/auth/password", changePassword(e))
 	authed.Get("/auth/tokens", listTokens(e))

@@ -32,16 +32,11 @@ func TestSLAThroughTheAPI(t *testing.T) {
 		r = h.mustDo(422, "POST", "/api/meta/sla-policies", `{"name":"std","object":"ticket","calendar":"night","applies_when":"priorty == \"vip\"",
 		 "metrics":[{"name":"first_response","target":"soon","stop_when":"first_response_at != nil"}],
 		 "escalations":[{"after":"1h","actions":[{"type":"assign","target":{"type":"round_robin","team":"ghosts"}}]}]}`)
-		for _, want := range []string{`"/calendar"`, `"/applies_when"`, `"/metrics/0/target"`} {
+		// The unknown team in the same answer as the rest (it once came only once the rest was fixed).
+		for _, want := range []string{`"/calendar"`, `"/applies_when"`, `"/metrics/0/target"`, `"/escalations/0/actions/0/target/team"`} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("policy refusal lacks %s: %s", want, r.Text)
 			}
-		}
-		r = h.mustDo(422, "POST", "/api/meta/sla-policies", `{"name":"std","object":"ticket","calendar":"office",
-		 "metrics":[{"name":"first_response","target":"48h","stop_when":"first_response_at != nil"}],
-		 "escalations":[{"after":"1h","actions":[{"type":"assign","target":{"type":"round_robin","team":"ghosts"}}]}]}`)
-		if !strings.Contains(r.Text, `"/escalations/0/actions/0/target/team"`) {
-			t.Errorf("an unknown team in an escalation is not refused: %s", r.Text)
 		}
 		h.mustDo(201, "POST", "/api/meta/sla-policies", `{"name":"std","object":"ticket","calendar":"office",
 		 "metrics":[{"name":"first_response","target":"48h","stop_when":"first_response_at != nil","pause_when":"status == \"waiting_customer\""}]}`)

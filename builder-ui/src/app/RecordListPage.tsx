@@ -28,7 +28,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useForm, type FormField } from '../api/forms';
 import { recordsApi, type RecordData } from '../api/records';
 import { useI18n } from '../i18n/context';
@@ -40,6 +40,7 @@ import { ColumnChooser } from './ColumnChooser';
 import { FieldValue } from '../fields/registry';
 import { FilterBuilder } from './FilterBuilder';
 import { IndexHint } from './IndexHint';
+import { ConditionTag } from './ConditionTag';
 import { combineFilters, toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
 import { useObjectDef, usePeopleById } from './meta';
@@ -51,6 +52,11 @@ import { exportList } from '../api/imports';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
 const columnsKey = (object: string) => `crm.columns.${object}`;
+
+/** The conditions a link puts in the address: each `field=value` is `field = "value"`. */
+function conditionsOf(params: URLSearchParams): Condition[] {
+  return [...params.entries()].map(([field, value]) => ({ field, op: '=', value }));
+}
 
 /** The records of an object: chosen columns, server-side sort, search, filters and cursor pages. */
 export default function RecordListPage() {
@@ -65,7 +71,12 @@ export default function RecordListPage() {
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState('');
-  const [conditions, setConditions] = useState<Condition[]>([]);
+  // `?account=<id>` (a related list's "View all") opens the list filtered to that parent; the
+  // condition can be removed like any other.
+  const [params] = useSearchParams();
+  const linked = params.toString();
+  const [conditions, setConditions] = useState<Condition[]>(() => conditionsOf(params));
+  useEffect(() => setConditions(conditionsOf(new URLSearchParams(linked))), [object, linked]);
   const [cursors, setCursors] = useState<string[]>(['']);
   const [chosen, setChosen] = useState<string[] | null>(() => {
     const s = localStorage.getItem(columnsKey(object));
@@ -326,13 +337,12 @@ export default function RecordListPage() {
               {active.map((c) => {
                 const f = fields.find((x) => x.name === c.field);
                 return (
-                  <Tag
+                  <ConditionTag
                     key={conditions.indexOf(c)}
-                    closable
+                    condition={c}
+                    field={f}
                     onClose={() => setConditions(conditions.filter((x) => x !== c))}
-                  >
-                    <code>{toFilter([{ ...c, field: f?.label ?? c.field }])}</code>
-                  </Tag>
+                  />
                 );
               })}
             </Flex>

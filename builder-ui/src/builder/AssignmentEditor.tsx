@@ -18,6 +18,7 @@ import {
 } from '../api/assignment';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/context';
+import { errorText } from '../i18n/errorText';
 import { AssignmentRuleCard } from './AssignmentRuleCard';
 import { PropItem } from './PropItem';
 import { SaveRefusal } from './SaveRefusal';
@@ -27,9 +28,10 @@ import { SaveRefusal } from './SaveRefusal';
  * the first whose condition holds decides; else the fallback user. Saved on its own (If-Match).
  */
 export function AssignmentEditor({ object }: { object: string }) {
+  const { t } = useI18n();
   const q = useAssignmentRules(object);
   if (q.isPending) return <Spin />;
-  if (q.isError) return <Alert type="error" showIcon message={q.error.message} />;
+  if (q.isError) return <Alert type="error" showIcon message={errorText(q.error, t)} />;
   return <AssignmentForm key={q.data.version ?? 0} initial={q.data} />;
 }
 

@@ -125,6 +125,7 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
         }
         onShowProblem={showProblem}
         fieldName={(k) => draft.fields[k]?.name ?? k}
+        ruleName={(k) => draft.rules.find((r) => r.key === k)?.rule.name ?? k}
         indexName={(k) => {
           const i = draft.indexes.findIndex((x) => x.key === k);
           return draft.indexes[i]?.index.name?.trim() || t('builder.indexes.title', { n: i + 1 });

@@ -11,29 +11,33 @@ interface Props {
   onReload: () => void;
   onShowProblem: (where: 'field' | 'rule' | 'section' | 'index', key: string) => void;
   fieldName: (key: string) => string;
+  /** How a rule is named in the list: its name. */
+  ruleName: (key: string) => string;
   /** How an index is named in the list: its name, else its place. */
   indexName: (key: string) => string;
 }
 
 /** Why the last save was refused: problems (also shown where they belong), breakage, a conflict. */
-export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName, indexName }: Props) {
+export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName, ruleName, indexName }: Props) {
   const { t } = useI18n();
   if (!error) return null;
   if (error instanceof ApiError && error.code === 'invalid_definition') {
+    // Every problem has its line, also a second one of the same field or rule: the analyst sees
+    // all of them after the first save, not one per place.
     const links = [
-      ...Object.entries(placed.fields).map(([k, ps]) => ({
-        where: 'field' as const,
-        k,
-        text: `${fieldName(k)}: ${ps[0]!.message}`,
-      })),
-      ...Object.entries(placed.sections).map(([k, ps]) => ({ where: 'section' as const, k, text: ps[0]!.message })),
-      ...Object.entries(placed.rules).map(([k, ps]) => ({ where: 'rule' as const, k, text: ps[0]!.message })),
+      ...Object.entries(placed.fields).flatMap(([k, ps]) =>
+        ps.map((p) => ({ where: 'field' as const, k, text: `${fieldName(k)}: ${p.message}` })),
+      ),
+      ...Object.entries(placed.sections).flatMap(([k, ps]) =>
+        ps.map((p) => ({ where: 'section' as const, k, text: p.message })),
+      ),
+      ...Object.entries(placed.rules).flatMap(([k, ps]) =>
+        ps.map((p) => ({ where: 'rule' as const, k, text: `${ruleName(k)}: ${p.message}` })),
+      ),
       ...placed.indexList.map((p) => ({ where: 'index' as const, k: '', text: p.message })),
-      ...Object.entries(placed.indexes).map(([k, ps]) => ({
-        where: 'index' as const,
-        k,
-        text: `${indexName(k)}: ${ps[0]!.message}`,
-      })),
+      ...Object.entries(placed.indexes).flatMap(([k, ps]) =>
+        ps.map((p) => ({ where: 'index' as const, k, text: `${indexName(k)}: ${p.message}` })),
+      ),
     ];
     return (
       <Alert
@@ -47,8 +51,8 @@ export function SaveErrors({ error, placed, onReload, onShowProblem, fieldName, 
             {placed.object.map((p, i) => (
               <li key={`o${i}`}>{p.message}</li>
             ))}
-            {links.map((l) => (
-              <li key={l.where + l.k}>
+            {links.map((l, i) => (
+              <li key={`${l.where}${l.k}${i}`}>
                 <a role="button" onClick={() => onShowProblem(l.where, l.k)}>
                   {l.text}
                 </a>

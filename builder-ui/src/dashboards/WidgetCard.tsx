@@ -2,6 +2,7 @@ import { Alert, Card, Empty, Grid } from 'antd';
 import type { AggGroup, WidgetData } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
+import { errorText } from '../i18n/errorText';
 import { BarWidget } from './BarWidget';
 import { FunnelWidget } from './FunnelWidget';
 import { NumberWidget } from './NumberWidget';
@@ -19,7 +20,7 @@ export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef })
   const groups = useLookupLabels(w.groups ?? noGroups, object);
   const body = () => {
     if (w.error) {
-      return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={w.error.message} />;
+      return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={errorText(w.error, t)} />;
     }
     if ((w.type === 'bar' || w.type === 'pie') && groups.length === 0) {
       return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dash.noData')} />;

@@ -1,10 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import antdZhCN from 'antd/locale/zh_CN';
+// The ES modules: antd/locale/* are CommonJS shims, and the bundle took their module object for
+// the locale, so Ant Design's own texts (the date picker's, weeks from Monday) stayed English.
+import enUS from 'antd/es/locale/en_US';
+import antdZhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import localizedFormat from 'dayjs/plugin/localizedFormat';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setRequestLocale } from '../api/client';
 import { useReducedMotion } from '../shell/useReducedMotion';
@@ -48,11 +51,18 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const messages = catalogues[locale];
+    // Messages are ICU MessageFormat ("{count, plural, one {# field} other {# fields}}"), each
+    // parsed once per language.
+    const formats = new Map<string, IntlMessageFormat>();
     return {
       locale,
       setLocale,
-      t: (key, vars) =>
-        vars ? messages[key].replace(/\{(\w+)\}/g, (m, k: string) => String(vars[k] ?? m)) : messages[key],
+      t: (key, vars) => {
+        if (!vars) return messages[key];
+        let f = formats.get(key);
+        if (!f) formats.set(key, (f = new IntlMessageFormat(messages[key], locale, undefined, { ignoreTag: true })));
+        return String(f.format(vars));
+      },
     };
   }, [locale, setLocale]);
 

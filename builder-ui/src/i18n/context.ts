@@ -6,7 +6,7 @@ export interface I18n {
   locale: Locale;
   /** Switches the language; remember (the default) keeps it as this browser's choice. */
   setLocale: (locale: Locale, remember?: boolean) => void;
-  /** The text of key in the current locale, with {name} placeholders filled from vars. */
+  /** The text of key in the current locale: an ICU message, its arguments ({name}, plurals) from vars. */
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
 }
 

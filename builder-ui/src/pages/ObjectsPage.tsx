@@ -56,7 +56,7 @@ export default function ObjectsPage() {
       title: t('objects.fields'),
       align: 'right',
       sorter: (a, b) => a.fields.length - b.fields.length,
-      render: (_, o) => o.fields.length,
+      render: (_, o) => t('objects.fieldCount', { count: o.fields.length }),
     },
     { key: 'version', title: t('objects.version'), dataIndex: 'version', align: 'right', responsive: ['md'] },
     {

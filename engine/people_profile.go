@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"context"
+	"errors"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// SetOwnLocale changes the language of the caller's own profile. The profile's language is the
+// one the app speaks to them on every device and the one their notifications are written in, so
+// switching the app's language changes it here: the two never disagree (as in Salesforce or
+// Dynamics, where the language is a personal setting, not a per-browser one). Anyone may change
+// their own; an empty locale clears it (the browser's language then).
+func (e *Engine) SetOwnLocale(ctx context.Context, by *Actor, locale string) (*Actor, error) {
+	if locale != "" && !forms.ValidLocale(locale) {
+		return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: "the locale is not valid",
+			Problems: []forms.Problem{{Pointer: "/locale", Code: "invalid_locale", Message: "not a locale such as en or zh-CN"}}}
+	}
+	for attempt := 0; ; attempt++ {
+		doc, err := e.store.Get(ctx, collUsers, by.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, ErrUnauthorized
+		}
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		v, _ := doc["version"].(int64)
+		setOrDelete(doc, "locale", locale)
+		doc["updated_at"], doc["updated_by"] = e.stamp(), by.ID
+		err = e.store.Replace(ctx, collUsers, doc, v)
+		// An admin's change made meanwhile is kept: read again and set the locale on top of it.
+		if errors.Is(err, store.ErrVersionConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		break
+	}
+	e.changedDirectory(ctx)
+	e.audit(ctx, by, auditEntry{Action: "user_updated", Object: "user", Record: by.ID})
+	out := *by
+	out.Locale = locale
+	return &out, nil
+}
