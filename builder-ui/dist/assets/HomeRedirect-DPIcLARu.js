@@ -1,1 +1,0 @@
-import{I as e,c as t,f as n}from"./index-SQZYvVVz.js";import{t as r}from"./useAppMenu-CNmX57Qv.js";import{Ft as i}from"./context-YHgZSdEq.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};

@@ -1,1 +1,0 @@
-import{o as e,u as t}from"./flex-BuX5LgYM.js";var n=[`meta`,`calendars`];function r(){return t({queryKey:n,queryFn:({signal:t})=>e.get(`/api/meta/calendars`,{signal:t}).then(e=>e.items??[]),staleTime:1/0})}function i(t){let{version:n,...r}=t;return n?e.put(`/api/meta/calendars/${encodeURIComponent(t.name)}`,r,{ifMatch:n}):e.post(`/api/meta/calendars`,r)}export{i as n,r,n as t};

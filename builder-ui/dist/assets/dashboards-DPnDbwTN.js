@@ -1,1 +1,0 @@
-import{o as e,u as t}from"./flex-BuX5LgYM.js";function n(){return t({queryKey:[`meta`,`dashboards`],queryFn:({signal:t})=>e.get(`/api/meta/dashboards`,{signal:t}).then(e=>e.items??[])})}function r(n,r){return t({queryKey:[`dashboards`,n,`data`,r],queryFn:({signal:t})=>e.get(`/api/dashboards/${encodeURIComponent(n)}/data`,{signal:t})})}export{n,r as t};

@@ -1,1 +1,0 @@
-import{o as e,u as t}from"./flex-BuX5LgYM.js";var n=[`meta`,`objects`];function r(){return t({queryKey:n,queryFn:({signal:t})=>e.get(`/api/meta/objects`,{signal:t}).then(e=>e.items??[])})}export{r as n,n as t};
