@@ -31,7 +31,7 @@ export default defineConfig({
   // work on the two cores (load 15 to 20) some took 31 to 34 s and failed the 30 s default.
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }], ['./e2e/failures-reporter.ts']],
   use: {
     headless: true,
     launchOptions,
