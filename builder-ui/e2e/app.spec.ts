@@ -122,10 +122,11 @@ test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by
   await expect(column('proposal').getByText(`Kanban mover ${stamp}`)).toBeVisible();
   await shot('40-kanban');
 
+  // The board reloads shortly after a move (automations save the record again); then it holds.
+  // Awaited from before the drag: on a loaded machine the reload may come before the checks below.
+  const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/records/opportunity');
   await drag(page, `Kanban mover ${stamp}`, 'negotiation');
   await expect(column('negotiation').getByText(`Kanban mover ${stamp}`)).toBeVisible();
-  // The board reloads shortly after a move (automations save the record again); then it holds.
-  const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/records/opportunity');
   await expect(page.getByText(`Kanban mover ${stamp} moved to Negotiation`)).toBeVisible();
   await reloaded;
   const saved = await call<Rec>(request, token, 'GET', `/api/records/opportunity/${mover.id}`);
