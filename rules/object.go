@@ -39,7 +39,12 @@ type ruleProgram struct {
 // its JSON pointer with line and column. compiled is obj's forms.Compile, which the write path
 // needs; it may be nil when only checking (then obj need not have passed forms' checks).
 func Compile(obj *forms.Object, compiled *forms.Compiled) (*Set, []forms.Problem) {
-	s := &Set{Env: NewEnv(obj), Object: obj, Compiled: compiled,
+	return CompileWith(obj, compiled, nil)
+}
+
+// CompileWith is Compile with references through lookups to the objects related knows.
+func CompileWith(obj *forms.Object, compiled *forms.Compiled, related Related) (*Set, []forms.Problem) {
+	s := &Set{Env: NewEnvWith(obj, related), Object: obj, Compiled: compiled,
 		visible: map[string]*Program{}, required: map[string]*Program{}, readOnly: map[string]*Program{}}
 	var problems []forms.Problem
 	compile := func(src, at string, want Expect) *Program {
