@@ -23,7 +23,7 @@ type grant struct {
 	// hiddenRefs are the references through lookups (account.credit) the user may not see:
 	// hidden like the fields they reach (see hiddenWithRefs).
 	hiddenRefs map[string]bool
-	view   *forms.Object   // the object without hidden fields: what filters, sorts and search may name
+	view       *forms.Object // the object without hidden fields: what filters, sorts and search may name
 }
 
 // access resolves the object's current definition and the actor's grant on it.
