@@ -238,14 +238,14 @@ func (g *grant) runFor(run RunLog) RunLog {
 func (g *grant) readsHidden(run map[string]any) bool {
 	if reads, ok := run["reads"].([]any); ok {
 		for _, n := range reads {
-			if s, _ := n.(string); g.hidden[s] {
+			if s, _ := n.(string); g.hides(s) {
 				return true
 			}
 		}
 	}
 	if in, ok := run["inputs"].(map[string]any); ok {
 		for n := range in {
-			if g.hidden[n] {
+			if g.hides(n) {
 				return true
 			}
 		}
@@ -258,6 +258,9 @@ func (g *grant) readsHidden(run map[string]any) bool {
 	}
 	return false
 }
+
+// hides tells whether a field or a reference through a lookup is hidden from the grant.
+func (g *grant) hides(name string) bool { return g.hidden[name] || g.hiddenRefs[name] }
 
 // fieldAccess is what the user's roles allow on an object, before formulas and references: its
 // permissions, and the fields hidden from them and those they may not change. A field is hidden
