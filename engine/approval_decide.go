@@ -45,7 +45,11 @@ func (e *Engine) ActOnApproval(ctx context.Context, by *Actor, id, kind, comment
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, storeErr(err)
 		}
-		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: kind, User: by.ID, To: to}, e.approvalEnv(def, dir, doc, in.Submitter, c.FallbackApprover))
+		env, err := e.approvalEnv(ctx, def, dir, doc, in.Submitter, c.FallbackApprover)
+		if err != nil {
+			return nil, err
+		}
+		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: kind, User: by.ID, To: to}, env)
 		if err != nil {
 			return nil, approvalErr(err, attempt > 0)
 		}

@@ -38,7 +38,11 @@ func (e *Engine) handleApprovalTimeout(ctx context.Context, j *jobs.Job[approval
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return storeErr(err)
 		}
-		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: workflow.ActTimeout}, e.approvalEnv(def, dir, doc, in.Submitter, c.FallbackApprover))
+		env, err := e.approvalEnv(ctx, def, dir, doc, in.Submitter, c.FallbackApprover)
+		if err != nil {
+			return err
+		}
+		tr, err := c.Act(in.State, workflow.ApprovalAction{Kind: workflow.ActTimeout}, env)
 		if err != nil {
 			return permanent(fmt.Errorf("approval %s timeout: %w", id, err))
 		}

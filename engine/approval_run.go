@@ -200,11 +200,14 @@ func (e *Engine) transit(ctx context.Context, in *ApprovalInstance, tr *workflow
 
 // approvalEnv is what a transition reads: the record, approvers and managers from the directory,
 // and who decides when nobody else does (the process's fallback approver, else the admins).
-func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, submitter, fallback string) workflow.ApprovalEnv {
+func (e *Engine) approvalEnv(ctx context.Context, def *definition, dir *directory, doc store.Doc, submitter, fallback string) (workflow.ApprovalEnv, error) {
 	active := func(id string) bool { u := dir.users[id]; return u != nil && u.Active }
 	var scope rules.Scope
 	if doc != nil {
-		scope = def.rules.Env.Scope(doc, nil, rules.Context{Now: e.now(), User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+		var err error
+		if scope, err = e.systemScope(ctx, def, doc, nil, e.now()); err != nil {
+			return workflow.ApprovalEnv{}, err
+		}
 	} else {
 		scope = def.rules.Env.Scope(map[string]any{}, nil, rules.Context{Now: e.now()})
 	}
@@ -259,5 +262,5 @@ func (e *Engine) approvalEnv(def *definition, dir *directory, doc store.Doc, sub
 			return dir.activeAdmins()
 		},
 		Manager: dir.activeManager,
-	}
+	}, nil
 }

@@ -71,7 +71,9 @@ func (e *Engine) submitOnce(ctx context.Context, by *Actor, object, id, process,
 		if err != nil {
 			return nil, err
 		}
-		env = e.approvalEnv(def, dir, doc, by.ID, cp.FallbackApprover)
+		if env, err = e.approvalEnv(ctx, def, dir, doc, by.ID, cp.FallbackApprover); err != nil {
+			return nil, err
+		}
 		if d := cp.Admits(env.Scope); d.Run {
 			chosen, c = p, cp
 			break

@@ -488,7 +488,7 @@ func TestApprovalSurvivesRestart(t *testing.T) {
 		}
 		dir, _ := first.directory(ctx)
 		rec, _ := first.store.Get(ctx, recordsColl("contract"), id)
-		tr, err := c.Act(inst.State, workflow.ApprovalAction{Kind: workflow.ActApprove, User: o.fin.ID}, first.approvalEnv(def, dir, rec, inst.Submitter, ""))
+		tr, err := c.Act(inst.State, workflow.ApprovalAction{Kind: workflow.ActApprove, User: o.fin.ID}, mustEnv(first.approvalEnv(context.Background(), def, dir, rec, inst.Submitter, "")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -680,4 +680,11 @@ func TestApprovalTimeoutInBusinessHours(t *testing.T) {
 			t.Fatalf("after two business hours: %s, record %v", got.Status, o.status(t, id))
 		}
 	})
+}
+
+func mustEnv(env workflow.ApprovalEnv, err error) workflow.ApprovalEnv {
+	if err != nil {
+		panic(err)
+	}
+	return env
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"crm/engine/store"
-	"crm/rules"
 	"crm/workflow"
 )
 
@@ -18,7 +17,10 @@ import (
 func (e *Engine) decideOwner(ctx context.Context, def *definition, c *compiledAssignment, record string, doc store.Doc) (string, store.Doc, error) {
 	trace := store.Doc{"kind": "assignment", "object": def.obj.Name, "record": record, "rules_version": c.version,
 		"definition_version": def.version, "at": e.stamp()}
-	scope := def.rules.Env.Scope(doc, nil, rules.Context{Now: e.now(), User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+	scope, err := e.systemScope(ctx, def, doc, nil, e.now())
+	if err != nil {
+		return "", nil, err
+	}
 	i, checks := c.Match(scope)
 	trace["checks"] = checkDocs(checks)
 	dir, err := e.directory(ctx)

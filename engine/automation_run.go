@@ -109,7 +109,10 @@ func (e *Engine) runAutomation(ctx context.Context, a *workflow.Compiled, def *d
 		return nil
 	}
 	ctx = context.WithValue(ctx, depthKey{}, depth+1)
-	scope := def.rules.Env.Scope(doc, old, rules.Context{Now: e.now(), User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+	scope, err := e.systemScope(ctx, def, doc, old, e.now())
+	if err != nil {
+		return err
+	}
 	d := a.Decide(scope)
 	run["inputs"] = toStoreKinds(map[string]any(d.Inputs))
 	if len(d.Reads) > 0 {

@@ -36,6 +36,13 @@ type versionEntry struct {
 
 func cachesVersions(coll string) bool { return coll == collObjects || coll == collSettings }
 
+// generation counts the writes to the objects and settings collections through this process.
+func (c *versions) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
 func (c *versions) bump() {
 	c.mu.Lock()
 	c.gen++

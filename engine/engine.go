@@ -47,6 +47,7 @@ type Config struct {
 
 // Engine serves every operation of the product over one store.
 type Engine struct {
+	dependents   dependentsCache // objects whose expressions read another's fields (object_refs_refresh.go)
 	store        store.Store
 	now          func() time.Time
 	log          *slog.Logger

@@ -18,6 +18,7 @@ type definition struct {
 	compiled *forms.Compiled
 	rules    *rules.Set
 	sharing  []sharingRule
+	related  map[string]int64 // the versions of the objects its references read (object_refs.go)
 }
 
 // current returns the object's definition at its stored version. It learns the stored version
@@ -32,7 +33,13 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	cached := e.defs[name]
 	e.mu.Unlock()
 	if found && cached != nil && cached.version == version {
-		return cached, nil
+		stale, err := e.relatedChanged(ctx, cached)
+		if err != nil {
+			return nil, err
+		}
+		if !stale {
+			return cached, nil
+		}
 	}
 	d, err := e.store.Get(ctx, collObjects, name)
 	if errors.Is(err, store.ErrNotFound) {
@@ -45,7 +52,9 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 		return nil, err
 	}
 	if cached != nil && cached.version == version {
-		return cached, nil
+		if stale, err := e.relatedChanged(ctx, cached); err != nil || !stale {
+			return cached, err
+		}
 	}
 	od, err := objectFromDoc(d)
 	if err != nil {
@@ -55,22 +64,29 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	if err != nil {
 		return nil, err
 	}
-	rs, problems := rules.Compile(od.Object, c)
+	related, relatedVersions, err := e.relatedObjects(ctx, od.Object, nil)
+	if err != nil {
+		return nil, err
+	}
+	rs, problems := rules.CompileWith(od.Object, c, related)
 	if len(problems) > 0 {
 		// Saved definitions passed these checks; this only happens when the expression language
 		// changed under a stored definition.
 		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
 			Message: fmt.Sprintf("the definition of %s no longer compiles (%s at %s); an analyst must fix it", name, problems[0].Message, problems[0].Pointer), Problems: problems}
 	}
+	if cached != nil {
+		rs.Env.InheritUsed(cached.rules.Env)
+	}
 	sharing, problems := compileSharing(od.Object)
 	if len(problems) > 0 {
 		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
 			Message: fmt.Sprintf("the sharing rules of %s no longer compile (%s at %s); an analyst must fix them", name, problems[0].Message, problems[0].Pointer), Problems: problems}
 	}
-	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing}
+	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing, related: relatedVersions}
 	name = strings.Clone(name) // the key outlives the call; never keep a caller's buffer
 	e.mu.Lock()
-	if old := e.defs[name]; old == nil || old.version < version {
+	if old := e.defs[name]; old == nil || old.version <= version {
 		e.defs[name] = def
 	}
 	e.mu.Unlock()

@@ -263,7 +263,11 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 	if lookupErr != nil {
 		return storeErr(lookupErr)
 	}
-	_, exprProblems := rules.Compile(obj, nil)
+	related, _, err := e.relatedObjects(ctx, obj, obj)
+	if err != nil {
+		return err
+	}
+	_, exprProblems := rules.CompileWith(obj, nil, related)
 	problems = append(problems, exprProblems...)
 	_, sharingProblems := compileSharing(obj)
 	problems = append(problems, sharingProblems...)

@@ -71,7 +71,11 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 	if err != nil {
 		return FormState{}, err
 	}
-	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, DryRun: true})
+	rc, err := e.userContext(ctx, by, def, lookupValues(values, old))
+	if err != nil {
+		return FormState{}, err
+	}
+	out := def.rules.Write(rules.Draft{Input: values, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: hiddenWithRefs(g), DryRun: true})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if ee, ok := AsError(err); ok {
 		for i, fe := range ee.Fields {

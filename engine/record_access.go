@@ -20,7 +20,10 @@ type grant struct {
 	edit   store.Filter    // records the user may change or delete; nil: all they see
 	hidden map[string]bool // fields absent from everything the user gets, with the formulas that read them
 	locked map[string]bool // fields the user may not change
-	view   *forms.Object   // the object without hidden fields: what filters, sorts and search may name
+	// hiddenRefs are the references through lookups (account.credit) the user may not see:
+	// hidden like the fields they reach (see hiddenWithRefs).
+	hiddenRefs map[string]bool
+	view       *forms.Object // the object without hidden fields: what filters, sorts and search may name
 }
 
 // access resolves the object's current definition and the actor's grant on it.
@@ -41,44 +44,36 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 	if err != nil {
 		return nil, err
 	}
-	g := &grant{hidden: map[string]bool{}, locked: map[string]bool{}}
-	name := def.obj.Name
-	// A field is hidden only if every role hides it, read-only unless some role lets it be edited.
-	level := map[string]int{} // 0 hidden, 1 read-only, 2 edit
-	roles := 0
-	for _, rn := range by.Roles {
-		r := dir.roles[rn]
-		if r == nil {
-			continue
-		}
-		roles++
-		p, ok := r.Objects[name]
-		if !ok {
-			p = r.Objects[everyObject]
-		}
-		g.perm = g.perm.or(p)
-		for _, f := range def.obj.Fields {
-			l := 2
-			switch r.Fields[name][f.Name] {
-			case FieldHidden:
-				l = 0
-			case FieldReadOnly:
-				l = 1
+	g := &grant{}
+	g.perm, g.hidden, g.locked = fieldAccess(dir, by, def.obj)
+	// A reference reaches a field of another object: hidden when that field is hidden from the
+	// user there, or the user may not read that object at all.
+	hiddenRefs := map[string]bool{}
+	for _, r := range def.rules.Env.UsedRefs() {
+		target := r.Objects[len(r.Objects)-1]
+		pdef, err := e.current(ctx, target)
+		if err != nil {
+			if isNotFound(err) {
+				hiddenRefs[r.Name] = true
+				continue
 			}
-			if cur, seen := level[f.Name]; !seen || l > cur {
-				level[f.Name] = l
-			}
+			return nil, err
 		}
-	}
-	if roles > 0 {
-		for f, l := range level {
-			g.hidden[f] = l == 0
-			g.locked[f] = l < 2
+		perm, hidden, _ := fieldAccess(dir, by, pdef.obj)
+		if !perm.Read || pdef.rules.Hidden(hidden)[r.Field.Name] {
+			hiddenRefs[r.Name] = true
+			g.hidden[r.Name] = true
 		}
 	}
 	// This is the one hidden set of every read path: a formula over a hidden field would tell
 	// its value, so it is hidden too (and, like any hidden field, never written).
 	g.hidden = def.rules.Hidden(g.hidden)
+	for n := range hiddenRefs {
+		delete(g.hidden, n)
+	}
+	if len(hiddenRefs) > 0 {
+		g.hiddenRefs = hiddenRefs
+	}
 	for f, h := range g.hidden {
 		g.locked[f] = g.locked[f] || h
 	}
@@ -243,14 +238,14 @@ func (g *grant) runFor(run RunLog) RunLog {
 func (g *grant) readsHidden(run map[string]any) bool {
 	if reads, ok := run["reads"].([]any); ok {
 		for _, n := range reads {
-			if s, _ := n.(string); g.hidden[s] {
+			if s, _ := n.(string); g.hides(s) {
 				return true
 			}
 		}
 	}
 	if in, ok := run["inputs"].(map[string]any); ok {
 		for n := range in {
-			if g.hidden[n] {
+			if g.hides(n) {
 				return true
 			}
 		}
@@ -262,4 +257,63 @@ func (g *grant) readsHidden(run map[string]any) bool {
 		}
 	}
 	return false
+}
+
+// hides tells whether a field or a reference through a lookup is hidden from the grant.
+func (g *grant) hides(name string) bool { return g.hidden[name] || g.hiddenRefs[name] }
+
+// fieldAccess is what the user's roles allow on an object, before formulas and references: its
+// permissions, and the fields hidden from them and those they may not change. A field is hidden
+// only if every role hides it, read-only unless some role lets it be edited.
+func fieldAccess(dir *directory, by *Actor, obj *forms.Object) (perm Perm, hidden, locked map[string]bool) {
+	hidden, locked = map[string]bool{}, map[string]bool{}
+	name := obj.Name
+	level := map[string]int{} // 0 hidden, 1 read-only, 2 edit
+	roles := 0
+	for _, rn := range by.Roles {
+		r := dir.roles[rn]
+		if r == nil {
+			continue
+		}
+		roles++
+		p, ok := r.Objects[name]
+		if !ok {
+			p = r.Objects[everyObject]
+		}
+		perm = perm.or(p)
+		for _, f := range obj.Fields {
+			l := 2
+			switch r.Fields[name][f.Name] {
+			case FieldHidden:
+				l = 0
+			case FieldReadOnly:
+				l = 1
+			}
+			if cur, seen := level[f.Name]; !seen || l > cur {
+				level[f.Name] = l
+			}
+		}
+	}
+	if roles > 0 {
+		for f, l := range level {
+			hidden[f] = l == 0
+			locked[f] = l < 2
+		}
+	}
+	return perm, hidden, locked
+}
+
+// hiddenWithRefs is what a draft may not show the user: the hidden fields and references.
+func hiddenWithRefs(g *grant) map[string]bool {
+	if len(g.hiddenRefs) == 0 {
+		return g.hidden
+	}
+	out := make(map[string]bool, len(g.hidden)+len(g.hiddenRefs))
+	for k, v := range g.hidden {
+		out[k] = v
+	}
+	for k := range g.hiddenRefs {
+		out[k] = true
+	}
+	return out
 }

@@ -83,7 +83,13 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 		if err != nil {
 			return event{}, err
 		}
-		quiet = !measured || typ == workflow.TriggerDeleted
+		read := false
+		if typ == workflow.TriggerUpdated {
+			if read, err = e.hasDependents(ctx, object); err != nil {
+				return event{}, err
+			}
+		}
+		quiet = !(measured || read) || typ == workflow.TriggerDeleted
 	}
 	if quiet && e.store.Atomic() {
 		return event{}, nil
@@ -276,6 +282,11 @@ func (e *Engine) handleEvent(ctx context.Context, j *jobs.Job[eventArgs]) error 
 	var firstErr error
 	if typ != workflow.TriggerDeleted {
 		firstErr = e.afterSLAEvent(ctx, object, record, doc)
+	}
+	if typ == workflow.TriggerUpdated {
+		if err := e.planRefresh(ctx, j.ID, object, record, old, new); err != nil && firstErr == nil {
+			firstErr = err
+		}
 	}
 	for _, a := range set.byObject[object] {
 		if a.Trigger.Type == workflow.TriggerTimeRelative {

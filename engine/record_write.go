@@ -63,7 +63,11 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err != nil {
 		return nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: input, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
+	rc, err := e.userContext(ctx, by, def, input)
+	if err != nil {
+		return nil, err
+	}
+	out := def.rules.Write(rules.Draft{Input: input, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
 	if err != nil {
 		return nil, err
@@ -240,7 +244,11 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err != nil {
 		return nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: e.ruleContext(by), Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
+	rc, err := e.userContext(ctx, by, def, lookupValues(patch, old))
+	if err != nil {
+		return nil, err
+	}
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return nil, err

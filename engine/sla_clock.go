@@ -7,7 +7,6 @@ import (
 
 	"crm/engine/store"
 	"crm/forms"
-	"crm/rules"
 	"crm/workflow"
 )
 
@@ -79,7 +78,10 @@ func (e *Engine) measure(ctx context.Context, def *definition, old, stored store
 	if prev != nil {
 		prev.Account(now, set.schedule(prev.Calendar))
 	}
-	scope := def.rules.Env.Scope(stored, old, rules.Context{Now: now, User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+	scope, err := e.systemScope(ctx, def, stored, old, now)
+	if err != nil {
+		return err
+	}
 	p := workflow.ApplicablePolicy(pols, scope)
 	if p == nil {
 		delete(stored, slaStateKey)
@@ -150,14 +152,17 @@ func (e *Engine) afterSLAEvent(ctx context.Context, object, record string, doc s
 }
 
 // measureNow is a stored record's SLA brought to now without a write.
-func (e *Engine) measureNow(def *definition, set *slaSet, doc store.Doc) (*workflow.CompiledPolicy, *workflow.SLAState, error) {
+func (e *Engine) measureNow(ctx context.Context, def *definition, set *slaSet, doc store.Doc) (*workflow.CompiledPolicy, *workflow.SLAState, error) {
 	prev, err := slaStateOf(recordsColl(def.obj.Name), doc)
 	if prev == nil || err != nil {
 		return nil, nil, err
 	}
 	now := e.now()
 	prev.Account(now, set.schedule(prev.Calendar))
-	scope := def.rules.Env.Scope(doc, nil, rules.Context{Now: now, User: rules.User{ID: SystemActor.ID, Roles: SystemActor.Roles}})
+	scope, err := e.systemScope(ctx, def, doc, nil, now)
+	if err != nil {
+		return nil, nil, err
+	}
 	p := workflow.ApplicablePolicy(set.byObject[def.obj.Name], scope)
 	if p == nil {
 		return nil, nil, nil

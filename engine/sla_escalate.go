@@ -34,7 +34,7 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 	if err != nil {
 		return err
 	}
-	p, st, err := e.measureNow(def, set, doc)
+	p, st, err := e.measureNow(ctx, def, set, doc)
 	if p == nil || err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (e *Engine) handleSLA(ctx context.Context, j *jobs.Job[slaArgs]) error {
 		if err != nil {
 			return err
 		}
-		p, st, err := e.measureNow(def, set, doc)
+		p, st, err := e.measureNow(ctx, def, set, doc)
 		if p == nil || err != nil {
 			return err
 		}

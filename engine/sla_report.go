@@ -37,7 +37,7 @@ func (e *Engine) GetRecordSLA(ctx context.Context, by *Actor, object, id string)
 	if err != nil {
 		return nil, err
 	}
-	p, st, err := e.measureNow(def, set, doc)
+	p, st, err := e.measureNow(ctx, def, set, doc)
 	if err != nil {
 		return nil, err
 	}

@@ -55,6 +55,7 @@ type Env struct {
 	fields map[string]*forms.Field
 	names  map[string]bool // every name an expression may use as a value
 	base   []expr.Option
+	refs   *refState // references through lookups (refs.go)
 }
 
 // perEvaluation are library functions that read the evaluation (clock, old values); they are in
@@ -65,10 +66,16 @@ var perEvaluation = types.Map{
 	"changed": types.TypeOf(func(string) bool { return false }),
 }
 
-// NewEnv builds the environment of obj's expressions.
-func NewEnv(obj *forms.Object) *Env {
-	e := &Env{obj: obj, fields: make(map[string]*forms.Field, len(obj.Fields))}
+// NewEnv builds the environment of obj's expressions, without references through lookups (see
+// NewEnvWith).
+func NewEnv(obj *forms.Object) *Env { return newEnv(obj, collectRefs(obj, nil)) }
+
+func newEnv(obj *forms.Object, refs *refState) *Env {
+	e := &Env{obj: obj, fields: make(map[string]*forms.Field, len(obj.Fields)), refs: refs}
 	env := recordTypes(obj)
+	for name, r := range refs.all {
+		env[name] = typeOf(valueTypeOf(r.Field))
+	}
 	for _, f := range obj.Fields {
 		if f != nil {
 			e.fields[f.Name] = f
@@ -167,7 +174,12 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	}
 	guard := &sandbox{env: e, src: src}
 	ins := &instrument{}
-	opts := append(append([]expr.Option{}, e.base...), expr.Patch(guard), expr.Patch(ins))
+	refs := &refPatcher{env: e, issue: func(n ast.Node, msg string) {
+		if guard.issue == nil {
+			guard.fail(n, msg)
+		}
+	}}
+	opts := append(append([]expr.Option{}, e.base...), expr.Patch(refs), expr.Patch(guard), expr.Patch(ins))
 	prog, err := expr.Compile(src, opts...)
 	if guard.issue != nil { // found before type checking: the earlier mistake
 		return nil, guard.issue
@@ -185,7 +197,9 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 		guard.fail(n, msg)
 		return nil, guard.issue
 	}
-	return &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}, nil
+	p := &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}
+	e.markUsed(p)
+	return p, nil
 }
 
 func issueOf(err error) *Issue {

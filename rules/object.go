@@ -39,7 +39,12 @@ type ruleProgram struct {
 // its JSON pointer with line and column. compiled is obj's forms.Compile, which the write path
 // needs; it may be nil when only checking (then obj need not have passed forms' checks).
 func Compile(obj *forms.Object, compiled *forms.Compiled) (*Set, []forms.Problem) {
-	s := &Set{Env: NewEnv(obj), Object: obj, Compiled: compiled,
+	return CompileWith(obj, compiled, nil)
+}
+
+// CompileWith is Compile with references through lookups to the objects related knows.
+func CompileWith(obj *forms.Object, compiled *forms.Compiled, related Related) (*Set, []forms.Problem) {
+	s := &Set{Env: NewEnvWith(obj, related), Object: obj, Compiled: compiled,
 		visible: map[string]*Program{}, required: map[string]*Program{}, readOnly: map[string]*Program{}}
 	var problems []forms.Problem
 	compile := func(src, at string, want Expect) *Program {
@@ -148,13 +153,14 @@ func fieldIndex(obj *forms.Object, name string) int {
 	return -1
 }
 
-// Reads lists, sorted, the object's fields whose values can change what the program gives: named
-// directly, as members of old, or in changed("f"). Field-level security hides whatever reads a
-// hidden field; old used otherwise than as old.f counts as reading every field.
+// Reads lists, sorted, the object's fields and the references through its lookups whose values
+// can change what the program gives: named directly, as members of old, or in changed("f").
+// Field-level security hides whatever reads a hidden field or reference; old used otherwise than
+// as old.f counts as reading every field.
 func (p *Program) Reads() []string {
 	names := map[string]bool{}
 	for n := range identifiers(p) {
-		if p.env.fields[n] != nil {
+		if p.env.fields[n] != nil || p.env.refs.all[n] != nil {
 			names[n] = true
 		}
 	}
@@ -188,7 +194,7 @@ func (p *Program) Reads() []string {
 	}
 	out := make([]string, 0, len(names))
 	for n := range names {
-		if p.env.fields[n] != nil {
+		if p.env.fields[n] != nil || p.env.refs.all[n] != nil {
 			out = append(out, n)
 		}
 	}

@@ -19,6 +19,9 @@ type Context struct {
 	Now      time.Time
 	Location *time.Location // for today(); nil is UTC
 	User     User
+	// Refs are the values read through lookups, stored form, by reference name
+	// ("account.vip"); a reference absent here reads as empty (see refs.go).
+	Refs map[string]any
 }
 
 // Scope is the environment of the expressions of one write: built once, read by every program.
@@ -31,6 +34,11 @@ type Scope struct {
 // written and, on update, of the record as it was (old is nil on create).
 func (e *Env) Scope(values, old map[string]any, c Context) Scope {
 	vars := e.record(values)
+	for name, v := range c.Refs {
+		if r := e.refs.all[name]; r != nil {
+			vars[name] = exprValue(r.Field, v)
+		}
+	}
 	oldVars := e.record(old)
 	vars["old"] = oldVars
 	vars["user"] = c.User.value()

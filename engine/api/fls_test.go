@@ -174,3 +174,25 @@ func TestFLSSharedView(t *testing.T) {
 		}
 	})
 }
+
+// TestFLSReferenceThroughLookup: a formula of another object reading a field hidden from sales on
+// the account through a lookup is hidden from sales like a formula over the field itself.
+func TestFLSReferenceThroughLookup(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep, acc := flsSetup(h)
+		h.mustDo(201, "POST", "/api/meta/objects", `{"name":"deal","fields":[{"name":"title","type":"text"},
+		 {"name":"account","type":"lookup","target":"account"},
+		 {"name":"account_revenue","type":"formula","result_type":"currency","currency":"CNY","expression":"account.annual_revenue"},
+		 {"name":"account_notes","type":"formula","result_type":"text","expression":"account.notes"}]}`)
+		id := h.mustDo(201, "POST", "/api/records/deal", `{"title":"Renewal","account":"`+acc+`"}`, rep...).JSON["id"].(string)
+		if r := h.mustDo(200, "GET", "/api/records/deal/"+id, ""); !strings.Contains(r.Text, `"account_revenue":2000000`) {
+			t.Fatalf("admin read: %s", r.Text)
+		}
+		r := h.mustDo(200, "GET", "/api/records/deal/"+id, "", rep...)
+		notIn(t, "a deal", r.Text, "account_revenue", "2000000")
+		if !strings.Contains(r.Text, `"title":"Renewal"`) {
+			t.Errorf("rep read: %s", r.Text)
+		}
+	})
+}

@@ -214,6 +214,18 @@ func TestTemplateJourneys(t *testing.T) {
 		if tk.JSON["owner"] != ids["sun"] || tk.JSON["sla_due_at"] != "2026-11-24T04:00:00.000Z" {
 			t.Fatalf("VIP ticket: %s", tk.Text)
 		}
+		// A normal ticket of a VIP account is VIP too: the policy reads the account (the seeds'
+		// "VIP customers: 12 h response"); a normal ticket of another account is standard.
+		accounts := h.mustDo(200, "GET", `/api/records/account?filter=vip%20%3D%20true&limit=1`, "").JSON["items"].([]any)
+		vipAccount := accounts[0].(map[string]any)["id"].(string)
+		normal := h.mustDo(201, "POST", "/api/records/ticket", `{"subject":"Login page slow","priority":"normal","category":"technical","status":"new","account":"`+vipAccount+`"}`, asSun...)
+		if got := h.mustDo(200, "GET", "/api/records/ticket/"+normal.JSON["id"].(string)+"/sla", ""); !strings.Contains(got.Text, `"policy":"vip_tickets"`) {
+			t.Fatalf("a normal ticket of a VIP account: %s", got.Text)
+		}
+		plain := h.mustDo(201, "POST", "/api/records/ticket", `{"subject":"Printer jam","priority":"normal","category":"technical","status":"new"}`, asSun...)
+		if got := h.mustDo(200, "GET", "/api/records/ticket/"+plain.JSON["id"].(string)+"/sla", ""); strings.Contains(got.Text, `"policy":"vip_tickets"`) {
+			t.Fatalf("a normal ticket without an account: %s", got.Text)
+		}
 		// count tells how many of a user's notifications about the ticket say one of the phrases
 		// (demo users read Chinese or English).
 		count := func(who []string, phrases ...string) int {
