@@ -62,9 +62,9 @@ func (rollupType) check(f *Field, at string, r *report) {
 	case f.Function != RollupCount && f.Summarize == "":
 		r.add(at+"/summarize", codeMissingOption, "%s needs the field to summarize", f.Function)
 	}
+	// An empty result type is the engine's to fill in from the child (or to explain why not).
 	switch {
 	case f.ResultType == "":
-		r.add(at+"/result_type", codeMissingOption, "a roll-up needs a result_type")
 	case !isOneOf(f.ResultType, rollupResults):
 		r.add(at+"/result_type", codeInvalidOption, "result_type %q is not one of integer, number, currency, percent", f.ResultType)
 	default:

@@ -26,7 +26,7 @@ func TestRollupFold(t *testing.T) {
 	children := []map[string]any{
 		{"account": "a", "amount": int64(10), "seats": int64(3), "stage": "new"}, // 0.10
 		{"account": "a", "amount": int64(20), "seats": int64(4), "stage": "new"}, // 0.20
-		{"account": "a", "amount": int64(100001), "stage": "won"},               // 1000.01
+		{"account": "a", "amount": int64(100001), "stage": "won"},                // 1000.01
 		{"account": "a", "stage": "lost"},
 	}
 	open := `stage not in ["won","lost"]`
