@@ -40,6 +40,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkTick$$' -benchtime 20x ./engine/
 	$(GO) test -run '^$$' -bench 'SLAWrite' -benchtime 300x ./engine/
+	$(GO) test -run '^$$' -bench 'RollupWrite' -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench 'SLATick' -benchtime 3x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./engine/

@@ -48,6 +48,9 @@ var systemColls = []systemColl{
 	// Pending jobs carry timers (SLA thresholds, time-relative automations) to the new database.
 	{name: collJobs, indexes: jobIndexes},
 	{name: collClaims, notExported: "job claims: the new database runs the pending jobs afresh"},
+	// Marks of roll-ups still to fold: the new database folds them.
+	{name: collRollupMarks, indexes: rollupMarkIndexes},
+	{name: collRollupBackfills, notExported: "backfills of roll-ups are runs of this server"},
 	{name: collImports, indexes: []store.Index{{Field: "user"}, {Field: "created_at"}},
 		notExported: "record imports are runs of uploads to this server"},
 	{name: collImportFiles, indexes: []store.Index{{Field: "import"}}, notExported: "uploads of imports under way"},

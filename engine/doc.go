@@ -10,9 +10,11 @@
 //	doc_*.go                     stored documents: JSON-shaped values to the seam's kinds, and
 //	                             system documents decoded into structs (StoredDocError when corrupt)
 //	object_*.go                  object definitions: save and history, the compiled current version,
-//	                             forms and their preview, expression checks
+//	                             forms and their preview, expression checks, references through
+//	                             lookups, roll-up fields and their backfill
 //	record_*.go                  records: write, list, aggregate, access (grants, sharing, field
-//	                             security), fields only processes set, the durable event of a write
+//	                             security), fields only processes set, the durable event of a write,
+//	                             roll-ups kept current (marks, settle, fold)
 //	people_*.go                  users, teams, roles, the directory they make, notifications
 //	auth*.go                     sign-in, sessions and their cache, API tokens, password policy, throttle
 //	audit.go                     the audit trail

@@ -48,6 +48,8 @@ type Config struct {
 // Engine serves every operation of the product over one store.
 type Engine struct {
 	dependents   dependentsCache // objects whose expressions read another's fields (object_refs_refresh.go)
+	rollupIdx    rollupIndex     // the roll-ups over each object (object_rollups.go)
+	rollupKick   chan struct{}   // a write marked a roll-up's parent: settle soon (record_rollups.go)
 	store        store.Store
 	now          func() time.Time
 	log          *slog.Logger
@@ -103,6 +105,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		loginLimits:  cfg.LoginLimits.withDefaults(),
 		hashing:      newHashGate(cfg.LoginLimits.ConcurrentHashes),
 		defs:         map[string]*definition{},
+		rollupKick:   make(chan struct{}, 1),
 	}
 	if e.now == nil {
 		e.now = time.Now

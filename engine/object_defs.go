@@ -117,6 +117,9 @@ func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object)
 		return nil, storeErr(err)
 	}
 	e.recordHistory(ctx, by, "created", obj.Name, 1, obj, nil)
+	if err := e.backfillChanged(ctx, nil, obj); err != nil {
+		return nil, err
+	}
 	return &ObjectDef{Object: obj, Version: 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
 }
 
@@ -165,6 +168,9 @@ func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *
 		e.log.Warn("dropping old indexes failed; retried at next start", "object", name, "err", err)
 	}
 	e.recordHistory(ctx, by, "updated", name, old.Version+1, obj, old.Object)
+	if err := e.backfillChanged(ctx, old.Object, obj); err != nil {
+		return nil, err
+	}
 	return &ObjectDef{Object: obj, Version: old.Version + 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
 }
 
@@ -259,10 +265,15 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 		}
 		return err == nil
 	}
+	rollupProblems, err := e.checkRollups(ctx, obj)
+	if err != nil {
+		return err
+	}
 	problems := obj.Check(exists)
 	if lookupErr != nil {
 		return storeErr(lookupErr)
 	}
+	problems = append(problems, rollupProblems...)
 	related, _, err := e.relatedObjects(ctx, obj, obj)
 	if err != nil {
 		return err

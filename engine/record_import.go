@@ -450,7 +450,7 @@ func importWritable(obj *forms.Object, g *grant, f string, req ImportRequest) bo
 	if fd == nil || g.hidden[f] || g.locked[f] {
 		return false
 	}
-	return fd.Type != forms.TypeFormula && fd.Type != forms.TypeAutonumber
+	return !fd.Computed()
 }
 
 // matchColumn finds the field a column header names: its API name or its label in any language,

@@ -109,8 +109,12 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	}
 	markEvent(stored, nil, ev.id)
 	stored["version"] = int64(1)
+	marks, err := e.rollupMarks(ctx, ev, object, nil, stored)
+	if err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
 	if errors.Is(err, store.ErrDuplicateID) {
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
@@ -197,11 +201,16 @@ func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (R
 // ifMatch (0: none) is the version the client last read; a stale one answers version_conflict.
 // Without ifMatch, a concurrent change is merged by retrying on the fresh record.
 func (e *Engine) UpdateRecord(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
+	return e.updateRecord(ctx, by, object, id, patch, ifMatch, locale, nil)
+}
+
+// updateRecord is UpdateRecord with roll-up values the engine folded (rules.Draft.Rollups).
+func (e *Engine) updateRecord(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string, rollups map[string]any) (Record, error) {
 	if err := checkKeys(patch); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		rec, err := e.updateOnce(ctx, by, object, id, patch, ifMatch, locale)
+		rec, err := e.updateOnce(ctx, by, object, id, patch, ifMatch, locale, rollups)
 		if ifMatch == 0 && attempt < 5 && isVersionConflict(err) {
 			continue
 		}
@@ -214,7 +223,7 @@ func isVersionConflict(err error) bool {
 	return errors.As(err, &ee) && ee.Code == "version_conflict"
 }
 
-func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
+func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string, rollups map[string]any) (Record, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
@@ -248,7 +257,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err != nil {
 		return nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return nil, err
@@ -276,9 +285,13 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
 		return nil, err
 	}
+	marks, err := e.rollupMarks(ctx, ev, object, old, stored)
+	if err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
 	delete(stored, "version")
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
 	if err != nil {
 		return nil, recordWriteErr(err, locale)
@@ -329,7 +342,11 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 	if err := e.settleEvents(ctx, ids); err != nil {
 		return err
 	}
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
+	marks, err := e.rollupMarks(ctx, ev, object, old, nil)
+	if err != nil {
+		return err
+	}
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)}))
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)

@@ -95,6 +95,7 @@ func New(cfg Config) *fiber.App {
 	authed.Put("/meta/objects/:object", updateObject(e))
 	authed.Delete("/meta/objects/:object", deleteObject(e))
 	authed.Get("/meta/objects/:object/history", objectHistory(e))
+	authed.Get("/meta/objects/:object/rollups", rollupBackfill(e))
 	authed.Get("/meta/export", exportPackage(e))
 	authed.Post("/meta/import", importPackage(e))
 
