@@ -95,6 +95,9 @@ func (e *Engine) SaveDuplicateRules(ctx context.Context, by *Actor, d *workflow.
 	if d.Rules == nil {
 		d.Rules = []workflow.DuplicateRule{}
 	}
+	if _, err := e.current(ctx, d.Object); err != nil {
+		return nil, err
+	}
 	if probs := e.checkDuplicateRules(ctx, d); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
