@@ -35,7 +35,7 @@ func TestDuplicateRulesAPI(t *testing.T) {
 			{Name: "blocked: the admin sees the match", Method: "POST", URL: "/api/records/lead", Headers: append(zh, admin...),
 				Body:           `{"company":"Other","email":"MA+sales@Alibaba.cn"}`,
 				ExpectedStatus: 409, ExpectedContent: []string{`"code":"duplicate_found"`, `"message":"疑似与已有记录重复"`, `"rule_label":"邮箱相同"`, `"title":"阿里巴巴(中国)有限公司"`, `"hidden":0`},
-				Unchanged:      snapshot("lead")},
+				Unchanged: snapshot("lead")},
 			{Name: "blocked: the rep sees only a count", Method: "POST", URL: "/api/records/lead", Headers: rep,
 				Body:           `{"company":"Mine","email":"ma@alibaba.cn"}`,
 				ExpectedStatus: 409, ExpectedContent: []string{`"duplicate_found"`, `"matches":[]`, `"hidden":1`},
