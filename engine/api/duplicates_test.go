@@ -3,6 +3,8 @@ package api_test
 import (
 	"strings"
 	"testing"
+
+	"crm/internal/testenv"
 )
 
 const dupRules = `{"rules":[
@@ -93,4 +95,25 @@ func TestImportUsesDuplicateRules(t *testing.T) {
 			t.Errorf("%d leads, want 2", n)
 		}
 	})
+}
+
+// TestTemplateDuplicateRules: the default template's rules with its demo data: a lead's email
+// written another way is blocked (its owner sees the lead, a colleague only a count), and a lead
+// of a known account's company is saved with a warning naming the account.
+func TestTemplateDuplicateRules(t *testing.T) {
+	t.Parallel()
+	h := templateHarness(t, testenv.Backends()[0], newTestClock())
+	lin, chen := h.as("lin"), h.as("chen")
+	r := h.mustDo(409, "POST", "/api/records/lead", `{"company":"Bright","email":"RUI@bright.example.com"}`, lin...)
+	if !strings.Contains(r.Text, `"rule":"lead_email"`) || !strings.Contains(r.Text, `"title":"Bright SaaS"`) {
+		t.Errorf("lin's own lead: %s", r.Text)
+	}
+	r = h.mustDo(409, "POST", "/api/records/lead", `{"company":"Bright","email":"rui@bright.example.com"}`, chen...)
+	if !strings.Contains(r.Text, `"matches":[],"hidden":1`) {
+		t.Errorf("chen's view of lin's lead: %s", r.Text)
+	}
+	r = h.mustDo(201, "POST", "/api/records/lead", `{"company":"ACME Software Co., Ltd.","email":"new@acme.example.com"}`, h.as("ana")...)
+	if !strings.Contains(r.Text, `"rule":"lead_account"`) || !strings.Contains(r.Text, `"object":"account"`) {
+		t.Errorf("a lead of Acme: %s", r.Text)
+	}
 }
