@@ -31,6 +31,7 @@ var systemColls = []systemColl{
 	{name: collAudit, indexes: auditIndexes},
 	{name: collAutomations, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collAssignment, rehearsed: true},
+	{name: collDuplicateRules, rehearsed: true},
 	{name: collCalendars, rehearsed: true},
 	{name: collSLAPolicies, indexes: []store.Index{{Field: "object"}, {Field: "calendar"}}, rehearsed: true},
 	{name: collRuns, indexes: []store.Index{{Field: "record"}}},

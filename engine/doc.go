@@ -20,6 +20,8 @@
 //	audit.go                     the audit trail
 //	automation_*.go              automation definitions, runs (actions, timers, run log), webhook actions
 //	assignment_*.go              assignment rules, the owner decision (turn, load), when it runs, its trace
+//	duplicate_*.go               duplicate rules, the normalized keys records carry for them, the
+//	                             check of a write (what the caller may see of the matches)
 //	approval_*.go                approval processes and versions; instances: submit, lock, decide,
 //	                             escalate, effects, queries
 //	sla_*.go                     calendars and policies, clocks, escalation, reports, webhook actions

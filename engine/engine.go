@@ -79,6 +79,7 @@ type Engine struct {
 	crashAfterWrite func()
 	autos           *automationSet // compiled automations at one version
 	assign          *assignmentSet // compiled assignment rules at one version
+	dups            *duplicateSet  // duplicate rules at one version
 	sla             *slaSet        // compiled calendars and SLA policies at one version
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
@@ -153,9 +154,17 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	for _, o := range objs {
-		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), indexesOf(o.Object)); err != nil {
+		idx, err := e.recordIndexes(ctx, o.Object)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), idx); err != nil {
 			return nil, storeErr(err)
 		}
+	}
+	// Records an import or a crash left without the keys duplicate rules read get them now.
+	if err := e.syncDuplicateKeys(ctx); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -77,6 +77,10 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		return nil, validationFailed(errs, locale)
 	}
 	stored := out.Stored
+	dups, err := e.checkDuplicates(ctx, by, object, nil, id, stored, locale)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range def.obj.Fields {
 		if f.Type == forms.TypeAutonumber {
 			n, err := e.store.NextSequence(ctx, "autonumber."+object+"."+f.Name)
@@ -101,6 +105,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	stored["created_at"], stored["created_by"] = now, by.ID
 	stored["updated_at"], stored["updated_by"] = now, by.ID
 	if err := e.measure(ctx, def, nil, stored); err != nil {
+		return nil, err
+	}
+	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
 		return nil, err
 	}
 	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
@@ -134,6 +141,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		if answer[AssignmentKey], err = e.assignmentNote(ctx, def, g, id, owner, trace, locale); err != nil {
 			return nil, err
 		}
+	}
+	if dups.Any() {
+		answer[DuplicatesKey] = dups
 	}
 	return answer, nil
 }
@@ -267,6 +277,10 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, validationFailed(errs, locale)
 	}
 	stored := out.Stored
+	dups, err := e.checkDuplicates(ctx, by, object, old, id, stored, locale)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range systemFields {
 		if v, ok := old[k]; ok {
 			stored[k] = v
@@ -275,6 +289,9 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	stored["owner"] = owner
 	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
 	if err := e.measure(ctx, def, old, stored); err != nil {
+		return nil, err
+	}
+	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
 		return nil, err
 	}
 	stored["version"] = version + 1
@@ -297,7 +314,11 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, recordWriteErr(err, locale)
 	}
 	e.afterEvent(ctx, ev)
-	return g.strip(rec), nil
+	answer := g.strip(rec)
+	if dups.Any() {
+		answer[DuplicatesKey] = dups
+	}
+	return answer, nil
 }
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.

@@ -147,6 +147,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
 	authed.Get("/records/:object/export", exportRecords(e))
 	mountImports(authed, e)
+	authed.Post("/records/:object/duplicates", checkDuplicates(e))
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
 	authed.Get("/records/:object/:id", getRecord(e))
