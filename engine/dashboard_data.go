@@ -71,7 +71,13 @@ func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale str
 	wd := WidgetData{Truncated: truncated}
 	switch w.Type {
 	case WidgetFunnel:
-		wd.Groups = funnel(plan, groups, w.Order)
+		order := funnelOrder(plan, w.Order)
+		wd.Groups = funnel(plan, groups, order)
+		truncated, err := e.addStageFlows(ctx, plan, wd.Groups, order)
+		if err != nil {
+			return WidgetData{}, err
+		}
+		wd.Truncated = wd.Truncated || truncated
 	case WidgetSLACompliance:
 		wd.Groups = formatAll(plan, groups)
 		wd.Compliance = compliance(groups, countIndex(plan))
@@ -89,17 +95,23 @@ func formatAll(plan *aggPlan, groups []store.Group) []AggGroup {
 	return out
 }
 
-// funnel puts the stages in order (the widget's, else the picklist's option order), with empty
+// funnelOrder is a funnel's stages: the widget's order, else the picklist's options in order.
+func funnelOrder(plan *aggPlan, order []string) []string {
+	if len(order) > 0 {
+		return order
+	}
+	for _, o := range plan.keys[0].Field.Options {
+		order = append(order, o.Value)
+	}
+	return order
+}
+
+// funnel puts the stages in order (see funnelOrder), with empty
 // stages shown as zero and other values left out. Each stage but the last gets "conversion": of
 // the records that reached the stage (they are in it or in a later one), the share that reached
 // the next.
 func funnel(plan *aggPlan, groups []store.Group, order []string) []AggGroup {
 	countAt := countIndex(plan)
-	if len(order) == 0 {
-		for _, o := range plan.keys[0].Field.Options {
-			order = append(order, o.Value)
-		}
-	}
 	byStage := map[string]store.Group{}
 	for _, g := range groups {
 		if s, ok := g.Key[0].(string); ok {

@@ -25,6 +25,11 @@ export interface AggGroup {
   key: Record<string, unknown>;
   labels?: Record<string, string>;
   conversion?: number | null;
+  /** From the stage history (funnels): records that were in the stage, the share that left the
+   * funnel from it, and how long a stay lasted on average (null while none has ended). */
+  entered?: number;
+  drop_off?: number | null;
+  avg_seconds?: number | null;
   [measure: string]: unknown;
 }
 
