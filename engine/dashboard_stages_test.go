@@ -60,7 +60,7 @@ func TestFunnelStageHistory(t *testing.T) {
 		if _, ok := rec[stageLogKey]; ok {
 			t.Fatalf("the history shows in the record: %v", rec)
 		}
-		data, err := e.DashboardData(ctx, SystemActor, "deals", "en")
+		data, err := e.DashboardData(ctx, SystemActor, "deals", "en", DashboardFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
