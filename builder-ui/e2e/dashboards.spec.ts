@@ -128,3 +128,36 @@ test('a chart grouped by a lookup names the records, and says what it shows to a
   );
   await request.delete(`/api/meta/dashboards/${name}`, { headers: auth });
 });
+
+test('a manager narrows the sales dashboard to one rep and a period; the address keeps it', async ({ page, shot }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(zhou.email);
+  await page.getByLabel('Password').fill(zhou.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/app$/);
+  await page.goto('/dashboards/sales');
+  const funnel = page.getByTestId('widget-pipeline');
+  const won = funnel.getByRole('row').filter({ hasText: 'Won' }).getByRole('cell').nth(1);
+  await expect(won).toHaveText('1'); // the team's one won deal (Chen Jie's)
+
+  // Lin Wei's deals only: she has won none.
+  await page.getByTestId('dash-filter-owner').getByRole('combobox').fill('lin@');
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: 'lin@demo.example.com' })
+    .click();
+  await expect(page).toHaveURL(/[?&]owner=/);
+  await expect(won).toHaveText('0');
+  await shot('43-dashboard-owner');
+  await page.reload();
+  await expect(won).toHaveText('0');
+
+  // A period before anything was created: nothing anywhere.
+  const url = new URL(page.url());
+  url.searchParams.delete('owner');
+  url.searchParams.set('to', '2020-01-31');
+  await page.goto(url.pathname + url.search);
+  await expect(funnel.getByRole('row').filter({ hasText: 'Initial contact' }).getByRole('cell').nth(1)).toHaveText('0');
+  await expect(won).toHaveText('0');
+  await expect(page.getByPlaceholder('to')).toHaveValue('2020-01-31');
+});
