@@ -110,6 +110,7 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
 		return nil, err
 	}
+	logStages(def, nil, stored, now)
 	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
 	if err != nil {
 		return nil, err
@@ -294,6 +295,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
 		return nil, err
 	}
+	logStages(def, old, stored, stored["updated_at"].(string))
 	stored["version"] = version + 1
 	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
