@@ -182,7 +182,9 @@ func (e *Engine) settleParent(ctx context.Context, object, record string) (bool,
 func (e *Engine) claimLease(ctx context.Context, id string) (bool, error) {
 	for attempt := 0; attempt < 2; attempt++ {
 		now := e.now()
-		err := e.store.Insert(ctx, collClaims, store.Doc{"id": id, "owner": e.node, "until": stamp(now.Add(e.lease))})
+		// Not cancelled midway: an insert that lands after its caller gave up (a scheduler
+		// stopping) would leave a lease nobody releases until it expires.
+		err := e.store.Insert(context.WithoutCancel(ctx), collClaims, store.Doc{"id": id, "owner": e.node, "until": stamp(now.Add(e.lease))})
 		if err == nil {
 			return true, nil
 		}
