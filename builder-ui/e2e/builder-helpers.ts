@@ -32,7 +32,9 @@ async function aim(target: Locator, where: 'center' | 'end') {
  * the page by itself, and aimed at again once the page is still.
  */
 export async function drag(page: Page, source: Locator, target: Locator, where: 'center' | 'end' = 'center') {
-  await source.scrollIntoViewIfNeeded();
+  // To the middle of the screen: "in view" may still be under the sticky header, where a press
+  // starts a text selection instead of a drag.
+  await source.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const from = (await source.boundingBox())!;
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
