@@ -108,20 +108,30 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 // entry, in this order. The audit entry takes the event's id. On a store without transactions the
 // event also carries the entry, for whoever finds the write without it (see the package comment).
 func (e *Engine) commitWrite(ctx context.Context, ev event, write store.WriteOp, audit store.Doc) error {
-	ops := make([]store.WriteOp, 0, 3)
-	if ev.id != "" {
-		audit["id"] = ev.id
-		if !e.store.Atomic() {
-			ev.args.Audit = maps.Clone(audit)
-		}
-		payload, err := jobs.Encode(ev.args)
-		if err != nil {
-			return err
-		}
-		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: e.jobDoc(ev.id, ev.args.Kind(), ev.due, payload, 0)})
+	ops, err := e.eventOps(ev, audit)
+	if err != nil {
+		return err
 	}
 	ops = append(ops, write, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
 	return e.store.Batch(ctx, ops)
+}
+
+// eventOps is the head of a write's batch: the insert of its event's job, if any. The audit
+// entry takes the event's id (and rides on the event where there are no transactions).
+func (e *Engine) eventOps(ev event, audit store.Doc) ([]store.WriteOp, error) {
+	ops := make([]store.WriteOp, 0, 3)
+	if ev.id == "" {
+		return ops, nil
+	}
+	audit["id"] = ev.id
+	if !e.store.Atomic() {
+		ev.args.Audit = maps.Clone(audit)
+	}
+	payload, err := jobs.Encode(ev.args)
+	if err != nil {
+		return nil, err
+	}
+	return append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: e.jobDoc(ev.id, ev.args.Kind(), ev.due, payload, 0)}), nil
 }
 
 // reacts tells whether any automation needs record events (not only buttons and schedules).

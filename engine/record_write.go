@@ -236,6 +236,31 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
+	stored, err := e.planUpdate(ctx, by, def, g, old, version, patch, locale)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
+		return nil, err
+	}
+	rec := wire(def, stored)
+	delete(stored, "version")
+	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
+		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
+	if err != nil {
+		return nil, recordWriteErr(err, locale)
+	}
+	e.afterEvent(ctx, ev)
+	return g.strip(rec), nil
+}
+
+// planUpdate is the pipeline's decision on a patch of a stored record at version: the document
+// to store at the next version (with the system fields), or the refusal. Nothing is written.
+func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *grant, old store.Doc, version int64, patch map[string]any, locale string) (store.Doc, error) {
 	if err := e.checkControlled(ctx, by, def, patch, old, locale); err != nil {
 		return nil, err
 	}
@@ -269,22 +294,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, err
 	}
 	stored["version"] = version + 1
-	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
-		return nil, err
-	}
-	rec := wire(def, stored)
-	delete(stored, "version")
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
-		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
-	if err != nil {
-		return nil, recordWriteErr(err, locale)
-	}
-	e.afterEvent(ctx, ev)
-	return g.strip(rec), nil
+	return stored, nil
 }
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.
