@@ -105,6 +105,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleApprovalTimeout)
 	jobs.Register(&ws, e.handleImport)
 	jobs.Register(&ws, e.handleRefresh)
+	jobs.Register(&ws, e.handleMerge)
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {
 			err := ws.Work(ctx, jobs.Row{ID: j.ID, Kind: j.Kind, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, Payload: j.Payload})

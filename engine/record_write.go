@@ -188,7 +188,7 @@ func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (R
 	}
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, err
+		return nil, e.goneIfMerged(ctx, object, id, err)
 	}
 	return g.strip(wire(def, doc)), nil
 }
@@ -356,7 +356,7 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 func (e *Engine) writableDoc(ctx context.Context, def *definition, g *grant, id string) (store.Doc, error) {
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, err
+		return nil, e.goneIfMerged(ctx, def.obj.Name, id, err)
 	}
 	ok, err := e.editable(ctx, def, g, id)
 	if err != nil {

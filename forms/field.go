@@ -113,6 +113,10 @@ func isComputed(f *Field) bool {
 	return ok && c.computed()
 }
 
+// Computed tells whether f's values are computed by the engine (formulas, autonumbers) rather
+// than entered.
+func (f *Field) Computed() bool { return isComputed(f) }
+
 // readOnly tells whether users may not enter f: set read-only, or computed.
 func readOnly(f *Field) bool {
 	return f.ReadOnly || isComputed(f)

@@ -1,0 +1,143 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"crm/engine/store"
+)
+
+// The objects of the merge tests: private companies (a unique email, a field hidden from the
+// reps, a formula) and the leads and tasks that look them up.
+const (
+	mergeCompanyDef = `{"name":"company","sharing":"private","fields":[
+ {"name":"name","type":"text","required":true},
+ {"name":"phone","type":"phone"},
+ {"name":"email","type":"email","unique":true},
+ {"name":"city","type":"text"},
+ {"name":"secret","type":"text"},
+ {"name":"label","type":"formula","result_type":"text","expression":"name + \" \" + (city ?? \"\")"}]}`
+	mergeLeadDef = `{"name":"prospect","fields":[{"name":"title","type":"text","required":true},{"name":"company","type":"lookup","target":"company"}]}`
+	mergeTaskDef = `{"name":"chore","fields":[{"name":"subject","type":"text","required":true},{"name":"about","type":"lookup","target":"company"}]}`
+)
+
+// mergeBench defines the objects and a rep who may delete but sees only their own companies and
+// not the secret.
+func (h *harness) mergeBench() (repAuth []string) {
+	h.t.Helper()
+	for _, d := range []string{mergeCompanyDef, mergeLeadDef, mergeTaskDef} {
+		h.mustDo(201, "POST", "/api/meta/objects", d)
+	}
+	h.mustDo(201, "POST", "/api/roles", `{"name":"merger","objects":{"*":{"create":true,"read":true,"edit":true,"delete":true}},"fields":{"company":{"secret":"hidden"}}}`)
+	h.mustDo(201, "POST", "/api/users", `{"email":"merger@example.com","password":"password-123","roles":["merger"]}`)
+	tok, _, err := h.engine.Login(context.Background(), "merger@example.com", "password-123")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return []string{"Authorization", "Bearer " + tok}
+}
+
+func (h *harness) create(object, body string, headers ...string) string {
+	h.t.Helper()
+	return h.mustDo(201, "POST", "/api/records/"+object, body, headers...).JSON["id"].(string)
+}
+
+// auditActions counts the stored audit entries of a record by action.
+func (h *harness) auditActions(record string) map[string]int {
+	h.t.Helper()
+	docs, err := h.store.Find(context.Background(), "audit", store.Query{Filter: store.Compare{Field: "record", Op: store.Eq, Value: record}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, d := range docs {
+		out[d["action"].(string)]++
+	}
+	return out
+}
+
+// TestMergeRecords: the winner keeps the value chosen per field (a unique email taken from a
+// loser included), every lookup of other objects that named a loser names the winner, each
+// record gets one audit entry, the losers answer 410 record_merged with merged_into, and the
+// winner's history shows the losers' trails.
+func TestMergeRecords(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, h *harness) {
+		h.mergeBench()
+		win := h.create("company", `{"name":"Acme","phone":"+86 10 1111","email":"old@acme.test","city":"Beijing"}`)
+		l1 := h.create("company", `{"name":"ACME Ltd","phone":"+86 10 2222","email":"info@acme.test"}`)
+		l2 := h.create("company", `{"name":"Acme Co","city":"Shanghai"}`)
+		other := h.create("company", `{"name":"Other"}`)
+		p1 := h.create("prospect", `{"title":"P1","company":"`+l1+`"}`)
+		p2 := h.create("prospect", `{"title":"P2","company":"`+l2+`"}`)
+		p3 := h.create("prospect", `{"title":"P3","company":"`+other+`"}`)
+		c1 := h.create("chore", `{"subject":"call","about":"`+l2+`"}`)
+		h.mustDo(200, "PATCH", "/api/records/company/"+win, `{"name":"Acme"}`) // a version 2 to start from
+
+		body := fmt.Sprintf(`{"winner":%q,"losers":[%q,%q],"fields":{"phone":%q,"email":%q,"city":%q,"name":%q}}`, win, l1, l2, l1, l1, l2, win)
+		r := h.mustDo(200, "POST", "/api/records/company/merge", body)
+		want := map[string]any{"name": "Acme", "phone": "+86 10 2222", "email": "info@acme.test", "city": "Shanghai", "label": "Acme Shanghai"}
+		got := h.mustDo(200, "GET", "/api/records/company/"+win, "").JSON
+		for k, v := range want {
+			if got[k] != v || r.JSON[k] != v {
+				t.Errorf("winner %s = %v (answer %v), want %v", k, got[k], r.JSON[k], v)
+			}
+		}
+
+		for id, wantCo := range map[string]string{p1: win, p2: win, p3: other} {
+			if co := h.mustDo(200, "GET", "/api/records/prospect/"+id, "").JSON["company"]; co != wantCo {
+				t.Errorf("prospect %s points at %v, want %s", id, co, wantCo)
+			}
+		}
+		if about := h.mustDo(200, "GET", "/api/records/chore/"+c1, "").JSON["about"]; about != win {
+			t.Errorf("the task points at %v, want the winner %s", about, win)
+		}
+
+		for _, l := range []string{l1, l2} {
+			g := h.mustDo(410, "GET", "/api/records/company/"+l, "")
+			e := g.JSON["error"].(map[string]any)
+			if e["code"] != "record_merged" || e["details"].(map[string]any)["merged_into"] != win {
+				t.Errorf("loser %s answers %s", l, g.Text)
+			}
+			h.mustDo(410, "PATCH", "/api/records/company/"+l, `{"city":"x"}`)
+			if a := h.auditActions(l); a["record_merged"] != 1 || a["record_created"] != 1 {
+				t.Errorf("loser %s audit %v, want one record_merged", l, a)
+			}
+		}
+		if a := h.auditActions(win); a["record_merged"] != 1 {
+			t.Errorf("winner audit %v, want one record_merged", a)
+		}
+		if h.count("company") != 2 {
+			t.Errorf("%d companies, want the winner and the other", h.count("company"))
+		}
+
+		// The winner's history tells the merge and carries the losers' trails.
+		hist := h.mustDo(200, "GET", "/api/records/company/"+win+"/history", "")
+		var merged []any
+		fromLosers := 0
+		for _, it := range hist.JSON["items"].([]any) {
+			e := it.(map[string]any)
+			if e["record"] == win && e["action"] == "record_merged" {
+				merged, _ = e["merged"].([]any)
+			}
+			if e["record"] == l1 || e["record"] == l2 {
+				fromLosers++
+			}
+		}
+		if !slices.Contains(merged, any(l1)) || !slices.Contains(merged, any(l2)) || fromLosers != 4 {
+			t.Errorf("winner history: merged %v, %d entries of the losers, want both and 4: %s", merged, fromLosers, hist.Text)
+		}
+
+		// Merged again: a tombstone of a record merged into the new loser leads to the newest winner.
+		top := h.create("company", `{"name":"Acme Group"}`)
+		h.mustDo(200, "POST", "/api/records/company/merge", fmt.Sprintf(`{"winner":%q,"losers":[%q]}`, top, win))
+		if e := h.mustDo(410, "GET", "/api/records/company/"+l1, "").JSON["error"].(map[string]any); e["details"].(map[string]any)["merged_into"] != top {
+			t.Errorf("twice merged loser leads to %v, want %s", e["details"], top)
+		}
+		if co := h.mustDo(200, "GET", "/api/records/prospect/"+p1, "").JSON["company"]; co != top {
+			t.Errorf("prospect points at %v after the second merge, want %s", co, top)
+		}
+	})
+}
