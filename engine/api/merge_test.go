@@ -141,3 +141,94 @@ func TestMergeRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestMergeRefusals: bad input and merges the caller may not make get a clear error with a
+// stable code, and nothing changes.
+func TestMergeRefusals(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, h *harness) {
+		rep := h.mergeBench()
+		h.mustDo(201, "POST", "/api/meta/objects", contractObjectDef)
+		h.mustDo(201, "POST", "/api/teams", `{"id":"finance"}`)
+		h.mustDo(201, "POST", "/api/teams", `{"id":"legal"}`)
+		h.mustDo(201, "POST", "/api/meta/approval-processes", contractProcessDef)
+		boss, _ := h.person("boss@example.com", "", "")
+		_, sellerAuth := h.person("seller@example.com", boss, "")
+		seller := []string{"Authorization", sellerAuth}
+
+		a := h.create("company", `{"name":"A"}`, rep...)
+		b := h.create("company", `{"name":"B"}`, rep...)
+		h.mustDo(200, "PATCH", "/api/records/company/"+a, `{"secret":"s1"}`)
+		h.mustDo(200, "PATCH", "/api/records/company/"+b, `{"secret":"s2"}`)
+		c, d, e := h.create("company", `{"name":"C"}`, rep...), h.create("company", `{"name":"D"}`, rep...), h.create("company", `{"name":"E"}`, rep...)
+		hidden := h.create("company", `{"name":"Admin's"}`) // the admin's: private, the rep cannot see it
+		p := h.create("prospect", `{"title":"P","company":"`+b+`"}`)
+		k1 := h.create("contract", `{"title":"K1"}`, seller...)
+		k2 := h.create("contract", `{"title":"K2"}`, seller...)
+		h.mustDo(201, "POST", "/api/records/contract/"+k2+"/approvals", `{}`, seller...) // k2 waits for its approval
+
+		unchanged := func(h *harness) any {
+			return []any{snapshot("company")(h), snapshot("prospect")(h), snapshot("contract")(h), h.count("record_merges")}
+		}
+		merge := func(object, winner string, losers []string, fields string) string {
+			q := `[`
+			for i, l := range losers {
+				if i > 0 {
+					q += ","
+				}
+				q += fmt.Sprintf("%q", l)
+			}
+			return fmt.Sprintf(`{"winner":%q,"losers":%s],"fields":{%s}}`, winner, q, fields)
+		}
+		url := "/api/records/company/merge"
+		runScenarios(t, h, []scenario{
+			{Name: "a loser is the winner", Method: "POST", URL: url, Body: merge("company", a, []string{a}, ``),
+				ExpectedStatus: 400, ExpectedContent: []string{`"merge_invalid_records"`}, Unchanged: unchanged},
+			{Name: "a loser twice", Method: "POST", URL: url, Body: merge("company", a, []string{b, b}, ``),
+				ExpectedStatus: 400, ExpectedContent: []string{`"merge_invalid_records"`}, Unchanged: unchanged},
+			{Name: "no loser", Method: "POST", URL: url, Body: merge("company", a, nil, ``),
+				ExpectedStatus: 400, ExpectedContent: []string{`"merge_invalid_records"`}, Unchanged: unchanged},
+			{Name: "an unknown key", Method: "POST", URL: url, Body: `{"winner":"` + a + `","loosers":["` + b + `"]}`,
+				ExpectedStatus: 400, ExpectedContent: []string{`"malformed_json"`}, Unchanged: unchanged},
+			{Name: "more than three losers", Method: "POST", URL: url, Body: merge("company", a, []string{b, c, d, e}, ``),
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_too_many"`}, Unchanged: unchanged},
+			{Name: "an unknown id", Method: "POST", URL: url, Body: merge("company", a, []string{"nope"}, ``),
+				ExpectedStatus: 404, ExpectedContent: []string{`"record_not_found"`}, Unchanged: unchanged},
+			{Name: "a record of another object", Method: "POST", URL: url, Body: merge("company", a, []string{p}, ``),
+				ExpectedStatus: 404, ExpectedContent: []string{`"record_not_found"`}, Unchanged: unchanged},
+			{Name: "a field not on the object", Method: "POST", URL: url, Body: merge("company", a, []string{b}, `"colour":"`+b+`"`),
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_invalid_field"`, `"colour"`}, Unchanged: unchanged},
+			{Name: "a formula field", Method: "POST", URL: url, Body: merge("company", a, []string{b}, `"label":"`+b+`"`),
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_invalid_field"`}, Unchanged: unchanged},
+			{Name: "a value from outside the merge", Method: "POST", URL: url, Body: merge("company", a, []string{b}, `"city":"`+c+`"`),
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_invalid_choice"`}, Unchanged: unchanged},
+			{Name: "a record waiting for an approval, even for an admin", Method: "POST", URL: "/api/records/contract/merge",
+				Body: merge("contract", k1, []string{k2}, ``), ExpectedStatus: 409, ExpectedContent: []string{`"record_locked"`}, Unchanged: unchanged},
+			{Name: "the rep merges a record they cannot see", Method: "POST", URL: url, Body: merge("company", a, []string{hidden}, ``), Headers: rep,
+				ExpectedStatus: 404, ExpectedContent: []string{`"record_not_found"`}, NotExpectedContent: []string{"Admin's"}, Unchanged: unchanged},
+			{Name: "the rep merges into a record they cannot see", Method: "POST", URL: url, Body: merge("company", hidden, []string{a}, ``), Headers: rep,
+				ExpectedStatus: 404, ExpectedContent: []string{`"record_not_found"`}, Unchanged: unchanged},
+			{Name: "the rep chooses a hidden field", Method: "POST", URL: url, Body: merge("company", a, []string{b}, `"secret":"`+b+`"`), Headers: rep,
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_invalid_field"`}, NotExpectedContent: []string{"s1", "s2"}, Unchanged: unchanged},
+			{Name: "a seller may not delete", Method: "POST", URL: "/api/records/contract/merge", Body: merge("contract", k1, []string{k2}, ``), Headers: seller,
+				ExpectedStatus: 403, ExpectedContent: []string{`"forbidden"`}, Unchanged: unchanged},
+			{Name: "in Chinese", Method: "POST", URL: url, Body: merge("company", a, []string{b, c, d, e}, ``), Headers: []string{"Accept-Language", "zh-CN"},
+				ExpectedStatus: 422, ExpectedContent: []string{`"merge_too_many"`, "一次最多"}, Unchanged: unchanged},
+		})
+
+		// The rep's own merge works, and the hidden field keeps the winner's value untold.
+		h.t = t
+		r := h.mustDo(200, "POST", url, merge("company", a, []string{b}, `"name":"`+b+`"`), rep...)
+		if r.JSON["name"] != "B" || r.JSON["secret"] != nil {
+			t.Errorf("rep's merge answers %s", r.Text)
+		}
+		if s := h.mustDo(200, "GET", "/api/records/company/"+a, "").JSON["secret"]; s != "s1" {
+			t.Errorf("the winner's hidden field is %v, want its own s1", s)
+		}
+		if co := h.mustDo(200, "GET", "/api/records/prospect/"+p, "").JSON["company"]; co != a {
+			t.Errorf("prospect points at %v, want %s", co, a)
+		}
+		// Merged already: the loser is gone.
+		h.mustDo(410, "POST", url, merge("company", c, []string{b}, ``), rep...)
+	})
+}
