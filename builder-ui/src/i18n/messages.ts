@@ -3,6 +3,7 @@ import { flowsEn, flowsZhCN } from './messages_flows';
 import { appEn, appZhCN } from './messages_app';
 import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
+import { mergeEn, mergeZhCN } from './messages_merge';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -47,6 +48,7 @@ export const en = {
   ...appEn,
   ...indexesEn,
   ...importsEn,
+  ...mergeEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -389,6 +391,7 @@ export const zhCN: Messages = {
   ...appZhCN,
   ...indexesZhCN,
   ...importsZhCN,
+  ...mergeZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',
