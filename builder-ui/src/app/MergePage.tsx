@@ -119,13 +119,7 @@ export default function MergePage() {
               />
             )}
           </Flex>
-          <Radio
-            checked={winner === id}
-            onChange={() => setWinner(id)}
-            aria-label={`${t('app.merge.keep')}: ${title(id)}`}
-          >
-            {t('app.merge.keep')}
-          </Radio>
+          {winner === id && <Typography.Text type="success">{t('app.merge.kept')}</Typography.Text>}
         </Flex>
       ),
       render: (_: unknown, f: FormField) => (
@@ -165,6 +159,16 @@ export default function MergePage() {
               {ids.length > maxMergeLosers ? t('app.merge.max', { count: maxMergeLosers }) : t('app.merge.addHint')}
             </Typography.Text>
           </Space>
+          <Flex gap={8} wrap align="center">
+            <Typography.Text strong>{t('app.merge.keep')}</Typography.Text>
+            <div role="radiogroup" aria-label={t('app.merge.keep')}>
+              <Radio.Group
+                value={winner}
+                onChange={(e) => setWinner(String(e.target.value))}
+                options={ids.map((id) => ({ value: id, label: title(id) }))}
+              />
+            </div>
+          </Flex>
           {loading ? (
             <Skeleton active paragraph={{ rows: 8 }} />
           ) : (
