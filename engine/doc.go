@@ -12,7 +12,8 @@
 //	object_*.go                  object definitions: save and history, the compiled current version,
 //	                             forms and their preview, expression checks
 //	record_*.go                  records: write, list, aggregate, access (grants, sharing, field
-//	                             security), fields only processes set, the durable event of a write
+//	                             security), fields only processes set, the durable event of a write,
+//	                             merge (tombstones, the job that moves lookups to the winner)
 //	people_*.go                  users, teams, roles, the directory they make, notifications
 //	auth*.go                     sign-in, sessions and their cache, API tokens, password policy, throttle
 //	audit.go                     the audit trail
