@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"crm/engine/store"
@@ -230,5 +231,14 @@ func TestMergeRefusals(t *testing.T) {
 		}
 		// Merged already: the loser is gone.
 		h.mustDo(410, "POST", url, merge("company", c, []string{b}, ``), rep...)
+
+		// A loser's approval history is shown with the winner's.
+		k3 := h.create("contract", `{"title":"K3"}`, seller...)
+		inst := h.mustDo(201, "POST", "/api/records/contract/"+k3+"/approvals", `{}`, seller...).JSON["id"].(string)
+		h.mustDo(200, "POST", "/api/approvals/"+inst+"/recall", `{}`, seller...)
+		h.mustDo(200, "POST", "/api/records/contract/merge", merge("contract", k1, []string{k3}, ``))
+		if ap := h.mustDo(200, "GET", "/api/records/contract/"+k1+"/approvals", ""); !strings.Contains(ap.Text, inst) {
+			t.Errorf("the winner's approvals lack the loser's %s: %s", inst, ap.Text)
+		}
 	})
 }
