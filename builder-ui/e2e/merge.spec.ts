@@ -43,7 +43,10 @@ test('two duplicate accounts are merged from the list: a value chosen per field,
   await expect(page.getByLabel(`Phone of Merge Keep ${stamp}`)).toBeChecked();
   await page.getByLabel(`Phone of Merge Dup ${stamp}`).check();
   await shot('90-merge-side-by-side');
-  await page.locator('button').filter({ hasText: /^Merge$/ }).click();
+  await page
+    .locator('button')
+    .filter({ hasText: /^Merge$/ })
+    .click();
   await expect(page.getByText(`Merge 1 record into Merge Keep ${stamp}?`)).toBeVisible();
   await page.locator('.ant-popconfirm').getByRole('button', { name: 'Merge' }).click();
 
