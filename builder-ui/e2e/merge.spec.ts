@@ -28,6 +28,7 @@ test('two duplicate accounts are merged from the list: a value chosen per field,
   await page.getByRole('searchbox', { name: 'Search' }).fill(stamp);
   const rowOf = (name: string) => page.locator('tr.ant-table-row').filter({ hasText: name });
   await expect(page.locator('tr.ant-table-row')).toHaveCount(2); // the search has answered
+  await page.getByRole('button', { name: 'Merge' }).click(); // tick boxes appear
   await rowOf(`Merge Keep ${stamp}`).locator('.ant-checkbox-input').check();
   await rowOf(`Merge Dup ${stamp}`).locator('.ant-checkbox-input').check();
   await page.getByRole('button', { name: 'Merge 2 selected' }).click();

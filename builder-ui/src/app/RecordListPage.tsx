@@ -97,7 +97,9 @@ export default function RecordListPage() {
   const filter = combineFilters(view?.filter, conditions);
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
-  // Rows ticked for a merge (2 to 1 + maxMergeLosers); a new page or object starts afresh.
+  // Merge picks its rows with tick boxes, shown only once asked for (the list keeps its layout
+  // otherwise): 2 to 1 + maxMergeLosers rows; a new page or object starts afresh.
+  const [selecting, setSelecting] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
   const cursorsKey = cursors.join(',');
   useEffect(() => setSelected([]), [object, cursorsKey, q, sort, filter]);
@@ -249,14 +251,33 @@ export default function RecordListPage() {
                 {t('app.list.kanban')}
               </Button>
             )}
-            {selected.length >= 2 && (
-              <Button
-                icon={<MergeCellsOutlined />}
-                disabled={selected.length > maxMergeLosers + 1}
-                title={selected.length > maxMergeLosers + 1 ? t('app.merge.max', { count: maxMergeLosers }) : undefined}
-                onClick={() => void navigate(`/app/${object}/merge?ids=${selected.join(',')}`)}
-              >
-                {t('app.merge.selected', { count: selected.length })}
+            {selecting ? (
+              <>
+                <Button
+                  type="primary"
+                  icon={<MergeCellsOutlined />}
+                  disabled={selected.length < 2 || selected.length > maxMergeLosers + 1}
+                  title={
+                    selected.length > maxMergeLosers + 1
+                      ? t('app.merge.max', { count: maxMergeLosers })
+                      : t('app.merge.pick', { count: maxMergeLosers + 1 })
+                  }
+                  onClick={() => void navigate(`/app/${object}/merge?ids=${selected.join(',')}`)}
+                >
+                  {t('app.merge.selected', { count: selected.length })}
+                </Button>
+                <Button
+                  onClick={() => {
+                    setSelecting(false);
+                    setSelected([]);
+                  }}
+                >
+                  {t('app.merge.cancel')}
+                </Button>
+              </>
+            ) : (
+              <Button icon={<MergeCellsOutlined />} onClick={() => setSelecting(true)}>
+                {t('app.merge.button')}
               </Button>
             )}
             <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
@@ -383,10 +404,9 @@ export default function RecordListPage() {
           loading={page.isFetching}
           pagination={false}
           scroll={{ x: 'max-content' }}
-          rowSelection={{
-            selectedRowKeys: selected,
-            onChange: (keys) => setSelected(keys.map(String)),
-          }}
+          rowSelection={
+            selecting ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined
+          }
           onRow={(r) => ({
             // A click on the tick box selects the row for a merge; elsewhere it opens the record.
             onClick: (e) => {

@@ -3,6 +3,7 @@
 export const mergeEn = {
   'app.merge.button': 'Merge',
   'app.merge.selected': 'Merge {count} selected',
+  'app.merge.pick': 'Tick 2 to {count} records to merge',
   'app.merge.title': 'Merge records',
   'app.merge.hint':
     'Choose the record to keep and, per field, the value it keeps. The others are deleted; their related records, tasks, history and approvals move to the kept record.',
@@ -29,6 +30,7 @@ export const mergeEn = {
 export const mergeZhCN: Record<keyof typeof mergeEn, string> = {
   'app.merge.button': '合并',
   'app.merge.selected': '合并所选 {count} 条',
+  'app.merge.pick': '勾选 2 到 {count} 条要合并的记录',
   'app.merge.title': '合并记录',
   'app.merge.hint':
     '选择要保留的记录，并逐个字段选择保留哪条记录的值。其他记录将被删除，它们的相关记录、任务、历史和审批将转移到保留的记录。',
