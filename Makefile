@@ -40,9 +40,11 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkTick$$' -benchtime 20x ./engine/
 	$(GO) test -run '^$$' -bench 'SLAWrite' -benchtime 300x ./engine/
+	$(GO) test -run '^$$' -bench 'RollupWrite' -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench 'SLATick' -benchtime 3x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./engine/
+	$(GO) test -run '^$$' -bench '^BenchmarkDuplicateCheck$$' -benchtime 1x -timeout 30m ./engine/
 
 # Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
 ui: builder-ui/node_modules/.ci-stamp ## build the web app into builder-ui/dist

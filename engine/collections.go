@@ -31,6 +31,7 @@ var systemColls = []systemColl{
 	{name: collAudit, indexes: auditIndexes},
 	{name: collAutomations, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collAssignment, rehearsed: true},
+	{name: collDuplicateRules, rehearsed: true},
 	{name: collCalendars, rehearsed: true},
 	{name: collSLAPolicies, indexes: []store.Index{{Field: "object"}, {Field: "calendar"}}, rehearsed: true},
 	{name: collRuns, indexes: []store.Index{{Field: "record"}}},
@@ -49,6 +50,9 @@ var systemColls = []systemColl{
 	// Pending jobs carry timers (SLA thresholds, time-relative automations) to the new database.
 	{name: collJobs, indexes: jobIndexes},
 	{name: collClaims, notExported: "job claims: the new database runs the pending jobs afresh"},
+	// Marks of roll-ups still to fold: the new database folds them.
+	{name: collRollupMarks, indexes: rollupMarkIndexes},
+	{name: collRollupBackfills, notExported: "backfills of roll-ups are runs of this server"},
 	{name: collImports, indexes: []store.Index{{Field: "user"}, {Field: "created_at"}},
 		notExported: "record imports are runs of uploads to this server"},
 	{name: collImportFiles, indexes: []store.Index{{Field: "import"}}, notExported: "uploads of imports under way"},

@@ -4,9 +4,12 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
+	"time"
 
 	"crm/engine/query"
 	"crm/engine/store"
+	"crm/forms"
 )
 
 // DashboardData is a dashboard computed for one reader.
@@ -29,16 +32,27 @@ type WidgetData struct {
 	Error      *Error     `json:"error,omitempty"`
 }
 
+// DashboardFilter narrows every widget of one reading of a dashboard: records created from From
+// to To (dates, both days included, UTC), owned by Owner (a user id), or by a member of Team.
+// Empty parts narrow nothing.
+type DashboardFilter struct {
+	From, To, Owner, Team string
+}
+
 // DashboardData evaluates every widget for the reader through the same aggregation as
 // AggregateRecords, so each number counts only records the reader may read.
-func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale string) (*DashboardData, error) {
+func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale string, df DashboardFilter) (*DashboardData, error) {
 	d, err := e.GetDashboard(ctx, by, name)
+	if err != nil {
+		return nil, err
+	}
+	narrow, err := e.dashboardFilter(ctx, df)
 	if err != nil {
 		return nil, err
 	}
 	out := &DashboardData{Name: d.Name, Label: d.Label.In(locale), Widgets: make([]WidgetData, 0, len(d.Widgets))}
 	for _, w := range d.Widgets {
-		wd, err := e.widgetData(ctx, by, w, locale)
+		wd, err := e.widgetData(ctx, by, w, locale, narrow)
 		if err != nil {
 			ee, ok := AsError(err)
 			if !ok || ee.Kind == KindUnavailable {
@@ -52,7 +66,7 @@ func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale stri
 	return out, nil
 }
 
-func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale string) (WidgetData, error) {
+func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale string, narrow store.Filter) (WidgetData, error) {
 	p := AggParams{GroupBy: w.GroupBy, Measures: w.Measures, Filter: w.Filter, Locale: locale}
 	if w.Type == WidgetSLACompliance {
 		p.GroupBy = []string{"sla_status"}
@@ -64,6 +78,13 @@ func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale str
 	if err != nil {
 		return WidgetData{}, err
 	}
+	switch {
+	case narrow == nil:
+	case plan.filter == nil:
+		plan.filter = narrow
+	default:
+		plan.filter = store.And{plan.filter, narrow}
+	}
 	groups, truncated, err := e.runAggregate(ctx, plan)
 	if err != nil {
 		return WidgetData{}, err
@@ -71,7 +92,13 @@ func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale str
 	wd := WidgetData{Truncated: truncated}
 	switch w.Type {
 	case WidgetFunnel:
-		wd.Groups = funnel(plan, groups, w.Order)
+		order := funnelOrder(plan, w.Order)
+		wd.Groups = funnel(plan, groups, order)
+		truncated, err := e.addStageFlows(ctx, plan, wd.Groups, order)
+		if err != nil {
+			return WidgetData{}, err
+		}
+		wd.Truncated = wd.Truncated || truncated
 	case WidgetSLACompliance:
 		wd.Groups = formatAll(plan, groups)
 		wd.Compliance = compliance(groups, countIndex(plan))
@@ -89,17 +116,23 @@ func formatAll(plan *aggPlan, groups []store.Group) []AggGroup {
 	return out
 }
 
-// funnel puts the stages in order (the widget's, else the picklist's option order), with empty
+// funnelOrder is a funnel's stages: the widget's order, else the picklist's options in order.
+func funnelOrder(plan *aggPlan, order []string) []string {
+	if len(order) > 0 {
+		return order
+	}
+	for _, o := range plan.keys[0].Field.Options {
+		order = append(order, o.Value)
+	}
+	return order
+}
+
+// funnel puts the stages in order (see funnelOrder), with empty
 // stages shown as zero and other values left out. Each stage but the last gets "conversion": of
 // the records that reached the stage (they are in it or in a later one), the share that reached
 // the next.
 func funnel(plan *aggPlan, groups []store.Group, order []string) []AggGroup {
 	countAt := countIndex(plan)
-	if len(order) == 0 {
-		for _, o := range plan.keys[0].Field.Options {
-			order = append(order, o.Value)
-		}
-	}
 	byStage := map[string]store.Group{}
 	for _, g := range groups {
 		if s, ok := g.Key[0].(string); ok {
@@ -174,4 +207,61 @@ func ratio(a, b int64) float64 {
 // countIndex is where the count is among the plan's measures (funnels and SLA widgets have one).
 func countIndex(plan *aggPlan) int {
 	return slices.IndexFunc(plan.measures, func(m query.Measure) bool { return m.Name == "count" })
+}
+
+// dashboardFilter turns a reading's filter into the store's terms; an unknown date, user or team
+// is refused (invalid_filter) rather than narrowing to nothing.
+func (e *Engine) dashboardFilter(ctx context.Context, df DashboardFilter) (store.Filter, error) {
+	var and store.And
+	day := func(param, s string) (time.Time, error) {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return t, errorf(KindInvalid, "invalid_filter", "%s: %q is not a date (YYYY-MM-DD)", param, s)
+		}
+		return t, nil
+	}
+	if df.From != "" {
+		t, err := day("from", df.From)
+		if err != nil {
+			return nil, err
+		}
+		and = append(and, store.Compare{Field: "created_at", Op: store.Ge, Value: t.Format(forms.TimeLayout), Scalar: true})
+	}
+	if df.To != "" {
+		t, err := day("to", df.To)
+		if err != nil {
+			return nil, err
+		}
+		and = append(and, store.Compare{Field: "created_at", Op: store.Lt, Value: t.AddDate(0, 0, 1).Format(forms.TimeLayout), Scalar: true})
+	}
+	if df.Owner == "" && df.Team == "" {
+		if len(and) == 0 {
+			return nil, nil
+		}
+		return and, nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if df.Owner != "" {
+		if dir.users[df.Owner] == nil {
+			return nil, errorf(KindInvalid, "invalid_filter", "owner: no user %q", df.Owner)
+		}
+		and = append(and, store.Compare{Field: "owner", Op: store.Eq, Value: df.Owner, Scalar: true})
+	}
+	if df.Team != "" {
+		if dir.teams[df.Team] == nil {
+			return nil, errorf(KindInvalid, "invalid_filter", "team: no team %q", df.Team)
+		}
+		var members []any
+		for id, u := range dir.users {
+			if slices.Contains(u.Teams, df.Team) {
+				members = append(members, id)
+			}
+		}
+		slices.SortFunc(members, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+		and = append(and, store.In{Field: "owner", Values: members, Scalar: true})
+	}
+	return and, nil
 }

@@ -20,6 +20,7 @@ var (
 	approvalProcessesKind = namedKind{coll: collApprovalProcs, code: "approval_process", label: "approval process"}
 	automationsKind       = namedKind{coll: collAutomations, code: "automation", label: "automation"}
 	dashboardsKind        = namedKind{coll: collDashboards, code: "dashboard", label: "dashboard"}
+	duplicateRulesKind    = namedKind{coll: collDuplicateRules, code: "duplicate_rules", label: "duplicate rules"}
 )
 
 // DefinitionKind is one kind of definition: its store collection and names, its package section
@@ -102,6 +103,13 @@ func DefinitionKinds() []*DefinitionKind {
 				people: []string{"fallback", "rules/*/target/user", "rules/*/target/users/*"},
 				decode: strictDecoder[workflow.AssignmentRules](),
 				list:   packageAssignmentRules, save: savePackageAssignmentRules}},
+		served(DefinitionKind{Key: "duplicate_rules", Path: "/meta/duplicate-rules", Param: "object", named: duplicateRulesKind,
+			section: section{id: "object", server: []string{"version"}}},
+			typedAPI[workflow.DuplicateRules, DuplicateRulesDef]{
+				setKey:  func(d *workflow.DuplicateRules, object string) { d.Object = object },
+				version: func(d *DuplicateRulesDef) int64 { return d.Version },
+				list:    (*Engine).ListDuplicateRules, get: getLatest((*Engine).GetDuplicateRules),
+				save: (*Engine).SaveDuplicateRules, remove: (*Engine).DeleteDuplicateRules}),
 		served(DefinitionKind{Key: "approval_processes", Path: "/meta/approval-processes", Param: "name", Versions: true,
 			named: approvalProcessesKind, section: section{id: "name", server: []string{"version"},
 				people: []string{"fallback_approver", "nodes/*/approvers/*/users/*", "nodes/*/notify/to/users/*"}}},

@@ -10,15 +10,19 @@
 //	doc_*.go                     stored documents: JSON-shaped values to the seam's kinds, and
 //	                             system documents decoded into structs (StoredDocError when corrupt)
 //	object_*.go                  object definitions: save and history, the compiled current version,
-//	                             forms and their preview, expression checks
+//	                             forms and their preview, expression checks, references through
+//	                             lookups, roll-up fields and their backfill
 //	record_*.go                  records: write, list, aggregate, access (grants, sharing, field
 //	                             security), fields only processes set, the durable event of a write,
+//	                             roll-ups kept current (marks, settle, fold)
 //	                             merge (tombstones, the job that moves lookups to the winner)
 //	people_*.go                  users, teams, roles, the directory they make, notifications
 //	auth*.go                     sign-in, sessions and their cache, API tokens, password policy, throttle
 //	audit.go                     the audit trail
 //	automation_*.go              automation definitions, runs (actions, timers, run log), webhook actions
 //	assignment_*.go              assignment rules, the owner decision (turn, load), when it runs, its trace
+//	duplicate_*.go               duplicate rules, the normalized keys records carry for them, the
+//	                             check of a write (what the caller may see of the matches)
 //	approval_*.go                approval processes and versions; instances: submit, lock, decide,
 //	                             escalate, effects, queries
 //	sla_*.go                     calendars and policies, clocks, escalation, reports, webhook actions

@@ -48,6 +48,8 @@ type Config struct {
 // Engine serves every operation of the product over one store.
 type Engine struct {
 	dependents   dependentsCache // objects whose expressions read another's fields (object_refs_refresh.go)
+	rollupIdx    rollupIndex     // the roll-ups over each object (object_rollups.go)
+	rollupKick   chan struct{}   // a write marked a roll-up's parent: settle soon (record_rollups.go)
 	store        store.Store
 	now          func() time.Time
 	log          *slog.Logger
@@ -77,6 +79,7 @@ type Engine struct {
 	crashAfterWrite func()
 	autos           *automationSet // compiled automations at one version
 	assign          *assignmentSet // compiled assignment rules at one version
+	dups            *duplicateSet  // duplicate rules at one version
 	sla             *slaSet        // compiled calendars and SLA policies at one version
 	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
 	controls        *controlSet    // fields only a process sets, per object
@@ -103,6 +106,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		loginLimits:  cfg.LoginLimits.withDefaults(),
 		hashing:      newHashGate(cfg.LoginLimits.ConcurrentHashes),
 		defs:         map[string]*definition{},
+		rollupKick:   make(chan struct{}, 1),
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -150,9 +154,17 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	for _, o := range objs {
-		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), indexesOf(o.Object)); err != nil {
+		idx, err := e.recordIndexes(ctx, o.Object)
+		if err != nil {
+			return nil, err
+		}
+		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), idx); err != nil {
 			return nil, storeErr(err)
 		}
+	}
+	// Records an import or a crash left without the keys duplicate rules read get them now.
+	if err := e.syncDuplicateKeys(ctx); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -25,6 +25,8 @@ type eventArgs struct {
 	New   map[string]any `json:"new,omitempty"`
 	// Audit: the write's audit entry, carried on a store without transactions (see commitWrite).
 	Audit map[string]any `json:"audit,omitempty"`
+	// Marks: the write's roll-up marks, carried on a store without transactions (see commitWrite).
+	Marks []any `json:"marks,omitempty"` // each a map[string]any
 }
 
 func (eventArgs) Kind() string { return "event" }
@@ -106,6 +108,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleImport)
 	jobs.Register(&ws, e.handleRefresh)
 	jobs.Register(&ws, e.handleMerge)
+	jobs.Register(&ws, e.handleBackfill)
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {
 			err := ws.Work(ctx, jobs.Row{ID: j.ID, Kind: j.Kind, Attempts: j.Attempts, MaxAttempts: j.MaxAttempts, Payload: j.Payload})

@@ -280,6 +280,10 @@ func safeRun(ctx context.Context, h jobHandler, j *Job) (err error) {
 // Tick runs the jobs that are due, up to a batch, and reports how many this process ran. Every
 // engine process ticks; claims keep each job to one of them.
 func (e *Engine) Tick(ctx context.Context) (int, error) {
+	// Roll-up marks a crash or another process left (record_rollups.go).
+	if _, err := e.settleRollups(ctx); err != nil {
+		e.log.Error("roll-ups not settled", "err", err)
+	}
 	docs, err := e.store.Find(ctx, collJobs, store.Query{
 		Filter: store.Compare{Field: "ready_at", Op: store.Le, Value: e.stamp(), Scalar: true},
 		Sort:   []store.SortKey{{Field: "ready_at"}}, Limit: e.tickBatch})

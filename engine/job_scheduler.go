@@ -24,6 +24,7 @@ type Scheduler struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	caughtUp chan struct{} // closed when the catch-up sweep is over and the ticks run
+	settled  chan struct{} // closed when the roll-up settle loop has ended
 
 	lastSweep time.Time // ticks never overlap (SkipIfStillRunning), so no lock
 }
@@ -37,6 +38,8 @@ func (e *Engine) StartScheduler(ctx context.Context) (*Scheduler, error) {
 		return nil, err
 	}
 	s.caughtUp = make(chan struct{})
+	s.settled = make(chan struct{})
+	go s.settleLoop()
 	go func() {
 		defer close(s.caughtUp)
 		s.catchUp()
@@ -78,6 +81,30 @@ func (s *Scheduler) tick() {
 	}
 }
 
+// settleDelay is how long the settle loop waits after a write marked a roll-up's parent: writes
+// in that moment share one fold of each parent.
+const settleDelay = 50 * time.Millisecond
+
+// settleLoop folds the roll-ups this process's writes marked, soon after them.
+func (s *Scheduler) settleLoop() {
+	defer close(s.settled)
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.e.rollupKick:
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-time.After(settleDelay):
+		}
+		if _, err := s.e.settleRollups(s.ctx); err != nil && s.ctx.Err() == nil {
+			s.e.log.Error("roll-ups not settled", "err", err)
+		}
+	}
+}
+
 // sweepEvery is how often a scheduler deletes what has expired.
 const sweepEvery = time.Minute
 
@@ -85,6 +112,7 @@ const sweepEvery = time.Minute
 func (s *Scheduler) Stop() {
 	s.cancel()
 	<-s.caughtUp
+	<-s.settled
 	<-s.cron.Stop().Done()
 }
 

@@ -9,7 +9,7 @@ import (
 // layoutPrefixes are the nouns of doc.go's file table: a file outside them is either a new noun
 // (add it there and here) or a file that belongs under one of them.
 var layoutPrefixes = []string{"engine", "errors", "collections", "definition_", "doc", "object_", "record_",
-	"people_", "auth", "audit", "automation_", "assignment_", "approval_", "sla_", "job_", "webhook_",
+	"people_", "auth", "audit", "automation_", "assignment_", "duplicate_", "approval_", "sla_", "job_", "webhook_",
 	"dashboard_", "view_", "package", "transfer", "export", "import", "backup", "template_", "layout", "bench_"}
 
 // TestFilesFollowTheLayout: every file of the package is named by a noun of doc.go's table.

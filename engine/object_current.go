@@ -18,7 +18,8 @@ type definition struct {
 	compiled *forms.Compiled
 	rules    *rules.Set
 	sharing  []sharingRule
-	related  map[string]int64 // the versions of the objects its references read (object_refs.go)
+	related  map[string]int64 // the versions of the objects its references and roll-ups read (object_refs.go)
+	rollups  []*rules.Rollup  // its roll-up fields, compiled against their children (object_rollups.go)
 }
 
 // current returns the object's definition at its stored version. It learns the stored version
@@ -68,6 +69,18 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 	if err != nil {
 		return nil, err
 	}
+	children, childVersions, err := e.childDefinitions(ctx, od.Object, nil)
+	if err != nil {
+		return nil, err
+	}
+	for n, v := range childVersions {
+		relatedVersions[n] = v
+	}
+	rollups, rollupProblems := compileRollups(od.Object, children)
+	for _, p := range rollupProblems {
+		// Saved definitions passed this check; a child changed by an older build may not fit.
+		e.log.Warn("a roll-up does not fit the object it summarizes and is not kept current", "object", name, "at", p.Pointer, "problem", p.Message)
+	}
 	rs, problems := rules.CompileWith(od.Object, c, related)
 	if len(problems) > 0 {
 		// Saved definitions passed these checks; this only happens when the expression language
@@ -83,7 +96,7 @@ func (e *Engine) current(ctx context.Context, name string) (*definition, error) 
 		return nil, &Error{Kind: KindUnavailable, Code: "definition_broken",
 			Message: fmt.Sprintf("the sharing rules of %s no longer compile (%s at %s); an analyst must fix them", name, problems[0].Message, problems[0].Pointer), Problems: problems}
 	}
-	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing, related: relatedVersions}
+	def := &definition{version: version, obj: od.Object, compiled: c, rules: rs, sharing: sharing, related: relatedVersions, rollups: rollups}
 	name = strings.Clone(name) // the key outlives the call; never keep a caller's buffer
 	e.mu.Lock()
 	if old := e.defs[name]; old == nil || old.version <= version {

@@ -102,7 +102,11 @@ func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object)
 	if err := e.store.DropCollection(ctx, recordsColl(obj.Name)); err != nil {
 		return nil, storeErr(err)
 	}
-	if err := e.store.EnsureCollection(ctx, recordsColl(obj.Name), indexesOf(obj)); err != nil {
+	idx, err := e.recordIndexes(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.EnsureCollection(ctx, recordsColl(obj.Name), idx); err != nil {
 		return nil, storeErr(err)
 	}
 	doc, err := structToDoc(obj)
@@ -117,6 +121,9 @@ func (e *Engine) CreateObject(ctx context.Context, by *Actor, obj *forms.Object)
 		return nil, storeErr(err)
 	}
 	e.recordHistory(ctx, by, "created", obj.Name, 1, obj, nil)
+	if err := e.backfillChanged(ctx, nil, obj); err != nil {
+		return nil, err
+	}
 	return &ObjectDef{Object: obj, Version: 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
 }
 
@@ -146,7 +153,15 @@ func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *
 	// New indexes first (a unique index over duplicates written meanwhile fails here, before the
 	// definition changes), then the definition, then indexes no longer wanted are dropped.
 	coll := recordsColl(name)
-	if err := e.store.EnsureCollection(ctx, coll, unionIndexes(indexesOf(old.Object), indexesOf(obj))); err != nil {
+	oldIdx, err := e.recordIndexes(ctx, old.Object)
+	if err != nil {
+		return nil, err
+	}
+	newIdx, err := e.recordIndexes(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.EnsureCollection(ctx, coll, unionIndexes(oldIdx, newIdx)); err != nil {
 		var dup *store.DuplicateError
 		if errors.As(err, &dup) {
 			return nil, errorf(KindConflict, "breaking_change", "records hold duplicate values of %s", dup.Field)
@@ -161,10 +176,13 @@ func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *
 	if err := e.store.Replace(ctx, collObjects, store.Doc{"id": name, "definition": doc, "updated_at": now, "updated_by": by.ID}, old.Version); err != nil {
 		return nil, storeErr(err)
 	}
-	if err := e.store.EnsureCollection(ctx, coll, indexesOf(obj)); err != nil {
+	if err := e.store.EnsureCollection(ctx, coll, newIdx); err != nil {
 		e.log.Warn("dropping old indexes failed; retried at next start", "object", name, "err", err)
 	}
 	e.recordHistory(ctx, by, "updated", name, old.Version+1, obj, old.Object)
+	if err := e.backfillChanged(ctx, old.Object, obj); err != nil {
+		return nil, err
+	}
 	return &ObjectDef{Object: obj, Version: old.Version + 1, UpdatedAt: now, UpdatedBy: by.ID}, nil
 }
 
@@ -259,10 +277,15 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 		}
 		return err == nil
 	}
+	rollupProblems, err := e.checkRollups(ctx, obj)
+	if err != nil {
+		return err
+	}
 	problems := obj.Check(exists)
 	if lookupErr != nil {
 		return storeErr(lookupErr)
 	}
+	problems = append(problems, rollupProblems...)
 	related, _, err := e.relatedObjects(ctx, obj, obj)
 	if err != nil {
 		return err

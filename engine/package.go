@@ -180,6 +180,7 @@ type step struct {
 	name   string
 	value  map[string]any
 	exists bool
+	again  bool // the second save of an object this plan creates without its roll-ups first
 }
 
 // ImportPackage applies a package. Everything is checked first, by applying it to a scratch copy
@@ -327,7 +328,7 @@ func (e *Engine) planPackage(ctx context.Context, p *Package, base map[string][]
 			}
 			continue
 		case "objects":
-			sectionSteps = lookupOrder(sectionSteps)
+			sectionSteps = rollupsLast(lookupOrder(sectionSteps))
 			steps = append(steps, sectionSteps...)
 			steps = append(steps, roleSteps...)
 			continue
@@ -338,41 +339,6 @@ func (e *Engine) planPackage(ctx context.Context, p *Package, base map[string][]
 		return nil, nil, invalidPackage(probs)
 	}
 	return steps, res, nil
-}
-
-// lookupOrder puts objects after the objects their lookups target, so each save finds its
-// targets (a lookup to itself is fine; the package order breaks cycles).
-func lookupOrder(steps []step) []step {
-	byName := map[string]int{}
-	for i, s := range steps {
-		byName[s.name] = i
-	}
-	done := make([]bool, len(steps))
-	visiting := make([]bool, len(steps))
-	var out []step
-	var visit func(i int)
-	visit = func(i int) {
-		if done[i] || visiting[i] {
-			return
-		}
-		visiting[i] = true
-		fields, _ := steps[i].value["fields"].([]any)
-		for _, f := range fields {
-			if fm, ok := f.(map[string]any); ok {
-				if t, ok := fm["target"].(string); ok {
-					if j, ok := byName[t]; ok && j != i {
-						visit(j)
-					}
-				}
-			}
-		}
-		visiting[i], done[i] = false, true
-		out = append(out, steps[i])
-	}
-	for i := range steps {
-		visit(i)
-	}
-	return out
 }
 
 // applySteps runs the saves on an engine; a refusal names the element's pointer in the package.
@@ -434,7 +400,7 @@ func (e *Engine) rehearse(ctx context.Context, by *Actor, steps []step) error {
 // definitions API does, before anything is written.
 func (e *Engine) checkPackageBreakage(ctx context.Context, steps []step) error {
 	for _, st := range steps {
-		if st.sec.key != "objects" || !st.exists {
+		if st.sec.key != "objects" || !st.exists || st.again {
 			continue
 		}
 		v, _, err := st.sec.typed(st.value)

@@ -65,6 +65,9 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 			g.hidden[r.Name] = true
 		}
 	}
+	if err := e.hideRollups(ctx, dir, by, def, g.hidden); err != nil {
+		return nil, err
+	}
 	// This is the one hidden set of every read path: a formula over a hidden field would tell
 	// its value, so it is hidden too (and, like any hidden field, never written).
 	g.hidden = def.rules.Hidden(g.hidden)

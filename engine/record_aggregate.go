@@ -224,7 +224,7 @@ func minorOf(f float64) int64 {
 }
 
 func isMoney(f *forms.Field) bool {
-	return f.Type == forms.TypeCurrency || (f.Type == "formula" && f.ResultType == forms.TypeCurrency)
+	return f.ValueType() == forms.TypeCurrency
 }
 
 // wireValue is a stored value of one of the object's fields in its wire form.

@@ -104,28 +104,43 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 	return event{id: newID(), args: args, due: e.now().Add(eventGrace), quiet: quiet}, nil
 }
 
-// commitWrite stores a record write in one store.Batch: its event (if any), the write, its audit
-// entry, in this order. The audit entry takes the event's id. On a store without transactions the
-// event also carries the entry, for whoever finds the write without it (see the package comment).
-func (e *Engine) commitWrite(ctx context.Context, ev event, write store.WriteOp, audit store.Doc) error {
-	ops, err := e.eventOps(ev, audit)
+// commitWrite stores a record write in one store.Batch: its event (if any), the write, the
+// roll-up marks of the parents it changes (record_rollups.go), its audit entry, in this order. The
+// audit entry takes the event's id. On a store without transactions the event also carries the
+// entry and the marks, for whoever finds the write without them (see the package comment). The
+// marks follow the write there: a settle that read a mark stored before its write could fold
+// without the write and then delete the mark.
+func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteOp, write store.WriteOp, audit store.Doc) error {
+	ops, err := e.eventOps(ev, marks, audit)
 	if err != nil {
 		return err
 	}
-	ops = append(ops, write, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
-	return e.store.Batch(ctx, ops)
+	ops = append(ops, write)
+	ops = append(ops, marks...)
+	ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
+	if err := e.store.Batch(ctx, ops); err != nil {
+		return err
+	}
+	if len(marks) > 0 {
+		e.kickRollups()
+	}
+	return nil
 }
 
 // eventOps is the head of a write's batch: the insert of its event's job, if any. The audit
-// entry takes the event's id (and rides on the event where there are no transactions).
-func (e *Engine) eventOps(ev event, audit store.Doc) ([]store.WriteOp, error) {
-	ops := make([]store.WriteOp, 0, 3)
+// entry takes the event's id (and rides on the event with the roll-up marks where there are no
+// transactions).
+func (e *Engine) eventOps(ev event, marks []store.WriteOp, audit store.Doc) ([]store.WriteOp, error) {
+	ops := make([]store.WriteOp, 0, 3+len(marks))
 	if ev.id == "" {
 		return ops, nil
 	}
 	audit["id"] = ev.id
 	if !e.store.Atomic() {
 		ev.args.Audit = maps.Clone(audit)
+		for _, m := range marks {
+			ev.args.Marks = append(ev.args.Marks, map[string]any(maps.Clone(m.Doc)))
+		}
 	}
 	payload, err := jobs.Encode(ev.args)
 	if err != nil {
@@ -272,6 +287,16 @@ func (e *Engine) handleEvent(ctx context.Context, j *jobs.Job[eventArgs]) error 
 	doc, happened, err := e.confirmEvent(ctx, j.ID, object, record, typ)
 	if err != nil || !happened {
 		return err
+	}
+	if len(j.Args.Marks) > 0 {
+		// The entry is stored after the marks: without it, the marks may be missing too.
+		if stored, err := e.audited(ctx, j.ID); err != nil {
+			return err
+		} else if !stored {
+			if err := e.restoreMarks(ctx, j.Args.Marks); err != nil {
+				return err
+			}
+		}
 	}
 	if err := e.storeAudit(ctx, j.Args.Audit); err != nil {
 		return err

@@ -200,10 +200,7 @@ func (x *Export) cell(column string, v any, titles map[string]string) string {
 	f := x.def.obj.Field(column)
 	typ := ""
 	if f != nil {
-		typ = f.Type
-		if f.Type == forms.TypeFormula {
-			typ = f.ResultType
-		}
+		typ = f.ValueType()
 	}
 	switch {
 	case column == "owner" || column == "created_by" || column == "updated_by" || typ == forms.TypeUser:

@@ -89,7 +89,7 @@ type ImportRequest struct {
 	Mapping     map[string]string // column -> field ("" ignores the column); nil: matched by name or label
 	Mode        string            // create (default) or upsert
 	Key         string            // upsert: a unique field or "id"
-	OnDuplicate string            // skip or update (upsert; default update); create (mode create)
+	OnDuplicate string            // skip or update (upsert; default update); skip, update or create (mode create, default create; matched by duplicate rules)
 	DryRun      bool              // check every row, write none
 }
 
@@ -267,10 +267,11 @@ func checkImportMode(req *ImportRequest) error {
 		if req.OnDuplicate == "" {
 			req.OnDuplicate = OnDuplicateCreate
 		}
-		// Matching new rows against existing records is for duplicate rules (issue 20): until an
-		// object has them, every row of a create is new, and only "create" means anything.
-		if req.OnDuplicate != OnDuplicateCreate && req.OnDuplicate != OnDuplicateSkip {
-			return errorf(KindValidation, "import_invalid_option", "on_duplicate %q does not go with mode create (skip or create)", req.OnDuplicate)
+		// A row of a create matches existing records by the object's duplicate rules: skip
+		// leaves it, update writes it into the one record it matches, create writes a new record
+		// (which block rules may still refuse, as for a form).
+		if req.OnDuplicate != OnDuplicateCreate && req.OnDuplicate != OnDuplicateSkip && req.OnDuplicate != OnDuplicateUpdate {
+			return errorf(KindValidation, "import_invalid_option", "on_duplicate %q does not go with mode create (skip, update or create)", req.OnDuplicate)
 		}
 	case ImportUpsert:
 		if req.Key == "" {
@@ -450,7 +451,7 @@ func importWritable(obj *forms.Object, g *grant, f string, req ImportRequest) bo
 	if fd == nil || g.hidden[f] || g.locked[f] {
 		return false
 	}
-	return fd.Type != forms.TypeFormula && fd.Type != forms.TypeAutonumber
+	return !fd.Computed()
 }
 
 // matchColumn finds the field a column header names: its API name or its label in any language,

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -388,6 +389,8 @@ func (r *importRun) row(ctx context.Context, row sheetRow) (string, []cellError,
 	}
 	delete(input, "id")
 	switch {
+	case target == skipRow:
+		return "skipped", nil, nil
 	case target != "" && r.onDup == OnDuplicateSkip:
 		return "skipped", nil, nil
 	case target != "":
@@ -406,8 +409,8 @@ func (r *importRun) rowID(row sheetRow) string {
 	return derivedID(fmt.Sprintf("import:%s:%d", r.id, row.n))
 }
 
-// match finds the existing record a row stands for: by the key of an upsert. Duplicate rules
-// (issue 20) are to plug in here, for mode create, deciding by on_duplicate as the key does.
+// match finds the existing record a row stands for: by the key of an upsert, by the object's
+// duplicate rules for a create whose on_duplicate is skip or update.
 func (r *importRun) match(ctx context.Context, row sheetRow, input map[string]any) (string, string, error) {
 	if r.redo {
 		// The record this row created before a crash is the row's own, not a match.
@@ -418,7 +421,7 @@ func (r *importRun) match(ctx context.Context, row sheetRow, input map[string]an
 		}
 	}
 	if r.mode != ImportUpsert {
-		return "", "", nil
+		return r.duplicateOf(ctx, input)
 	}
 	v, ok := input[r.key]
 	if !ok {
@@ -450,6 +453,41 @@ func (r *importRun) match(ctx context.Context, row sheetRow, input map[string]an
 	}
 	return "", "key_ambiguous", nil
 }
+
+// duplicateOf is the record a row of a create duplicates: for skip any match (also one the
+// importer may not see, or of another object) skips the row; for update the row goes into the
+// one record of the object it matches, and matching several is the row's error.
+func (r *importRun) duplicateOf(ctx context.Context, input map[string]any) (string, string, error) {
+	if r.onDup == OnDuplicateCreate {
+		return "", "", nil
+	}
+	d, err := r.e.CheckDuplicates(ctx, r.by, r.def.obj.Name, "", input, r.locale)
+	if err != nil {
+		return "", "", err
+	}
+	if r.onDup == OnDuplicateSkip {
+		if d.Any() {
+			return skipRow, "", nil
+		}
+		return "", "", nil
+	}
+	var ids []string
+	for _, m := range d.Matches {
+		if m.Object == r.def.obj.Name && !slices.Contains(ids, m.ID) {
+			ids = append(ids, m.ID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return "", "", nil
+	case 1:
+		return ids[0], "", nil
+	}
+	return "", "duplicate_ambiguous", nil
+}
+
+// skipRow is the match of a row skipped for its duplicates (no record id looks so).
+const skipRow = "-"
 
 func (r *importRun) create(ctx context.Context, row sheetRow, input map[string]any) (string, []cellError, error) {
 	object := r.def.obj.Name

@@ -23,17 +23,18 @@ import (
 
 // cellMessages are the texts of the cell errors, per locale.
 var cellMessages = map[string]forms.Label{
-	"invalid_number":   {"en": "Not a number", "zh-CN": "不是有效的数字"},
-	"invalid_date":     {"en": "Not a date (e.g. 2026-03-31 or an Excel date)", "zh-CN": "不是有效的日期（如 2026-03-31 或 Excel 日期）"},
-	"invalid_datetime": {"en": "Not a date and time", "zh-CN": "不是有效的日期时间"},
-	"invalid_boolean":  {"en": "Not yes or no", "zh-CN": "不是“是”或“否”"},
-	"invalid_option":   {"en": "Not one of the options (by value or label)", "zh-CN": "不是可选项（按值或名称）"},
-	"lookup_not_found": {"en": "No record of that name or id", "zh-CN": "找不到该名称或编号的记录"},
-	"lookup_ambiguous": {"en": "Several records have that name; use the id", "zh-CN": "有多条同名记录，请使用编号"},
-	"user_not_found":   {"en": "No user with that email, name or id", "zh-CN": "找不到该邮箱、姓名或编号的用户"},
-	"key_missing":      {"en": "The key column is empty", "zh-CN": "主键列为空"},
-	"key_ambiguous":    {"en": "Several records have this key", "zh-CN": "有多条记录使用该主键"},
-	"row_failed":       {"en": "The row could not be imported", "zh-CN": "该行无法导入"},
+	"invalid_number":      {"en": "Not a number", "zh-CN": "不是有效的数字"},
+	"invalid_date":        {"en": "Not a date (e.g. 2026-03-31 or an Excel date)", "zh-CN": "不是有效的日期（如 2026-03-31 或 Excel 日期）"},
+	"invalid_datetime":    {"en": "Not a date and time", "zh-CN": "不是有效的日期时间"},
+	"invalid_boolean":     {"en": "Not yes or no", "zh-CN": "不是“是”或“否”"},
+	"invalid_option":      {"en": "Not one of the options (by value or label)", "zh-CN": "不是可选项（按值或名称）"},
+	"lookup_not_found":    {"en": "No record of that name or id", "zh-CN": "找不到该名称或编号的记录"},
+	"lookup_ambiguous":    {"en": "Several records have that name; use the id", "zh-CN": "有多条同名记录，请使用编号"},
+	"user_not_found":      {"en": "No user with that email, name or id", "zh-CN": "找不到该邮箱、姓名或编号的用户"},
+	"key_missing":         {"en": "The key column is empty", "zh-CN": "主键列为空"},
+	"key_ambiguous":       {"en": "Several records have this key", "zh-CN": "有多条记录使用该主键"},
+	"duplicate_ambiguous": {"en": "The row matches several existing records", "zh-CN": "该行与多条已有记录重复"},
+	"row_failed":          {"en": "The row could not be imported", "zh-CN": "该行无法导入"},
 }
 
 func cellMessage(code, locale string) string {

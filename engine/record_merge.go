@@ -78,7 +78,8 @@ func (e *Engine) MergeRecords(ctx context.Context, by *Actor, object string, req
 	if err != nil {
 		return nil, err
 	}
-	stored, err := e.planUpdate(ctx, by, def, g, winner, version, patch, locale)
+	// No duplicate check: the merge resolves duplicates, and its values are ones stored already.
+	stored, _, err := e.planUpdate(ctx, by, def, g, winner, version, patch, locale, nil, false)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +93,19 @@ func (e *Engine) MergeRecords(ctx context.Context, by *Actor, object string, req
 	if err := e.settleEvents(ctx, markEvent(stored, winner, ev.id)); err != nil {
 		return nil, err
 	}
+	winnerMarks, err := e.rollupMarks(ctx, ev, object, winner, stored)
+	if err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
 	delete(stored, "version")
 	winnerAudit := e.auditDoc(ctx, by, auditEntry{Action: "record_merged", Object: object, Record: req.Winner,
 		Changes: diff(wire(def, winner), rec), Merged: req.Losers})
-	head, err := e.eventOps(ev, winnerAudit)
+	head, err := e.eventOps(ev, winnerMarks, winnerAudit)
 	if err != nil {
 		return nil, err
 	}
+	marked := len(winnerMarks) > 0
 	events := []event{ev}
 	var body []store.WriteOp
 	for _, id := range req.Losers {
@@ -116,9 +122,15 @@ func (e *Engine) MergeRecords(ctx context.Context, by *Actor, object string, req
 		if err := e.settleEvents(ctx, pending); err != nil {
 			return nil, err
 		}
+		// The parents whose roll-ups counted a loser are folded again (record_rollups.go).
+		marks, err := e.rollupMarks(ctx, lev, object, old, nil)
+		if err != nil {
+			return nil, err
+		}
+		marked = marked || len(marks) > 0
 		audit := e.auditDoc(ctx, by, auditEntry{Action: "record_merged", Object: object, Record: id,
 			Changes: diff(wire(def, old), nil), MergedInto: req.Winner})
-		evOps, err := e.eventOps(lev, audit)
+		evOps, err := e.eventOps(lev, marks, audit)
 		if err != nil {
 			return nil, err
 		}
@@ -128,16 +140,15 @@ func (e *Engine) MergeRecords(ctx context.Context, by *Actor, object string, req
 			"merge": jobID, "at": e.stamp(), "by": by.ID}
 		body = append(body,
 			store.WriteOp{Kind: store.OpInsert, Coll: collMerges, Doc: tomb},
-			store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: lv},
-			store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
+			store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: lv})
+		body = append(append(body, marks...), store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
 		if !e.store.Atomic() {
 			m.Tombstones = append(m.Tombstones, map[string]any(tomb))
 			m.Audits = append(m.Audits, map[string]any(audit))
 		}
 	}
-	body = append(body,
-		store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
-		store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: winnerAudit})
+	body = append(body, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version})
+	body = append(append(body, winnerMarks...), store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: winnerAudit})
 	if !e.store.Atomic() {
 		m.WinnerDoc, m.WinnerVersion, m.WinnerAudit, m.Patch = stored, version, winnerAudit, patch
 	}
@@ -153,6 +164,9 @@ func (e *Engine) MergeRecords(ctx context.Context, by *Actor, object string, req
 			return nil, errorf(KindConflict, "version_conflict", "a record of the merge changed meanwhile; reload and try again")
 		}
 		return nil, recordWriteErr(err, locale)
+	}
+	if marked {
+		e.kickRollups()
 	}
 	for _, ev := range events {
 		e.afterEvent(ctx, ev)

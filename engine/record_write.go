@@ -77,6 +77,10 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		return nil, validationFailed(errs, locale)
 	}
 	stored := out.Stored
+	dups, err := e.checkDuplicates(ctx, by, object, nil, id, stored, locale)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range def.obj.Fields {
 		if f.Type == forms.TypeAutonumber {
 			n, err := e.store.NextSequence(ctx, "autonumber."+object+"."+f.Name)
@@ -103,14 +107,22 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err := e.measure(ctx, def, nil, stored); err != nil {
 		return nil, err
 	}
+	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
+		return nil, err
+	}
+	logStages(def, nil, stored, now)
 	ev, err := e.beginEvent(ctx, object, id, "created", nil, stored)
 	if err != nil {
 		return nil, err
 	}
 	markEvent(stored, nil, ev.id)
 	stored["version"] = int64(1)
+	marks, err := e.rollupMarks(ctx, ev, object, nil, stored)
+	if err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
 	if errors.Is(err, store.ErrDuplicateID) {
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
@@ -130,6 +142,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		if answer[AssignmentKey], err = e.assignmentNote(ctx, def, g, id, owner, trace, locale); err != nil {
 			return nil, err
 		}
+	}
+	if dups.Any() {
+		answer[DuplicatesKey] = dups
 	}
 	return answer, nil
 }
@@ -197,11 +212,16 @@ func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (R
 // ifMatch (0: none) is the version the client last read; a stale one answers version_conflict.
 // Without ifMatch, a concurrent change is merged by retrying on the fresh record.
 func (e *Engine) UpdateRecord(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
+	return e.updateRecord(ctx, by, object, id, patch, ifMatch, locale, nil)
+}
+
+// updateRecord is UpdateRecord with roll-up values the engine folded (rules.Draft.Rollups).
+func (e *Engine) updateRecord(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string, rollups map[string]any) (Record, error) {
 	if err := checkKeys(patch); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
-		rec, err := e.updateOnce(ctx, by, object, id, patch, ifMatch, locale)
+		rec, err := e.updateOnce(ctx, by, object, id, patch, ifMatch, locale, rollups)
 		if ifMatch == 0 && attempt < 5 && isVersionConflict(err) {
 			continue
 		}
@@ -214,7 +234,7 @@ func isVersionConflict(err error) bool {
 	return errors.As(err, &ee) && ee.Code == "version_conflict"
 }
 
-func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string) (Record, error) {
+func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string, rollups map[string]any) (Record, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
@@ -236,7 +256,7 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
-	stored, err := e.planUpdate(ctx, by, def, g, old, version, patch, locale)
+	stored, dups, err := e.planUpdate(ctx, by, def, g, old, version, patch, locale, rollups, true)
 	if err != nil {
 		return nil, err
 	}
@@ -247,42 +267,58 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if err := e.settleEvents(ctx, markEvent(stored, old, ev.id)); err != nil {
 		return nil, err
 	}
+	marks, err := e.rollupMarks(ctx, ev, object, old, stored)
+	if err != nil {
+		return nil, err
+	}
 	rec := wire(def, stored)
 	delete(stored, "version")
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
 	if err != nil {
 		return nil, recordWriteErr(err, locale)
 	}
 	e.afterEvent(ctx, ev)
-	return g.strip(rec), nil
+	answer := g.strip(rec)
+	if dups.Any() {
+		answer[DuplicatesKey] = dups
+	}
+	return answer, nil
 }
 
 // planUpdate is the pipeline's decision on a patch of a stored record at version: the document
-// to store at the next version (with the system fields), or the refusal. Nothing is written.
-func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *grant, old store.Doc, version int64, patch map[string]any, locale string) (store.Doc, error) {
+// to store at the next version (with the system fields) and the duplicates it matches (checked
+// when dupCheck), or the refusal. Nothing is written.
+func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *grant, old store.Doc, version int64, patch map[string]any, locale string, rollups map[string]any, dupCheck bool) (store.Doc, *Duplicates, error) {
+	object, id := def.obj.Name, old["id"].(string)
 	if err := e.checkControlled(ctx, by, def, patch, old, locale); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	oldOwner, _ := old["owner"].(string)
 	patch, owner, ownerErrs, err := e.takeOwner(ctx, patch, oldOwner, locale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rc, err := e.userContext(ctx, by, def, lookupValues(patch, old))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	errs = append(ownerErrs, errs...)
 	if len(errs) > 0 {
-		return nil, validationFailed(errs, locale)
+		return nil, nil, validationFailed(errs, locale)
 	}
 	stored := out.Stored
+	var dups *Duplicates
+	if dupCheck {
+		if dups, err = e.checkDuplicates(ctx, by, object, old, id, stored, locale); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, k := range systemFields {
 		if v, ok := old[k]; ok {
 			stored[k] = v
@@ -291,10 +327,14 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 	stored["owner"] = owner
 	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
 	if err := e.measure(ctx, def, old, stored); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
+		return nil, nil, err
+	}
+	logStages(def, old, stored, stored["updated_at"].(string))
 	stored["version"] = version + 1
-	return stored, nil
+	return stored, dups, nil
 }
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.
@@ -339,7 +379,11 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 	if err := e.settleEvents(ctx, ids); err != nil {
 		return err
 	}
-	err = e.commitWrite(ctx, ev, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
+	marks, err := e.rollupMarks(ctx, ev, object, old, nil)
+	if err != nil {
+		return err
+	}
+	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpDelete, Coll: recordsColl(object), ID: id, Expect: version},
 		e.auditDoc(ctx, by, auditEntry{Action: "record_deleted", Object: object, Record: id, Changes: diff(wire(def, old), nil)}))
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(KindNotFound, "record_not_found", "no %s record %q", object, id)

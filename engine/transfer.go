@@ -60,6 +60,9 @@ func (e *Engine) Export(ctx context.Context, w io.Writer) error {
 			if st, ok := d[slaStateKey]; ok {
 				w[slaStateKey] = st // the SLA clocks travel with their record
 			}
+			if st, ok := d[stageLogKey]; ok {
+				w[stageLogKey] = st // and so does the stage history
+			}
 			return enc.Encode(exportLine{Kind: "doc", Coll: coll, Doc: w})
 		}); err != nil {
 			return err
@@ -275,7 +278,7 @@ func readExport(r io.Reader) (*importPlan, error) {
 // stored form, keeping the system fields.
 func importRecord(c *forms.Compiled, d map[string]any) (store.Doc, error) {
 	values := map[string]any{}
-	engineKept := append([]string{slaStateKey}, slaFields...)
+	engineKept := append([]string{slaStateKey, stageLogKey}, slaFields...)
 	for k, v := range d {
 		if !isSystemField(k) && !slices.Contains(engineKept, k) {
 			values[k] = v

@@ -32,6 +32,14 @@ type Field struct {
 	ResultType string       `json:"result_type,omitempty"` // formula: the type of its value
 	Expression string       `json:"expression,omitempty"`  // formula
 
+	// Roll-up summary (see field_rollup.go): Function over the records of ChildObject whose
+	// ChildLookup points at this record, of their field Summarize, those where Filter holds.
+	ChildObject string `json:"child_object,omitempty"`
+	ChildLookup string `json:"child_lookup,omitempty"`
+	Function    string `json:"function,omitempty"`
+	Summarize   string `json:"summarize,omitempty"`
+	Filter      string `json:"filter,omitempty"`
+
 	// Expressions over the record, compiled and type-checked by the rules package.
 	DefaultExpression string `json:"default_expression,omitempty"` // the value of an empty field on create
 	VisibleWhen       string `json:"visible_when,omitempty"`       // shown only while true
@@ -113,9 +121,17 @@ func isComputed(f *Field) bool {
 	return ok && c.computed()
 }
 
-// Computed tells whether f's values are computed by the engine (formulas, autonumbers) rather
-// than entered.
+// Computed tells whether the engine computes f's values (autonumber, formula, rollup): nobody
+// enters them, not even automations.
 func (f *Field) Computed() bool { return isComputed(f) }
+
+// ValueType is the type of the values f holds: a formula's or roll-up's result type, else its own.
+func (f *Field) ValueType() string {
+	if f.Type == TypeFormula || f.Type == TypeRollup {
+		return f.ResultType
+	}
+	return f.Type
+}
 
 // readOnly tells whether users may not enter f: set read-only, or computed.
 func readOnly(f *Field) bool {
@@ -167,6 +183,7 @@ const (
 	optDefaultExpression
 	optRequiredWhen
 	optReadOnlyWhen
+	optRollup // child_object, child_lookup, function, summarize, filter
 )
 
 // Common setting sets shared by several types.
@@ -204,4 +221,9 @@ var optionSpecs = []struct {
 	{optDefaultExpression, "default_expression", func(f *Field) bool { return f.DefaultExpression != "" }},
 	{optRequiredWhen, "required_when", func(f *Field) bool { return f.RequiredWhen != "" }},
 	{optReadOnlyWhen, "read_only_when", func(f *Field) bool { return f.ReadOnlyWhen != "" }},
+	{optRollup, "child_object", func(f *Field) bool { return f.ChildObject != "" }},
+	{optRollup, "child_lookup", func(f *Field) bool { return f.ChildLookup != "" }},
+	{optRollup, "function", func(f *Field) bool { return f.Function != "" }},
+	{optRollup, "summarize", func(f *Field) bool { return f.Summarize != "" }},
+	{optRollup, "filter", func(f *Field) bool { return f.Filter != "" }},
 }

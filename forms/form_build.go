@@ -116,7 +116,7 @@ func (c *Compiled) formField(i int, f *Field, locale string) FormField {
 		MaxLength: f.MaxLength,
 	}
 	kind := f.Type
-	if f.Type == TypeFormula {
+	if f.Type == TypeFormula || f.Type == TypeRollup {
 		ff.ResultType = f.ResultType
 		kind = f.ResultType
 	}

@@ -34,7 +34,7 @@ func TestLabelIn(t *testing.T) {
 func TestTypes(t *testing.T) {
 	t.Parallel()
 	want := []string{"autonumber", "boolean", "currency", "date", "datetime", "email", "formula", "integer",
-		"lookup", "multipicklist", "number", "percent", "phone", "picklist", "text", "textarea", "url", "user"}
+		"lookup", "multipicklist", "number", "percent", "phone", "picklist", "rollup", "text", "textarea", "url", "user"}
 	if got := Types(); !equalStrings(got, want) {
 		t.Errorf("Types() = %v, want %v", got, want)
 	}

@@ -9,6 +9,10 @@ var NamePattern = regexp.MustCompile("^[a-z][a-z0-9_]{0,62}$")
 // SystemFields are kept by the engine on every record; no user-defined field may take their names.
 var SystemFields = []string{"id", "version", "owner", "created_at", "created_by", "updated_at", "updated_by"}
 
+// KeyPrefix starts the names of the normalized keys the engine keeps in records for duplicate
+// rules ("dupkey_em_email"); no field may be named so.
+const KeyPrefix = "dupkey_"
+
 // Object is a user-defined object (Lead, Ticket, "Equipment Contract", ...): the definition the
 // builder edits, the template files hold and the engine stores, in the same JSON shape.
 type Object struct {

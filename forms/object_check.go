@@ -32,6 +32,8 @@ func (o *Object) Check(exists func(name string) bool) []Problem {
 			r.add(at+"/name", codeInvalidName, "field name %q must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 63)", f.Name)
 		case isSystemField(f.Name):
 			r.add(at+"/name", codeReservedName, "%q is a system field (%s)", f.Name, strings.Join(SystemFields, ", "))
+		case strings.HasPrefix(f.Name, KeyPrefix):
+			r.add(at+"/name", codeReservedName, "names starting with %q are the engine's (duplicate rule keys)", KeyPrefix)
 		case seen[f.Name]:
 			r.add(at+"/name", codeDuplicateName, "field name %q is used twice", f.Name)
 		}

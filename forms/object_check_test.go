@@ -34,6 +34,7 @@ func TestCheck(t *testing.T) {
 		{"field name starting with a digit", withFields(`{"name": "1st", "type": "text"}`), []string{"/fields/0/name invalid_name"}},
 		{"field name of 64 characters", withFields(`{"name": "` + strings.Repeat("a", 64) + `", "type": "text"}`), []string{"/fields/0/name invalid_name"}},
 		{"system field name", withFields(`{"name": "owner", "type": "user"}`), []string{"/fields/0/name reserved_name"}},
+		{"duplicate key name", withFields(`{"name": "dupkey_em_email", "type": "text"}`), []string{"/fields/0/name reserved_name"}},
 		{"duplicate field name points at the second", withFields(`{"name": "a", "type": "text"}, {"name": "b", "type": "text"}, {"name": "a", "type": "integer"}`), []string{"/fields/2/name duplicate_name"}},
 		{"null field", withFields(`null`), []string{"/fields/0 invalid_field"}},
 

@@ -54,7 +54,7 @@ func typeChanged(of, nf *Field) bool {
 		return true
 	}
 	kind := nf.Type
-	if kind == TypeFormula {
+	if kind == TypeFormula || kind == TypeRollup {
 		if of.ResultType != nf.ResultType {
 			return true
 		}

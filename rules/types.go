@@ -46,10 +46,7 @@ func typeOf(fieldType string) types.Type {
 
 // valueTypeOf is the type of a field's values, a formula's being its result type's.
 func valueTypeOf(f *forms.Field) string {
-	if f.Type == forms.TypeFormula {
-		return f.ResultType
-	}
-	return f.Type
+	return f.ValueType()
 }
 
 // recordTypes are the fields of a record, system fields included.

@@ -27,6 +27,9 @@ type Draft struct {
 	// depend on what the user may not see. A field then has its state without that condition
 	// (visible, as a failing condition shows it). A real write runs and enforces them all.
 	DryRun bool
+	// Rollups are roll-up values the engine folded from the children (Rollup.Fold), wire form:
+	// a roll-up changes only this way. On create every roll-up starts over no children.
+	Rollups map[string]any
 }
 
 // FieldState is how a form shows a field for a draft.
@@ -104,6 +107,16 @@ func (s *Set) Write(d Draft) Outcome {
 		}
 	}
 	errs = append(errs, s.staticReadOnly(d)...)
+	for _, f := range obj.Fields {
+		if f.Type != forms.TypeRollup {
+			continue
+		}
+		if v, ok := d.Rollups[f.Name]; ok {
+			values[f.Name] = v
+		} else if create {
+			values[f.Name] = EmptyRollup(f)
+		}
+	}
 
 	typed := make(map[string]any, len(obj.Fields)+len(forms.SystemFields))
 	for _, k := range forms.SystemFields {
@@ -299,7 +312,7 @@ func bestEffort(f *forms.Field, v any) any {
 func blank(v any) bool { return v == nil || v == "" }
 
 func computed(f *forms.Field) bool {
-	return f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber
+	return f.Computed()
 }
 
 func isSystem(k string) bool {

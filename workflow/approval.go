@@ -485,7 +485,7 @@ func (c *CompiledProcess) compileUpdates(key, at, who string, updates map[string
 	}
 	for _, name := range sortedKeys(updates) {
 		f := obj.Field(name)
-		if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
+		if f == nil || f.Computed() {
 			bad(at+member+name, "unknown_field", "%s%s has no field %q that can be set", who, obj.Name, name)
 			continue
 		}

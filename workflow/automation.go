@@ -184,7 +184,7 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 			checkLinks(a, i, target, objects, bad)
 			for _, name := range sortedKeys(act.Values) {
 				f := target.Field(name)
-				if f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber {
+				if f == nil || f.Computed() {
 					bad(at+"/values/"+name, "unknown_field", "%s has no field %q that can be set", target.Name, name)
 					continue
 				}

@@ -127,7 +127,7 @@ func checkControls(names []string, obj *forms.Object, bad func(ptr, code, format
 		ptr := fmt.Sprintf("/controlled_fields/%d", i)
 		f := obj.Field(name)
 		switch {
-		case f == nil || f.Type == forms.TypeFormula || f.Type == forms.TypeAutonumber:
+		case f == nil || f.Computed():
 			bad(ptr, "unknown_field", "%s has no field %q that can be set", obj.Name, name)
 		case seen[name]:
 			bad(ptr, "duplicate_value", "%q is listed twice", name)

@@ -1,5 +1,16 @@
-import type { Page } from '@playwright/test';
-import { call, formItem, lin, linContract, pickOption, qian, type Rec, signInAs, tokenOf, zhou } from './demo';
+import {
+  call,
+  dragCard,
+  formItem,
+  lin,
+  linContract,
+  pickOption,
+  qian,
+  type Rec,
+  signInAs,
+  tokenOf,
+  zhou,
+} from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
 
 test('a sales rep fills a generated form, meets the errors, fixes them and saves', async ({ page, shot }, info) => {
@@ -72,25 +83,6 @@ test('a sales rep fills a generated form, meets the errors, fixes them and saves
   await expect(page.getByText('CN¥130,000.00')).toBeVisible();
 });
 
-/** Drags a kanban card onto a column with the mouse, in steps as a hand would. */
-async function drag(page: Page, cardText: string, column: string) {
-  const card = page.getByTestId('kanban-card').filter({ hasText: cardText });
-  const target = page.getByTestId(`kanban-column-${column}`);
-  await card.scrollIntoViewIfNeeded();
-  // Bring the card's right edge and the target's left edge into view together.
-  const board = page.getByTestId('kanban-board');
-  const b = (await board.boundingBox())!;
-  const c0 = (await card.boundingBox())!;
-  await board.evaluate((el, dx) => el.scrollBy(dx, 0), c0.x + c0.width - (b.x + 160));
-  const c = (await card.boundingBox())!;
-  const t = (await target.boundingBox())!;
-  await page.mouse.move(c.x + c.width - 20, c.y + c.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(c.x + c.width, c.y + c.height / 2 + 5, { steps: 5 });
-  await page.mouse.move(t.x + t.width / 2, t.y + 80, { steps: 15 });
-  await page.mouse.up();
-}
-
 test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by someone else is not moved', async ({
   page,
   request,
@@ -125,7 +117,7 @@ test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by
   // The board reloads shortly after a move (automations save the record again); then it holds.
   // Awaited from before the drag: on a loaded machine the reload may come before the checks below.
   const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/records/opportunity');
-  await drag(page, `Kanban mover ${stamp}`, 'negotiation');
+  await dragCard(page, `Kanban mover ${stamp}`, 'negotiation');
   await expect(column('negotiation').getByText(`Kanban mover ${stamp}`)).toBeVisible();
   await expect(page.getByText(`Kanban mover ${stamp} moved to Negotiation`)).toBeVisible();
   await reloaded;
@@ -146,7 +138,7 @@ test('a sales rep drags an opportunity to negotiation; a card moved meanwhile by
     { stage: 'needs_analysis' },
     { 'If-Match': `"${current.version}"` },
   );
-  await drag(page, `Kanban raced ${stamp}`, 'negotiation');
+  await dragCard(page, `Kanban raced ${stamp}`, 'negotiation');
   await expect(page.getByText(/Not moved: the record was changed by someone else/)).toBeVisible();
   await expect(column('needs_analysis').getByText(`Kanban raced ${stamp}`)).toBeVisible();
   await expect(column('negotiation').getByText(`Kanban raced ${stamp}`)).toHaveCount(0);

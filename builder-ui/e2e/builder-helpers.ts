@@ -57,7 +57,10 @@ export function fieldProps(page: Page): Locator {
 /** Closes the phone's property drawer (desktop: nothing to do). */
 export async function closeProps(page: Page, phone: boolean) {
   if (!phone) return;
-  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /^(Close|关闭)$/ })
+    .click(); // either language
   await expect(fieldProps(page)).toBeHidden();
   // The mask fades out after the drawer: a drag started before would land on it.
   await expect(page.locator('.ant-drawer-mask')).toHaveCount(0);

@@ -1,3 +1,4 @@
+import { call, lin, type Rec, tokenOf } from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
 
 const zhou = { email: 'zhou@demo.example.com', password: 'Demo-CRM-2026!' };
@@ -7,7 +8,15 @@ test('a manager sees the sales dashboard: the team’s pipeline funnel, by owner
   request,
   phone,
   shot,
-}) => {
+}, info) => {
+  // A deal of the team moved on from Initial contact: its stay there is in the stage history.
+  const linToken = await tokenOf(request, lin);
+  const deal = await call<Rec>(request, linToken, 'POST', '/api/records/opportunity', {
+    name: `Funnel mover ${info.project.name} ${Date.now()}`,
+    amount: 1000,
+    stage: 'initial_contact',
+  });
+  await call(request, linToken, 'PATCH', `/api/records/opportunity/${deal.id}`, { stage: 'needs_analysis' });
   // Charts drawn without animation, so that the screenshots show them whole.
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.goto('/login');
@@ -47,6 +56,11 @@ test('a manager sees the sales dashboard: the team’s pipeline funnel, by owner
     await expect(row.getByRole('cell').nth(1)).toHaveText(g.labels.stage === 'Won' ? String(g.count) : /^\d+$/);
   }
   await expect(funnel.getByRole('columnheader', { name: 'Conversion' })).toBeVisible();
+  // From the stage history: a deal of the team moved out of Initial contact gives that stage an
+  // average stay (the seeded deals have not moved yet); none has left the funnel from Won.
+  await expect(funnel.getByRole('columnheader', { name: 'Drop-off' })).toBeVisible();
+  const initial = funnel.getByRole('row').filter({ hasText: 'Initial contact' });
+  await expect(initial.getByRole('cell').last()).toHaveText(/\d+(\.\d)? (min|hr|hrs|days?)$/);
   await expect(page.getByTestId('widget-by_owner').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('widget-lead_sources').locator('canvas')).toBeVisible();
   await expectNoHorizontalOverflow(page);
@@ -113,4 +127,37 @@ test('a chart grouped by a lookup names the records, and says what it shows to a
     /Acme Software, (Negotiation|Proposal\/quote|Needs analysis|Initial contact|Won|Lost): \d+/,
   );
   await request.delete(`/api/meta/dashboards/${name}`, { headers: auth });
+});
+
+test('a manager narrows the sales dashboard to one rep and a period; the address keeps it', async ({ page, shot }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(zhou.email);
+  await page.getByLabel('Password').fill(zhou.password);
+  await page.getByLabel('Password').press('Enter');
+  await expect(page).toHaveURL(/\/app$/);
+  await page.goto('/dashboards/sales');
+  const funnel = page.getByTestId('widget-pipeline');
+  const won = funnel.getByRole('row').filter({ hasText: 'Won' }).getByRole('cell').nth(1);
+  await expect(won).toHaveText('1'); // the team's one won deal (Chen Jie's)
+
+  // Lin Wei's deals only: she has won none.
+  await page.getByTestId('dash-filter-owner').getByRole('combobox').fill('lin@');
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: 'lin@demo.example.com' })
+    .click();
+  await expect(page).toHaveURL(/[?&]owner=/);
+  await expect(won).toHaveText('0');
+  await shot('43-dashboard-owner');
+  await page.reload();
+  await expect(won).toHaveText('0');
+
+  // A period before anything was created: nothing anywhere.
+  const url = new URL(page.url());
+  url.searchParams.delete('owner');
+  url.searchParams.set('to', '2020-01-31');
+  await page.goto(url.pathname + url.search);
+  await expect(funnel.getByRole('row').filter({ hasText: 'Initial contact' }).getByRole('cell').nth(1)).toHaveText('0');
+  await expect(won).toHaveText('0');
+  await expect(page.getByPlaceholder('to')).toHaveValue('2020-01-31');
 });

@@ -10,8 +10,12 @@ const results = fileURLToPath(new URL('../test-results/', import.meta.url));
 const shots = join(results, 'screenshots/');
 
 interface Fixtures {
-  /** Saves a full-page screenshot as test-results/screenshots/<project>/<name>.png. */
-  shot: (name: string) => Promise<void>;
+  /**
+   * Saves a full-page screenshot as test-results/screenshots/<project>/<name>.png; only the
+   * viewport with fullPage false (a full-page capture resizes the window, which may close what
+   * is open, such as a suggestion list).
+   */
+  shot: (name: string, fullPage?: boolean) => Promise<void>;
   /** A fresh API session token of the admin. */
   token: string;
   phone: boolean;
@@ -53,12 +57,12 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     await use(page);
   },
   shot: async ({ page }, use, info) => {
-    await use(async (name) => {
+    await use(async (name, fullPage = true) => {
       // From the top: a full-page capture of a scrolled page draws sticky headers mid-page.
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({
         path: `${shots}${info.project.name}/${name}.png`,
-        fullPage: true,
+        fullPage,
         animations: 'disabled',
       });
     });

@@ -18,7 +18,8 @@ test('an admin imports leads from a CSV with Chinese headers, downloads the fail
 
   await page.getByRole('button', { name: 'Import' }).click();
   const dialog = page.getByRole('dialog', { name: 'Import records' });
-  const csv = `公司,Email,区域,Whatever\nImport Co A ${stamp},a${stamp}@x.cn,华北,x\nImport Co B ${stamp},not-an-email,North,\n`;
+  // The third row is a lead we have (a demo lead's email): the template's rule blocks it.
+  const csv = `公司,Email,区域,Whatever\nImport Co A ${stamp},a${stamp}@x.cn,华北,x\nImport Co B ${stamp},not-an-email,North,\nImport Co C ${stamp},rui@bright.example.com,华南,\n`;
   await dialog
     .locator('input[type=file]')
     .setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -29,7 +30,7 @@ test('an admin imports leads from a CSV with Chinese headers, downloads the fail
   await expect(mapped('区域')).toContainText('Region (region)');
   await expect(mapped('Whatever')).toContainText('Do not import');
   const check = dialog.getByTestId('import-check');
-  await expect(check).toContainText('2 rows checked: 1 can be imported, 1 have problems');
+  await expect(check).toContainText('3 rows checked: 2 can be imported, 1 have problems');
   const preview = dialog.getByTestId('import-preview');
   await expect(preview.locator('.ant-table-row').filter({ hasText: 'not-an-email' })).toContainText(
     'Email: Not a valid email address',
@@ -38,10 +39,12 @@ test('an admin imports leads from a CSV with Chinese headers, downloads the fail
   await shot('98-import-check');
 
   await dialog.getByRole('button', { name: 'Next' }).click();
+  // Rows the duplicate rules match are skipped rather than refused.
+  await dialog.getByRole('radio', { name: 'Skip them' }).check();
   await dialog.getByRole('button', { name: 'Start import' }).click();
   const progress = dialog.getByTestId('import-progress');
   await expect(progress).toContainText('Done', { timeout: 30_000 });
-  await expect(progress).toContainText('1 created, 0 updated, 0 skipped, 1 failed');
+  await expect(progress).toContainText('1 created, 0 updated, 1 skipped, 1 failed');
   await shot('99-import-done');
 
   const report = page.waitForEvent('download');

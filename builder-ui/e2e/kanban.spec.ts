@@ -1,40 +1,11 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { call, formItem, lin, type Rec, signInAs, tokenOf } from './demo';
+import { call, dragCard, formItem, lin, type Rec, signInAs, tokenOf } from './demo';
 import { expect, test } from './fixtures';
 
 // Moving a deal into a closed stage (won, lost) is confirmed, asks what that stage requires, and
 // every move can be undone (issue 19, point 8).
 
 const column = (page: Page, v: string) => page.getByTestId(`kanban-column-${v}`);
-
-/**
- * Drags a card onto a column with real pointer moves. A column out of view is reached as on a
- * phone: the board is scrolled while the card is held (the columns' rects that @dnd-kit measured
- * at the start then no longer hold), and the card is dropped where the column shows now.
- */
-async function dragCard(page: Page, cardText: string, to: string) {
-  const card = page.getByTestId('kanban-card').filter({ hasText: cardText });
-  const target = column(page, to);
-  await card.scrollIntoViewIfNeeded();
-  const c = (await card.boundingBox())!;
-  const y = c.y + c.height / 2;
-  await page.mouse.move(c.x + c.width / 2, y);
-  await page.mouse.down();
-  await page.mouse.move(c.x + c.width / 2 + 12, y + 4, { steps: 4 });
-  await target.evaluate((col: HTMLElement) => {
-    const el = col.parentElement!;
-    el.scrollLeft = col.offsetLeft - el.offsetLeft - (el.clientWidth - col.offsetWidth) / 2;
-  });
-  // Where the pointer goes the board may scroll on by itself (auto-scroll near its edge): follow
-  // the column until it holds still under the pointer.
-  for (let i = 0; i < 10; i++) {
-    const t = (await target.boundingBox())!;
-    await page.mouse.move(t.x + t.width / 2, t.y + 80, { steps: 5 });
-    await page.waitForTimeout(150);
-    if (Math.abs((await target.boundingBox())!.x - t.x) < 1) break;
-  }
-  await page.mouse.up();
-}
 
 /** A new opportunity of lin's, once the activity automation has saved it again (version 2). */
 async function newDeal(request: APIRequestContext, token: string, name: string, stage: string): Promise<Rec> {

@@ -113,3 +113,54 @@ func TestDashboardsDemo(t *testing.T) {
 		})
 	})
 }
+
+// TestDashboardFilters: a reading of a dashboard narrows every widget to a period of creation, an
+// owner or a team's members, within what the reader may see; an unknown date, user or team is
+// refused, not read as "nothing".
+func TestDashboardFilters(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		h := templateHarness(t, b, newTestClock()) // the demo is created on 2026-11-23
+		lin, zhou := h.as("lin"), h.as("zhou")
+		linID := h.mustDo(200, "GET", "/api/auth/me", "", lin...).JSON["id"].(string)
+		counts := func(query string) string {
+			r := h.mustDo(200, "GET", "/api/dashboards/sales/data"+query, "", zhou...)
+			return column(widget(t, r, "pipeline"), "count")
+		}
+		all := counts("")
+		if all != `[1,1,1,1,1]` {
+			t.Fatalf("zhou's funnel: %s", all)
+		}
+		for query, want := range map[string]string{
+			"?owner=" + linID:                   `[0,0,1,1,0]`,
+			"?from=2026-11-23&to=2026-11-23":    all, // both days included
+			"?from=2026-11-24":                  `[0,0,0,0,0]`,
+			"?to=2026-11-22":                    `[0,0,0,0,0]`,
+			"?team=inside_sales&owner=" + linID: `[0,0,0,0,0]`, // lin is not in inside sales
+		} {
+			if got := counts(query); got != want {
+				t.Errorf("%s: %s, want %s", query, got, want)
+			}
+		}
+		// A team narrows to its members' records: lin's two among them, never more than zhou sees.
+		team := h.mustDo(200, "GET", "/api/dashboards/sales/data?team=south_saas", "", zhou...)
+		var n float64
+		for _, c := range widget(t, team, "pipeline")["groups"].([]any) {
+			n += c.(map[string]any)["count"].(float64)
+		}
+		if n < 2 || n > 5 {
+			t.Errorf("south_saas: %v records", n)
+		}
+		// A rep narrowing to someone else's records still sees only her own: none.
+		r := h.mustDo(200, "GET", "/api/dashboards/sales/data?team=inside_sales", "", lin...)
+		if got := column(widget(t, r, "pipeline"), "count"); got != `[0,0,0,0,0]` {
+			t.Errorf("lin narrowed to inside sales: %s", got)
+		}
+		for _, q := range []string{"?from=23.11.2026", "?to=tomorrow", "?owner=nobody", "?team=nosuchteam"} {
+			r := h.mustDo(400, "GET", "/api/dashboards/sales/data"+q, "", zhou...)
+			if e, _ := r.JSON["error"].(map[string]any); e["code"] != "invalid_filter" {
+				t.Errorf("%s: %s", q, r.Text)
+			}
+		}
+	})
+}

@@ -6,7 +6,7 @@
 //
 //	server.go            the app: middleware, the acting user, the wiring of every route group
 //	routes_<group>.go    one endpoint group each (records, meta, definitions, people, auth,
-//	                     approvals, assignment, sla, workflow, webhooks, views, dashboards,
+//	                     approvals, assignment, duplicates, sla, workflow, webhooks, views, dashboards,
 //	                     aggregate, package), each handler a factory over the engine
 //	errors.go            the one error handler: engine errors to statuses, the rest to a logged 500
 //	request.go           reading bodies, queries and If-Match the same way everywhere

@@ -94,6 +94,18 @@ func objectHistory(e *engine.Engine) fiber.Handler {
 	}
 }
 
+// rollupBackfill answers how far the computing of an object's roll-ups for its existing records
+// is (after a save added or changed one): {state, done, total, fields, ...}; 404 before any.
+func rollupBackfill(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := e.RollupBackfill(c.UserContext(), actor(c), c.Params("object"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(p)
+	}
+}
+
 func getForm(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		f, err := e.Form(c.UserContext(), actor(c), c.Params("object"), locale(c), c.Query("layout"))

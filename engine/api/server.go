@@ -95,6 +95,7 @@ func New(cfg Config) *fiber.App {
 	authed.Put("/meta/objects/:object", updateObject(e))
 	authed.Delete("/meta/objects/:object", deleteObject(e))
 	authed.Get("/meta/objects/:object/history", objectHistory(e))
+	authed.Get("/meta/objects/:object/rollups", rollupBackfill(e))
 	authed.Get("/meta/export", exportPackage(e))
 	authed.Post("/meta/import", importPackage(e))
 
@@ -147,6 +148,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/export", exportRecords(e))
 	authed.Post("/records/:object/merge", mergeRecords(e))
 	mountImports(authed, e)
+	authed.Post("/records/:object/duplicates", checkDuplicates(e))
 	authed.Post("/records/:object", createRecord(e))
 	authed.Get("/records/:object", listRecords(e))
 	authed.Get("/records/:object/:id", getRecord(e))

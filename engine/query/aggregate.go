@@ -29,10 +29,7 @@ type Measure struct {
 
 // effectiveType is the type of the values a field stores (a formula's result type).
 func effectiveType(f *forms.Field) string {
-	if f.Type == "formula" {
-		return f.ResultType
-	}
-	return f.Type
+	return f.ValueType()
 }
 
 // Groupable reports whether records may be grouped by a field: few distinct values (picklist,

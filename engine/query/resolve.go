@@ -34,10 +34,7 @@ func FieldOf(obj *forms.Object, name string) (*forms.Field, bool) {
 
 // opsByType lists which operators a field type allows.
 func opsFor(f *forms.Field) map[string]bool {
-	t := f.Type
-	if t == "formula" {
-		t = f.ResultType
-	}
+	t := f.ValueType()
 	all := func(ops ...string) map[string]bool {
 		m := map[string]bool{"null": true, "notnull": true}
 		for _, o := range ops {

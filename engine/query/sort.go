@@ -17,10 +17,7 @@ const MaxSortKeys = 3
 // a multipicklist). A sort an index serves reads a page; one on a field without an index sorts
 // every matching record, under the list's query time limit (query_timeout past it).
 func Sortable(f *forms.Field) bool {
-	t := f.Type
-	if t == "formula" {
-		t = f.ResultType
-	}
+	t := f.ValueType()
 	return t != "multipicklist"
 }
 
@@ -170,10 +167,7 @@ func DecodeCursor(s string, keys []store.SortKey, obj *forms.Object) (store.Filt
 }
 
 func storedKind(f *forms.Field) string {
-	t := f.Type
-	if t == "formula" {
-		t = f.ResultType
-	}
+	t := f.ValueType()
 	switch t {
 	case "integer", "currency":
 		return "int"

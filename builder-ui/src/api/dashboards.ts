@@ -25,6 +25,11 @@ export interface AggGroup {
   key: Record<string, unknown>;
   labels?: Record<string, string>;
   conversion?: number | null;
+  /** From the stage history (funnels): records that were in the stage, the share that left the
+   * funnel from it, and how long a stay lasted on average (null while none has ended). */
+  entered?: number;
+  drop_off?: number | null;
+  avg_seconds?: number | null;
   [measure: string]: unknown;
 }
 
@@ -53,10 +58,26 @@ export function useDashboards() {
   });
 }
 
+/** What a reading of a dashboard is narrowed to: a period of creation (dates), an owner, a team. */
+export interface DashboardFilter {
+  from?: string;
+  to?: string;
+  owner?: string;
+  team?: string;
+}
+
 /** Every widget computed for the caller (their record access applied), in the caller's locale. */
-export function useDashboardData(name: string, locale: string) {
+export function useDashboardData(name: string, locale: string, filter: DashboardFilter = {}) {
+  const params = new URLSearchParams();
+  for (const k of ['from', 'to', 'owner', 'team'] as const) {
+    if (filter[k]) params.set(k, filter[k]);
+  }
+  const query = params.toString();
   return useQuery({
-    queryKey: ['dashboards', name, 'data', locale],
-    queryFn: ({ signal }) => api.get<DashboardData>(`/api/dashboards/${encodeURIComponent(name)}/data`, { signal }),
+    queryKey: ['dashboards', name, 'data', locale, query],
+    queryFn: ({ signal }) =>
+      api.get<DashboardData>(`/api/dashboards/${encodeURIComponent(name)}/data${query ? `?${query}` : ''}`, {
+        signal,
+      }),
   });
 }

@@ -66,7 +66,10 @@ export function ImportWizard({
   const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState<'create' | 'upsert'>('create');
   const [key, setKey] = useState<string | undefined>();
+  // Upsert: a row whose key exists is updated or skipped. Create: a row the object's duplicate
+  // rules match is created anyway (a block rule refuses it), skipped, or written into its match.
   const [onDuplicate, setOnDuplicate] = useState('update');
+  const [onCreateDuplicate, setOnCreateDuplicate] = useState('create');
   const [run, setRun] = useState<ImportRun | null>(null);
 
   useEffect(() => {
@@ -127,7 +130,7 @@ export function ImportWizard({
         mapping,
         mode,
         key: mode === 'upsert' ? key : undefined,
-        onDuplicate: mode === 'upsert' ? onDuplicate : undefined,
+        onDuplicate: mode === 'upsert' ? onDuplicate : onCreateDuplicate,
       });
       setRun(started);
       const done = await follow(started.id, setRun);
@@ -278,6 +281,21 @@ export function ImportWizard({
             <Radio value="create">{t('app.import.modeCreate')}</Radio>
             <Radio value="upsert">{t('app.import.modeUpsert')}</Radio>
           </Radio.Group>
+          {mode === 'create' && (
+            <Flex vertical gap={4}>
+              <Typography.Text type="secondary">{t('app.import.duplicates')}</Typography.Text>
+              <Radio.Group
+                aria-label={t('app.import.duplicates')}
+                value={onCreateDuplicate}
+                onChange={(e) => setOnCreateDuplicate(e.target.value as string)}
+                disabled={!!run}
+              >
+                <Radio value="create">{t('app.import.dupCreate')}</Radio>
+                <Radio value="skip">{t('app.import.dupSkip')}</Radio>
+                <Radio value="update">{t('app.import.dupUpdate')}</Radio>
+              </Radio.Group>
+            </Flex>
+          )}
           {mode === 'upsert' && (
             <Space wrap>
               <Select

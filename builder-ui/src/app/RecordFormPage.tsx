@@ -5,10 +5,12 @@ import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type Evaluation, type FormDescriptor, type FormField } from '../api/forms';
 import { recordsApi, type AssignmentNote, type RecordData } from '../api/records';
+import { anyDuplicates, checkDuplicates, type Duplicates } from '../api/duplicates';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { PageHeader } from '../shell/PageHeader';
 import { FieldInput } from '../fields/registry';
+import { DuplicatesAlert } from './DuplicatesAlert';
 import { patchRecord } from './patchRecord';
 import { schemaErrors } from './validate';
 
@@ -46,6 +48,7 @@ export default function RecordFormPage() {
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
+  const [duplicates, setDuplicates] = useState<Duplicates | null>(null);
 
   // The starting values: the record as stored, or each field's default.
   useEffect(() => {
@@ -73,6 +76,26 @@ export default function RecordFormPage() {
       ctrl.abort();
     };
   }, [values, form.data, object, id]);
+
+  // Duplicate rules are asked about what the user typed, after a longer pause, so that the
+  // matches show before saving. Only what the user changed counts: an edit of a record that has
+  // a twin is not warned about until a rule's field changes.
+  const dupSeq = useRef(0);
+  useEffect(() => {
+    if (!values || !form.data || touched.size === 0) return;
+    const seq = ++dupSeq.current;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      const typed = Object.fromEntries([...touched].filter((k) => !empty(values[k])).map((k) => [k, values[k]]));
+      checkDuplicates(object, id ? typed : schemaDoc(form.data, values), id, ctrl.signal)
+        .then((d) => seq === dupSeq.current && setDuplicates(d))
+        .catch(() => undefined); // a failed look-ahead only means no early warning; saving still checks
+    }, 500);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [values, touched, form.data, object, id]);
 
   const fieldsByName = useMemo(() => new Map((form.data?.fields ?? []).map((f) => [f.name, f])), [form.data]);
   const state = useCallback(
@@ -125,6 +148,8 @@ export default function RecordFormPage() {
       void queryClient.invalidateQueries({ queryKey: ['records', object] });
       // Assignment rules may have given the new record to someone else: say to whom, and stay
       // on the list when the creator no longer sees it (rather than open a page she cannot read).
+      const dups = saved._duplicates as Duplicates | undefined;
+      if (anyDuplicates(dups)) message.warning(t('app.dup.savedWith', { count: dups.matches.length + dups.hidden }), 8);
       const note = saved._assignment as AssignmentNote | undefined;
       if (note) {
         const who = note.owner_name ?? note.owner;
@@ -140,12 +165,15 @@ export default function RecordFormPage() {
       } else {
         message.success(t('app.form.saved'));
       }
-      const { _assignment: _, ...record } = saved;
+      const { _assignment: _, _duplicates: __, ...record } = saved;
       queryClient.setQueryData(['record', object, saved.id], record);
       void navigate(`/app/${object}/${saved.id}`, { replace: !!id });
     },
     onError: (e) => {
-      if (e instanceof ApiError && e.fields.length > 0) {
+      if (e instanceof ApiError && e.code === 'duplicate_found') {
+        setDuplicates(e.details as Duplicates);
+        setFailure(e);
+      } else if (e instanceof ApiError && e.fields.length > 0) {
         setServerErrors(Object.fromEntries(e.fields.map((x) => [x.field, x.message])));
         const unknown = e.fields.filter((x) => !fieldsByName.has(x.field));
         setFailure(unknown.length ? e : null);
@@ -219,6 +247,9 @@ export default function RecordFormPage() {
           }
           style={{ marginBottom: 16 }}
         />
+      )}
+      {anyDuplicates(duplicates) && !(failure instanceof ApiError && failure.code !== 'duplicate_found') && (
+        <DuplicatesAlert found={duplicates} />
       )}
       <Form layout="vertical" component="div" requiredMark>
         <Flex vertical gap={16}>

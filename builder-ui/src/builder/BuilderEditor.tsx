@@ -16,6 +16,7 @@ import { addSuggestedIndex, toDefinition, type Draft, type Placement } from './d
 import { FormPreview } from './FormPreview';
 import { HistoryView } from './HistoryView';
 import { IndexesEditor } from './IndexesEditor';
+import { DuplicateRulesEditor } from './DuplicateRulesEditor';
 import { noProblems, placeProblems } from './problems';
 import { RulesEditor } from './RulesEditor';
 import { SLAEditor } from './SLAEditor';
@@ -190,6 +191,13 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             disabled: isNew,
             destroyInactiveTabPane: true,
             children: !isNew && <AssignmentEditor object={draft.name} />,
+          },
+          {
+            key: 'duplicates',
+            label: t('builder.tab.duplicates'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <DuplicateRulesEditor object={draft.name} />,
           },
           {
             key: 'automations',

@@ -23,6 +23,7 @@ import { LabelInputs } from './LabelInputs';
 import { OptionsEditor } from './OptionsEditor';
 import { problemsAt, type PlacedProblem } from './problems';
 import { PropItem } from './PropItem';
+import { RollupProperties } from './RollupProperties';
 
 interface Props {
   draft: Draft;
@@ -136,6 +137,7 @@ export function FieldProperties({ draft, fieldKey, problems, onChange, onRemove 
         </PropItem>
       )}
       {has('expression') && expr('expression', 'formula', t('builder.prop.expression'), str('result_type'))}
+      {type === 'rollup' && <RollupProperties objectName={draft.name} field={f} problems={problems} set={set} />}
       {has('options') && (
         <PropItem label={t('builder.prop.options')} problems={at('options')}>
           <OptionsEditor

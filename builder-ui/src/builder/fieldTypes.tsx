@@ -28,12 +28,23 @@ export type Setting =
   | 'expression'
   | 'default_expression'
   | 'required_when'
-  | 'read_only_when';
+  | 'read_only_when'
+  | 'child_object'
+  | 'child_lookup'
+  | 'function'
+  | 'summarize'
+  | 'filter';
 
 /** Whether a field of type takes setting; a type this builder does not know takes none. */
 export function allows(type: string, setting: Setting): boolean {
   return Object.hasOwn(fieldWidgets, type) && widgetOf(type).settings.includes(setting);
 }
+
+/** What a roll-up may compute (forms.RollupFunctions). */
+export const rollupFunctions = ['count', 'sum', 'min', 'max', 'avg'];
+
+/** The types a roll-up may summarize: numbers, money, percentages (forms.RollupResult). */
+export const summarizable = ['number', 'integer', 'currency', 'percent'];
 
 export const resultTypes = ['text', 'number', 'integer', 'currency', 'percent', 'boolean', 'date', 'datetime'];
 

@@ -1,11 +1,12 @@
 import { Alert, Button, Col, Row, Segmented, Skeleton, Card } from 'antd';
-import { useNavigate, useParams } from 'react-router';
-import { useDashboardData, useDashboards, type WidgetType } from '../api/dashboards';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { type DashboardFilter, useDashboardData, useDashboards, type WidgetType } from '../api/dashboards';
 import { useObjects } from '../api/objects';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { PageHeader } from '../shell/PageHeader';
+import { DashboardFilters } from './DashboardFilters';
 import { WidgetCard } from './WidgetCard';
 
 // How wide each type of widget is, per breakpoint: numbers are small, charts take half a row.
@@ -22,7 +23,22 @@ export default function DashboardPage() {
   const { t, locale } = useI18n();
   const { name = '' } = useParams();
   const navigate = useNavigate();
-  const data = useDashboardData(name, locale);
+  // The filter lives in the address, so a narrowed dashboard can be shared and reloaded.
+  const [params, setParams] = useSearchParams();
+  const filter: DashboardFilter = {
+    from: params.get('from') ?? undefined,
+    to: params.get('to') ?? undefined,
+    owner: params.get('owner') ?? undefined,
+    team: params.get('team') ?? undefined,
+  };
+  const setFilter = (f: DashboardFilter) =>
+    setParams(
+      Object.fromEntries(
+        Object.entries(f).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+      ),
+      { replace: true },
+    );
+  const data = useDashboardData(name, locale, filter);
   const list = useDashboards();
   const objects = useObjects();
   const def = list.data?.find((d) => d.name === name);
@@ -36,12 +52,13 @@ export default function DashboardPage() {
           (list.data?.length ?? 0) > 1 && (
             <Segmented
               value={name}
-              onChange={(v) => void navigate(`/dashboards/${encodeURIComponent(v)}`)}
+              onChange={(v) => void navigate(`/dashboards/${encodeURIComponent(v)}?${params.toString()}`)}
               options={(list.data ?? []).map((d) => ({ value: d.name, label: pickLabel(d.label, locale, d.name) }))}
             />
           )
         }
       />
+      <DashboardFilters value={filter} onChange={setFilter} />
       {data.isError && (
         <Alert
           type="error"

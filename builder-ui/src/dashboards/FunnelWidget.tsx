@@ -5,9 +5,22 @@ import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { EChart } from './EChart';
 import { chartColors } from './echarts';
-import { fieldName, formatMeasure, keyFields, keyText, measureName, measuresOf, percent, toNumber } from './widgetData';
+import {
+  duration,
+  fieldName,
+  formatMeasure,
+  keyFields,
+  keyText,
+  measureName,
+  measuresOf,
+  percent,
+  toNumber,
+} from './widgetData';
 
-/** Stages in order as a funnel, with each stage's count, amounts and conversion to the next. */
+/**
+ * Stages in order as a funnel, with each stage's count, amounts and conversion to the next, and
+ * from the stage history the share that left the funnel there and the average time in it.
+ */
 export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; object?: ObjectDef; title: string }) {
   const { t, locale } = useI18n();
   const field = keyFields(groups)[0] ?? '';
@@ -61,6 +74,18 @@ export function FunnelWidget({ groups, object, title }: { groups: AggGroup[]; ob
             title: t('dash.conversion'),
             align: 'right' as const,
             render: (_, r) => (typeof r.g.conversion === 'number' ? percent(r.g.conversion, locale) : '—'),
+          },
+          {
+            key: 'drop_off',
+            title: t('dash.dropOff'),
+            align: 'right' as const,
+            render: (_, r) => (typeof r.g.drop_off === 'number' ? percent(r.g.drop_off, locale) : '—'),
+          },
+          {
+            key: 'avg_seconds',
+            title: t('dash.avgTime'),
+            align: 'right' as const,
+            render: (_, r) => (typeof r.g.avg_seconds === 'number' ? duration(r.g.avg_seconds, locale) : '—'),
           },
         ]}
       />

@@ -7,7 +7,9 @@ import { pickLabel } from '../i18n/locale';
 
 // Reading a widget's groups: the text of a key, the measures present, numbers in the locale.
 
-const notMeasures = new Set(['key', 'labels', 'conversion']);
+// What a funnel adds to its stages (conversion, and from the stage history entered, drop_off,
+// avg_seconds) is not a measure.
+const notMeasures = new Set(['key', 'labels', 'conversion', 'entered', 'drop_off', 'avg_seconds']);
 
 /** The measure members of the groups, in the order the server wrote them ("count", "sum_amount"). */
 export function measuresOf(groups: AggGroup[]): string[] {
@@ -60,4 +62,12 @@ export const toNumber = (v: unknown) => (typeof v === 'number' ? v : Number(v) |
 
 export function percent(share: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
+}
+
+/** A length of time in the largest unit that keeps it at least 1 (days, hours, minutes). */
+export function duration(seconds: number, locale: Locale): string {
+  const [unit, size] = seconds >= 86_400 ? ['day', 86_400] : seconds >= 3_600 ? ['hour', 3_600] : ['minute', 60];
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(
+    seconds / size,
+  );
 }

@@ -4,6 +4,7 @@
 // here (registry.test.ts fails while a server type has none).
 import {
   AlignLeftOutlined,
+  CalculatorOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
   ClockCircleOutlined,
@@ -65,7 +66,7 @@ const numberFilter = { ops: filter.filterOps.ordered, Value: filter.NumberFilter
 const dateFilter = { ops: filter.filterOps.ordered, Value: filter.DateFilter };
 const referenceFilter = { ops: filter.filterOps.reference, Value: filter.TextFilter };
 
-/** formula and autonumber: computed by the server, shown in the form, never typed. */
+/** formula, rollup and autonumber: computed by the server, shown in the form, never typed. */
 function ComputedInput({ field, id, value }: InputProps) {
   return (
     <div id={id} style={{ minHeight: 32, display: 'flex', alignItems: 'center' }}>
@@ -74,7 +75,7 @@ function ComputedInput({ field, id, value }: InputProps) {
   );
 }
 
-/** A formula's value shows as a value of its result type. */
+/** A formula's or roll-up's value shows as a value of its result type. */
 function FormulaDisplay(props: DisplayProps) {
   const { Display } = widgetOf(props.field.result_type ?? 'text');
   return <Display {...props} />;
@@ -229,6 +230,16 @@ export const fieldWidgets = {
     Display: FormulaDisplay,
     Preview: preview.ComputedPreview,
     filter: textFilter,
+  },
+  rollup: {
+    icon: <CalculatorOutlined />,
+    // The server fills in result_type (and currency, scale) from the summarized field.
+    settings: ['child_object', 'child_lookup', 'function', 'summarize', 'filter', 'indexed'],
+    newSettings: () => ({ function: 'count' }),
+    Input: ComputedInput,
+    Display: FormulaDisplay,
+    Preview: preview.ComputedPreview,
+    filter: numberFilter,
   },
 } satisfies Record<string, FieldWidget>;
 

@@ -1,1 +1,0 @@
-import{f as e,o as t}from"./flex-BVeMTwOk.js";function n(){return e({queryKey:[`meta`,`dashboards`],queryFn:({signal:e})=>t.get(`/api/meta/dashboards`,{signal:e}).then(e=>e.items??[])})}function r(n,r){return e({queryKey:[`dashboards`,n,`data`,r],queryFn:({signal:e})=>t.get(`/api/dashboards/${encodeURIComponent(n)}/data`,{signal:e})})}export{n,r as t};

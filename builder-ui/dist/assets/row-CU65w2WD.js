@@ -1,1 +1,0 @@
-import{n as e,t}from"./row-3vidm7JZ.js";var n=e,r=t;export{n,r as t};

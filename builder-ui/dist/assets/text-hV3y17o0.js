@@ -1,1 +1,0 @@
-function e(e){switch(typeof e){case`string`:return e;case`number`:case`boolean`:case`bigint`:case`undefined`:return String(e);default:return e===null?`null`:JSON.stringify(e)??``}}export{e as t};

@@ -1,0 +1,124 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"crm/engine"
+	"crm/engine/store"
+	"crm/engine/store/sqlite"
+	"crm/forms"
+	"crm/workflow"
+)
+
+// dupBenchRules are the default template's lead rules on the bench object: an email that
+// blocks, a phone and a fuzzy company name that warn.
+const dupBenchRules = `{"object":"lead","rules":[
+ {"name":"email","action":"block","conditions":[{"field":"email","match":"email"}]},
+ {"name":"phone","action":"warn","conditions":[{"field":"phone","match":"phone"}]},
+ {"name":"company","action":"warn","conditions":[{"field":"company","match":"fuzzy"}]}]}`
+
+// dupBenchDoc is the stored lead i with the keys the engine keeps for dupBenchRules.
+func dupBenchDoc(i int) store.Doc {
+	d := rawDoc(i)
+	d["id"] = fmt.Sprintf("dup%09d", i)
+	d["company"] = fmt.Sprintf("Company %d Trading Co., Ltd.", i)
+	d["phone"] = fmt.Sprintf("+86 138 %08d", i)
+	for _, k := range []struct{ field, match string }{{"email", workflow.MatchEmail}, {"phone", workflow.MatchPhone}, {"company", workflow.MatchFuzzy}} {
+		if key, ok := workflow.Key(k.match, d[k.field], workflow.DefaultPhoneRegion); ok {
+			d[workflow.KeyField(k.field, k.match)] = key
+		}
+	}
+	return d
+}
+
+// BenchmarkDuplicateCheck times the duplicate check of one record (POST .../duplicates: three
+// rules, one index read each, two for the fuzzy name) at 1,000 records and at 100,000 (sqlite;
+// CRM_BENCH_MAX caps the larger size), half of the checks finding a twin, and reports the
+// medians and their ratio: the keys are indexed, so the ratio stays near 1.
+func BenchmarkDuplicateCheck(b *testing.B) {
+	large := 100000
+	if s := os.Getenv("CRM_BENCH_MAX"); s != "" {
+		large, _ = strconv.Atoi(s)
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	e, _ := newBenchEngine(b, st)
+	if _, err := e.UpdateObject(ctx, engine.SystemActor, "lead", withPhone(b, e), 0); err != nil {
+		b.Fatal(err)
+	}
+	var rules workflow.DuplicateRules
+	if err := json.Unmarshal([]byte(dupBenchRules), &rules); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.SaveDuplicateRules(ctx, engine.SystemActor, &rules, true, 0); err != nil {
+		b.Fatal(err)
+	}
+	admin := &engine.Actor{ID: "admin", Roles: []string{engine.RoleAdmin}}
+	filled := 0
+	fill := func(n int) {
+		for filled < n {
+			var ops []store.WriteOp
+			for ; filled < n && len(ops) < 1000; filled++ {
+				ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: "obj_lead", Doc: dupBenchDoc(filled)})
+			}
+			if err := st.Batch(ctx, ops); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	measure := func(n int) time.Duration {
+		const reps = 200
+		ts := make([]time.Duration, reps)
+		for r := range reps {
+			i := (r * 7919) % n
+			values := map[string]any{"company": fmt.Sprintf("Company %d Trading Co Ltd", i), "email": fmt.Sprintf("C%d@Example.com", i), "phone": fmt.Sprintf("138%08d", i)}
+			if r%2 == 1 { // nothing alike
+				values = map[string]any{"company": fmt.Sprintf("Unknown %d", r), "email": fmt.Sprintf("x%d@nowhere.cn", r), "phone": fmt.Sprintf("139%08d", r)}
+			}
+			t0 := time.Now()
+			d, err := e.CheckDuplicates(ctx, admin, "lead", "", values, "en")
+			ts[r] = time.Since(t0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r%2 == 0 && (!d.Block || len(d.Matches) == 0) {
+				b.Fatalf("check %d found no twin: %+v", i, d)
+			}
+		}
+		return median(ts)
+	}
+	b.Run(fmt.Sprintf("1k_vs_%dk", large/1000), func(b *testing.B) {
+		for b.Loop() {
+			fill(1000)
+			small := measure(1000)
+			fill(large)
+			big := measure(large)
+			b.ReportMetric(float64(small.Microseconds()), "us@1k")
+			b.ReportMetric(float64(big.Microseconds()), fmt.Sprintf("us@%dk", large/1000))
+			b.ReportMetric(float64(big)/float64(small), "ratio")
+		}
+	})
+}
+
+// withPhone is the bench object with a phone field.
+func withPhone(b *testing.B, e *engine.Engine) *forms.Object {
+	b.Helper()
+	def, err := e.GetObject(context.Background(), engine.SystemActor, "lead")
+	if err != nil {
+		b.Fatal(err)
+	}
+	obj := *def.Object
+	obj.Fields = append(slices.Clone(obj.Fields), &forms.Field{Name: "phone", Type: forms.TypePhone})
+	return &obj
+}

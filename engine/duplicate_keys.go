@@ -1,0 +1,159 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"crm/engine/store"
+	"crm/forms"
+	"crm/workflow"
+)
+
+// Duplicate rules find candidates through normalized keys kept in each record ("dupkey_em_email":
+// the email as the email match reads it), one indexed field per field and match kind that some
+// rule reads, so that a check is an index read whatever the number of records. The keys are
+// computed on every write from the stored values and never shown: wire() outputs defined fields.
+//
+// When rules change, the records of the objects whose keys changed are rewritten with the new
+// keys (syncDuplicateKeys), and at every start for what a crash or an import left behind: a
+// marker in the settings remembers which keys an object's records carry.
+
+// recordIndexes are a record collection's indexes: those its definition asks for and one per
+// duplicate key its records carry.
+func (e *Engine) recordIndexes(ctx context.Context, obj *forms.Object) ([]store.Index, error) {
+	idx := indexesOf(obj)
+	set, err := e.duplicates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range set.keys[obj.Name] {
+		idx = append(idx, store.Index{Field: k.Name()})
+	}
+	return idx, nil
+}
+
+// setDuplicateKeys puts in stored the keys its object's records carry, computed from its values,
+// and drops keys no rule reads any more.
+func setDuplicateKeys(set *duplicateSet, object string, stored store.Doc) {
+	for k := range stored {
+		if strings.HasPrefix(k, workflow.KeyPrefix) {
+			delete(stored, k)
+		}
+	}
+	for _, spec := range set.keys[object] {
+		if key, ok := workflow.Key(spec.Match, stored[spec.Field], spec.Region); ok {
+			stored[spec.Name()] = key
+		}
+	}
+}
+
+// keySignature names the keys an object's records carry, to compare with the marker.
+func keySignature(specs []workflow.KeySpec) string {
+	parts := make([]string, len(specs))
+	for i, s := range specs {
+		parts[i] = s.Name() + "/" + s.Region
+	}
+	return strings.Join(parts, ",")
+}
+
+func keyMarker(object string) string { return "duplicate_keys." + object }
+
+// syncDuplicateKeys brings every object's records to the keys the current rules ask for: the
+// indexes first, then the records in pages of ids, then the marker. A record written meanwhile
+// already carries the new keys (the writer read the new rules), so a version conflict skips it.
+// Rewriting bumps a record's version, like any change of its stored form.
+func (e *Engine) syncDuplicateKeys(ctx context.Context) error {
+	set, err := e.duplicates(ctx)
+	if err != nil {
+		return err
+	}
+	objs, err := e.ListObjects(ctx, SystemActor)
+	if err != nil {
+		return err
+	}
+	for _, o := range objs {
+		sig := keySignature(set.keys[o.Name])
+		marker, err := e.store.Get(ctx, collSettings, keyMarker(o.Name))
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if sig == "" {
+				continue // never had keys
+			}
+		case err != nil:
+			return storeErr(err)
+		default:
+			if have, _ := marker["keys"].(string); have == sig {
+				continue
+			}
+		}
+		idx, err := e.recordIndexes(ctx, o.Object)
+		if err != nil {
+			return err
+		}
+		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), idx); err != nil {
+			return storeErr(err)
+		}
+		if err := e.rekeyRecords(ctx, set, o.Name); err != nil {
+			return err
+		}
+		doc := store.Doc{"id": keyMarker(o.Name), "keys": sig}
+		if marker == nil {
+			err = e.store.Insert(ctx, collSettings, doc)
+		} else {
+			v, _ := marker["version"].(int64)
+			err = e.store.Replace(ctx, collSettings, doc, v)
+		}
+		if err != nil && !errors.Is(err, store.ErrDuplicateID) && !errors.Is(err, store.ErrVersionConflict) {
+			return storeErr(err) // another process marking the same keys is no failure
+		}
+		e.log.Info("duplicate keys of records brought up to date", "object", o.Name, "keys", sig)
+	}
+	return nil
+}
+
+// rekeyRecords rewrites the records of object whose keys differ from what set asks for.
+func (e *Engine) rekeyRecords(ctx context.Context, set *duplicateSet, object string) error {
+	coll := recordsColl(object)
+	last := ""
+	for {
+		var f store.Filter
+		if last != "" {
+			f = store.Compare{Field: "id", Op: store.Gt, Value: last}
+		}
+		docs, err := e.store.Find(ctx, coll, store.Query{Filter: f, Sort: []store.SortKey{{Field: "id"}}, Limit: 500})
+		if err != nil {
+			return storeErr(err)
+		}
+		for _, d := range docs {
+			last, _ = d["id"].(string)
+			before := keysOf(d)
+			setDuplicateKeys(set, object, d)
+			if before == keysOf(d) {
+				continue
+			}
+			v, _ := d["version"].(int64)
+			delete(d, "version")
+			if err := e.store.Replace(ctx, coll, d, v); err != nil && !errors.Is(err, store.ErrVersionConflict) && !errors.Is(err, store.ErrNotFound) {
+				return storeErr(err)
+			}
+		}
+		if len(docs) < 500 {
+			return nil
+		}
+	}
+}
+
+// keysOf is a document's duplicate keys as one comparable string.
+func keysOf(d store.Doc) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		if strings.HasPrefix(k, workflow.KeyPrefix) {
+			fmt.Fprintf(&b, "%s=%v\x00", k, d[k])
+		}
+	}
+	return b.String()
+}
