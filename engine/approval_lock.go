@@ -117,6 +117,11 @@ func (e *Engine) checkLock(ctx context.Context, by *Actor, object, record string
 	if by.IsAdmin() {
 		return nil
 	}
+	return e.refuseLocked(ctx, object, record)
+}
+
+// refuseLocked refuses, for everyone, a record waiting for an approval.
+func (e *Engine) refuseLocked(ctx context.Context, object, record string) error {
 	d, err := e.store.Get(ctx, collApprovalLocks, lockID(object, record))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil

@@ -139,13 +139,17 @@ func (e *Engine) mayFollow(ctx context.Context, by *Actor, in *ApprovalInstance)
 	return true, nil
 }
 
-// RecordApprovals is a record's approvals with their timelines, newest first: for those who see
-// the record and for the people taking part in them.
+// RecordApprovals is a record's approvals (and those of the records merged into it) with their
+// timelines, newest first: for those who see the record and for the people taking part in them.
 func (e *Engine) RecordApprovals(ctx context.Context, by *Actor, object, id string) ([]*ApprovalInstance, error) {
 	if _, err := e.current(ctx, object); err != nil {
 		return nil, err
 	}
-	all, err := e.findInstances(ctx, store.Compare{Field: "record", Op: store.Eq, Value: id, Scalar: true}, MaxPageSize)
+	ids, err := e.mergedWith(ctx, object, id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.findInstances(ctx, store.In{Field: "record", Values: ids, Scalar: true}, MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +158,12 @@ func (e *Engine) RecordApprovals(ctx context.Context, by *Actor, object, id stri
 		if in.Object != object {
 			continue
 		}
-		ok, err := e.mayFollow(ctx, by, in)
+		probe := in
+		if in.Record != id { // a merged record's approval: followed as the record it went into
+			c := *in
+			c.Record, probe = id, &c
+		}
+		ok, err := e.mayFollow(ctx, by, probe)
 		if err != nil {
 			return nil, err
 		}

@@ -25,6 +25,9 @@ type auditEntry struct {
 	Email   string            // for sign-ins: the email tried
 	Reason  string            // for failed sign-ins
 	Changes map[string]Change // field -> old and new, wire form
+	// Merged are the records a merge folded into Record; MergedInto the record a merged one went into.
+	Merged     []string
+	MergedInto string
 }
 
 // Change is one field's old and new value in the audit trail.
@@ -35,17 +38,19 @@ type Change struct {
 
 // AuditEntry is an audit line as the API shows it.
 type AuditEntry struct {
-	ID        string            `json:"id"`
-	At        string            `json:"at"`
-	Actor     string            `json:"actor,omitempty"`
-	RequestID string            `json:"request_id,omitempty"`
-	IP        string            `json:"ip,omitempty"`
-	Action    string            `json:"action"`
-	Object    string            `json:"object,omitempty"`
-	Record    string            `json:"record,omitempty"`
-	Email     string            `json:"email,omitempty"`
-	Reason    string            `json:"reason,omitempty"`
-	Changes   map[string]Change `json:"changes,omitempty"`
+	ID         string            `json:"id"`
+	At         string            `json:"at"`
+	Actor      string            `json:"actor,omitempty"`
+	RequestID  string            `json:"request_id,omitempty"`
+	IP         string            `json:"ip,omitempty"`
+	Action     string            `json:"action"`
+	Object     string            `json:"object,omitempty"`
+	Record     string            `json:"record,omitempty"`
+	Email      string            `json:"email,omitempty"`
+	Reason     string            `json:"reason,omitempty"`
+	Changes    map[string]Change `json:"changes,omitempty"`
+	Merged     []string          `json:"merged,omitempty"`
+	MergedInto string            `json:"merged_into,omitempty"`
 }
 
 type requestIDKey struct{}
@@ -89,7 +94,10 @@ func (e *Engine) auditDoc(ctx context.Context, by *Actor, a auditEntry) store.Do
 	if ip := clientIP(ctx); ip != "" {
 		doc["ip"] = ip
 	}
-	for k, v := range map[string]string{"object": a.Object, "record": a.Record, "email": a.Email, "reason": a.Reason} {
+	if len(a.Merged) > 0 {
+		doc["merged"] = anyList(a.Merged)
+	}
+	for k, v := range map[string]string{"object": a.Object, "record": a.Record, "email": a.Email, "reason": a.Reason, "merged_into": a.MergedInto} {
 		if v != "" {
 			doc[k] = v
 		}
@@ -142,7 +150,8 @@ func diff(old, new Record) map[string]Change {
 	return out
 }
 
-// RecordHistory returns a record's audit trail, newest first, as the actor may see it: hidden
+// RecordHistory returns a record's audit trail with those of the records merged into it, newest
+// first, as the actor may see it: hidden
 // fields are left out, and so are entries that changed nothing else; client addresses only for
 // admins; a record the actor cannot see answers 404.
 func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string) ([]AuditEntry, error) {
@@ -159,8 +168,12 @@ func (e *Engine) RecordHistory(ctx context.Context, by *Actor, object, id string
 			return nil, err
 		}
 	}
+	ids, err := e.mergedWith(ctx, object, id)
+	if err != nil {
+		return nil, err
+	}
 	docs, err := e.store.Find(ctx, collAudit, store.Query{
-		Filter: store.And{store.Compare{Field: "record", Op: store.Eq, Value: id}, store.Compare{Field: "object", Op: store.Eq, Value: object}},
+		Filter: store.And{store.In{Field: "record", Values: ids}, store.Compare{Field: "object", Op: store.Eq, Value: object}},
 		Sort:   []store.SortKey{{Field: "id", Desc: true}}, Limit: 1000})
 	if err != nil {
 		return nil, storeErr(err)

@@ -214,7 +214,8 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 // RunLog is one automation run as the API shows it.
 type RunLog = map[string]any
 
-// RecordRuns returns the automation runs of a record the actor may see, newest first.
+// RecordRuns returns the automation runs of a record the actor may see, and of the records
+// merged into it, newest first.
 func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) ([]RunLog, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
@@ -226,7 +227,11 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 	if _, err := e.visibleDoc(ctx, def, g, id); err != nil {
 		return nil, err
 	}
-	docs, err := e.store.Find(ctx, collRuns, store.Query{Filter: store.Compare{Field: "record", Op: store.Eq, Value: id, Scalar: true},
+	ids, err := e.mergedWith(ctx, object, id)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := e.store.Find(ctx, collRuns, store.Query{Filter: store.In{Field: "record", Values: ids, Scalar: true},
 		Sort: []store.SortKey{{Field: "at", Desc: true}}, Limit: 200})
 	if err != nil {
 		return nil, storeErr(err)
@@ -236,7 +241,7 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 		delete(d, "version")
 		out = append(out, g.runFor(d))
 	}
-	return out, e.attachDeliveries(ctx, id, out)
+	return out, e.attachDeliveries(ctx, ids, out)
 }
 
 // RunManual runs a manual automation (a button on the record) for a user who may edit the record.

@@ -46,6 +46,7 @@ var systemColls = []systemColl{
 	{name: collApprovals, indexes: []store.Index{{Field: "record"}, {Field: "submitter"}}},
 	{name: collApprovalTasks, indexes: []store.Index{{Field: "user"}, {Field: "instance"}}},
 	{name: collApprovalLocks},
+	{name: collMerges, indexes: []store.Index{{Field: "merged_into"}}}, // tombstones of merged records
 	// Pending jobs carry timers (SLA thresholds, time-relative automations) to the new database.
 	{name: collJobs, indexes: jobIndexes},
 	{name: collClaims, notExported: "job claims: the new database runs the pending jobs afresh"},

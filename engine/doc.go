@@ -15,6 +15,7 @@
 //	record_*.go                  records: write, list, aggregate, access (grants, sharing, field
 //	                             security), fields only processes set, the durable event of a write,
 //	                             roll-ups kept current (marks, settle, fold)
+//	                             merge (tombstones, the job that moves lookups to the winner)
 //	people_*.go                  users, teams, roles, the directory they make, notifications
 //	auth*.go                     sign-in, sessions and their cache, API tokens, password policy, throttle
 //	audit.go                     the audit trail

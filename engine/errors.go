@@ -22,6 +22,7 @@ const (
 	KindValidation                   // 422: the content is wrong
 	KindUnavailable                  // 503: the database does not answer or a query ran too long
 	KindTooMany                      // 429: too many attempts; RetryAfter says when to come back
+	KindGone                         // 410: the record was merged into another (Details name it)
 )
 
 // Error is the one error type the engine returns to its callers: a stable code, a human message,

@@ -68,6 +68,13 @@ var errorTexts = map[string]forms.Label{
 	"invalid_user":         {"en": "the user is not valid", "zh-CN": "用户信息有误"},
 	"database_unavailable": {"en": "the database does not answer; try again shortly", "zh-CN": "数据库暂时无法访问，请稍后重试"},
 
+	// Merging records.
+	"record_merged":         {"en": "the record was merged into another record", "zh-CN": "该记录已被合并到另一条记录"},
+	"merge_invalid_records": {"en": "name the record to keep and one or more other records to merge into it", "zh-CN": "请指定要保留的记录，以及要合并进来的其他记录（不能重复）"},
+	"merge_too_many":        {"en": "at most 3 records can be merged into one at a time", "zh-CN": "一次最多只能将 3 条记录合并到一条记录"},
+	"merge_invalid_field":   {"en": "a field cannot be chosen in this merge", "zh-CN": "合并时无法选择该字段"},
+	"merge_invalid_choice":  {"en": "each field's value must come from one of the merged records", "zh-CN": "每个字段的值必须取自参与合并的记录之一"},
+
 	// Definitions.
 	"object_not_found":   {"en": "the object does not exist", "zh-CN": "对象不存在"},
 	"object_exists":      {"en": "an object with this name already exists", "zh-CN": "同名对象已存在"},

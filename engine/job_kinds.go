@@ -107,6 +107,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleApprovalTimeout)
 	jobs.Register(&ws, e.handleImport)
 	jobs.Register(&ws, e.handleRefresh)
+	jobs.Register(&ws, e.handleMerge)
 	jobs.Register(&ws, e.handleBackfill)
 	for _, kind := range ws.Kinds() {
 		e.handlers[kind] = func(ctx context.Context, j *Job) error {

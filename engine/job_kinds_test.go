@@ -42,6 +42,8 @@ func TestJobsStoredForm(t *testing.T) {
 		{approvalArgs{Instance: "i1"}, "approval", map[string]any{"instance": "i1"}},
 		{approvalTimeoutArgs{Instance: "i1", Step: 3}, "approval_timeout", map[string]any{"instance": "i1", "step": int64(3)}},
 		{importArgs{Import: "im1"}, "import", map[string]any{"import": "im1"}},
+		{mergeArgs{Object: "account", Winner: "w", Losers: []any{"l1"}, WinnerVersion: 2, Patch: map[string]any{"phone": "1"}}, "merge",
+			map[string]any{"object": "account", "winner": "w", "losers": []any{"l1"}, "winner_version": int64(2), "patch": map[string]any{"phone": "1"}}},
 	}
 
 	t.Run("every kind stores the form it always had", func(t *testing.T) {
@@ -74,6 +76,8 @@ func TestJobsStoredForm(t *testing.T) {
 				got, err = jobs.Decode[approvalTimeoutArgs](f.payload)
 			case importArgs:
 				got, err = jobs.Decode[importArgs](f.payload)
+			case mergeArgs:
+				got, err = jobs.Decode[mergeArgs](f.payload)
 			}
 			if err != nil || !reflect.DeepEqual(got, f.args) {
 				t.Errorf("%q payload %#v decodes to %#v (%v), want %#v", f.kind, f.payload, got, err, f.args)

@@ -111,20 +111,9 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 // marks follow the write there: a settle that read a mark stored before its write could fold
 // without the write and then delete the mark.
 func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteOp, write store.WriteOp, audit store.Doc) error {
-	ops := make([]store.WriteOp, 0, 3+len(marks))
-	if ev.id != "" {
-		audit["id"] = ev.id
-		if !e.store.Atomic() {
-			ev.args.Audit = maps.Clone(audit)
-			for _, m := range marks {
-				ev.args.Marks = append(ev.args.Marks, map[string]any(maps.Clone(m.Doc)))
-			}
-		}
-		payload, err := jobs.Encode(ev.args)
-		if err != nil {
-			return err
-		}
-		ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: e.jobDoc(ev.id, ev.args.Kind(), ev.due, payload, 0)})
+	ops, err := e.eventOps(ev, marks, audit)
+	if err != nil {
+		return err
 	}
 	ops = append(ops, write)
 	ops = append(ops, marks...)
@@ -136,6 +125,28 @@ func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteO
 		e.kickRollups()
 	}
 	return nil
+}
+
+// eventOps is the head of a write's batch: the insert of its event's job, if any. The audit
+// entry takes the event's id (and rides on the event with the roll-up marks where there are no
+// transactions).
+func (e *Engine) eventOps(ev event, marks []store.WriteOp, audit store.Doc) ([]store.WriteOp, error) {
+	ops := make([]store.WriteOp, 0, 3+len(marks))
+	if ev.id == "" {
+		return ops, nil
+	}
+	audit["id"] = ev.id
+	if !e.store.Atomic() {
+		ev.args.Audit = maps.Clone(audit)
+		for _, m := range marks {
+			ev.args.Marks = append(ev.args.Marks, map[string]any(maps.Clone(m.Doc)))
+		}
+	}
+	payload, err := jobs.Encode(ev.args)
+	if err != nil {
+		return nil, err
+	}
+	return append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collJobs, Doc: e.jobDoc(ev.id, ev.args.Kind(), ev.due, payload, 0)}), nil
 }
 
 // reacts tells whether any automation needs record events (not only buttons and schedules).

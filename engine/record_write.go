@@ -203,7 +203,7 @@ func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (R
 	}
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, err
+		return nil, e.goneIfMerged(ctx, object, id, err)
 	}
 	return g.strip(wire(def, doc)), nil
 }
@@ -256,47 +256,10 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
-	if err := e.checkControlled(ctx, by, def, patch, old, locale); err != nil {
-		return nil, err
-	}
-	oldOwner, _ := old["owner"].(string)
-	patch, owner, ownerErrs, err := e.takeOwner(ctx, patch, oldOwner, locale)
+	stored, dups, err := e.planUpdate(ctx, by, def, g, old, version, patch, locale, rollups, true)
 	if err != nil {
 		return nil, err
 	}
-	rc, err := e.userContext(ctx, by, def, lookupValues(patch, old))
-	if err != nil {
-		return nil, err
-	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups})
-	errs, err := e.afterRules(ctx, by, def, old, out, locale)
-	if err != nil {
-		return nil, err
-	}
-	errs = append(ownerErrs, errs...)
-	if len(errs) > 0 {
-		return nil, validationFailed(errs, locale)
-	}
-	stored := out.Stored
-	dups, err := e.checkDuplicates(ctx, by, object, old, id, stored, locale)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range systemFields {
-		if v, ok := old[k]; ok {
-			stored[k] = v
-		}
-	}
-	stored["owner"] = owner
-	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
-	if err := e.measure(ctx, def, old, stored); err != nil {
-		return nil, err
-	}
-	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
-		return nil, err
-	}
-	logStages(def, old, stored, stored["updated_at"].(string))
-	stored["version"] = version + 1
 	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
 		return nil, err
@@ -321,6 +284,57 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		answer[DuplicatesKey] = dups
 	}
 	return answer, nil
+}
+
+// planUpdate is the pipeline's decision on a patch of a stored record at version: the document
+// to store at the next version (with the system fields) and the duplicates it matches (checked
+// when dupCheck), or the refusal. Nothing is written.
+func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *grant, old store.Doc, version int64, patch map[string]any, locale string, rollups map[string]any, dupCheck bool) (store.Doc, *Duplicates, error) {
+	object, id := def.obj.Name, old["id"].(string)
+	if err := e.checkControlled(ctx, by, def, patch, old, locale); err != nil {
+		return nil, nil, err
+	}
+	oldOwner, _ := old["owner"].(string)
+	patch, owner, ownerErrs, err := e.takeOwner(ctx, patch, oldOwner, locale)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, err := e.userContext(ctx, by, def, lookupValues(patch, old))
+	if err != nil {
+		return nil, nil, err
+	}
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups})
+	errs, err := e.afterRules(ctx, by, def, old, out, locale)
+	if err != nil {
+		return nil, nil, err
+	}
+	errs = append(ownerErrs, errs...)
+	if len(errs) > 0 {
+		return nil, nil, validationFailed(errs, locale)
+	}
+	stored := out.Stored
+	var dups *Duplicates
+	if dupCheck {
+		if dups, err = e.checkDuplicates(ctx, by, object, old, id, stored, locale); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, k := range systemFields {
+		if v, ok := old[k]; ok {
+			stored[k] = v
+		}
+	}
+	stored["owner"] = owner
+	stored["updated_at"], stored["updated_by"] = e.stamp(), by.ID
+	if err := e.measure(ctx, def, old, stored); err != nil {
+		return nil, nil, err
+	}
+	if err := e.putDuplicateKeys(ctx, object, stored); err != nil {
+		return nil, nil, err
+	}
+	logStages(def, old, stored, stored["updated_at"].(string))
+	stored["version"] = version + 1
+	return stored, dups, nil
 }
 
 // DeleteRecord removes a record; ifMatch (0: any) guards against deleting a changed record.
@@ -386,7 +400,7 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 func (e *Engine) writableDoc(ctx context.Context, def *definition, g *grant, id string) (store.Doc, error) {
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, err
+		return nil, e.goneIfMerged(ctx, def.obj.Name, id, err)
 	}
 	ok, err := e.editable(ctx, def, g, id)
 	if err != nil {

@@ -309,11 +309,11 @@ func (e *Engine) RetryDelivery(ctx context.Context, by *Actor, id string) (*Deli
 
 // attachDeliveries adds each webhook action's delivery (id, status, attempts) to the run log
 // entries of a record's runs.
-func (e *Engine) attachDeliveries(ctx context.Context, record string, runs []RunLog) error {
+func (e *Engine) attachDeliveries(ctx context.Context, records []any, runs []RunLog) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	docs, err := e.store.Find(ctx, collDeliveries, store.Query{Filter: store.Compare{Field: "record", Op: store.Eq, Value: record, Scalar: true}, Limit: 1000})
+	docs, err := e.store.Find(ctx, collDeliveries, store.Query{Filter: store.In{Field: "record", Values: records, Scalar: true}, Limit: 1000})
 	if err != nil {
 		return storeErr(err)
 	}

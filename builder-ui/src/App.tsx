@@ -23,6 +23,7 @@ const AppHomePage = lazy(() => import('./app/AppHomePage'));
 const RecordListPage = lazy(() => import('./app/RecordListPage'));
 const RecordFormPage = lazy(() => import('./app/RecordFormPage'));
 const RecordPage = lazy(() => import('./app/RecordPage'));
+const MergePage = lazy(() => import('./app/MergePage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
 
@@ -54,6 +55,7 @@ export function App() {
                   <Route path="/app/:object" element={<RecordListPage />} />
                   <Route path="/app/:object/new" element={<RecordFormPage />} />
                   <Route path="/app/:object/kanban" element={<KanbanPage />} />
+                  <Route path="/app/:object/merge" element={<MergePage />} />
                   <Route path="/app/:object/:id" element={<RecordPage />} />
                   <Route path="/app/:object/:id/edit" element={<RecordFormPage />} />
                   <Route path="/inbox" element={<InboxPage />} />

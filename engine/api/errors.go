@@ -21,6 +21,7 @@ var statusOf = map[engine.Kind]int{
 	engine.KindValidation:   fiber.StatusUnprocessableEntity,
 	engine.KindUnavailable:  fiber.StatusServiceUnavailable,
 	engine.KindTooMany:      fiber.StatusTooManyRequests,
+	engine.KindGone:         fiber.StatusGone,
 }
 
 var codeOfStatus = map[int]string{

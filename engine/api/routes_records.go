@@ -83,3 +83,20 @@ func deleteRecord(e *engine.Engine) fiber.Handler {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 }
+
+// mergeRecords folds the losers into the winner: {winner, losers, fields: {field: record id}}.
+// It answers the winner as stored.
+func mergeRecords(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req engine.MergeRequest
+		if err := decodeStrict(c, &req); err != nil {
+			return err
+		}
+		r, err := e.MergeRecords(c.UserContext(), actor(c), c.Params("object"), req, locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		return c.JSON(r)
+	}
+}

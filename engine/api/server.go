@@ -146,6 +146,7 @@ func New(cfg Config) *fiber.App {
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
 	authed.Get("/records/:object/export", exportRecords(e))
+	authed.Post("/records/:object/merge", mergeRecords(e))
 	mountImports(authed, e)
 	authed.Post("/records/:object/duplicates", checkDuplicates(e))
 	authed.Post("/records/:object", createRecord(e))

@@ -45,4 +45,16 @@ export const recordsApi = {
   patch: (object: string, id: string, version: number, values: Record<string, unknown>) =>
     api.patch<RecordData>(one(object, id), values, { ifMatch: version }),
   remove: (object: string, id: string, version: number) => api.delete<void>(one(object, id), { ifMatch: version }),
+  /** Folds the losers into the winner, each field keeping the value of the record named for it. */
+  merge: (object: string, req: MergeRequest) => api.post<RecordData>(`${base(object)}/merge`, req),
 };
+
+/** A merge: the record kept, the records folded into it, and per field the record whose value it keeps. */
+export interface MergeRequest {
+  winner: string;
+  losers: string[];
+  fields: Record<string, string>;
+}
+
+/** How many records one merge folds into its winner (the server's MaxMergeLosers). */
+export const maxMergeLosers = 3;

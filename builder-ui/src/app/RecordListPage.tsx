@@ -4,6 +4,7 @@ import {
   DownloadOutlined,
   FilterOutlined,
   LeftOutlined,
+  MergeCellsOutlined,
   PlusOutlined,
   RightOutlined,
   UploadOutlined,
@@ -49,6 +50,7 @@ import type { ListView } from '../api/views';
 import { slaColours } from './SlaBadges';
 import { ImportWizard } from './ImportWizard';
 import { exportList } from '../api/imports';
+import { maxMergeLosers } from '../api/records';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
 const columnsKey = (object: string) => `crm.columns.${object}`;
@@ -95,6 +97,12 @@ export default function RecordListPage() {
   const filter = combineFilters(view?.filter, conditions);
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
+  // Merge picks its rows with tick boxes, shown only once asked for (the list keeps its layout
+  // otherwise): 2 to 1 + maxMergeLosers rows; a new page or object starts afresh.
+  const [selecting, setSelecting] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const cursorsKey = cursors.join(',');
+  useEffect(() => setSelected([]), [object, cursorsKey, q, sort, filter]);
 
   const cursor = cursors[cursors.length - 1] ?? '';
   const page = useQuery({
@@ -243,6 +251,35 @@ export default function RecordListPage() {
                 {t('app.list.kanban')}
               </Button>
             )}
+            {selecting ? (
+              <>
+                <Button
+                  type="primary"
+                  icon={<MergeCellsOutlined />}
+                  disabled={selected.length < 2 || selected.length > maxMergeLosers + 1}
+                  title={
+                    selected.length > maxMergeLosers + 1
+                      ? t('app.merge.max', { count: maxMergeLosers })
+                      : t('app.merge.pick', { count: maxMergeLosers + 1 })
+                  }
+                  onClick={() => void navigate(`/app/${object}/merge?ids=${selected.join(',')}`)}
+                >
+                  {t('app.merge.selected', { count: selected.length })}
+                </Button>
+                <Button
+                  onClick={() => {
+                    setSelecting(false);
+                    setSelected([]);
+                  }}
+                >
+                  {t('app.merge.cancel')}
+                </Button>
+              </>
+            ) : (
+              <Button icon={<MergeCellsOutlined />} onClick={() => setSelecting(true)}>
+                {t('app.merge.button')}
+              </Button>
+            )}
             <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
               {t('app.list.import')}
             </Button>
@@ -367,8 +404,15 @@ export default function RecordListPage() {
           loading={page.isFetching}
           pagination={false}
           scroll={{ x: 'max-content' }}
+          rowSelection={
+            selecting ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined
+          }
           onRow={(r) => ({
-            onClick: () => void navigate(`/app/${object}/${r.id}`),
+            // A click on the tick box selects the row for a merge; elsewhere it opens the record.
+            onClick: (e) => {
+              if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;
+              void navigate(`/app/${object}/${r.id}`);
+            },
             style: { cursor: 'pointer' },
           })}
           onChange={(_, __, sorter) => {

@@ -1,8 +1,9 @@
-import { ArrowLeftOutlined, EditOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, MergeCellsOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type FormField } from '../api/forms';
 import { useObjects } from '../api/objects';
 import { recordsApi } from '../api/records';
@@ -49,6 +50,23 @@ export default function RecordPage() {
     },
   });
 
+  // A merged record's address tells where it went (410 record_merged with merged_into).
+  const merged = record.error instanceof ApiError && record.error.code === 'record_merged' ? record.error : null;
+  if (merged) {
+    const into = (merged.details as { merged_into?: string } | undefined)?.merged_into ?? '';
+    return (
+      <Result
+        status="info"
+        title={t('app.merged.title')}
+        subTitle={t('app.merged.text')}
+        extra={
+          <Link to={`/app/${object}/${into}`} data-testid="merged-into">
+            {t('app.merged.open')}
+          </Link>
+        }
+      />
+    );
+  }
   if (record.isError || form.isError) {
     return (
       <Result
@@ -97,6 +115,9 @@ export default function RecordPage() {
         </div>
         <Space wrap>
           <AutomationButtons object={object} id={id} />
+          <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>
+            {t('app.merge.button')}
+          </Button>
           <Button type="primary" icon={<EditOutlined />} onClick={() => void navigate(`/app/${object}/${id}/edit`)}>
             {t('app.record.edit')}
           </Button>

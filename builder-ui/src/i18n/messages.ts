@@ -3,6 +3,7 @@ import { flowsEn, flowsZhCN } from './messages_flows';
 import { appEn, appZhCN } from './messages_app';
 import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
+import { mergeEn, mergeZhCN } from './messages_merge';
 import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
 
 export const en = {
@@ -48,6 +49,7 @@ export const en = {
   ...appEn,
   ...indexesEn,
   ...importsEn,
+  ...mergeEn,
   ...duplicatesEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
@@ -406,6 +408,7 @@ export const zhCN: Messages = {
   ...appZhCN,
   ...indexesZhCN,
   ...importsZhCN,
+  ...mergeZhCN,
   ...duplicatesZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
