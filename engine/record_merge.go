@@ -207,11 +207,13 @@ func checkMerge(def *definition, g *grant, req MergeRequest) error {
 }
 
 // goneIfMerged turns the not-found of a record that was merged into 410 record_merged, naming
-// the record it went into.
-func (e *Engine) goneIfMerged(ctx context.Context, object, id string, err error) error {
+// the record it went into, for a reader who may see that record; to others a merged record is
+// not found, as it was before (the tombstone would name a record they may not know of).
+func (e *Engine) goneIfMerged(ctx context.Context, def *definition, g *grant, id string, err error) error {
 	if !isNotFound(err) {
 		return err
 	}
+	object := def.obj.Name
 	d, gerr := e.store.Get(ctx, collMerges, tombstoneID(object, id))
 	if errors.Is(gerr, store.ErrNotFound) {
 		return err
@@ -220,6 +222,12 @@ func (e *Engine) goneIfMerged(ctx context.Context, object, id string, err error)
 		return storeErr(gerr)
 	}
 	into, _ := d["merged_into"].(string)
+	if _, verr := e.visibleDoc(ctx, def, g, into); verr != nil {
+		if isNotFound(verr) {
+			return err
+		}
+		return verr
+	}
 	return &Error{Kind: KindGone, Code: "record_merged", Message: "the " + object + " record " + id + " was merged into " + into,
 		Details: map[string]any{"merged_into": into, "object": object}}
 }

@@ -203,7 +203,7 @@ func (e *Engine) GetRecord(ctx context.Context, by *Actor, object, id string) (R
 	}
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, e.goneIfMerged(ctx, object, id, err)
+		return nil, e.goneIfMerged(ctx, def, g, id, err)
 	}
 	return g.strip(wire(def, doc)), nil
 }
@@ -400,7 +400,7 @@ func (e *Engine) deleteOnce(ctx context.Context, by *Actor, object, id string, i
 func (e *Engine) writableDoc(ctx context.Context, def *definition, g *grant, id string) (store.Doc, error) {
 	doc, err := e.visibleDoc(ctx, def, g, id)
 	if err != nil {
-		return nil, e.goneIfMerged(ctx, def.obj.Name, id, err)
+		return nil, e.goneIfMerged(ctx, def, g, id, err)
 	}
 	ok, err := e.editable(ctx, def, g, id)
 	if err != nil {

@@ -231,6 +231,16 @@ func TestMergeRefusals(t *testing.T) {
 		}
 		// Merged already: the loser is gone.
 		h.mustDo(410, "POST", url, merge("company", c, []string{b}, ``), rep...)
+		// Merged into a record the rep may not see: to her it is simply not found, so the tombstone
+		// tells her nothing of the other record; the admin is told where it went.
+		h.mustDo(200, "POST", url, merge("company", hidden, []string{d}, ``))
+		if r := h.mustDo(404, "GET", "/api/records/company/"+d, "", rep...); strings.Contains(r.Text, hidden) {
+			t.Errorf("the rep is told where her record went: %s", r.Text)
+		}
+		h.mustDo(404, "PATCH", "/api/records/company/"+d, `{"name":"x"}`, rep...)
+		if r := h.mustDo(410, "GET", "/api/records/company/"+d, ""); !strings.Contains(r.Text, hidden) {
+			t.Errorf("the admin is not told where it went: %s", r.Text)
+		}
 
 		// A loser's approval history is shown with the winner's.
 		k3 := h.create("contract", `{"title":"K3"}`, seller...)
