@@ -162,7 +162,16 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 	akey := fmt.Sprintf("%s:%d", key, i)
 	// A created record's id is derived from its run and action, so later actions can link to it
 	// and a re-run after a crash finds the same record.
-	createdID := func(j int) string { return derivedID(fmt.Sprintf("create:%s:%d", key, j)) }
+	used, _ := ctx.Value(usedKey{}).(usedRecords)
+	if used.key != key {
+		used.ids = nil // another run's choice (an automation this one's writes set off)
+	}
+	createdID := func(j int) string {
+		if id, ok := used.ids[j]; ok {
+			return id
+		}
+		return derivedID(fmt.Sprintf("create:%s:%d", key, j))
+	}
 	switch act.Type {
 	case workflow.ActionUpdate:
 		vals, err := a.Values(i, scope)
@@ -180,6 +189,9 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		}
 		return "updated", nil
 	case workflow.ActionCreate:
+		if id, ok := used.ids[i]; ok {
+			return "used " + id, nil // the user chose a record that exists
+		}
 		vals, err := a.Values(i, scope)
 		if err != nil {
 			return "", err
@@ -245,7 +257,9 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 }
 
 // RunManual runs a manual automation (a button on the record) for a user who may edit the record.
-func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name string) (RunLog, error) {
+// use answers create actions with records that exist (alias -> record id, see manualUse): such
+// an action links the record instead of creating one.
+func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name string, use map[string]string) (RunLog, error) {
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
@@ -257,29 +271,27 @@ func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name stri
 	if err != nil {
 		return nil, err
 	}
-	set, err := e.automations(ctx)
+	a, err := e.manualAutomation(ctx, object, name)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range set.byObject[object] {
-		if a.Name != name {
-			continue
-		}
-		if a.Trigger.Type != workflow.TriggerManual || a.Disabled {
-			return nil, errorf(KindInvalid, "not_manual", "automation %s is not a manual action", name)
-		}
-		key := "manual:" + newID()
-		runErr := e.runAutomation(ctx, a, def, id, doc, nil, workflow.TriggerManual, key)
-		run, err := e.store.Get(ctx, collRuns, derivedID("run:"+key))
-		if err != nil {
-			return nil, storeErr(err)
-		}
-		delete(run, "version")
-		run = g.runFor(run)
-		if runErr != nil {
-			return run, &Error{Kind: KindValidation, Code: "automation_failed", Message: runErr.Error(), Details: run}
-		}
-		return run, nil
+	key := "manual:" + newID()
+	used, err := e.manualUse(ctx, by, a, use)
+	if err != nil {
+		return nil, err
 	}
-	return nil, errorf(KindNotFound, "automation_not_found", "no automation %s on %s", name, object)
+	if len(used) > 0 {
+		ctx = context.WithValue(ctx, usedKey{}, usedRecords{key: key, ids: used})
+	}
+	runErr := e.runAutomation(ctx, a, def, id, doc, nil, workflow.TriggerManual, key)
+	run, err := e.store.Get(ctx, collRuns, derivedID("run:"+key))
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	delete(run, "version")
+	run = g.runFor(run)
+	if runErr != nil {
+		return run, &Error{Kind: KindValidation, Code: "automation_failed", Message: runErr.Error(), Details: run}
+	}
+	return run, nil
 }

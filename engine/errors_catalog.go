@@ -112,6 +112,7 @@ var errorTexts = map[string]forms.Label{
 	// Workflow.
 	"automation_failed":          {"en": "the automation failed", "zh-CN": "自动化执行失败"},
 	"not_manual":                 {"en": "the automation cannot be run by hand", "zh-CN": "该自动化不支持手动执行"},
+	"invalid_use":                {"en": "a record chosen in place of a new one is not one this action could use", "zh-CN": "所选的现有记录不能用于该操作"},
 	"no_assignment_rules":        {"en": "the object has no active assignment rules", "zh-CN": "该对象没有启用的分配规则"},
 	"no_sla":                     {"en": "no SLA policy measures this record", "zh-CN": "没有适用于该记录的 SLA 策略"},
 	"notification_not_found":     {"en": "the notification does not exist", "zh-CN": "通知不存在"},

@@ -18,9 +18,19 @@ func recordRuns(e *engine.Engine) fiber.Handler {
 	}
 }
 
+// runManual runs a manual automation. An optional body {"use": {alias: record id}} answers its
+// create actions with records that exist (see manualMatches).
 func runManual(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		run, err := e.RunManual(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), c.Params("name"))
+		var in struct {
+			Use map[string]string `json:"use"`
+		}
+		if len(c.Body()) > 0 {
+			if err := decodeBody(c, &in); err != nil {
+				return err
+			}
+		}
+		run, err := e.RunManual(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), c.Params("name"), in.Use)
 		if err != nil {
 			return err
 		}
@@ -56,5 +66,17 @@ func listJobs(e *engine.Engine) fiber.Handler {
 			return err
 		}
 		return c.JSON(fiber.Map{"items": jobs})
+	}
+}
+
+// manualMatches lists, per create action of a manual automation, the existing records the
+// caller could use instead of a new one.
+func manualMatches(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		items, err := e.ManualMatches(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), c.Params("name"), locale(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": items})
 	}
 }

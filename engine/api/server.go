@@ -144,6 +144,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
+	authed.Get("/records/:object/:id/automations/:name/matches", manualMatches(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
 	authed.Get("/records/:object/export", exportRecords(e))
 	authed.Post("/records/:object/merge", mergeRecords(e))

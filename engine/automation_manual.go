@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"context"
+	"sort"
+
+	"crm/workflow"
+)
+
+// A manual automation's create actions may be answered with records that exist: a lead's Convert
+// offers the account and the contact the duplicate rules find instead of always making new ones.
+// The user chooses (ManualMatches shows the candidates); the run then links the chosen record
+// where the action would have created one.
+
+// usedKey carries a manual run's choices to its actions; usedRecords.key ties them to that run,
+// so an automation that run's writes set off never sees them.
+type usedKey struct{}
+
+type usedRecords struct {
+	key string
+	ids map[int]string // create action index -> the existing record it links instead
+}
+
+// ManualMatch is what one create action of a manual automation would make, and the records the
+// duplicate rules of its object find for it, as the caller may see them.
+type ManualMatch struct {
+	As      string           `json:"as"`
+	Object  string           `json:"object"`
+	Label   string           `json:"label,omitempty"` // the object's, in the caller's language
+	Values  Record           `json:"values"`
+	Matches []DuplicateMatch `json:"matches"`
+	Hidden  int              `json:"hidden,omitempty"` // matches the caller may not see: only counted
+}
+
+// ManualMatches lists, for each create action of a manual automation, the existing records the
+// caller could use instead (those its object's duplicate rules find for the values it would create).
+func (e *Engine) ManualMatches(ctx context.Context, by *Actor, object, id, name, locale string) ([]ManualMatch, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Edit {
+		return nil, ErrForbidden
+	}
+	doc, err := e.writableDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.manualAutomation(ctx, object, name)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := e.systemScope(ctx, def, doc, nil, e.now())
+	if err != nil {
+		return nil, err
+	}
+	out := []ManualMatch{}
+	for i, act := range a.Actions {
+		if act.Type != workflow.ActionCreate || act.As == "" {
+			continue
+		}
+		vals, err := a.Values(i, scope)
+		if err != nil {
+			continue // what it would create cannot be told yet; the run will say why
+		}
+		m := ManualMatch{As: act.As, Object: act.Object, Values: vals, Matches: []DuplicateMatch{}}
+		if target, err := e.current(ctx, act.Object); err == nil {
+			m.Label = target.obj.Label.In(locale)
+		}
+		found, err := e.CheckDuplicates(ctx, by, act.Object, "", vals, locale)
+		switch {
+		case isForbidden(err):
+			// The caller may not create such records: nothing to offer.
+		case err != nil:
+			return nil, err
+		case found != nil:
+			m.Matches, m.Hidden = found.Matches, found.Hidden
+		}
+		if m.Matches == nil {
+			m.Matches = []DuplicateMatch{}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// manualUse checks a manual run's choices: each alias names a create action of the automation,
+// each record is one of that action's object the caller may see. Any other is invalid_use, and
+// nothing runs.
+func (e *Engine) manualUse(ctx context.Context, by *Actor, a *workflow.Compiled, use map[string]string) (map[int]string, error) {
+	if len(use) == 0 {
+		return nil, nil
+	}
+	aliases := make([]string, 0, len(use))
+	for as := range use {
+		aliases = append(aliases, as)
+	}
+	sort.Strings(aliases)
+	out := map[int]string{}
+	for _, as := range aliases {
+		i := -1
+		for j, act := range a.Actions {
+			if act.Type == workflow.ActionCreate && act.As == as {
+				i = j
+			}
+		}
+		if i < 0 {
+			return nil, errorf(KindValidation, "invalid_use", "%s creates no record named %q", a.Name, as)
+		}
+		object := a.Actions[i].Object
+		def, g, err := e.access(ctx, by, object)
+		if err != nil {
+			return nil, err
+		}
+		if !g.perm.Read {
+			return nil, errorf(KindValidation, "invalid_use", "%s: no %s record %q you may see", as, object, use[as])
+		}
+		if _, err := e.visibleDoc(ctx, def, g, use[as]); err != nil {
+			if isNotFound(err) {
+				return nil, errorf(KindValidation, "invalid_use", "%s: no %s record %q you may see", as, object, use[as])
+			}
+			return nil, err
+		}
+		out[i] = use[as]
+	}
+	return out, nil
+}
+
+// manualAutomation is the enabled manual automation name of object.
+func (e *Engine) manualAutomation(ctx context.Context, object, name string) (*workflow.Compiled, error) {
+	set, err := e.automations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range set.byObject[object] {
+		if a.Name != name {
+			continue
+		}
+		if a.Trigger.Type != workflow.TriggerManual || a.Disabled {
+			return nil, errorf(KindInvalid, "not_manual", "automation %s is not a manual action", name)
+		}
+		return a, nil
+	}
+	return nil, errorf(KindNotFound, "automation_not_found", "no automation %s on %s", name, object)
+}
