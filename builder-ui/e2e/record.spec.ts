@@ -182,3 +182,55 @@ test('a lead the rules give to someone else says where it went, and the rep stay
   await expect(page.getByText('This record cannot be shown')).toHaveCount(0);
   await shot('75-lead-assigned-away');
 });
+
+test('Convert offers the account and the contact we have, and links them instead of new ones', async ({
+  page,
+  request,
+  shot,
+}, info) => {
+  const token = await tokenOf(request, lin);
+  const stamp = `${info.project.name}${Date.now()}`;
+  const accounts = await call<{ items: Rec[] }>(
+    request,
+    token,
+    'GET',
+    `/api/records/account?filter=${encodeURIComponent('name = "Acme Software"')}`,
+  );
+  const acme = accounts.items[0].id;
+  const email = `ma.li.${stamp}@acme.example.com`;
+  const contact = await call<Rec>(request, token, 'POST', '/api/records/contact', {
+    first_name: 'Li',
+    last_name: `Ma ${stamp}`,
+    email,
+    account: acme,
+  });
+  const lead = await call<Rec>(request, token, 'POST', '/api/records/lead', {
+    company: 'Acme Software',
+    contact_name: `Ma Li ${stamp}`,
+    email,
+    source: 'website',
+    region: 'south',
+    industry: 'SaaS',
+    status: 'qualified',
+    owner: (await call<{ id: string }>(request, token, 'GET', '/api/auth/me')).id,
+  });
+  await signInAs(page, lin);
+  await page.goto(`/app/lead/${lead.id}`);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  const dialog = page.getByRole('dialog');
+  const found = dialog.getByTestId('automation-matches');
+  await expect(
+    found.getByTestId('automation-use-account').getByRole('radio', { name: /Use Acme Software/ }),
+  ).toBeChecked();
+  await expect(
+    found.getByTestId('automation-use-contact').getByRole('radio', { name: new RegExp(`Use Li Ma ${stamp}`) }),
+  ).toBeChecked();
+  await expectNoHorizontalOverflow(page);
+  await shot('74-convert-existing');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByText('Done', { exact: true })).toBeVisible();
+  const stored = await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`);
+  expect(stored.status).toBe('converted');
+  expect(stored.converted_account).toBe(acme);
+  expect(stored.converted_contact).toBe(contact.id);
+});

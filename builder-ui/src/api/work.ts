@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type { Label } from './objects';
+import type { RecordData } from './records';
 
 // The daily-work resources of a record: history, approvals, SLA, manual automations, and the
 // caller's notifications.
@@ -89,14 +90,29 @@ export interface Person {
   active?: boolean;
 }
 
+/** What one create action of a manual automation would make, and the records found like it. */
+export interface ManualMatch {
+  as: string;
+  object: string;
+  label?: string;
+  matches: { id: string; title?: unknown; rule_label?: string; rule: string; record?: RecordData }[];
+  hidden?: number;
+}
+
 const rec = (o: string, id: string) => `/api/records/${encodeURIComponent(o)}/${encodeURIComponent(id)}`;
 
 export const workApi = {
   submit: (o: string, id: string, comment: string) => api.post<Approval>(`${rec(o, id)}/approvals`, { comment }),
   act: (approval: string, action: 'approve' | 'reject' | 'recall', comment: string) =>
     api.post<Approval>(`/api/approvals/${encodeURIComponent(approval)}/${action}`, { comment }),
-  runAutomation: (o: string, id: string, name: string) =>
-    api.post<unknown>(`${rec(o, id)}/automations/${encodeURIComponent(name)}`, {}),
+  /** use: records that exist, by the alias of the create action they stand in for. */
+  runAutomation: (o: string, id: string, name: string, use: Record<string, string> = {}) =>
+    api.post<unknown>(`${rec(o, id)}/automations/${encodeURIComponent(name)}`, { use }),
+  /** Per create action of a manual automation, the records that exist the user may use instead. */
+  automationMatches: (o: string, id: string, name: string) =>
+    api
+      .get<{ items: ManualMatch[] }>(`${rec(o, id)}/automations/${encodeURIComponent(name)}/matches`)
+      .then((r) => r.items ?? []),
   readNotification: (id: string) => api.post<void>(`/api/notifications/${encodeURIComponent(id)}/read`),
   readAll: () => api.post<void>('/api/notifications/read-all'),
 };

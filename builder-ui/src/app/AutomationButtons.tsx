@@ -1,20 +1,36 @@
 import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Popconfirm } from 'antd';
-import { useManualAutomations, workApi } from '../api/work';
+import { App, Button, Flex, Modal, Radio, Typography } from 'antd';
+import { useState } from 'react';
+import { useObjects } from '../api/objects';
+import { type ManualMatch, useManualAutomations, workApi } from '../api/work';
+import { recordTitle } from './meta';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
 
-/** The object's manual automations (Convert on a lead) as buttons, each confirmed first. */
+// The value of a choice that makes a new record rather than use one that exists.
+const fresh = '';
+
+/**
+ * The object's manual automations (Convert on a lead) as buttons, each confirmed first. Where the
+ * automation would create a record that exists already (the duplicate rules find it), the dialog
+ * offers that record instead, chosen by default.
+ */
 export function AutomationButtons({ object, id }: { object: string; id: string }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const automations = useManualAutomations(object);
+  const objects = useObjects();
+  const [asking, setAsking] = useState<{ name: string; label: string; found: ManualMatch[] } | null>(null);
+  const [use, setUse] = useState<Record<string, string>>({});
+  const [looking, setLooking] = useState<string | null>(null);
   const run = useMutation({
-    mutationFn: (name: string) => workApi.runAutomation(object, id, name),
+    mutationFn: ({ name, use }: { name: string; use: Record<string, string> }) =>
+      workApi.runAutomation(object, id, name, use),
     onSuccess: () => {
+      setAsking(null);
       message.success(t('app.automation.done'));
       void queryClient.invalidateQueries({ queryKey: ['record', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['history', object, id] });
@@ -22,26 +38,76 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
     },
     onError: (e) => message.error(errorText(e, t)),
   });
+
+  const ask = async (name: string, label: string) => {
+    setLooking(name);
+    // Without the candidates (an older server, a failed look-up) the dialog simply confirms.
+    const found = await workApi.automationMatches(object, id, name).catch(() => [] as ManualMatch[]);
+    setLooking(null);
+    const offered = found.filter((m) => m.matches.length > 0);
+    setUse(Object.fromEntries(offered.map((m) => [m.as, m.matches[0]!.id])));
+    setAsking({ name, label, found: offered });
+  };
+
   return (
     <>
       {(automations.data ?? []).map((a) => {
         const label = pickLabel(a.label, locale, a.name);
         return (
-          <Popconfirm
+          <Button
             key={a.name}
-            title={t('app.automation.confirm', { name: label })}
-            okText={t('app.automation.run')}
-            cancelText={t('app.form.cancel')}
-            // antd's Popconfirm awaits a returned promise (a loading OK button, closed when settled); its type says void.
-            // eslint-disable-next-line @typescript-eslint/no-misused-promises
-            onConfirm={() => run.mutateAsync(a.name).catch(() => undefined)}
+            icon={<ThunderboltOutlined />}
+            loading={looking === a.name || (run.isPending && run.variables?.name === a.name)}
+            onClick={() => void ask(a.name, label)}
           >
-            <Button icon={<ThunderboltOutlined />} loading={run.isPending && run.variables === a.name}>
-              {label}
-            </Button>
-          </Popconfirm>
+            {label}
+          </Button>
         );
       })}
+      <Modal
+        open={!!asking}
+        title={asking && t('app.automation.confirm', { name: asking.label })}
+        okText={t('app.automation.run')}
+        cancelText={t('app.form.cancel')}
+        confirmLoading={run.isPending}
+        onCancel={() => setAsking(null)}
+        onOk={() =>
+          asking &&
+          run.mutate({ name: asking.name, use: Object.fromEntries(Object.entries(use).filter((e) => e[1] !== fresh)) })
+        }
+        destroyOnHidden
+      >
+        {asking && asking.found.length > 0 && (
+          <Flex vertical gap={12} data-testid="automation-matches">
+            <Typography.Text type="secondary">{t('app.automation.existing')}</Typography.Text>
+            {asking.found.map((m) => (
+              <Flex vertical gap={4} key={m.as}>
+                <Typography.Text strong>{m.label || m.object}</Typography.Text>
+                <Radio.Group
+                  data-testid={`automation-use-${m.as}`}
+                  value={use[m.as] ?? fresh}
+                  onChange={(e) => setUse((u) => ({ ...u, [m.as]: e.target.value as string }))}
+                >
+                  <Flex vertical gap={4}>
+                    {m.matches.map((r) => (
+                      <Radio key={r.id} value={r.id}>
+                        {t('app.automation.useExisting', {
+                          title: recordTitle(
+                            objects.data?.find((o) => o.name === m.object),
+                            r.record ?? { id: r.id, version: 0 },
+                          ),
+                        })}
+                        {r.rule_label && <Typography.Text type="secondary"> · {r.rule_label}</Typography.Text>}
+                      </Radio>
+                    ))}
+                    <Radio value={fresh}>{t('app.automation.createNew')}</Radio>
+                  </Flex>
+                </Radio.Group>
+              </Flex>
+            ))}
+          </Flex>
+        )}
+      </Modal>
     </>
   );
 }
