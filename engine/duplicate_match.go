@@ -262,7 +262,6 @@ func (e *Engine) shown(ctx context.Context, by *Actor, object string, r workflow
 			visible[d["id"].(string)] = true
 		}
 	}
-	title := titleOf(def.obj)
 	for _, c := range found {
 		id := c.doc["id"].(string)
 		if !visible[id] {
@@ -274,10 +273,7 @@ func (e *Engine) shown(ctx context.Context, by *Actor, object string, r workflow
 		}
 		rec := g.strip(wire(def, c.doc))
 		m := DuplicateMatch{Rule: r.Name, RuleLabel: r.Label.In(locale), Action: r.Action, Object: target, ID: id,
-			Fields: fields, Record: rec}
-		if title != "" {
-			m.Title = rec[title]
-		}
+			Fields: fields, Record: rec, Title: nameOf(def.obj, rec)}
 		if c.score < 1 {
 			m.Score = float64(int(c.score*100)) / 100
 		}

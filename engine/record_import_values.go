@@ -246,6 +246,26 @@ func titleOf(obj *forms.Object) string {
 	return ""
 }
 
+// nameOf is a record's name as people say it, as the UI's recordTitle says it: contacts by first
+// and last name, else the title field's value; nil when it has none.
+func nameOf(obj *forms.Object, rec Record) any {
+	if obj.Field("last_name") != nil {
+		var parts []string
+		for _, f := range []string{"first_name", "last_name"} {
+			if s, _ := rec[f].(string); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) > 0 {
+			return strings.Join(parts, " ")
+		}
+	}
+	if t := titleOf(obj); t != "" {
+		return rec[t]
+	}
+	return nil
+}
+
 // lookup resolves a lookup cell: a record id the importer can see, else the one record whose
 // title is the text. Both go through the list query, so a record the importer cannot see is as
 // good as missing.

@@ -32,7 +32,7 @@ func TestConvertUsesExistingRecords(t *testing.T) {
 		base := "/api/records/lead/" + lead + "/automations/convert_lead"
 
 		m := h.mustDo(200, "GET", base+"/matches", "")
-		for _, want := range []string{`"as":"account"`, `"id":"` + acme + `"`, `"as":"contact"`, `"id":"` + amy + `"`, `"as":"opportunity"`} {
+		for _, want := range []string{`"as":"account"`, `"id":"` + acme + `"`, `"as":"contact"`, `"id":"` + amy + `"`, `"title":"Amy Zhang"`, `"as":"opportunity"`} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("matches lack %s: %s", want, m.Text)
 			}

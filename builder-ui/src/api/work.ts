@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type { Label } from './objects';
-import type { RecordData } from './records';
 
 // The daily-work resources of a record: history, approvals, SLA, manual automations, and the
 // caller's notifications.
@@ -95,7 +94,8 @@ export interface ManualMatch {
   as: string;
   object: string;
   label?: string;
-  matches: { id: string; title?: unknown; rule_label?: string; rule: string; record?: RecordData }[];
+  /** title: the record's name as the server says it (contacts by first and last name). */
+  matches: { id: string; title?: unknown; rule_label?: string; rule: string }[];
   hidden?: number;
 }
 

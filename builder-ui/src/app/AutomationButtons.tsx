@@ -2,9 +2,8 @@ import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
-import { useObjects } from '../api/objects';
 import { type ManualMatch, useManualAutomations, workApi } from '../api/work';
-import { recordTitle } from './meta';
+import { textOf } from '../fields/text';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
@@ -22,7 +21,6 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const automations = useManualAutomations(object);
-  const objects = useObjects();
   const [asking, setAsking] = useState<{ name: string; label: string; found: ManualMatch[] } | null>(null);
   const [use, setUse] = useState<Record<string, string>>({});
   const [looking, setLooking] = useState<string | null>(null);
@@ -91,12 +89,7 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
                   <Flex vertical gap={4}>
                     {m.matches.map((r) => (
                       <Radio key={r.id} value={r.id}>
-                        {t('app.automation.useExisting', {
-                          title: recordTitle(
-                            objects.data?.find((o) => o.name === m.object),
-                            r.record ?? { id: r.id, version: 0 },
-                          ),
-                        })}
+                        {t('app.automation.useExisting', { title: textOf(r.title ?? r.id) })}
                         {r.rule_label && <Typography.Text type="secondary"> · {r.rule_label}</Typography.Text>}
                       </Radio>
                     ))}
