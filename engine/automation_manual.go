@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"crm/engine/store"
 	"crm/workflow"
 )
 
@@ -35,18 +36,7 @@ type ManualMatch struct {
 // ManualMatches lists, for each create action of a manual automation, the existing records the
 // caller could use instead (those its object's duplicate rules find for the values it would create).
 func (e *Engine) ManualMatches(ctx context.Context, by *Actor, object, id, name, locale string) ([]ManualMatch, error) {
-	def, g, err := e.access(ctx, by, object)
-	if err != nil {
-		return nil, err
-	}
-	if !g.perm.Edit {
-		return nil, ErrForbidden
-	}
-	doc, err := e.writableDoc(ctx, def, g, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := e.manualAutomation(ctx, object, name)
+	def, _, doc, a, err := e.manualRun(ctx, by, object, id, name)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +114,24 @@ func (e *Engine) manualUse(ctx context.Context, by *Actor, a *workflow.Compiled,
 		out[i] = use[as]
 	}
 	return out, nil
+}
+
+// manualRun is what running (or asking about) a manual automation on a record needs: the
+// record, which the user may edit, and the automation.
+func (e *Engine) manualRun(ctx context.Context, by *Actor, object, id, name string) (*definition, *grant, store.Doc, *workflow.Compiled, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if !g.perm.Edit {
+		return nil, nil, nil, nil, ErrForbidden
+	}
+	doc, err := e.writableDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	a, err := e.manualAutomation(ctx, object, name)
+	return def, g, doc, a, err
 }
 
 // manualAutomation is the enabled manual automation name of object.

@@ -260,18 +260,7 @@ func (e *Engine) RecordRuns(ctx context.Context, by *Actor, object, id string) (
 // use answers create actions with records that exist (alias -> record id, see manualUse): such
 // an action links the record instead of creating one.
 func (e *Engine) RunManual(ctx context.Context, by *Actor, object, id, name string, use map[string]string) (RunLog, error) {
-	def, g, err := e.access(ctx, by, object)
-	if err != nil {
-		return nil, err
-	}
-	if !g.perm.Edit {
-		return nil, ErrForbidden
-	}
-	doc, err := e.writableDoc(ctx, def, g, id)
-	if err != nil {
-		return nil, err
-	}
-	a, err := e.manualAutomation(ctx, object, name)
+	def, g, doc, a, err := e.manualRun(ctx, by, object, id, name)
 	if err != nil {
 		return nil, err
 	}
