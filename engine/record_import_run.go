@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"math/big"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"crm/engine/jobs"
 	"crm/engine/store"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // Running an import. The job reads the stored file from the import's checkpoint (next_row: the
@@ -262,8 +262,9 @@ type rowResult struct {
 }
 
 // rows imports the rows of a batch on several workers, so that their writes share the store's
-// group commit instead of waiting for an fsync each. The rows of one key (an upsert's) go to one
-// worker, in sheet order, so that a later row of a key sees what an earlier one wrote.
+// group commit instead of waiting for an fsync each. Rows that could match each other (one
+// upsert key, or one duplicate key) go to one worker, in sheet order, so that a later row sees
+// what an earlier one wrote instead of both being checked before either is written.
 func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 	out := make([]rowResult, len(rows))
 	workers := r.e.importLimits.Workers
@@ -273,26 +274,15 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 		}
 		return out
 	}
-	keyCol := -1
-	if r.mode == ImportUpsert {
-		for i, c := range r.header {
-			if r.mapping[c] == r.key {
-				keyCol = i
-			}
+	keysOf, err := r.laneKeys(ctx)
+	if err != nil {
+		for i := range out {
+			out[i].err = err
 		}
-	}
-	lanes := make([][]int, workers)
-	for i, row := range rows {
-		lane := i % workers
-		if keyCol >= 0 && keyCol < len(row.cells) {
-			h := fnv.New32a()
-			_, _ = h.Write([]byte(strings.ToLower(strings.TrimSpace(row.cells[keyCol]))))
-			lane = int(h.Sum32() % uint32(workers))
-		}
-		lanes[lane] = append(lanes[lane], i)
+		return out
 	}
 	var wg sync.WaitGroup
-	for _, lane := range lanes {
+	for _, lane := range importLanes(rows, workers, keysOf) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -303,6 +293,103 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 	}
 	wg.Wait()
 	return out
+}
+
+// laneKeys returns what ties a row to others of its file: its upsert key, and its value of each
+// duplicate key the object's records carry, read from the cells as the keys are computed from
+// stored values. A fuzzy key ties by its first runes, since it matches similar keys, not equal ones.
+func (r *importRun) laneKeys(ctx context.Context) (func(sheetRow) []string, error) {
+	set, err := r.e.duplicates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	colOf := func(field string) int {
+		for i, c := range r.header {
+			if r.mapping[c] == field {
+				return i
+			}
+		}
+		return -1
+	}
+	keyCol := -1
+	if r.mode == ImportUpsert {
+		keyCol = colOf(r.key)
+	}
+	specs := set.keys[r.def.obj.Name]
+	cols := make([]int, len(specs))
+	for i, spec := range specs {
+		cols[i] = colOf(spec.Field)
+	}
+	cell := func(row sheetRow, i int) string {
+		if i < 0 || i >= len(row.cells) {
+			return ""
+		}
+		return strings.TrimSpace(row.cells[i])
+	}
+	return func(row sheetRow) []string {
+		var ks []string
+		if s := cell(row, keyCol); s != "" {
+			ks = append(ks, "\x00"+strings.ToLower(s))
+		}
+		for i, spec := range specs {
+			k, ok := workflow.Key(spec.Match, cell(row, cols[i]), spec.Region)
+			if !ok {
+				continue
+			}
+			if spec.Match == workflow.MatchFuzzy {
+				if rs := []rune(k); len(rs) > fuzzyLaneRunes {
+					k = string(rs[:fuzzyLaneRunes])
+				}
+			}
+			ks = append(ks, spec.Name()+"\x00"+k)
+		}
+		return ks
+	}, nil
+}
+
+// fuzzyLaneRunes is how many leading runes of a fuzzy key put rows in one lane.
+const fuzzyLaneRunes = 3
+
+// importLanes deals the rows of a batch (by index) to at most n lanes: rows that share a key, also
+// through other rows, land in one lane, in sheet order; groups are dealt in turn.
+func importLanes(rows []sheetRow, n int, keysOf func(sheetRow) []string) [][]int {
+	parent := make([]int, len(rows))
+	for i := range parent {
+		parent[i] = i
+	}
+	var root func(int) int
+	root = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	first := map[string]int{}
+	for i, row := range rows {
+		for _, k := range keysOf(row) {
+			if j, ok := first[k]; ok {
+				a, b := root(i), root(j)
+				parent[max(a, b)] = min(a, b)
+			} else {
+				first[k] = i
+			}
+		}
+	}
+	lanes := make([][]int, n)
+	laneOf := map[int]int{}
+	next := 0
+	for i := range rows {
+		g := root(i)
+		l, ok := laneOf[g]
+		if !ok {
+			l = next % n
+			laneOf[g] = l
+			next++
+		}
+		lanes[l] = append(lanes[l], i)
+	}
+	return lanes
 }
 
 // errImportHalted stops a run in tests, as a killed process would: nothing after it happens.

@@ -124,3 +124,71 @@ func TestImportResumesAfterRestart(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRowsThatDuplicateEachOther: rows of one file that match each other by the duplicate
+// rules are one record, whatever rows of a batch are written at once. Each pair below differs
+// only in the case of its email and sits side by side, where parallel workers would check both
+// before either was written. Skip keeps the first of each pair; update writes the second into it.
+func TestImportRowsThatDuplicateEachOther(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		st := b.OpenShared(t, 1)[0]
+		e, err := New(ctx, Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: time.Minute,
+			ImportLimits: ImportLimits{Workers: 8}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustDefine(t, e, dupLeadDef)
+		mustDuplicateRules(t, e, `{"object":"lead","rules":[
+		 {"name":"same_email","action":"warn","conditions":[{"field":"email","match":"email"}]}]}`)
+		admin, err := e.CreateUser(ctx, SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pairs = 16
+		var sheet bytes.Buffer
+		w := csv.NewWriter(&sheet)
+		_ = w.Write([]string{"company", "email", "note"})
+		for i := 0; i < pairs; i++ {
+			_ = w.Write([]string{fmt.Sprintf("Company %d", i), fmt.Sprintf("Lead%d@X.cn", i), "first"})
+			_ = w.Write([]string{fmt.Sprintf("Company %d", i), fmt.Sprintf("lead%d@x.cn", i), "second"})
+		}
+		w.Flush()
+		for _, tc := range []struct {
+			onDup            string
+			created, updated int64
+			skipped          int64
+			note             string
+		}{
+			{OnDuplicateSkip, pairs, 0, pairs, "first"},
+			{OnDuplicateUpdate, 0, 2 * pairs, 0, "second"}, // both rows of a pair update its record, the second last
+		} {
+			im, err := e.StartImport(ctx, admin, ImportRequest{Object: "lead", FileName: "leads.csv",
+				File: bytes.NewReader(sheet.Bytes()), OnDuplicate: tc.onDup}, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *Import
+			waitFor(t, func() bool {
+				_, _ = e.Tick(ctx)
+				got, err = e.GetImport(ctx, admin, im.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Status == importDone
+			})
+			if got.Created != tc.created || got.Updated != tc.updated || got.Skipped != tc.skipped || got.Failed != 0 {
+				t.Errorf("%s: created %d updated %d skipped %d failed %d; want %d, %d, %d, 0", tc.onDup,
+					got.Created, got.Updated, got.Skipped, got.Failed, tc.created, tc.updated, tc.skipped)
+			}
+			if n := countDocs(t, e, recordsColl("lead"), nil); n != pairs {
+				t.Errorf("%s: %d leads, want %d", tc.onDup, n, pairs)
+			}
+			if n := countDocs(t, e, recordsColl("lead"), store.Compare{Field: "note", Op: store.Eq, Value: tc.note}); n != pairs {
+				t.Errorf("%s: %d leads noted %q, want %d", tc.onDup, n, tc.note, pairs)
+			}
+		}
+	})
+}
