@@ -40,6 +40,8 @@ var systemColls = []systemColl{
 	{name: collDeliveries, indexes: deliveryIndexes},
 	{name: collAllowList},
 	{name: collDashboards, rehearsed: true},
+	{name: collWebForms, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
+	{name: collWebFormStats, indexes: []store.Index{{Field: "form"}}, notExported: "counts of this server's web form submissions"},
 	{name: collViews, indexes: []store.Index{{Field: "object"}}},
 	{name: collApprovalProcs, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collApprovalVersions, indexes: []store.Index{{Field: "name"}}, rehearsed: true},

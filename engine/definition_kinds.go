@@ -132,6 +132,13 @@ func DefinitionKinds() []*DefinitionKind {
 				version: func(d *DashboardDef) int64 { return d.Version },
 				list:    listAll((*Engine).ListDashboards), get: getLatest((*Engine).GetDashboard),
 				save: (*Engine).SaveDashboard, remove: (*Engine).DeleteDashboard}),
+		served(DefinitionKind{Key: "web_forms", Path: "/meta/web-forms", Param: "name", named: webFormsKind,
+			section: section{id: "name", server: []string{"version"}}},
+			typedAPI[forms.WebForm, WebFormDef]{
+				setKey:  func(w *forms.WebForm, name string) { w.Name = name },
+				version: func(w *WebFormDef) int64 { return w.Version },
+				list:    (*Engine).ListWebForms, get: getLatest((*Engine).GetWebForm),
+				save: (*Engine).SaveWebForm, remove: (*Engine).DeleteWebForm}),
 	}
 }
 

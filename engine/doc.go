@@ -30,6 +30,7 @@
 //	                             scheduler, the sweep of expired sessions and throttles
 //	webhook_*.go                 deliveries, the guarded HTTP client, the allow-list
 //	dashboard_*.go, view_defs.go dashboards and their data; saved list views
+//	webform_*.go                 public web forms: definitions, the page and its submissions, limits and counts
 //	package*.go, transfer*.go    definition packages (export, merge, rehearsed import); whole-database
 //	                             export and import
 //	template_demo.go             a template's demo data

@@ -40,6 +40,7 @@ type Config struct {
 	WebhookAllow []string         // webhook allow-list entries besides the stored ones (CRM_WEBHOOK_ALLOW)
 	LoginLimits  LoginLimits      // sign-in lockouts; zero members: 5 per email, 50 per address, 15 min
 	ImportLimits ImportLimits     // record imports: file size, rows, unzip size, batch (record_import.go)
+	WebForms     WebFormLimits    // public web forms: rate limits, fill time, token expiry (webform_limits.go)
 	// Scratch opens a throwaway store (removed by its Close) that a package import is rehearsed
 	// on before the real database changes; nil: package imports are refused.
 	Scratch func(context.Context) (store.Store, error)
@@ -66,6 +67,9 @@ type Engine struct {
 
 	webhookEnv   []string // allow-list entries from the configuration
 	importLimits ImportLimits
+	webLimits    *webLimiter
+	webStats     webStats
+	webKey       []byte // the web form token key, once read (webform_public.go)
 	// importHalt, in tests, is asked before each row of an import; true stops the run there, as
 	// a killed process would (see record_import_run.go).
 	importHalt func(row int64) bool
@@ -138,6 +142,8 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.webhookEnv = cfg.WebhookAllow
 	e.importLimits = cfg.ImportLimits.withDefaults()
+	e.webLimits = newWebLimiter(cfg.WebForms)
+	e.webStats.e = e
 	e.scratch = cfg.Scratch
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()

@@ -108,6 +108,14 @@ var errorTexts = map[string]forms.Label{
 	"automation_exists":         {"en": "an automation with this name already exists", "zh-CN": "同名自动化已存在"},
 	"dashboard_not_found":       {"en": "the dashboard does not exist", "zh-CN": "仪表盘不存在"},
 	"dashboard_exists":          {"en": "a dashboard with this name already exists", "zh-CN": "同名仪表盘已存在"},
+	"web_form_not_found":        {"en": "this form does not exist or is closed", "zh-CN": "该表单不存在或已停用"},
+	"web_form_exists":           {"en": "a web form with this name already exists", "zh-CN": "同名网页表单已存在"},
+
+	// Public web forms: what a visitor reads.
+	"web_form_token_invalid": {"en": "this form could not be checked; please send it again", "zh-CN": "表单校验失败，请重新提交"},
+	"web_form_too_fast":      {"en": "that was quicker than a person types; please check the form and send it again", "zh-CN": "提交过快，请检查后重新提交"},
+	"web_form_expired":       {"en": "this page was open too long; please send the form again", "zh-CN": "页面打开时间过长，请重新提交"},
+	"too_many_submissions":   {"en": "too many submissions; please try again later", "zh-CN": "提交过于频繁，请稍后再试"},
 
 	// Workflow.
 	"automation_failed":          {"en": "the automation failed", "zh-CN": "自动化执行失败"},

@@ -69,6 +69,9 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
 		log.Warn("shutdown", "err", err)
 	}
+	if err := e.FlushCounts(context.WithoutCancel(ctx)); err != nil {
+		log.Warn("web form counts not stored at shutdown", "err", err)
+	}
 	return nil
 }
 

@@ -79,6 +79,7 @@ func New(cfg Config) *fiber.App {
 	a.Get("/health", health(e))
 	a.Post("/auth/login", login(e, cfg.SecureCookie))
 	a.Post("/auth/logout", logout(e))
+	mountWebForms(app, a, e)
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
 	authed.Get("/auth/me", me())
@@ -115,6 +116,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/audit", listAudit(e))
 
 	authed.Get("/dashboards/:name/data", dashboardData(e))
+	authed.Get("/meta/web-forms/:name/stats", webFormStats(e))
 	mountTestRoutes(authed, e)
 	authed.Get("/views", listViews(e))
 	authed.Post("/views", saveView(e))
