@@ -123,7 +123,7 @@ func TestPathErrors(t *testing.T) {
 		{`account.owner.x = 1`, 9, `"owner" is not a lookup`},
 		{`stage = "won" or nope.x = 1`, 18, `unknown field "nope" in nope.x`},
 		{`partner.name = "x"`, 1, `unknown field "partner.name"`},
-		{`account.secret = "x"`, 1, `unknown field "account.secret"`},             // hidden from the actor: not in their view
+		{`account.secret = "x"`, 1, `unknown field "account.secret"`},                   // hidden from the actor: not in their view
 		{`account.industry = "software" and account.secret = "x"`, 35, `unknown field`}, // also when grouped
 		{`account.vip > true`, 1, `operator > cannot be used with boolean field "account.vip"`},
 		{`account.industry = "oil"`, 1, `does not fit`},
