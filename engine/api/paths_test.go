@@ -169,7 +169,7 @@ func TestLookupPathViewsAndDashboards(t *testing.T) {
 			{Name: "a shared view over it is withheld from her", Method: "GET", URL: "/api/views?object=opportunity", Headers: anna, ExpectedStatus: 200,
 				ExpectedContent: []string{`"withheld":["filter"]`, `"filter":"account.industry = \"software\""`}, NotExpectedContent: []string{"revenue"}},
 			{Name: "a widget's path filter is checked", Method: "POST", URL: "/api/meta/dashboards", ExpectedStatus: 422,
-				Body: `{"name":"bad","widgets":[{"name":"n","type":"number","object":"opportunity","measures":["count"],"filter":"stage.x = 1"}]}`,
+				Body:            `{"name":"bad","widgets":[{"name":"n","type":"number","object":"opportunity","measures":["count"],"filter":"stage.x = 1"}]}`,
 				ExpectedContent: []string{`"/widgets/0/filter"`, `is not a lookup`}},
 			{Name: "the widget counts what she may read", Method: "GET", URL: "/api/dashboards/soft/data", Headers: anna, ExpectedStatus: 200,
 				ExpectedContent: []string{`"count":1`}},
