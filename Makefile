@@ -38,6 +38,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench '^BenchmarkUpdate$$' -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench . -benchtime 20000x ./rules/
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/
+	$(GO) test -run '^$$' -bench 'ListPath' -benchtime 200x ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkTick$$' -benchtime 20x ./engine/
 	$(GO) test -run '^$$' -bench 'SLAWrite' -benchtime 300x ./engine/
 	$(GO) test -run '^$$' -bench 'RollupWrite' -benchtime 2000x ./engine/

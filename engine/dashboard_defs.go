@@ -127,13 +127,13 @@ func (e *Engine) checkDashboard(ctx context.Context, d *Dashboard) []forms.Probl
 			bad(at+"/object", "unknown_object", "no object named %q", w.Object)
 			continue
 		}
-		probs = append(probs, checkWidget(at, &w, def.obj)...)
+		probs = append(probs, checkWidget(at, &w, def.obj, e.pathParents(ctx, nil))...)
 	}
 	return probs
 }
 
 // checkWidget checks one widget's keys, measures, filter and order against its object.
-func checkWidget(at string, w *Widget, obj *forms.Object) []forms.Problem {
+func checkWidget(at string, w *Widget, obj *forms.Object, parents *pathParents) []forms.Problem {
 	var probs []forms.Problem
 	bad := func(at, code, format string, args ...any) {
 		probs = append(probs, forms.Problem{Pointer: at, Code: code, Message: fmt.Sprintf(format, args...)})
@@ -156,9 +156,7 @@ func checkWidget(at string, w *Widget, obj *forms.Object) []forms.Problem {
 			bad(fmt.Sprintf("%s/measures/%d", at, j), "invalid_measure", "%s", errMessage(err))
 		}
 	}
-	if node, err := query.Parse(w.Filter); err != nil {
-		bad(at+"/filter", "invalid_filter", "%s", errMessage(err))
-	} else if _, err := query.Resolve(node, obj); err != nil {
+	if err := checkFilter(w.Filter, obj, parents); err != nil {
 		bad(at+"/filter", "invalid_filter", "%s", errMessage(err))
 	}
 	switch {

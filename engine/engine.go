@@ -44,6 +44,8 @@ type Config struct {
 	// Scratch opens a throwaway store (removed by its Close) that a package import is rehearsed
 	// on before the real database changes; nil: package imports are refused.
 	Scratch func(context.Context) (store.Store, error)
+	// MaxPathParents bounds the parents one filter's lookup paths may match; 0: MaxPathParents.
+	MaxPathParents int
 }
 
 // Engine serves every operation of the product over one store.
@@ -89,6 +91,7 @@ type Engine struct {
 	controls        *controlSet    // fields only a process sets, per object
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
 	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
+	maxPathParents  int            // see Config.MaxPathParents
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -123,6 +126,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	if e.queryTimeout == 0 {
 		e.queryTimeout = 5 * time.Second
+	}
+	e.maxPathParents = cfg.MaxPathParents
+	if e.maxPathParents == 0 {
+		e.maxPathParents = MaxPathParents
 	}
 	e.tickEvery, e.lease, e.tickBatch, e.node = cfg.TickInterval, cfg.JobLease, cfg.TickBatch, cfg.Node
 	if e.tickEvery == 0 {

@@ -50,6 +50,7 @@ var errorTexts = map[string]forms.Label{
 	"invalid_group_by": {"en": "the grouping is not valid", "zh-CN": "分组设置无效"},
 	"invalid_measure":  {"en": "the measure is not valid", "zh-CN": "统计指标无效"},
 	"query_timeout":    {"en": "the query took too long; narrow the filter", "zh-CN": "查询超时，请缩小筛选范围"},
+	"filter_too_broad": {"en": "a condition on a related record matches too many records; narrow it", "zh-CN": "关联记录的筛选条件匹配的记录过多，请缩小范围"},
 
 	// Records.
 	"record_not_found":     {"en": "the record does not exist", "zh-CN": "记录不存在"},

@@ -104,13 +104,9 @@ func (e *Engine) planAggregate(ctx context.Context, by *Actor, object string, p 
 		names[m.Name] = true
 		plan.measures = append(plan.measures, m)
 	}
-	node, err := query.Parse(p.Filter)
+	f, err := e.listFilter(ctx, by, g.view, p.Filter)
 	if err != nil {
-		return nil, queryErr(err)
-	}
-	f, err := query.Resolve(node, g.view)
-	if err != nil {
-		return nil, queryErr(err)
+		return nil, err
 	}
 	var and store.And
 	if f != nil {

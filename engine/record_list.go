@@ -51,13 +51,9 @@ func (e *Engine) ListRecords(ctx context.Context, by *Actor, object string, p Li
 		return nil, errorf(KindInvalid, "invalid_limit", "limit is between 1 and %d", MaxPageSize)
 	}
 	var and store.And
-	node, err := query.Parse(p.Filter)
+	f, err := e.listFilter(ctx, by, view, p.Filter)
 	if err != nil {
-		return nil, queryErr(err)
-	}
-	f, err := query.Resolve(node, view)
-	if err != nil {
-		return nil, queryErr(err)
+		return nil, err
 	}
 	if f != nil {
 		and = append(and, f)

@@ -56,6 +56,7 @@ func (e *Engine) ListViews(ctx context.Context, by *Actor, object string) ([]*Vi
 		return nil, storeErr(err)
 	}
 	out := []*View{}
+	parents := e.pathParents(ctx, by)
 	for _, d := range docs {
 		v, err := viewFromDoc(d)
 		if err != nil {
@@ -68,7 +69,7 @@ func (e *Engine) ListViews(ctx context.Context, by *Actor, object string) ([]*Vi
 		// Checked as at save, against the reader's view: a part that names a field hidden from
 		// them would show its name and the values compared with it. Without it the view
 		// applies as a list request the reader may make, which cannot reveal hidden values.
-		for _, p := range checkView(v, g.view) {
+		for _, p := range checkView(v, g.view, parents) {
 			switch p.Pointer {
 			case "/filter":
 				v.Filter, v.Withheld = "", append(v.Withheld, "filter")
@@ -121,7 +122,7 @@ func (e *Engine) SaveView(ctx context.Context, by *Actor, v *View, ifMatch int64
 	if !g.perm.Read {
 		return nil, ErrForbidden
 	}
-	if probs := checkView(v, g.view); len(probs) > 0 {
+	if probs := checkView(v, g.view, e.pathParents(ctx, by)); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)
 	}
 	if v.Columns == nil {
@@ -187,7 +188,7 @@ func (e *Engine) ownView(ctx context.Context, by *Actor, id string) (*View, erro
 }
 
 // checkView finds every problem of a view at once, with pointers, using the list's parsers.
-func checkView(v *View, obj *forms.Object) []forms.Problem {
+func checkView(v *View, obj *forms.Object, parents *pathParents) []forms.Problem {
 	var probs []forms.Problem
 	bad := func(at, code, format string, args ...any) {
 		probs = append(probs, forms.Problem{Pointer: at, Code: code, Message: fmt.Sprintf(format, args...)})
@@ -207,9 +208,7 @@ func checkView(v *View, obj *forms.Object) []forms.Problem {
 		}
 		seen[c] = true
 	}
-	if node, err := query.Parse(v.Filter); err != nil {
-		bad("/filter", "invalid_filter", "%s", errMessage(err))
-	} else if _, err := query.Resolve(node, obj); err != nil {
+	if err := checkFilter(v.Filter, obj, parents); err != nil {
 		bad("/filter", "invalid_filter", "%s", errMessage(err))
 	}
 	if v.Sort != "" {

@@ -34,8 +34,9 @@ func (t token) describe() string {
 	return fmt.Sprintf("%q", t.text)
 }
 
-// lex splits a filter into tokens. Identifiers are ASCII letters, digits and underscores; anything
-// else outside a string literal is refused, so keys like "$gt" or "a.b" never get through.
+// lex splits a filter into tokens. Identifiers are ASCII letters, digits and underscores, joined
+// by dots in a lookup path; anything else outside a string literal is refused, so keys like "$gt"
+// never get through.
 func lex(src string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(src); {
@@ -84,9 +85,13 @@ func lex(src string) ([]token, error) {
 			toks = append(toks, token{tokNumber, text, i})
 			i = j
 		case isIdentStart(c):
-			j := i + 1
-			for j < len(src) && (isIdentStart(src[j]) || isDigit(src[j])) {
-				j++
+			j := identEnd(src, i)
+			// A lookup path joins names with dots (account.industry); nothing else may.
+			for j < len(src) && src[j] == '.' {
+				if j+1 >= len(src) || !isIdentStart(src[j+1]) {
+					return nil, &Error{Code: "invalid_filter", Pos: j, Message: `"." joins a lookup and a field of the record it points at, as in account.industry`}
+				}
+				j = identEnd(src, j+1)
 			}
 			toks = append(toks, token{tokIdent, src[i:j], i})
 			i = j
@@ -116,6 +121,15 @@ func lexString(src string, start int) (string, int, error) {
 		}
 	}
 	return "", 0, &Error{Code: "invalid_filter", Pos: start, Message: "string is not closed"}
+}
+
+// identEnd is where the name starting at i ends.
+func identEnd(src string, i int) int {
+	j := i + 1
+	for j < len(src) && (isIdentStart(src[j]) || isDigit(src[j])) {
+		j++
+	}
+	return j
 }
 
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }

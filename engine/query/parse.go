@@ -9,11 +9,28 @@
 // Literals: "strings" (with \" and \\ escapes), numbers, true, false. Only fields the object defines
 // and the system fields can be named; every literal is converted to the field's stored kind, so no
 // operator or key from a request ever reaches a database.
+//
+// A lookup path names a field of the record a lookup points at, with every operator:
+//
+//	account.industry = "software" and stage = "won"
+//	not account.vip = true or account.industry in ("a", "b")
+//	opportunity.account.industry is null
+//
+// A path follows at most MaxPathLookups lookups (rules.MaxRefDepth, as references in expressions
+// do). It is resolved against the parent object as the actor sees it: a field hidden from them
+// there, or an object they may not read, is an unknown field, as a hidden field of the object
+// itself is. Its value is the parent's field as the actor could read it, so it is null when the
+// record has no parent, when the parent is gone and when the actor may not read that parent
+// record: account.industry = "x" matches only records whose account the actor may read and whose
+// industry is "x"; account.industry is null (and != "x", as != on a field) matches the others,
+// records without an account included. See ResolveWith and Parents for how it is run.
 package query
 
 import (
 	"fmt"
 	"strings"
+
+	"crm/rules"
 )
 
 // Limits on what a request may ask for.
@@ -22,6 +39,8 @@ const (
 	MaxTerms        = 30
 	MaxInValues     = 100
 	MaxDepth        = 8
+	// MaxPathLookups is how many lookups one path in a filter may follow.
+	MaxPathLookups = rules.MaxRefDepth
 )
 
 // Error is a problem in a filter, sort or cursor, with the byte offset where it was found.
@@ -50,7 +69,8 @@ type Logical struct {
 // Negation is "not X".
 type Negation struct{ Child Node }
 
-// Term is one comparison: Field Op Values. For "is null" Values is empty.
+// Term is one comparison: Field Op Values. For "is null" Values is empty. Field is a name or a
+// lookup path (account.industry).
 type Term struct {
 	Field  string
 	Op     string // = != < <= > >= in contains null notnull
@@ -171,6 +191,9 @@ func (p *parser) term() (Node, error) {
 	p.terms++
 	if p.terms > MaxTerms {
 		return nil, p.errAt(f, "filter has more than %d conditions", MaxTerms)
+	}
+	if n := strings.Count(f.text, "."); n > MaxPathLookups {
+		return nil, p.errAt(f, "%s follows %d lookups; a path may follow at most %d", f.text, n, MaxPathLookups)
 	}
 	t := Term{Field: f.text, Pos: f.pos}
 	op := p.next()

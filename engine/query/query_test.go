@@ -79,7 +79,10 @@ func TestErrors(t *testing.T) {
 		{`stage = `, 9, "expected a value"},
 		{`stage == "a"`, 8, "expected a value"},
 		{`$where = 1`, 1, "unexpected character"},
-		{`a.b = 1`, 2, "unexpected character"},
+		{`a. = 1`, 2, `"." joins a lookup`},
+		{`a.1 = 1`, 2, `"." joins a lookup`},
+		{`a..b = 1`, 2, `"." joins a lookup`},
+		{`a.b.c.d = 1`, 1, "at most 2"},
 		{`title = "open`, 9, "not closed"},
 		{`(title = "a"`, 13, "expected )"},
 		{`title = "a" title`, 13, "unexpected"},
@@ -141,16 +144,26 @@ func TestSortAndCursor(t *testing.T) {
 // to fields the object defines.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{`stage = "won" and amount >= 5000`, `not (a = 1 or b is null)`, `x in (1,2,"3")`,
-		`title contains "\"\\"`, `((((hot = true))))`, `$gt`, `a.b`, `-1.5`, "\x00"} {
+		`title contains "\"\\"`, `((((hot = true))))`, `$gt`, `a.b`, `-1.5`, "\x00",
+		`account.industry = "software" and stage = "won"`, `not account.vip = true or account.region.name is null`,
+		`account.industry != "a" and account.vip = true`, `account..x`, `account.secret = "1"`, `partner.x = 1`} {
 		f.Add(s)
 	}
-	obj := testObject(f)
+	obj, views := pathObject(f), newTestParents(f).views
 	f.Fuzz(func(t *testing.T, src string) {
 		n, err := Parse(src)
 		if err != nil {
 			return
 		}
 		_, _ = Resolve(n, obj)
+		ps := &testParents{views: views}
+		if _, err := ResolveWith(n, obj, ps); err == nil {
+			for _, p := range ps.asked {
+				if p.Object != "account" && p.Object != "region" {
+					t.Fatalf("%q asked for parents of %q", src, p.Object)
+				}
+			}
+		}
 	})
 }
 

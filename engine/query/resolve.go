@@ -57,38 +57,15 @@ func opsFor(f *forms.Field) map[string]bool {
 	return all()
 }
 
-// Resolve turns a parsed filter into the seam's syntax tree over obj's fields.
+// Resolve turns a parsed filter into the seam's syntax tree over obj's fields. Lookup paths are
+// refused here: they need the parents' definitions and records (ResolveWith).
 func Resolve(n Node, obj *forms.Object) (store.Filter, error) {
-	switch n := n.(type) {
-	case nil:
-		return nil, nil
-	case Logical:
-		out := make([]store.Filter, 0, len(n.Children))
-		for _, c := range n.Children {
-			f, err := Resolve(c, obj)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, f)
-		}
-		if n.Op == "or" {
-			return store.Or(out), nil
-		}
-		return store.And(out), nil
-	case Negation:
-		f, err := Resolve(n.Child, obj)
-		if err != nil {
-			return nil, err
-		}
-		return store.Not{F: f}, nil
-	case Term:
-		return resolveTerm(n, obj)
-	}
-	return nil, fmt.Errorf("query: unknown node %T", n)
+	return ResolveWith(n, obj, nil)
 }
 
-func resolveTerm(t Term, obj *forms.Object) (store.Filter, error) {
-	f, ok := FieldOf(obj, t.Field)
+// resolveTerm resolves a term on a field of obj named name (the last part of the term's path).
+func resolveTerm(t Term, name string, obj *forms.Object) (store.Filter, error) {
+	f, ok := FieldOf(obj, name)
 	if !ok {
 		return nil, &Error{Code: "invalid_filter", Pos: t.Pos, Message: fmt.Sprintf("unknown field %q", t.Field)}
 	}
