@@ -99,7 +99,7 @@ func renderWebForm(c *fiber.Ctx, status int, v webFormView) error {
 		ancestors += " " + strings.Join(v.Origins, " ")
 		c.Response().Header.Del(fiber.HeaderXFrameOptions)
 	}
-	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' https: http:; frame-ancestors "+ancestors+"; base-uri 'none'")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self' https: http:; frame-ancestors "+ancestors+"; base-uri 'none'")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Status(status).Send(b.Bytes())

@@ -17,6 +17,7 @@ import { FormPreview } from './FormPreview';
 import { HistoryView } from './HistoryView';
 import { IndexesEditor } from './IndexesEditor';
 import { DuplicateRulesEditor } from './DuplicateRulesEditor';
+import { WebFormsEditor } from './WebFormsEditor';
 import { noProblems, placeProblems } from './problems';
 import { RulesEditor } from './RulesEditor';
 import { SLAEditor } from './SLAEditor';
@@ -198,6 +199,13 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
             disabled: isNew,
             destroyInactiveTabPane: true,
             children: !isNew && <DuplicateRulesEditor object={draft.name} />,
+          },
+          {
+            key: 'webforms',
+            label: t('builder.tab.webforms'),
+            disabled: isNew,
+            destroyInactiveTabPane: true,
+            children: !isNew && <WebFormsEditor def={def} />,
           },
           {
             key: 'automations',

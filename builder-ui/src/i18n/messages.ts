@@ -5,6 +5,7 @@ import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
 import { mergeEn, mergeZhCN } from './messages_merge';
 import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
+import { webformsEn, webformsZhCN } from './messages_webforms';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -51,6 +52,7 @@ export const en = {
   ...importsEn,
   ...mergeEn,
   ...duplicatesEn,
+  ...webformsEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -410,6 +412,7 @@ export const zhCN: Messages = {
   ...importsZhCN,
   ...mergeZhCN,
   ...duplicatesZhCN,
+  ...webformsZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',
