@@ -30,21 +30,34 @@ func (e *Engine) recordIndexes(ctx context.Context, obj *forms.Object) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range set.keys[obj.Name] {
+	for _, k := range recordKeySpecs(set, obj) {
 		idx = append(idx, store.Index{Field: k.Name()})
 	}
 	return idx, nil
 }
 
-// setDuplicateKeys puts in stored the keys its object's records carry, computed from its values,
-// and drops keys no rule reads any more.
-func setDuplicateKeys(set *duplicateSet, object string, stored store.Doc) {
+// recordKeySpecs are the keys an object's records carry: its duplicate rules' and the global
+// search's (workflow/search.go), by name.
+func recordKeySpecs(set *duplicateSet, obj *forms.Object) []workflow.KeySpec {
+	specs := slices.Clone(set.keys[obj.Name])
+	for _, s := range workflow.SearchSpecs(obj) {
+		if !slices.ContainsFunc(specs, func(h workflow.KeySpec) bool { return h.Name() == s.Name() }) {
+			specs = append(specs, s)
+		}
+	}
+	slices.SortFunc(specs, func(a, b workflow.KeySpec) int { return strings.Compare(a.Name(), b.Name()) })
+	return specs
+}
+
+// setDuplicateKeys puts in stored the keys its object's records carry (recordKeySpecs), computed
+// from its values, and drops keys nothing reads any more.
+func setDuplicateKeys(specs []workflow.KeySpec, stored store.Doc) {
 	for k := range stored {
 		if strings.HasPrefix(k, workflow.KeyPrefix) {
 			delete(stored, k)
 		}
 	}
-	for _, spec := range set.keys[object] {
+	for _, spec := range specs {
 		if key, ok := workflow.Key(spec.Match, stored[spec.Field], spec.Region); ok {
 			stored[spec.Name()] = key
 		}
@@ -76,7 +89,8 @@ func (e *Engine) syncDuplicateKeys(ctx context.Context) error {
 		return err
 	}
 	for _, o := range objs {
-		sig := keySignature(set.keys[o.Name])
+		specs := recordKeySpecs(set, o.Object)
+		sig := keySignature(specs)
 		marker, err := e.store.Get(ctx, collSettings, keyMarker(o.Name))
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -97,7 +111,7 @@ func (e *Engine) syncDuplicateKeys(ctx context.Context) error {
 		if err := e.store.EnsureCollection(ctx, recordsColl(o.Name), idx); err != nil {
 			return storeErr(err)
 		}
-		if err := e.rekeyRecords(ctx, set, o.Name); err != nil {
+		if err := e.rekeyRecords(ctx, specs, o.Name); err != nil {
 			return err
 		}
 		doc := store.Doc{"id": keyMarker(o.Name), "keys": sig}
@@ -110,13 +124,13 @@ func (e *Engine) syncDuplicateKeys(ctx context.Context) error {
 		if err != nil && !errors.Is(err, store.ErrDuplicateID) && !errors.Is(err, store.ErrVersionConflict) {
 			return storeErr(err) // another process marking the same keys is no failure
 		}
-		e.log.Info("duplicate keys of records brought up to date", "object", o.Name, "keys", sig)
+		e.log.Info("duplicate and search keys of records brought up to date", "object", o.Name, "keys", sig)
 	}
 	return nil
 }
 
 // rekeyRecords rewrites the records of object whose keys differ from what set asks for.
-func (e *Engine) rekeyRecords(ctx context.Context, set *duplicateSet, object string) error {
+func (e *Engine) rekeyRecords(ctx context.Context, specs []workflow.KeySpec, object string) error {
 	coll := recordsColl(object)
 	last := ""
 	for {
@@ -131,7 +145,7 @@ func (e *Engine) rekeyRecords(ctx context.Context, set *duplicateSet, object str
 		for _, d := range docs {
 			last, _ = d["id"].(string)
 			before := keysOf(d)
-			setDuplicateKeys(set, object, d)
+			setDuplicateKeys(specs, d)
 			if before == keysOf(d) {
 				continue
 			}

@@ -314,6 +314,10 @@ func (e *Engine) putDuplicateKeys(ctx context.Context, object string, stored map
 	if err != nil {
 		return err
 	}
-	setDuplicateKeys(set, object, stored)
+	def, err := e.current(ctx, object)
+	if err != nil {
+		return err
+	}
+	setDuplicateKeys(recordKeySpecs(set, def.obj), stored)
 	return nil
 }

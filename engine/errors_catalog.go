@@ -109,6 +109,7 @@ var errorTexts = map[string]forms.Label{
 	"automation_exists":         {"en": "an automation with this name already exists", "zh-CN": "同名自动化已存在"},
 	"dashboard_not_found":       {"en": "the dashboard does not exist", "zh-CN": "仪表盘不存在"},
 	"dashboard_exists":          {"en": "a dashboard with this name already exists", "zh-CN": "同名仪表盘已存在"},
+	"invalid_search":            {"en": "search for at most 100 characters", "zh-CN": "搜索内容最多 100 个字符"},
 	"web_form_not_found":        {"en": "this form does not exist or is closed", "zh-CN": "该表单不存在或已停用"},
 	"web_form_exists":           {"en": "a web form with this name already exists", "zh-CN": "同名网页表单已存在"},
 

@@ -11,6 +11,7 @@ import (
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
+	"crm/workflow"
 )
 
 // ObjectDef is an object definition as stored: the definition plus its version and who changed it last.
@@ -180,6 +181,12 @@ func (e *Engine) UpdateObject(ctx context.Context, by *Actor, name string, obj *
 		e.log.Warn("dropping old indexes failed; retried at next start", "object", name, "err", err)
 	}
 	e.recordHistory(ctx, by, "updated", name, old.Version+1, obj, old.Object)
+	if keySignature(workflow.SearchSpecs(old.Object)) != keySignature(workflow.SearchSpecs(obj)) {
+		// The records get the new search keys before the answer, as for changed duplicate rules.
+		if err := e.syncDuplicateKeys(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := e.backfillChanged(ctx, old.Object, obj); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ type Field struct {
 	Required   bool         `json:"required,omitempty"`
 	Unique     bool         `json:"unique,omitempty"`
 	Indexed    bool         `json:"indexed,omitempty"`
+	Searchable bool         `json:"searchable,omitempty"` // found by the global search (see Object.SearchFields)
 	ReadOnly   bool         `json:"read_only,omitempty"`
 	Default    any          `json:"default,omitempty"`     // a literal value in the field's wire form
 	Min        *json.Number `json:"min,omitempty"`         // number, integer, currency, percent
@@ -184,6 +185,7 @@ const (
 	optRequiredWhen
 	optReadOnlyWhen
 	optRollup // child_object, child_lookup, function, summarize, filter
+	optSearchable
 )
 
 // Common setting sets shared by several types.
@@ -204,6 +206,7 @@ var optionSpecs = []struct {
 	{optRequired, "required", func(f *Field) bool { return f.Required }},
 	{optUnique, "unique", func(f *Field) bool { return f.Unique }},
 	{optIndexed, "indexed", func(f *Field) bool { return f.Indexed }},
+	{optSearchable, "searchable", func(f *Field) bool { return f.Searchable }},
 	{optDefault, "default", func(f *Field) bool { return f.Default != nil }},
 	{optMin, "min", func(f *Field) bool { return f.Min != nil }},
 	{optMax, "max", func(f *Field) bool { return f.Max != nil }},

@@ -27,7 +27,9 @@ var _ computedType = autonumberType{}
 
 func init() { register(TypeAutonumber, autonumberType{}) }
 
-func (autonumberType) allows() option { return optUnique | optIndexed | optPrefix | optDigits }
+func (autonumberType) allows() option {
+	return optUnique | optIndexed | optPrefix | optDigits | optSearchable
+}
 
 func (autonumberType) computed() bool { return true }
 

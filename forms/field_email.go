@@ -13,7 +13,7 @@ var _ fieldType = emailType{}
 
 func init() { register(TypeEmail, emailType{}) }
 
-func (emailType) allows() option { return optStored | optLengths }
+func (emailType) allows() option { return optStored | optLengths | optSearchable }
 
 func (emailType) check(*Field, string, *report) {}
 

@@ -14,7 +14,7 @@ var _ fieldType = phoneType{}
 
 func init() { register(TypePhone, phoneType{}) }
 
-func (phoneType) allows() option { return optStored | optLengths }
+func (phoneType) allows() option { return optStored | optLengths | optSearchable }
 
 func (phoneType) check(*Field, string, *report) {}
 

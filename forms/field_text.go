@@ -10,7 +10,7 @@ var _ fieldType = textType{}
 
 func init() { register(TypeText, textType{}) }
 
-func (textType) allows() option { return optStored | optLengths | optPattern }
+func (textType) allows() option { return optStored | optLengths | optPattern | optSearchable }
 
 func (textType) check(*Field, string, *report) {}
 

@@ -13,7 +13,7 @@ var _ fieldType = urlType{}
 
 func init() { register(TypeURL, urlType{}) }
 
-func (urlType) allows() option { return optStored | optLengths }
+func (urlType) allows() option { return optStored | optLengths | optSearchable }
 
 func (urlType) check(*Field, string, *report) {}
 

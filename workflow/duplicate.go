@@ -181,7 +181,8 @@ const KeyPrefix = forms.KeyPrefix
 // KeyField is the name of the stored key of a field under a match kind. A name that would pass
 // the store's 63 characters is shortened with a hash of the field.
 func KeyField(field, match string) string {
-	short := map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz"}[match]
+	short := map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz",
+		MatchWord2: "w2", MatchWord3: "w3", MatchDigits: "dg"}[match]
 	name := KeyPrefix + short + "_" + field
 	if len(name) > 63 {
 		sum := sha256.Sum256([]byte(field))

@@ -47,6 +47,17 @@ func Key(match string, v any, region string) (string, bool) {
 		s = phoneKey(s, region)
 	case MatchFuzzy:
 		s = FuzzyKey(s)
+	case MatchWord2, MatchWord3:
+		n := 2
+		if match == MatchWord3 {
+			n = 3
+		}
+		var ok bool
+		if s, ok = fromWord(strings.ToLower(norm.NFKC.String(s)), n); !ok {
+			return "", false
+		}
+	case MatchDigits:
+		s = nationalDigits(s)
 	}
 	if s == "" {
 		return "", false

@@ -114,6 +114,7 @@ func New(cfg Config) *fiber.App {
 	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
 	mountDefinitions(authed, e) // teams, roles, automations, dashboards, calendars, SLA policies, approval processes
 	authed.Get("/audit", listAudit(e))
+	authed.Get("/search", search(e))
 
 	authed.Get("/dashboards/:name/data", dashboardData(e))
 	authed.Get("/meta/web-forms/:name/stats", webFormStats(e))

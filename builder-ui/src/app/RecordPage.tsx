@@ -15,6 +15,7 @@ import { AutomationButtons } from './AutomationButtons';
 import { FieldValue } from '../fields/registry';
 import { HistoryTimeline } from './HistoryTimeline';
 import { relationsTo, recordTitle, useLookupNames, usePeopleById } from './meta';
+import { FavouriteButton } from '../search/GlobalSearch';
 import { RelatedList } from './RelatedList';
 import { SlaBadges } from './SlaBadges';
 
@@ -104,6 +105,7 @@ export default function RecordPage() {
             <Typography.Title level={3} style={{ margin: 0 }}>
               {recordTitle(def, r)}
             </Typography.Title>
+            <FavouriteButton object={object} id={String(r.id)} title={recordTitle(def, r)} />
             {status && <FieldValue field={status} value={r[status.name]} />}
             {r.stale === true && <Tag color="orange">{t('app.kanban.stale')}</Tag>}
           </Flex>

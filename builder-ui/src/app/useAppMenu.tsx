@@ -6,6 +6,7 @@ import {
   CustomerServiceOutlined,
   FileTextOutlined,
   FundOutlined,
+  StarFilled,
   UserAddOutlined,
 } from '@ant-design/icons';
 import type { MenuProps } from 'antd';
@@ -15,6 +16,7 @@ import { useObjects } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { navItems } from '../shell/navItems';
+import { useShortlist } from '../search/useShortlist';
 
 export const objectIcons: Record<string, ReactNode> = {
   lead: <UserAddOutlined />,
@@ -39,6 +41,7 @@ export function useAppMenu(pathname: string): { items: MenuProps['items']; selec
   const { t, locale } = useI18n();
   const me = useMe();
   const objects = useObjects();
+  const { favourites } = useShortlist();
   const work = [
     ...navItems.filter((i) => i.area === 'work').map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) })),
     ...(objects.data ?? []).map((o) => ({
@@ -55,6 +58,14 @@ export function useAppMenu(pathname: string): { items: MenuProps['items']; selec
     .filter((k) => pathname === k || pathname.startsWith(k + '/'))
     .sort((a, b) => b.length - a.length)[0];
   const items: MenuProps['items'] = [{ type: 'group', key: 'work', label: t('nav.work'), children: work }];
+  if (favourites.length > 0) {
+    items.push({
+      type: 'group',
+      key: 'favourites',
+      label: t('search.favourites'),
+      children: favourites.map((f) => ({ key: `/app/${f.object}/${f.id}`, icon: <StarFilled />, label: f.title })),
+    });
+  }
   if (build.length > 0) items.push({ type: 'group', key: 'build', label: t('nav.build'), children: build });
   return { items, selected };
 }

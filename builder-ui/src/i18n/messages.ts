@@ -5,6 +5,7 @@ import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
 import { mergeEn, mergeZhCN } from './messages_merge';
 import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
+import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
 
 export const en = {
@@ -52,6 +53,7 @@ export const en = {
   ...importsEn,
   ...mergeEn,
   ...duplicatesEn,
+  ...searchEn,
   ...webformsEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
@@ -412,6 +414,7 @@ export const zhCN: Messages = {
   ...importsZhCN,
   ...mergeZhCN,
   ...duplicatesZhCN,
+  ...searchZhCN,
   ...webformsZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',

@@ -9,6 +9,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
 import { UserMenu } from './UserMenu';
 import { NotificationBell } from '../app/NotificationBell';
+import { GlobalSearch } from '../search/GlobalSearch';
 import { useAppMenu } from '../app/useAppMenu';
 import { useProfileLocale } from './useProfileLocale';
 
@@ -100,6 +101,7 @@ export function AppShell() {
             </>
           )}
           <Flex align="center" gap={phone ? 8 : 16} style={{ marginInlineStart: 'auto', minWidth: 0 }}>
+            <GlobalSearch compact={phone} />
             <NotificationBell />
             <LanguageSwitch />
             <UserMenu compact={phone} />

@@ -1,1 +1,0 @@
-import{c as e,p as t,z as n}from"./index-DF8bAXsB.js";import{t as r}from"./useAppMenu-Cchp4Ex8.js";import{It as i}from"./context-BH1nAIQ1.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(e,{}):(0,a.jsx)(n,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
