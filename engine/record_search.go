@@ -78,13 +78,14 @@ func (e *Engine) Search(ctx context.Context, by *Actor, q, locale string, perObj
 		if len(ranges) == 0 {
 			continue
 		}
-		f := store.Filter(ranges)
-		if g.read != nil {
-			f = store.And{ranges, g.read}
+		var docs []store.Doc
+		if g.read == nil {
+			docs, err = e.store.Find(ctx, recordsColl(o.Name), store.Query{Filter: ranges, Limit: perObject + 1})
+		} else {
+			docs, err = e.searchReadable(ctx, o.Name, matched, prefixes, g.read, perObject+1)
 		}
-		docs, err := e.store.Find(ctx, recordsColl(o.Name), store.Query{Filter: f, Limit: perObject + 1})
 		if err != nil {
-			return nil, storeErr(err)
+			return nil, err
 		}
 		if len(docs) == 0 {
 			continue
@@ -112,6 +113,69 @@ func (e *Engine) Search(ctx context.Context, by *Actor, q, locale string, perObj
 			grp.Items = append(grp.Items, it)
 		}
 		out = append(out, grp)
+	}
+	return out, nil
+}
+
+// searchCandidates is how many keys of one range a round of a restricted search reads, and
+// searchRounds how many rounds it reads at most.
+const (
+	searchCandidates = 200
+	searchRounds     = 5
+)
+
+// searchReadable is the search of an actor whose record access is restricted (read). Asked in one
+// query, the database would walk the actor's records by the access filter's index and test each
+// against the keys: a rep's search would cost her number of records. Instead each key range is
+// read in key order (its index, a page at a time), and only the records found are checked against
+// the access filter, until limit records are found or the ranges or the rounds run out. A prefix
+// that matches more than searchRounds pages of records the actor may not read finds fewer than
+// exist: the answer then says more, and a longer text narrows it.
+func (e *Engine) searchReadable(ctx context.Context, object string, specs []workflow.KeySpec, prefixes []string, read store.Filter, limit int) ([]store.Doc, error) {
+	coll := recordsColl(object)
+	after := make([]string, len(specs)) // per range: the last key read
+	done := make([]bool, len(specs))
+	var out []store.Doc
+	seen := map[string]bool{}
+	for round := 0; round < searchRounds && len(out) < limit; round++ {
+		var ids []any
+		open := false
+		for i, spec := range specs {
+			if done[i] {
+				continue
+			}
+			lo := store.Compare{Field: spec.Name(), Op: store.Ge, Value: prefixes[i], Scalar: true}
+			if after[i] != "" {
+				lo = store.Compare{Field: spec.Name(), Op: store.Gt, Value: after[i], Scalar: true}
+			}
+			f := store.And{lo, store.Compare{Field: spec.Name(), Op: store.Lt, Value: prefixes[i] + "\U0010FFFF", Scalar: true}}
+			docs, err := e.store.Find(ctx, coll, store.Query{Filter: f, Sort: []store.SortKey{{Field: spec.Name()}}, Limit: searchCandidates})
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			if len(docs) < searchCandidates {
+				done[i] = true
+			} else {
+				open = true
+			}
+			for _, d := range docs {
+				after[i], _ = d[spec.Name()].(string)
+				if id, _ := d["id"].(string); !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		if len(ids) > 0 {
+			docs, err := e.store.Find(ctx, coll, store.Query{Filter: store.And{store.In{Field: "id", Values: ids, Scalar: true}, read}, Limit: limit - len(out)})
+			if err != nil {
+				return nil, storeErr(err)
+			}
+			out = append(out, docs...)
+		}
+		if !open {
+			break
+		}
 	}
 	return out, nil
 }
