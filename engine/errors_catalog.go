@@ -110,6 +110,7 @@ var errorTexts = map[string]forms.Label{
 	"dashboard_not_found":       {"en": "the dashboard does not exist", "zh-CN": "仪表盘不存在"},
 	"dashboard_exists":          {"en": "a dashboard with this name already exists", "zh-CN": "同名仪表盘已存在"},
 	"invalid_search":            {"en": "search for at most 100 characters", "zh-CN": "搜索内容最多 100 个字符"},
+	"invalid_bulk":              {"en": "the bulk request is not valid: one action, 1 to 200 different records", "zh-CN": "批量请求无效：一个操作，1 至 200 条不同的记录"},
 	"web_form_not_found":        {"en": "this form does not exist or is closed", "zh-CN": "该表单不存在或已停用"},
 	"web_form_exists":           {"en": "a web form with this name already exists", "zh-CN": "同名网页表单已存在"},
 

@@ -100,3 +100,25 @@ func mergeRecords(e *engine.Engine) fiber.Handler {
 		return c.JSON(r)
 	}
 }
+
+// bulkRecords applies one change to many records: {action: update|delete, ids, values?,
+// versions?} → {results: [{id, ok, version?, error?}], ok, failed}.
+func bulkRecords(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req engine.BulkRequest
+		if err := decodeStrict(c, &req); err != nil {
+			return err
+		}
+		results, err := e.BulkRecords(c.UserContext(), actor(c), c.Params("object"), req, locale(c))
+		if err != nil {
+			return err
+		}
+		ok := 0
+		for _, r := range results {
+			if r.OK {
+				ok++
+			}
+		}
+		return c.JSON(fiber.Map{"results": results, "ok": ok, "failed": len(results) - ok})
+	}
+}

@@ -4,6 +4,7 @@ import {
   DownloadOutlined,
   FilterOutlined,
   LeftOutlined,
+  CheckSquareOutlined,
   MergeCellsOutlined,
   PlusOutlined,
   RightOutlined,
@@ -44,12 +45,13 @@ import { IndexHint } from './IndexHint';
 import { ConditionTag } from './ConditionTag';
 import { combineFilters, toFilter, type Condition } from './filterLanguage';
 import { LookupCell } from './LookupCell';
-import { useObjectDef, usePeopleById } from './meta';
+import { recordTitle, useObjectDef, usePeopleById } from './meta';
 import { ViewPicker } from './ViewPicker';
 import type { ListView } from '../api/views';
 import { slaColours } from './SlaBadges';
 import { ImportWizard } from './ImportWizard';
 import { exportList } from '../api/imports';
+import { BulkActions } from './BulkActions';
 import { maxMergeLosers } from '../api/records';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
@@ -266,6 +268,16 @@ export default function RecordListPage() {
                 >
                   {t('app.merge.selected', { count: selected.length })}
                 </Button>
+                <BulkActions
+                  object={object}
+                  fields={fields}
+                  selected={selected}
+                  titleOf={(id) => {
+                    const r = items.find((x) => x.id === id);
+                    return r ? recordTitle(def, r) : id;
+                  }}
+                  onDone={() => setSelected([])}
+                />
                 <Button
                   onClick={() => {
                     setSelecting(false);
@@ -276,9 +288,14 @@ export default function RecordListPage() {
                 </Button>
               </>
             ) : (
-              <Button icon={<MergeCellsOutlined />} onClick={() => setSelecting(true)}>
-                {t('app.merge.button')}
-              </Button>
+              <>
+                <Button icon={<CheckSquareOutlined />} onClick={() => setSelecting(true)}>
+                  {t('app.bulk.select')}
+                </Button>
+                <Button icon={<MergeCellsOutlined />} onClick={() => setSelecting(true)}>
+                  {t('app.merge.button')}
+                </Button>
+              </>
             )}
             <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
               {t('app.list.import')}

@@ -5,6 +5,7 @@ import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
 import { mergeEn, mergeZhCN } from './messages_merge';
 import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
+import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
 
@@ -53,6 +54,7 @@ export const en = {
   ...importsEn,
   ...mergeEn,
   ...duplicatesEn,
+  ...bulkEn,
   ...searchEn,
   ...webformsEn,
   'objects.new': 'New object',
@@ -414,6 +416,7 @@ export const zhCN: Messages = {
   ...importsZhCN,
   ...mergeZhCN,
   ...duplicatesZhCN,
+  ...bulkZhCN,
   ...searchZhCN,
   ...webformsZhCN,
   'objects.new': '新建对象',
