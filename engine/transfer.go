@@ -13,6 +13,7 @@ import (
 
 	"crm/engine/store"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // ExportFormat is the version of the export file layout.
@@ -258,7 +259,7 @@ func readExport(r io.Reader) (*importPlan, error) {
 			return nil, err
 		}
 		for _, d := range raw[coll] {
-			doc, err := importRecord(c, d)
+			doc, err := importRecord(p.defs[name], c, d)
 			if err != nil {
 				return nil, errorf(KindValidation, "invalid_export", "%s record %v: %v", name, d["id"], err)
 			}
@@ -275,8 +276,9 @@ func readExport(r io.Reader) (*importPlan, error) {
 }
 
 // importRecord validates an exported record (wire form) against its definition and rebuilds its
-// stored form, keeping the system fields.
-func importRecord(c *forms.Compiled, d map[string]any) (store.Doc, error) {
+// stored form, keeping the system fields, with the search keys its definition asks for (the
+// start would otherwise add them by rewriting every record, a new version each).
+func importRecord(obj *forms.Object, c *forms.Compiled, d map[string]any) (store.Doc, error) {
 	values := map[string]any{}
 	engineKept := append([]string{slaStateKey, stageLogKey}, slaFields...)
 	for k, v := range d {
@@ -293,5 +295,6 @@ func importRecord(c *forms.Compiled, d map[string]any) (store.Doc, error) {
 			stored[k] = toStoreKinds(v)
 		}
 	}
+	setDuplicateKeys(workflow.SearchSpecs(obj), stored)
 	return stored, nil
 }
