@@ -26,6 +26,8 @@ const RecordPage = lazy(() => import('./app/RecordPage'));
 const MergePage = lazy(() => import('./app/MergePage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
+const ReportsPage = lazy(() => import('./reports/ReportsPage'));
+const ReportBuilderPage = lazy(() => import('./reports/ReportBuilderPage'));
 
 // The builder's records link of earlier versions: an object's records live in the work area.
 function RecordsRedirect() {
@@ -59,6 +61,9 @@ export function App() {
                   <Route path="/app/:object/:id" element={<RecordPage />} />
                   <Route path="/app/:object/:id/edit" element={<RecordFormPage />} />
                   <Route path="/inbox" element={<InboxPage />} />
+                  <Route path="/reports" element={<ReportsPage />} />
+                  <Route path="/reports/new" element={<ReportBuilderPage />} />
+                  <Route path="/reports/:name" element={<ReportBuilderPage />} />
                   <Route path="/objects/new" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name/records" element={<RecordsRedirect />} />

@@ -2,15 +2,29 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import type { Label } from './objects';
 
-export type WidgetType = 'funnel' | 'bar' | 'pie' | 'number' | 'sla_compliance';
+export type WidgetType = 'funnel' | 'bar' | 'pie' | 'number' | 'sla_compliance' | 'report';
+
+/** A widget's place on the dashboard's 12-column grid (rows of the grid's row height). */
+export interface WidgetLayout {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface WidgetDef {
   name: string;
   type: WidgetType;
   label?: Label;
-  object: string;
+  /** The object of an aggregate widget; a report widget takes its report's. */
+  object?: string;
   group_by?: string[];
   measures?: string[];
+  /** A report widget's saved report and chart. */
+  report?: string;
+  chart?: string;
+  layout?: WidgetLayout;
+  [setting: string]: unknown;
 }
 
 export interface DashboardDef {
@@ -37,7 +51,8 @@ export interface WidgetData {
   name: string;
   type: WidgetType;
   label?: string;
-  object: string;
+  object?: string;
+  report?: string;
   groups?: AggGroup[];
   truncated?: boolean;
   compliance?: number;
@@ -48,6 +63,13 @@ export interface DashboardData {
   name: string;
   label?: string;
   widgets: WidgetData[];
+}
+
+export const dashboardsKey = ['meta', 'dashboards'] as const;
+
+/** Replaces a dashboard's definition (analysts and admins); 409 when someone saved it meanwhile. */
+export function saveDashboard(def: DashboardDef): Promise<DashboardDef> {
+  return api.put<DashboardDef>(`/api/meta/dashboards/${encodeURIComponent(def.name)}`, def, { ifMatch: def.version });
 }
 
 export function useDashboards() {
@@ -64,12 +86,14 @@ export interface DashboardFilter {
   to?: string;
   owner?: string;
   team?: string;
+  /** A period preset of the report widgets (this_month, last_30_days, ...). */
+  period?: string;
 }
 
 /** Every widget computed for the caller (their record access applied), in the caller's locale. */
 export function useDashboardData(name: string, locale: string, filter: DashboardFilter = {}) {
   const params = new URLSearchParams();
-  for (const k of ['from', 'to', 'owner', 'team'] as const) {
+  for (const k of ['from', 'to', 'owner', 'team', 'period'] as const) {
     if (filter[k]) params.set(k, filter[k]);
   }
   const query = params.toString();

@@ -5,6 +5,7 @@ import {
   FilterOutlined,
   LeftOutlined,
   CheckSquareOutlined,
+  CloseOutlined,
   MergeCellsOutlined,
   PlusOutlined,
   RightOutlined,
@@ -53,13 +54,18 @@ import { ImportWizard } from './ImportWizard';
 import { exportList } from '../api/imports';
 import { BulkActions } from './BulkActions';
 import { maxMergeLosers } from '../api/records';
+import { useObjects } from '../api/objects';
+import { readableFilter, reportFields } from '../reports/draft';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
 const columnsKey = (object: string) => `crm.columns.${object}`;
 
 /** The conditions a link puts in the address: each `field=value` is `field = "value"`. */
 function conditionsOf(params: URLSearchParams): Condition[] {
-  return [...params.entries()].map(([field, value]) => ({ field, op: '=', value }));
+  // `filter` is a whole filter (a report group's drill-down), kept apart as the base filter.
+  return [...params.entries()]
+    .filter(([field]) => field !== 'filter')
+    .map(([field, value]) => ({ field, op: '=', value }));
 }
 
 /** The records of an object: chosen columns, server-side sort, search, filters and cursor pages. */
@@ -77,8 +83,17 @@ export default function RecordListPage() {
   const [sort, setSort] = useState('');
   // `?account=<id>` (a related list's "View all") opens the list filtered to that parent; the
   // condition can be removed like any other.
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const linked = params.toString();
+  // `?filter=` (a report's drill-down) narrows the list to a group; a tag in words removes it.
+  const baseFilter = params.get('filter') ?? '';
+  const objects = useObjects();
+  const readable = useMemo(() => {
+    const o = objects.data?.find((x) => x.name === object);
+    return baseFilter && o
+      ? readableFilter(baseFilter, reportFields(o, objects.data ?? [], locale), t('reports.none'))
+      : baseFilter;
+  }, [baseFilter, objects.data, object, locale, t]);
   const [conditions, setConditions] = useState<Condition[]>(() => conditionsOf(params));
   useEffect(() => setConditions(conditionsOf(new URLSearchParams(linked))), [object, linked]);
   const [cursors, setCursors] = useState<string[]>(['']);
@@ -96,7 +111,13 @@ export default function RecordListPage() {
   const [importing, setImporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   // A saved view's filter stays as written; conditions added on top narrow it further.
-  const filter = combineFilters(view?.filter, conditions);
+  const filter = combineFilters(
+    [view?.filter, baseFilter]
+      .filter((f): f is string => !!f)
+      .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+      .join(' and ') || undefined,
+    conditions,
+  );
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
   // Merge picks its rows with tick boxes, shown only once asked for (the list keeps its layout
@@ -386,8 +407,26 @@ export default function RecordListPage() {
             }}
           />
           <IndexHint def={def} sort={sort} fields={fields} />
-          {active.length > 0 && (
+          {(active.length > 0 || baseFilter) && (
             <Flex gap={4} wrap style={{ flexBasis: '100%' }} data-testid="active-filters">
+              {baseFilter && (
+                <Tag
+                  color="blue"
+                  closable
+                  data-testid="base-filter"
+                  title={baseFilter}
+                  closeIcon={<CloseOutlined aria-label={t('app.list.removeBaseFilter')} />}
+                  onClose={(e) => {
+                    e.preventDefault();
+                    const next = new URLSearchParams(params);
+                    next.delete('filter');
+                    setParams(next, { replace: true });
+                  }}
+                  style={{ whiteSpace: 'normal' }}
+                >
+                  {t('app.list.baseFilter')}: {readable}
+                </Tag>
+              )}
               {active.map((c) => {
                 const f = fields.find((x) => x.name === c.field);
                 return (

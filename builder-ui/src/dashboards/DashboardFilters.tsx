@@ -2,6 +2,7 @@ import { DatePicker, Flex, Select } from 'antd';
 import dayjs from 'dayjs';
 import type { DashboardFilter } from '../api/dashboards';
 import { useTeams } from '../api/people';
+import { periods } from '../api/reports';
 import { UserSelect } from '../app/UserSelect';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
@@ -30,6 +31,16 @@ export function DashboardFilters({
         }
         placeholder={[t('dash.filter.from'), t('dash.filter.to')]}
         style={{ minWidth: 240 }}
+      />
+      <Select
+        data-testid="dash-filter-period"
+        aria-label={t('dash.filter.periodPreset')}
+        allowClear
+        placeholder={t('dash.filter.periodPreset')}
+        style={{ minWidth: 140 }}
+        value={value.period}
+        onChange={(period: string | undefined) => onChange({ ...value, period })}
+        options={periods.map((p) => ({ value: p, label: t(`dash.period.${p}`) }))}
       />
       <div style={{ minWidth: 200 }} data-testid="dash-filter-owner">
         <UserSelect

@@ -1,4 +1,5 @@
 import { Alert, Card, Empty, Grid } from 'antd';
+import type { ReactNode } from 'react';
 import type { AggGroup, WidgetData } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
@@ -13,12 +14,28 @@ import { useLookupLabels } from './useLookupLabels';
 const noGroups: AggGroup[] = [];
 
 /** One widget in its card: the chart of its type, or the reason it could not be computed. */
-export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef }) {
+export function WidgetCard({
+  w,
+  object,
+  extra,
+  body: own,
+  fill,
+}: {
+  w: WidgetData;
+  object?: ObjectDef;
+  /** Actions in the title bar (the dashboard editor's). */
+  extra?: ReactNode;
+  /** What the card shows instead of the widget's type (a report widget). */
+  body?: ReactNode;
+  /** The card fills a grid cell: the body scrolls when its content is taller. */
+  fill?: boolean;
+}) {
   const { t } = useI18n();
   const phone = !Grid.useBreakpoint().sm;
   const title = w.label || w.name;
   const groups = useLookupLabels(w.groups ?? noGroups, object);
   const body = () => {
+    if (own) return own;
     if (w.error) {
       return <Alert type="warning" showIcon message={t('dash.widgetFailed')} description={errorText(w.error, t)} />;
     }
@@ -44,8 +61,9 @@ export function WidgetCard({ w, object }: { w: WidgetData; object?: ObjectDef })
     <Card
       title={title}
       data-testid={`widget-${w.name}`}
-      style={{ height: '100%' }}
-      styles={{ body: { padding: phone ? 12 : 24 } }}
+      extra={extra}
+      style={{ height: '100%', display: fill ? 'flex' : undefined, flexDirection: 'column' }}
+      styles={{ body: { padding: phone ? 12 : 24, ...(fill ? { flex: 1, minHeight: 0, overflow: 'auto' } : {}) } }}
     >
       {body()}
     </Card>

@@ -3,6 +3,7 @@ import {
   BarChartOutlined,
   CalendarOutlined,
   DatabaseOutlined,
+  FundOutlined,
   InboxOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -22,6 +23,7 @@ export const navItems: NavItem[] = [
   { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
   { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
   { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
+  { path: '/reports', label: 'nav.reports', icon: <FundOutlined />, area: 'work' },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
 ];
 
