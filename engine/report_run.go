@@ -173,15 +173,20 @@ func (e *Engine) planReport(ctx context.Context, by *Actor, r *forms.Report, o R
 			k.pgrant = grants[rf.Lookup.Target]
 		}
 		switch rf.Field.ValueType() {
-		case "date":
+		case "date", "datetime":
+			if rf.Lookup != nil { // grouped by the lookup; the parent's value is cut here
+				break
+			}
+			if rf.Field.ValueType() == "datetime" {
+				k.store.Prefix = instantPrefix(gr.Bucket, plan.loc)
+				break
+			}
 			k.store.Prefix = map[string]int{"month": 7, "year": 4}[gr.Bucket]
 			if k.store.Prefix == 0 {
 				k.store.Prefix = 10
 			}
-		case "datetime":
-			k.store.Prefix = instantPrefix(gr.Bucket, plan.loc)
 		}
-		if k.store.Prefix > 0 && k.group.Bucket == "" {
+		if t := rf.Field.ValueType(); (t == "date" || t == "datetime") && k.group.Bucket == "" {
 			k.group.Bucket = "day"
 		}
 		plan.keys = append(plan.keys, k)
@@ -355,7 +360,7 @@ func (e *Engine) runReport(ctx context.Context, plan *reportPlan) (*ReportResult
 		return nil, storeErr(err)
 	}
 	if len(groups) > maxReportScan {
-		return nil, reportTooBroad()
+		return nil, e.reportTooBroad()
 	}
 	for i := range plan.keys {
 		if err := e.readParents(ctx, &plan.keys[i], i, groups); err != nil {
@@ -374,8 +379,8 @@ func (e *Engine) runReport(ctx context.Context, plan *reportPlan) (*ReportResult
 			totals.add(nil, g.Values)
 		}
 	}
-	if len(merged.order) > MaxReportGroups {
-		return nil, reportTooBroad()
+	if len(merged.order) > e.maxReportGroups {
+		return nil, e.reportTooBroad()
 	}
 	out := &ReportResult{Object: plan.r.Object, Groups: make([]ReportBucket, 0, len(merged.order))}
 	nrows := len(plan.r.Rows)
@@ -429,8 +434,8 @@ func countOf(plan *reportPlan, g store.Group) int64 {
 	return 1
 }
 
-func reportTooBroad() error {
-	return errorf(KindInvalid, "report_too_broad", "the report has more than %d groups; narrow its filter or group by fewer fields or a larger bucket", MaxReportGroups)
+func (e *Engine) reportTooBroad() error {
+	return errorf(KindInvalid, "report_too_broad", "the report has more than %d groups; narrow its filter or group by fewer fields or a larger bucket", e.maxReportGroups)
 }
 
 // readParents reads the parents the groups' lookup ids (the key at place i) point at, under the
@@ -475,6 +480,9 @@ func (p *reportPlan) reportKey(k reportKey, v any) any {
 	if k.rf.Lookup != nil {
 		id, _ := v.(string)
 		v = k.values[id]
+	}
+	if k.rf.Lookup == nil && (k.store.Prefix == 4 || k.store.Prefix == 7) {
+		return v // the database cut it to its year or month already
 	}
 	if k.store.Prefix > 0 || (k.rf.Lookup != nil && k.group.Bucket != "") {
 		s, ok := v.(string)

@@ -57,8 +57,8 @@ func reportRows(e *engine.Engine) fiber.Handler {
 				return 0, nil
 			}
 			n, err := strconv.Atoi(s)
-			if err != nil {
-				return 0, &engine.Error{Kind: engine.KindInvalid, Code: "invalid_page", Message: name + " is a whole number"}
+			if err != nil || n < 1 {
+				return 0, &engine.Error{Kind: engine.KindInvalid, Code: "invalid_page", Message: name + " is a whole number from 1"}
 			}
 			return n, nil
 		}
