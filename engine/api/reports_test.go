@@ -310,3 +310,42 @@ func TestReportTooBroad(t *testing.T) {
 		})
 	})
 }
+
+// TestReportWidgets: a dashboard shows a saved report computed for its reader under the
+// dashboard's filters; every widget may carry a layout on the 12-column grid.
+func TestReportWidgets(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, h *harness) {
+		tok, id := h.people()
+		reportData(h, tok)
+		as := func(who string) []string { return []string{"Authorization", "Bearer " + tok[who]} }
+		h.mustDo(201, "POST", "/api/reports", strings.Replace(pipelineReport, `"private"`, `"everyone"`, 1))
+		h.mustDo(201, "POST", "/api/reports", `{"name":"margins","object":"opp","measures":[{"op":"sum","field":"margin"}],"sharing":"everyone"}`)
+		runScenarios(t, h, []scenario{
+			{Name: "layouts off the grid and a missing report", Method: "POST", URL: "/api/meta/dashboards", ExpectedStatus: 422,
+				Body: `{"name":"bad","widgets":[
+					{"name":"a","type":"report","report":"nope","layout":{"x":10,"y":0,"w":4,"h":3}},
+					{"name":"b","type":"bar","object":"opp","group_by":["stage"],"layout":{"x":-1,"y":-2,"w":0,"h":0}},
+					{"name":"c","type":"report","report":"pipe","object":"opp"}]}`,
+				ExpectedContent: []string{`"pointer":"/widgets/0/report"`, `"pointer":"/widgets/0/layout/w"`, `"pointer":"/widgets/1/layout/x"`,
+					`"pointer":"/widgets/1/layout/y"`, `"pointer":"/widgets/1/layout/w"`, `"pointer":"/widgets/1/layout/h"`, `"pointer":"/widgets/2"`}},
+			{Name: "a dashboard with a report widget", Method: "POST", URL: "/api/meta/dashboards", ExpectedStatus: 201,
+				Body: `{"name":"sales","widgets":[
+					{"name":"pipe","type":"report","report":"pipe","chart":"bar","layout":{"x":0,"y":0,"w":8,"h":4}},
+					{"name":"margins","type":"report","report":"margins","layout":{"x":8,"y":0,"w":4,"h":4}},
+					{"name":"stages","type":"pie","object":"opp","group_by":["stage"],"layout":{"x":0,"y":4,"w":12,"h":3}}]}`},
+			{Name: "the admin's data", Method: "GET", URL: "/api/dashboards/sales/data", ExpectedStatus: 200,
+				ExpectedContent: []string{`"name":"pipe","type":"report","object":"opp","layout":{"x":0,"y":0,"w":8,"h":4},"report":"pipe","chart":"bar","result":{"object":"opp"`,
+					`"totals":[7,"1358.30"]`, `"totals":["7.00"]`}},
+			{Name: "a rep's data: her records; the hidden field's widget is an error", Method: "GET", URL: "/api/dashboards/sales/data", Headers: as("anna"), ExpectedStatus: 200,
+				ExpectedContent: []string{`"totals":[4,"351.29"]`, `"name":"margins","type":"report","object":"","layout":{"x":8,"y":0,"w":4,"h":4},"report":"margins","error":{"code":"field_hidden"`},
+				NotExpectedContent: []string{`"7.00"`}},
+			{Name: "the dashboard's owner filter", Method: "GET", URL: "/api/dashboards/sales/data?owner=" + id["ben"], ExpectedStatus: 200,
+				ExpectedContent: []string{`"totals":[3,"1007.01"]`}},
+			{Name: "the dashboard's team and period filters", Method: "GET", URL: "/api/dashboards/sales/data?team=south&period=this_year", ExpectedStatus: 200,
+				ExpectedContent: []string{`"totals":[3,"1007.01"]`}},
+			{Name: "a period before any record", Method: "GET", URL: "/api/dashboards/sales/data?period=last_month", ExpectedStatus: 200,
+				ExpectedContent: []string{`"totals":[0,"0.00"]`}},
+		})
+	})
+}
