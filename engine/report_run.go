@@ -130,8 +130,8 @@ func (e *Engine) ReportData(ctx context.Context, by *Actor, name string, o Repor
 }
 
 func (e *Engine) planReport(ctx context.Context, by *Actor, r *forms.Report, o ReportOptions) (*reportPlan, error) {
-	if r.Name == "" {
-		r.Name = "draft"
+	if !forms.NamePattern.MatchString(r.Name) {
+		r.Name = "draft" // a draft's name is not checked until it is saved
 	}
 	if probs := e.checkReport(ctx, r); len(probs) > 0 {
 		return nil, InvalidDefinition(probs)

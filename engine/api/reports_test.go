@@ -338,7 +338,7 @@ func TestReportWidgets(t *testing.T) {
 				ExpectedContent: []string{`"name":"pipe","type":"report","object":"opp","layout":{"x":0,"y":0,"w":8,"h":4},"report":"pipe","chart":"bar","result":{"object":"opp"`,
 					`"totals":[7,"1358.30"]`, `"totals":["7.00"]`}},
 			{Name: "a rep's data: her records; the hidden field's widget is an error", Method: "GET", URL: "/api/dashboards/sales/data", Headers: as("anna"), ExpectedStatus: 200,
-				ExpectedContent: []string{`"totals":[4,"351.29"]`, `"name":"margins","type":"report","object":"","layout":{"x":8,"y":0,"w":4,"h":4},"report":"margins","error":{"code":"field_hidden"`},
+				ExpectedContent:    []string{`"totals":[4,"351.29"]`, `"name":"margins","type":"report","object":"","layout":{"x":8,"y":0,"w":4,"h":4},"report":"margins","error":{"code":"field_hidden"`},
 				NotExpectedContent: []string{`"7.00"`}},
 			{Name: "the dashboard's owner filter", Method: "GET", URL: "/api/dashboards/sales/data?owner=" + id["ben"], ExpectedStatus: 200,
 				ExpectedContent: []string{`"totals":[3,"1007.01"]`}},
