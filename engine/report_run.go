@@ -86,7 +86,8 @@ type reportKey struct {
 	store  store.GroupKey
 	parent *definition // a lookup path: the parent object
 	pgrant *grant
-	values map[string]any // a lookup path: parent id -> the parent's field as the reader reads it
+	values map[string]any    // a lookup path: parent id -> the parent's field as the reader reads it
+	titles map[string]string // a lookup key: record id -> its title, as the reader may read it
 }
 
 // reportPlan is a checked run of a report for one reader.
@@ -101,6 +102,7 @@ type reportPlan struct {
 	q        store.AggQuery
 	filter   string // the whole filter of the run in the list language (report, extra, narrowing)
 	users    map[string]*User
+	by       *Actor
 }
 
 // reportMeasure is where a measure's parts are among the database measures.
@@ -143,7 +145,7 @@ func (e *Engine) planReport(ctx context.Context, by *Actor, r *forms.Report, o R
 	if !g.perm.Read {
 		return nil, ErrForbidden
 	}
-	plan := &reportPlan{r: r, def: def, g: g, loc: location(by.Timezone), locale: o.Locale}
+	plan := &reportPlan{r: r, def: def, g: g, loc: location(by.Timezone), locale: o.Locale, by: by}
 	fields := wholeFields{e: e, ctx: ctx}
 	grants := map[string]*grant{}
 	// Every field the report reads must be visible to the reader: on the object, and through a
@@ -382,6 +384,11 @@ func (e *Engine) runReport(ctx context.Context, plan *reportPlan) (*ReportResult
 	if len(merged.order) > e.maxReportGroups {
 		return nil, e.reportTooBroad()
 	}
+	for i := range plan.keys {
+		if err := e.lookupTitles(ctx, plan, &plan.keys[i], i, merged.order); err != nil {
+			return nil, err
+		}
+	}
 	out := &ReportResult{Object: plan.r.Object, Groups: make([]ReportBucket, 0, len(merged.order))}
 	nrows := len(plan.r.Rows)
 	for i, k := range plan.keys {
@@ -520,6 +527,10 @@ func (p *reportPlan) keyLabel(k reportKey, v any) string {
 					}
 				}
 			}
+		case "lookup":
+			if t := k.titles[x]; t != "" {
+				return t
+			}
 		case "user":
 			if u := p.users[x]; u != nil {
 				if u.Name != "" {
@@ -595,4 +606,51 @@ func (b ReportBucket) MarshalJSON() ([]byte, error) {
 		Values []any    `json:"values"`
 		Filter string   `json:"filter"`
 	}{b.Keys, b.Labels, b.Values, b.Filter})
+}
+
+// lookupTitles names the records a lookup key's groups point at by their title field (as the
+// list and export do), reading only those the reader may read; the others keep their id.
+func (e *Engine) lookupTitles(ctx context.Context, plan *reportPlan, k *reportKey, i int, groups []*mergeAcc) error {
+	f := k.rf.Field
+	if f.ValueType() != "lookup" || f.Target == "" {
+		return nil
+	}
+	tdef, err := e.current(ctx, f.Target)
+	if err != nil {
+		return nil // the target is gone: ids it is
+	}
+	tg, err := e.parentGrant(ctx, plan.by, f.Target, map[string]*grant{})
+	if err != nil || tg == nil {
+		return err
+	}
+	title := titleOf(tdef.obj)
+	if title == "" || tg.hidden[title] {
+		return nil
+	}
+	var ids []any
+	for _, g := range groups {
+		if id, ok := g.key[i].(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	k.titles = map[string]string{}
+	for len(ids) > 0 {
+		n := min(500, len(ids))
+		var flt store.Filter = store.In{Field: "id", Values: ids[:n], Scalar: true}
+		if tg.read != nil {
+			flt = store.And{flt, tg.read}
+		}
+		docs, err := e.store.Find(ctx, recordsColl(f.Target), store.Query{Filter: flt})
+		if err != nil {
+			return storeErr(err)
+		}
+		for _, d := range docs {
+			id, _ := d["id"].(string)
+			if t, ok := d[title].(string); ok {
+				k.titles[id] = t
+			}
+		}
+		ids = ids[n:]
+	}
+	return nil
 }

@@ -226,6 +226,12 @@ func TestReports(t *testing.T) {
 					`"pointer":"/measures/0/field"`, `"pointer":"/measures/1/op"`, `"pointer":"/chart"`, `"pointer":"/sharing"`, `"pointer":"/filter"`}},
 			{Name: "a run of a bad draft", Method: "POST", URL: "/api/reports/run", Body: `{"object":"nope","measures":[{"op":"count"}]}`, ExpectedStatus: 422,
 				ExpectedContent: []string{`"pointer":"/object"`}},
+			{Name: "a lookup's groups are labelled by the records' names", Method: "POST", URL: "/api/reports/run",
+				Body: `{"object":"opp","rows":[{"field":"account"}],"measures":[{"op":"count"}]}`, ExpectedStatus: 200,
+				ExpectedContent: []string{`"labels":[""],"values":[1]`, `"labels":["A1"],"values":[2]`, `"labels":["A2"],"values":[2]`, `"labels":["A3"],"values":[2]`}},
+			{Name: "a rep sees the names of her accounts only", Method: "POST", URL: "/api/reports/run", Headers: as("anna"),
+				Body: `{"object":"opp","rows":[{"field":"account"}],"measures":[{"op":"count"}]}`, ExpectedStatus: 200,
+				ExpectedContent: []string{`"labels":["A1"],"values":[2]`, `"labels":["A3"],"values":[2]`}, NotExpectedContent: []string{`"A2"`}},
 			{Name: "unknown members of a draft", Method: "POST", URL: "/api/reports/run", Body: `{"object":"opp","measures":[{"op":"count"}],"group_by":["x"]}`, ExpectedStatus: 400},
 		})
 
