@@ -1,6 +1,6 @@
 import { DeleteOutlined, GlobalOutlined, LockOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Popconfirm, Segmented, Select, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMe } from '../api/auth';
@@ -41,7 +41,7 @@ export default function ReportsPage() {
         title={t('reports.title')}
         subtitle={t('reports.subtitle')}
         extra={
-          <>
+          <Space wrap>
             <Select
               aria-label={t('reports.builder.object')}
               value={object}
@@ -56,7 +56,7 @@ export default function ReportsPage() {
             >
               {t('reports.new')}
             </Button>
-          </>
+          </Space>
         }
       />
       {list.isError && (
