@@ -1,144 +1,178 @@
 import type { Page } from '@playwright/test';
 import { en, zhCN, type MessageKey } from '../src/i18n/messages';
-import { drag } from './builder-helpers';
+import { choose, drag } from './builder-helpers';
 import { demoPassword, zhou } from './demo';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
 
-// The report builder end to end: an analyst builds "pipeline by industry and stage" by dragging
-// fields (on a phone through each field's menu), saves it, puts it on the sales dashboard and
-// resizes it; a manager opens it and drills from a group to exactly that group's records.
-// English at 1440×900, Chinese at phone width.
+// The report builder end to end, in English and in Chinese, on a desktop (fields dragged) and on a
+// phone (each field's menu): an analyst builds "pipeline by industry and stage" and sees it in the
+// live preview, saves and shares it, puts it on the sales dashboard and makes it wider; a manager
+// opens it and drills from a group to exactly that group's records.
 
-const ana = 'ana@demo.example.com'; // the analyst of the default template's demo people
+const langs = [
+  { lang: 'en', zh: false },
+  { lang: 'zh-CN', zh: true },
+] as const;
 
-async function signInTo(page: Page, email: string, zh: boolean) {
+async function signInTo(page: Page, email: string, password: string, zh: boolean) {
   await page.goto('/login');
   await page.evaluate((l) => localStorage.setItem('crm.locale', l), zh ? 'zh-CN' : 'en');
   await page.reload();
   await page.locator('#email, input[type=email], input[autocomplete=username]').first().fill(email);
-  await page.locator('input[type=password]').fill(demoPassword);
+  await page.locator('input[type=password]').fill(password);
   await page.locator('input[type=password]').press('Enter');
   await expect(page).not.toHaveURL(/\/login/);
 }
 
-test('an analyst builds a report by dragging fields, puts it on a dashboard, and a manager drills down', async ({
-  page,
-  phone,
-  shot,
-}) => {
-  test.setTimeout(180_000);
-  const zh = phone;
-  const m = (k: MessageKey) => (zh ? zhCN[k] : en[k]);
-  // A button's name: an icon's name may come first, and Ant Design spaces two Chinese characters.
-  const name = (k: MessageKey) =>
-    new RegExp(`${[...m(k)].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s?')}$`);
-  if (!phone) await page.setViewportSize({ width: 1440, height: 900 });
-  const label = `Pipeline e2e ${phone ? 'phone' : 'desktop'} ${Date.now()}`;
+for (const { lang, zh } of langs) {
+  test(`${lang}: an analyst builds a report by dragging fields, puts it on a dashboard, and a manager drills down`, async ({
+    page,
+    request,
+    token,
+    phone,
+    shot,
+  }, info) => {
+    test.setTimeout(180_000);
+    const m = (k: MessageKey, vars: Record<string, string> = {}) =>
+      Object.entries(vars).reduce((s, [k2, v]) => s.replace(`{${k2}}`, v), zh ? zhCN[k] : en[k]);
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // A button's name: an icon's name may come first, and Ant Design spaces two Chinese characters.
+    const name = (k: MessageKey) => new RegExp(`${[...m(k)].map(esc).join('\\s?')}$`);
+    const suffix = zh ? '-zh' : '';
+    if (!phone) await page.setViewportSize({ width: 1440, height: 900 });
+    const stamp = `${info.project.name}_${zh ? 'zh' : 'en'}_${Date.now()}`;
+    const label = `Pipeline e2e ${stamp.replaceAll('_', ' ')}`;
 
-  await signInTo(page, ana, zh);
-  await page.goto('/reports');
-  await expect(page.getByRole('button', { name: name('reports.new') })).toBeVisible({ timeout: 30_000 });
-  await page.getByRole('button', { name: name('reports.new') }).click();
-  await expect(page).toHaveURL(/\/reports\/new\?object=opportunity/);
-  await expect(page.getByTestId('report-field-account.industry')).toBeVisible({ timeout: 30_000 });
+    // The demo analyst reaches only her own records (the built-in analyst role), so she would build
+    // over nothing: as an admin would, give this analyst read access to the whole pipeline through
+    // a role of her own. The report then runs with exactly what she may read.
+    const admin = { Authorization: `Bearer ${token}` };
+    const role = `pipeline_reader_${stamp}`;
+    const roleRes = await request.post('/api/roles', {
+      headers: admin,
+      data: {
+        name: role,
+        objects: { opportunity: { read: true, see_all: true }, account: { read: true, see_all: true } },
+      },
+    });
+    expect(roleRes.status(), await roleRes.text()).toBe(201);
+    const analyst = `analyst_${stamp}@demo.example.com`;
+    const userRes = await request.post('/api/users', {
+      headers: admin,
+      data: { email: analyst, password: demoPassword, name: 'Report Analyst', roles: ['analyst', role] },
+    });
+    expect(userRes.status(), await userRes.text()).toBe(201);
 
-  const place = async (path: string, zone: 'rows' | 'values') => {
-    const field = page.getByTestId(`report-field-${path}`);
+    await signInTo(page, analyst, demoPassword, zh);
+    await page.goto('/reports');
+    await expect(page.getByRole('button', { name: name('reports.new') })).toBeVisible({ timeout: 30_000 });
+    await page.getByRole('button', { name: name('reports.new') }).click();
+    await expect(page).toHaveURL(/\/reports\/new\?object=opportunity/);
+    await expect(page.getByTestId('report-field-account.industry')).toBeVisible({ timeout: 30_000 });
+
+    const place = async (path: string, zone: 'rows' | 'values') => {
+      const field = page.getByTestId(`report-field-${path}`);
+      if (phone) {
+        // No mouse on a phone: the field's menu adds it.
+        await field.getByRole('button').last().click();
+        await page.getByRole('menuitem', { name: m(`reports.addTo.${zone}`) }).click();
+      } else {
+        await drag(page, field.getByRole('button').first(), page.getByTestId(`report-zone-${zone}`));
+      }
+    };
+    await place('account.industry', 'rows');
+    await expect(page.getByTestId('report-zone-rows').getByTestId('report-chip-rows')).toHaveCount(1);
+    await place('stage', 'rows');
+    await expect(page.getByTestId('report-zone-rows').getByTestId('report-chip-rows')).toHaveCount(2);
+    await place('amount', 'values');
+    await expect(page.getByTestId('report-zone-values').getByTestId('report-chip-values')).toHaveCount(2);
+    // The live preview: the groups she may read, as a bar chart and a table in her language.
+    const preview = page.getByTestId('report-preview');
+    await expect(preview.getByTestId('report-chart')).toBeVisible({ timeout: 30_000 });
+    await expect(preview.getByTestId('report-table').locator('thead')).toContainText(zh ? '行业' : 'Industry');
+    await expect(preview.getByTestId('report-table').locator('tbody tr.ant-table-row').first()).toBeVisible();
+    await expect(page.getByText(m('reports.previewFailed'))).toHaveCount(0);
+    await shot(`r1-report-builder${suffix}`);
+    if (phone) await expectNoHorizontalOverflow(page);
+
+    await page.getByRole('button', { name: name('reports.save') }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(m('reports.label.en')).fill(label);
+    await dialog.getByLabel(m('reports.label.zh')).fill(`${label} 中文`);
+    await choose(page, dialog, m('reports.sharing'), m('reports.sharing.everyone'));
+    await dialog.getByRole('button', { name: name('reports.save') }).click();
+    await expect(page).toHaveURL(/\/reports\/pipeline_e2e_/);
+    const reportUrl = page.url();
+    const reportName = decodeURIComponent(reportUrl.split('/reports/')[1]!);
+    const shown = zh ? `${label} 中文` : label;
+
+    await page.goto('/reports');
+    await expect(page.getByRole('link', { name: shown })).toBeVisible({ timeout: 30_000 });
+    await shot(`r2-reports-list${suffix}`);
+
+    // On the sales dashboard: edit, add the report, make it wider, save.
+    await page.goto('/dashboards/sales');
+    await page.getByRole('button', { name: name('dash.edit') }).click();
+    await page.getByRole('button', { name: name('dash.addWidget') }).click();
+    const add = page.getByRole('dialog');
+    // A required field's name starts with its mark ("* Report").
+    const pick = add.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${esc(m('dash.pickReport'))}$`) });
+    await pick.click({ force: true });
+    await pick.fill(shown);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: shown }).click();
+    await add.getByRole('button', { name: name('dash.addWidget') }).click();
+    const item = page.getByTestId(`grid-item-${reportName}`);
+    await expect(item).toBeVisible();
     if (phone) {
-      // No mouse on a phone: the field's menu adds it.
-      await field.getByRole('button').last().click();
-      await page.getByRole('menuitem', { name: m(`reports.addTo.${zone}`) }).click();
+      // Widgets stack on a phone; their buttons move and resize them on the desktop grid.
+      await item.getByRole('button', { name: m('dash.widgetWider', { name: shown }) }).click();
     } else {
-      await drag(page, field.getByRole('button').first(), page.getByTestId(`report-zone-${zone}`));
+      const before = (await item.boundingBox())!;
+      const handle = item.locator('.react-resizable-handle');
+      const h = (await handle.boundingBox())!;
+      await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(h.x + 200, h.y + 80, { steps: 10 });
+      await page.mouse.up();
+      await expect.poll(async () => (await item.boundingBox())!.width).toBeGreaterThan(before.width + 50);
     }
-  };
-  await place('account.industry', 'rows');
-  await expect(page.getByTestId('report-zone-rows').getByTestId('report-chip-rows')).toHaveCount(1);
-  await place('stage', 'rows');
-  await expect(page.getByTestId('report-zone-rows').getByTestId('report-chip-rows')).toHaveCount(2);
-  await place('amount', 'values');
-  await expect(page.getByTestId('report-zone-values').getByTestId('report-chip-values')).toHaveCount(2);
-  // The live preview runs with the analyst's record access (the demo analyst may read no
-  // opportunities): it answers, without an error; the manager below sees the groups.
-  await expect(
-    page
-      .locator('.ant-card')
-      .filter({ hasText: m('reports.preview') })
-      .locator('.ant-empty, [data-testid=report-result]'),
-  ).toBeVisible();
-  await expect(page.getByText(m('reports.previewFailed'))).toHaveCount(0);
-  await shot('r1-report-builder');
-  if (phone) await expectNoHorizontalOverflow(page);
+    await shot(`r3-dashboard-edit${suffix}`);
+    await page.getByRole('button', { name: name('dash.editDone') }).click();
+    await expect(page.getByText(m('dash.saved'))).toBeVisible();
+    await expect(page.getByTestId(`grid-item-${reportName}`)).toBeVisible();
+    const saved = await request.get('/api/meta/dashboards/sales', { headers: admin });
+    const widget = ((await saved.json()) as { widgets: { report?: string; layout?: { w: number } }[] }).widgets.find(
+      (w) => w.report === reportName,
+    );
+    expect(widget?.layout?.w, 'the widget is wider than a new one').toBeGreaterThan(6);
 
-  await page.getByRole('button', { name: name('reports.save') }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel(m('reports.label.en')).fill(label);
-  await dialog.getByLabel(m('reports.label.zh')).fill(`${label} 中文`);
-  await dialog.getByLabel(m('reports.sharing')).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: m('reports.sharing.everyone') })
-    .click();
-  await dialog.getByRole('button', { name: name('reports.save') }).click();
-  await expect(page).toHaveURL(/\/reports\/pipeline_e2e_/);
-  const reportUrl = page.url();
-  const reportName = decodeURIComponent(reportUrl.split('/reports/')[1]!);
-
-  await page.goto('/reports');
-  await expect(page.getByRole('link', { name: zh ? `${label} 中文` : label })).toBeVisible();
-  await shot('r2-reports-list');
-
-  // On the sales dashboard: edit, add the report, make it wider, save.
-  await page.goto('/dashboards/sales');
-  await page.getByRole('button', { name: name('dash.edit') }).click();
-  await page.getByRole('button', { name: name('dash.addWidget') }).click();
-  const add = page.getByRole('dialog');
-  await add.getByLabel(m('dash.pickReport')).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).click();
-  await add.getByRole('button', { name: name('dash.addWidget') }).click();
-  const item = page.getByTestId(`grid-item-${reportName}`);
-  await expect(item).toBeVisible();
-  const before = (await item.boundingBox())!;
-  if (phone) {
-    await item.getByRole('button', { name: new RegExp(zhCN['dash.widgetWider'].split('：')[0]!) }).click();
-  } else {
-    const handle = item.locator('.react-resizable-handle');
-    const h = (await handle.boundingBox())!;
-    await page.mouse.move(h.x + h.width / 2, h.y + h.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(h.x + 200, h.y + 80, { steps: 10 });
-    await page.mouse.up();
-    await expect.poll(async () => (await item.boundingBox())!.width).toBeGreaterThan(before.width + 50);
-  }
-  await shot('r3-dashboard-edit');
-  await page.getByRole('button', { name: name('dash.editDone') }).click();
-  await expect(page.getByText(m('dash.saved'))).toBeVisible();
-  await expect(page.getByTestId(`grid-item-${reportName}`)).toBeVisible();
-
-  // The manager reads the shared report and drills from a group to its records.
-  await page.evaluate(() => localStorage.removeItem('crm.token'));
-  await page.context().clearCookies();
-  await signInTo(page, zhou, zh);
-  await page.goto('/dashboards/sales');
-  await expect(page.getByTestId(`grid-item-${reportName}`).getByTestId('report-chart')).toBeVisible();
-  await shot('r4-dashboard');
-  await page.goto(reportUrl);
-  await expect(page.getByTestId('report-chart')).toBeVisible();
-  await expect(page.getByTestId('report-table').locator('thead')).toContainText(zh ? '行业' : 'Industry');
-  await shot('r1-report-builder-manager');
-  const row = page.getByTestId('report-table').locator('tbody tr.ant-table-row').first();
-  await expect(row).toBeVisible();
-  const count = Number((await row.locator('td').nth(2).innerText()).replace(/[^0-9]/g, ''));
-  const industry = await row.locator('td').nth(0).innerText();
-  expect(count).toBeGreaterThan(0);
-  await row.locator('td').nth(2).getByRole('link').click();
-  await expect(page).toHaveURL(/\/app\/opportunity\?filter=/);
-  await expect(page.getByTestId('base-filter')).toContainText(industry);
-  const rows = page.locator('.ant-table-tbody tr.ant-table-row');
-  await expect(rows.first()).toBeVisible();
-  if (count <= 20) await expect(rows).toHaveCount(count);
-  await shot('r5-drilled-list');
-  // Removing the group's tag shows the whole list again.
-  await page.getByTestId('base-filter').locator('.ant-tag-close-icon').click();
-  await expect(page).not.toHaveURL(/filter=/);
-});
+    // The manager reads the shared report and drills from a group to its records.
+    await page.evaluate(() => localStorage.removeItem('crm.token'));
+    await page.context().clearCookies();
+    await signInTo(page, zhou, demoPassword, zh);
+    await page.goto('/dashboards/sales');
+    await expect(page.getByTestId(`grid-item-${reportName}`).getByTestId('report-chart')).toBeVisible({
+      timeout: 30_000,
+    });
+    await shot(`r4-dashboard${suffix}`);
+    await page.goto(reportUrl);
+    await expect(page.getByTestId('report-chart')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('report-table').locator('thead')).toContainText(zh ? '行业' : 'Industry');
+    const row = page.getByTestId('report-table').locator('tbody tr.ant-table-row').first();
+    await expect(row).toBeVisible();
+    await shot(`r6-report-manager${suffix}`);
+    const count = Number((await row.locator('td').nth(2).innerText()).replace(/[^0-9]/g, ''));
+    const industry = await row.locator('td').nth(0).innerText();
+    expect(count).toBeGreaterThan(0);
+    await row.locator('td').nth(2).getByRole('link').click();
+    await expect(page).toHaveURL(/\/app\/opportunity\?filter=/);
+    await expect(page.getByTestId('base-filter')).toContainText(industry, { timeout: 30_000 });
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await expect(rows.first()).toBeVisible();
+    if (count <= 20) await expect(rows).toHaveCount(count);
+    await shot(`r5-drilled-list${suffix}`);
+    // Removing the group's tag shows the whole list again.
+    await page.getByTestId('base-filter').locator('.ant-tag-close-icon').click();
+    await expect(page).not.toHaveURL(/filter=/);
+  });
+}

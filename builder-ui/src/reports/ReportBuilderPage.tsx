@@ -468,7 +468,12 @@ export default function ReportBuilderPage() {
             </Card>
           </Col>
           <Col xs={24} lg={12}>
-            <Card size="small" title={t('reports.preview')} loading={preview.isPending && !!object}>
+            <Card
+              size="small"
+              title={t('reports.preview')}
+              data-testid="report-preview"
+              loading={preview.isPending && !!object}
+            >
               {preview.isError && (
                 <Alert
                   type="error"
