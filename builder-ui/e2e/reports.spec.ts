@@ -103,7 +103,7 @@ for (const { lang, zh } of langs) {
     await dialog.getByRole('button', { name: name('reports.save') }).click();
     await expect(page).toHaveURL(/\/reports\/pipeline_e2e_/);
     const reportUrl = page.url();
-    const reportName = decodeURIComponent(reportUrl.split('/reports/')[1]!);
+    const reportName = decodeURIComponent(reportUrl.split('/reports/')[1]);
     const shown = zh ? `${label} 中文` : label;
 
     await page.goto('/reports');
