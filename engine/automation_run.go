@@ -219,6 +219,8 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		return e.assignAction(ctx, def, act, record, akey)
 	case workflow.ActionApproval:
 		return e.approvalAction(ctx, def, act, record, doc, akey)
+	case workflow.ActionEmail:
+		return e.emailAction(ctx, a, act, def, record, doc, akey)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

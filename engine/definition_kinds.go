@@ -139,6 +139,13 @@ func DefinitionKinds() []*DefinitionKind {
 				version: func(w *WebFormDef) int64 { return w.Version },
 				list:    (*Engine).ListWebForms, get: getLatest((*Engine).GetWebForm),
 				save: (*Engine).SaveWebForm, remove: (*Engine).DeleteWebForm}),
+		served(DefinitionKind{Key: "email_templates", Path: "/meta/email-templates", Param: "name", named: emailTemplatesKind,
+			section: section{id: "name", server: []string{"version"}}},
+			typedAPI[workflow.EmailTemplate, EmailTemplateDef]{
+				setKey:  func(t *workflow.EmailTemplate, name string) { t.Name = name },
+				version: func(t *EmailTemplateDef) int64 { return t.Version },
+				list:    (*Engine).ListEmailTemplates, get: getLatest((*Engine).GetEmailTemplate),
+				save: (*Engine).SaveEmailTemplate, remove: (*Engine).DeleteEmailTemplate}),
 	}
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,6 +47,9 @@ type Config struct {
 	Scratch func(context.Context) (store.Store, error)
 	// MaxPathParents bounds the parents one filter's lookup paths may match; 0: MaxPathParents.
 	MaxPathParents int
+	// SMTPRootCAs are the certificate authorities SMTP servers are checked against; nil: the
+	// system's (tests give their own, for a server with a self-signed certificate).
+	SMTPRootCAs *x509.CertPool
 }
 
 // Engine serves every operation of the product over one store.
@@ -92,6 +96,7 @@ type Engine struct {
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
 	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
 	maxPathParents  int            // see Config.MaxPathParents
+	smtpRoots       *x509.CertPool // see Config.SMTPRootCAs
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -128,6 +133,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.queryTimeout = 5 * time.Second
 	}
 	e.maxPathParents = cfg.MaxPathParents
+	e.smtpRoots = cfg.SMTPRootCAs
 	if e.maxPathParents == 0 {
 		e.maxPathParents = MaxPathParents
 	}

@@ -103,6 +103,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleCron)
 	jobs.Register(&ws, e.handleSLA)
 	jobs.Register(&ws, e.handleWebhook)
+	jobs.Register(&ws, e.handleEmail)
 	jobs.Register(&ws, e.handleApprovalEffects)
 	jobs.Register(&ws, e.handleApprovalTimeout)
 	jobs.Register(&ws, e.handleImport)

@@ -18,16 +18,44 @@ func (e *Engine) SetOwnLocale(ctx context.Context, by *Actor, locale string) (*A
 		return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: "the locale is not valid",
 			Problems: []forms.Problem{{Pointer: "/locale", Code: "invalid_locale", Message: "not a locale such as en or zh-CN"}}}
 	}
+	if err := e.setOwn(ctx, by, func(doc store.Doc) { setOrDelete(doc, "locale", locale) }); err != nil {
+		return nil, err
+	}
+	out := *by
+	out.Locale = locale
+	return &out, nil
+}
+
+// SetOwnEmailNotifications says whether the caller gets their notifications (assignments,
+// approval tasks, SLA warnings and breaches, follow-up reminders) by email too. Anyone may
+// change their own.
+func (e *Engine) SetOwnEmailNotifications(ctx context.Context, by *Actor, on bool) (*Actor, error) {
+	if err := e.setOwn(ctx, by, func(doc store.Doc) {
+		if on {
+			doc["email_notifications"] = true
+		} else {
+			delete(doc, "email_notifications")
+		}
+	}); err != nil {
+		return nil, err
+	}
+	out := *by
+	out.EmailNotifications = on
+	return &out, nil
+}
+
+// setOwn changes the caller's own user document with set.
+func (e *Engine) setOwn(ctx context.Context, by *Actor, set func(store.Doc)) error {
 	for attempt := 0; ; attempt++ {
 		doc, err := e.store.Get(ctx, collUsers, by.ID)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, ErrUnauthorized
+			return ErrUnauthorized
 		}
 		if err != nil {
-			return nil, storeErr(err)
+			return storeErr(err)
 		}
 		v, _ := doc["version"].(int64)
-		setOrDelete(doc, "locale", locale)
+		set(doc)
 		doc["updated_at"], doc["updated_by"] = e.stamp(), by.ID
 		err = e.store.Replace(ctx, collUsers, doc, v)
 		// An admin's change made meanwhile is kept: read again and set the locale on top of it.
@@ -35,13 +63,11 @@ func (e *Engine) SetOwnLocale(ctx context.Context, by *Actor, locale string) (*A
 			continue
 		}
 		if err != nil {
-			return nil, storeErr(err)
+			return storeErr(err)
 		}
 		break
 	}
 	e.changedDirectory(ctx)
 	e.audit(ctx, by, auditEntry{Action: "user_updated", Object: "user", Record: by.ID})
-	out := *by
-	out.Locale = locale
-	return &out, nil
+	return nil
 }

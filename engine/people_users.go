@@ -16,19 +16,21 @@ import (
 
 // User is a person who signs in, as the admin API shows it (never the password hash).
 type User struct {
-	ID        string   `json:"id"`
-	Email     string   `json:"email"`
-	Name      string   `json:"name,omitempty"`
-	Roles     []string `json:"roles"`
-	Active    bool     `json:"active"`
-	Locale    string   `json:"locale,omitempty"`
-	Timezone  string   `json:"timezone,omitempty"`
-	Manager   string   `json:"manager,omitempty"`
-	Teams     []string `json:"teams"`
-	Skills    []string `json:"skills"`
-	CreatedAt string   `json:"created_at,omitempty"`
-	UpdatedAt string   `json:"updated_at,omitempty"`
-	Version   int64    `json:"version,omitempty"`
+	ID       string   `json:"id"`
+	Email    string   `json:"email"`
+	Name     string   `json:"name,omitempty"`
+	Roles    []string `json:"roles"`
+	Active   bool     `json:"active"`
+	Locale   string   `json:"locale,omitempty"`
+	Timezone string   `json:"timezone,omitempty"`
+	Manager  string   `json:"manager,omitempty"`
+	Teams    []string `json:"teams"`
+	Skills   []string `json:"skills"`
+	// EmailNotifications: the user gets their notifications by email too (a profile setting).
+	EmailNotifications bool   `json:"email_notifications,omitempty"`
+	CreatedAt          string `json:"created_at,omitempty"`
+	UpdatedAt          string `json:"updated_at,omitempty"`
+	Version            int64  `json:"version,omitempty"`
 }
 
 // UserInput is what an admin sends to create or change a user; nil members stay as they are.

@@ -34,6 +34,8 @@ const (
 	ActionAssign  = "assign"
 	// ActionApproval submits the record to an approval process (the engine checks the process).
 	ActionApproval = "approval"
+	// ActionEmail sends an email template to recipients through the outbox (engine/email_*.go).
+	ActionEmail = "email"
 )
 
 // Automation reacts to records: when its trigger fires and its condition holds, its actions run.
@@ -62,16 +64,17 @@ type Trigger struct {
 
 // Action is one thing an automation does.
 type Action struct {
-	Type    string            `json:"type"`
-	Values  map[string]string `json:"values,omitempty"`  // update, create: field -> expression over the record
-	Object  string            `json:"object,omitempty"`  // create: the object of the new record
-	To      *Recipients       `json:"to,omitempty"`      // notify
-	Title   forms.Label       `json:"title,omitempty"`   // notify: a template, {{field}} shows a value
-	Message forms.Label       `json:"message,omitempty"` // notify: a template
-	URL     string            `json:"url,omitempty"`     // webhook
-	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
-	Target  *Target           `json:"target,omitempty"`  // assign: this target instead of the object's rules
-	Process string            `json:"process,omitempty"` // approval: the process's name
+	Type     string            `json:"type"`
+	Values   map[string]string `json:"values,omitempty"`   // update, create: field -> expression over the record
+	Object   string            `json:"object,omitempty"`   // create: the object of the new record
+	To       *Recipients       `json:"to,omitempty"`       // notify
+	Title    forms.Label       `json:"title,omitempty"`    // notify: a template, {{field}} shows a value
+	Message  forms.Label       `json:"message,omitempty"`  // notify: a template
+	URL      string            `json:"url,omitempty"`      // webhook
+	Secret   string            `json:"secret,omitempty"`   // webhook: whsec_... (the engine makes one when empty)
+	Target   *Target           `json:"target,omitempty"`   // assign: this target instead of the object's rules
+	Process  string            `json:"process,omitempty"`  // approval: the process's name
+	Template string            `json:"template,omitempty"` // email: the email template's name
 	// As names a create action's new record, so that later actions can link to it.
 	As string `json:"as,omitempty"`
 	// Link sets lookup fields of the created or updated record to records an earlier create
@@ -87,6 +90,10 @@ type Recipients struct {
 	Users   []string `json:"users,omitempty"`
 	Roles   []string `json:"roles,omitempty"`
 	Teams   []string `json:"teams,omitempty"`
+	// Fields (email only): email or user fields of the record whose values receive it.
+	Fields []string `json:"fields,omitempty"`
+	// Addresses (email only): fixed addresses, each allowed by the admin's SMTP settings.
+	Addresses []string `json:"addresses,omitempty"`
 }
 
 // Objects gives the definitions a check needs (the automation's own object and create targets).
@@ -199,6 +206,9 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 			if len(act.Message) == 0 && len(act.Title) == 0 {
 				bad(at+"/message", "missing_option", "a notification needs a title or a message")
 			}
+			if act.To != nil && len(act.To.Fields)+len(act.To.Addresses) > 0 {
+				bad(at+"/to", "invalid_option", "fields and addresses are recipients of email actions; a notification goes to users")
+			}
 			for key, l := range map[string]forms.Label{"title": act.Title, "message": act.Message} {
 				for loc, text := range l {
 					for _, m := range templateField.FindAllStringSubmatch(text, -1) {
@@ -219,12 +229,14 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					}
 				}
 			}
+		case ActionEmail:
+			checkEmailAction(at, act, obj, bad)
 		case ActionApproval:
 			if act.Process == "" {
 				bad(at+"/process", "missing_option", "an approval action names its process")
 			}
 		default:
-			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval", act.Type)
+			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval, email", act.Type)
 		}
 	}
 	checkControls(a.Controls, obj, bad)

@@ -169,7 +169,8 @@ func me() fiber.Handler {
 
 // profileBody is what a user may change of their own profile.
 type profileBody struct {
-	Locale *string `json:"locale"`
+	Locale             *string `json:"locale"`
+	EmailNotifications *bool   `json:"email_notifications"`
 }
 
 // updateMe changes the caller's own profile settings (its language) and answers the caller as GET
@@ -180,12 +181,18 @@ func updateMe(e *engine.Engine) fiber.Handler {
 		if err := decodeStrict(c, &b); err != nil {
 			return err
 		}
-		if b.Locale == nil {
-			return c.JSON(actor(c))
+		a := actor(c)
+		if b.Locale != nil {
+			var err error
+			if a, err = e.SetOwnLocale(c.UserContext(), a, *b.Locale); err != nil {
+				return err
+			}
 		}
-		a, err := e.SetOwnLocale(c.UserContext(), actor(c), *b.Locale)
-		if err != nil {
-			return err
+		if b.EmailNotifications != nil {
+			var err error
+			if a, err = e.SetOwnEmailNotifications(c.UserContext(), a, *b.EmailNotifications); err != nil {
+				return err
+			}
 		}
 		return c.JSON(a)
 	}

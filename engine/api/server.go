@@ -112,6 +112,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/users/:id", getUser(e))
 	authed.Patch("/users/:id", saveUser(e))
 	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
+	mountEmail(authed, e)
 	mountDefinitions(authed, e) // teams, roles, automations, dashboards, calendars, SLA policies, approval processes
 	authed.Get("/audit", listAudit(e))
 	authed.Get("/search", search(e))
