@@ -26,6 +26,7 @@ const RecordPage = lazy(() => import('./app/RecordPage'));
 const MergePage = lazy(() => import('./app/MergePage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
+const EmailPage = lazy(() => import('./email/EmailPage'));
 
 // The builder's records link of earlier versions: an object's records live in the work area.
 function RecordsRedirect() {
@@ -63,6 +64,7 @@ export function App() {
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name/records" element={<RecordsRedirect />} />
                   <Route path="/calendars" element={<CalendarsPage />} />
+                  <Route path="/email" element={<EmailPage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -48,7 +48,14 @@ export function HistoryTimeline({
                 {people[h.actor] ?? (h.actor === 'system' ? t('app.history.system') : h.actor)} ·{' '}
                 {dayjs(h.at).format('lll')}
               </Typography.Text>
+              {h.action === 'email_sent' && (
+                <div style={{ fontSize: 13 }} data-testid="history-email">
+                  {t('email.history.to', { to: h.email ?? '' })} ·{' '}
+                  {(h.changes?.email_subject?.new as string | undefined) ?? ''}
+                </div>
+              )}
               {h.action !== 'record_created' &&
+                h.action !== 'email_sent' &&
                 changes.slice(0, 8).map(([k, c]) => {
                   const f = fields.find((x) => x.name === k) ?? {
                     name: k,

@@ -1,6 +1,7 @@
 import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Typography } from 'antd';
 import { useMe } from '../api/auth';
+import { EmailPrefSwitch } from '../email/EmailPrefSwitch';
 import { useI18n } from '../i18n/context';
 import { useSignOut } from './useSignOut';
 
@@ -18,6 +19,14 @@ export function UserMenu({ compact }: { compact: boolean }) {
         menu={{
           items: [
             { key: 'who', label: email, icon: <UserOutlined />, disabled: true },
+            {
+              key: 'email-pref',
+              label: (
+                <span>
+                  <EmailPrefSwitch /> {t('email.pref.label')}
+                </span>
+              ),
+            },
             { type: 'divider' },
             { key: 'signout', label: t('header.signOut'), icon: <LogoutOutlined />, onClick: () => void signOut() },
           ],
@@ -38,6 +47,7 @@ export function UserMenu({ compact }: { compact: boolean }) {
       <Typography.Text ellipsis style={{ maxWidth: 240 }} data-testid="user-email">
         {email}
       </Typography.Text>
+      <EmailPrefSwitch />
       <Button icon={<LogoutOutlined />} loading={pending} onClick={() => void signOut()}>
         {t('header.signOut')}
       </Button>

@@ -4,6 +4,7 @@ import {
   CalendarOutlined,
   DatabaseOutlined,
   InboxOutlined,
+  MailOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { MessageKey } from '../i18n/messages';
@@ -21,6 +22,7 @@ export const navItems: NavItem[] = [
   { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
   { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
   { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
+  { path: '/email', label: 'nav.email', icon: <MailOutlined /> },
   { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
 ];
