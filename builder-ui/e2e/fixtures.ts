@@ -52,7 +52,12 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   // people's profiles say zh-CN, which the app otherwise follows).
   page: async ({ page }, use) => {
     await page.addInitScript(() => {
-      if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', 'en');
+      // Also runs in frames; a sandboxed one (the email preview's) has no storage and throws.
+      try {
+        if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', 'en');
+      } catch {
+        // not the app's frame
+      }
     });
     await use(page);
   },

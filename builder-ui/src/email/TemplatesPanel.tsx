@@ -154,6 +154,7 @@ function TemplateEditor({
             help={problemAt('/name')}
           >
             <Input
+              aria-label={t('email.tpl.name')}
               value={tpl.name}
               disabled={!isNew}
               onChange={(e) => setTpl({ ...tpl, name: e.target.value })}
@@ -175,6 +176,7 @@ function TemplateEditor({
           </Form.Item>
           <Form.Item label={`${t('email.tpl.label')} (${t(`email.tpl.lang.${lang}`)})`}>
             <Input
+              aria-label={t('email.tpl.label')}
               value={tpl.label?.[lang] ?? ''}
               onChange={(e) => setTpl({ ...tpl, label: { ...(tpl.label ?? {}), [lang]: e.target.value } })}
             />
