@@ -88,13 +88,14 @@ test('an admin sets up SMTP in the Email page, a website lead is assigned and it
   token,
   shot,
 }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const sink = await startSink();
   try {
     // The SMTP settings, typed in the page; first a wrong password: the test email says why.
     await signIn(page);
     await page.goto('/email');
-    await expect(page.getByRole('heading', { name: 'Email', exact: true })).toBeVisible();
+    // The page's code loads on first visit: slow on a loaded machine.
+    await expect(page.getByRole('heading', { name: 'Email', exact: true })).toBeVisible({ timeout: 30_000 });
     const form = page.getByTestId('smtp-form');
     await form.getByLabel('SMTP server').fill('127.0.0.1');
     await form.getByLabel('Port').fill(String(sink.port));
@@ -116,7 +117,7 @@ test('an admin sets up SMTP in the Email page, a website lead is assigned and it
     await expect(page.getByText('SMTP settings saved').first()).toBeVisible();
     // Read back, the password is a mask, in the page and in the API.
     await page.reload();
-    await expect(form.getByLabel('Password')).toHaveValue('********');
+    await expect(form.getByLabel('Password')).toHaveValue('********', { timeout: 30_000 });
     const stored = await call<{ password: string }>(request, token, 'GET', '/api/admin/smtp');
     expect(stored.password).toBe('********');
     // The mask kept the password: the test email gets through the server's login.
@@ -205,7 +206,7 @@ test('the Email page in Chinese: a wrong address is refused at its field, a temp
   await signIn(page);
   await page.evaluate(() => localStorage.setItem('crm.locale', 'zh-CN'));
   await page.goto('/email');
-  await expect(page.getByRole('heading', { name: '邮件', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '邮件', exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('tab', { name: 'SMTP 设置' })).toBeVisible();
   const form = page.getByTestId('smtp-form');
   await form.getByLabel('SMTP 服务器').fill('smtp.example.com');
@@ -219,7 +220,7 @@ test('the Email page in Chinese: a wrong address is refused at its field, a temp
   await page.getByRole('tab', { name: '邮件模板' }).click();
   await page.getByRole('button', { name: '新建模板' }).click();
   const editor = page.getByTestId('email-template-editor');
-  await editor.getByLabel('名称').fill('zh_probe');
+  await editor.getByLabel('名称', { exact: true }).fill('zh_probe');
   await choose(page, editor, '对象', '线索');
   await editor.getByLabel('主题 zh-CN').fill('您好 {{ghost_field}}');
   await editor.getByLabel('纯文本正文 zh-CN').fill('正文 {{company}}');
