@@ -19,6 +19,7 @@ type storeFlags struct {
 	dataDir string
 	mongo   string
 	db      string
+	wrap    func(store.Store) store.Store // serve's: times each call for /metrics
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
@@ -51,6 +52,9 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 	st, kind, err := s.open(ctx)
 	if err != nil {
 		return nil, nil, err
+	}
+	if s.wrap != nil {
+		st = s.wrap(st)
 	}
 	log.Info("database open", "backend", kind, "data_dir", s.dataDir, "db", s.db)
 	tick, err := time.ParseDuration(envOr("CRM_TICK_INTERVAL", "5s"))

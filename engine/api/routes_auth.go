@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
+	"crm/engine/metrics"
 )
 
 // health answers liveness and whether the database is reachable.
@@ -29,7 +30,7 @@ type loginBody struct {
 
 // login opens a session: the token in the body for API clients, and an HttpOnly cookie for the UI
 // with the readable CSRF cookie beside it.
-func login(e *engine.Engine, secure bool) fiber.Handler {
+func login(e *engine.Engine, secure bool, m *metrics.Registry) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var b loginBody
 		if err := decodeBody(c, &b); err != nil {
@@ -37,6 +38,7 @@ func login(e *engine.Engine, secure bool) fiber.Handler {
 		}
 		token, u, err := e.Login(c.UserContext(), b.Email, b.Password)
 		if err != nil {
+			m.SignInFailed()
 			return err
 		}
 		setSessionCookies(c, token, secure)

@@ -43,7 +43,23 @@ type uiFile struct {
 // the /api routes, whose catch-all keeps answering the JSON 404; routes added to the app later
 // still win over the deep-link fallback.
 func mountUI(app *fiber.App) {
-	app.Get("/*", compress.New(), uiHandler(builderui.FS()))
+	app.Get(uiRoute, compress.New(), uiHandler(builderui.FS()))
+}
+
+// uiRoute is the pattern the app's files and deep links are served under.
+const uiRoute = "/*"
+
+// appRoutes are the first path segments of the app's own routes (builder-ui/src/App.tsx; a test
+// keeps the two in step). Any other path is a 404, not the app's HTML: a probe or a client pointed
+// at a wrong URL must not read a 200.
+var appRoutes = map[string]bool{
+	"": true, "login": true, "objects": true, "flows": true, "dashboards": true, "app": true,
+	"inbox": true, "calendars": true,
+}
+
+func isAppRoute(name string) bool {
+	first, _, _ := strings.Cut(name, "/")
+	return appRoutes[first]
 }
 
 // uiHandler answers files of dist by path, and index.html for any other path so that the app's
@@ -62,6 +78,8 @@ func uiHandler(dist fs.FS) fiber.Handler {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		case strings.HasPrefix(name, "assets/"):
 			// A missing chunk (an old page after an update) must fail as such, not load HTML as script.
+			return fiber.ErrNotFound
+		case !ok && !isAppRoute(name):
 			return fiber.ErrNotFound
 		case !ok:
 			// A deep link, unless a route registered after the UI takes the path.
