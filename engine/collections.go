@@ -39,6 +39,7 @@ var systemColls = []systemColl{
 	{name: collSLAOutcomes, indexes: []store.Index{{Field: "stopped_at"}}},
 	{name: collDeliveries, indexes: deliveryIndexes},
 	{name: collAllowList},
+	{name: collReports, rehearsed: true},
 	{name: collDashboards, rehearsed: true},
 	{name: collWebForms, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collWebFormStats, indexes: []store.Index{{Field: "form"}}, notExported: "counts of this server's web form submissions"},

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,6 +47,8 @@ type Config struct {
 	Scratch func(context.Context) (store.Store, error)
 	// MaxPathParents bounds the parents one filter's lookup paths may match; 0: MaxPathParents.
 	MaxPathParents int
+	// MaxReportGroups bounds the groups one report answers; 0: MaxReportGroups.
+	MaxReportGroups int
 }
 
 // Engine serves every operation of the product over one store.
@@ -92,6 +95,7 @@ type Engine struct {
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
 	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
 	maxPathParents  int            // see Config.MaxPathParents
+	maxReportGroups int            // see Config.MaxReportGroups
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's
@@ -128,6 +132,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.queryTimeout = 5 * time.Second
 	}
 	e.maxPathParents = cfg.MaxPathParents
+	e.maxReportGroups = cmp.Or(cfg.MaxReportGroups, MaxReportGroups)
 	if e.maxPathParents == 0 {
 		e.maxPathParents = MaxPathParents
 	}

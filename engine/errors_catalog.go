@@ -51,6 +51,9 @@ var errorTexts = map[string]forms.Label{
 	"invalid_measure":  {"en": "the measure is not valid", "zh-CN": "统计指标无效"},
 	"query_timeout":    {"en": "the query took too long; narrow the filter", "zh-CN": "查询超时，请缩小筛选范围"},
 	"filter_too_broad": {"en": "a condition on a related record matches too many records; narrow it", "zh-CN": "关联记录的筛选条件匹配的记录过多，请缩小范围"},
+	"report_too_broad": {"en": "the report has too many groups; narrow its filter or group by fewer fields", "zh-CN": "报表分组过多，请缩小筛选范围或减少分组字段"},
+	"field_hidden":     {"en": "the report reads a field you may not see", "zh-CN": "报表使用了您无权查看的字段"},
+	"invalid_page":     {"en": "the page is out of range", "zh-CN": "页码超出允许范围"},
 
 	// Records.
 	"record_not_found":     {"en": "the record does not exist", "zh-CN": "记录不存在"},
@@ -109,6 +112,8 @@ var errorTexts = map[string]forms.Label{
 	"automation_exists":         {"en": "an automation with this name already exists", "zh-CN": "同名自动化已存在"},
 	"dashboard_not_found":       {"en": "the dashboard does not exist", "zh-CN": "仪表盘不存在"},
 	"dashboard_exists":          {"en": "a dashboard with this name already exists", "zh-CN": "同名仪表盘已存在"},
+	"report_not_found":          {"en": "the report does not exist", "zh-CN": "报表不存在"},
+	"report_exists":             {"en": "a report with this name already exists", "zh-CN": "同名报表已存在"},
 	"invalid_search":            {"en": "search for at most 100 characters", "zh-CN": "搜索内容最多 100 个字符"},
 	"invalid_bulk":              {"en": "the bulk request is not valid: one action, 1 to 200 different records", "zh-CN": "批量请求无效：一个操作，1 至 200 条不同的记录"},
 	"web_form_not_found":        {"en": "this form does not exist or is closed", "zh-CN": "该表单不存在或已停用"},

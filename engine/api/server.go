@@ -129,6 +129,11 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/search", search(e))
 
 	authed.Get("/dashboards/:name/data", dashboardData(e))
+	authed.Post("/reports/run", runReport(e))
+	authed.Post("/reports/run/rows", reportRows(e))
+	authed.Get("/reports/:name/data", runReport(e))
+	authed.Get("/reports/:name/rows", reportRows(e))
+	authed.Get("/reports/:name/export", exportReport(e))
 	authed.Get("/meta/web-forms/:name/stats", webFormStats(e))
 	mountTestRoutes(authed, e)
 	authed.Get("/views", listViews(e))
