@@ -16,7 +16,7 @@ import (
 func TestCommandHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"serve", "-h"}, {"serve", "--help"},
 		{"admin", "-h"}, {"admin", "create", "-h"}, {"export", "-h"}, {"import", "-h"}, {"backup", "-h"},
-		{"template", "-h"}, {"template", "apply", "-h"}, {"template", "export", "-h"}} {
+		{"template", "-h"}, {"template", "apply", "-h"}, {"template", "export", "-h"}, {"restore", "-h"}, {"healthcheck", "-h"}} {
 		var stdout, stderr bytes.Buffer
 		cmd := exec.Command(binary, args...)
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -54,5 +54,21 @@ func TestJSONLogs(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &m); err != nil || m["msg"] == nil || m["level"] == nil {
 			t.Errorf("not a JSON log line: %q", l)
 		}
+	}
+}
+
+// TestHealthcheck: `crm healthcheck` exits 0 against a ready server (found through CRM_ADDR, as in
+// the container) and 1 when nothing answers.
+func TestHealthcheck(t *testing.T) {
+	s := start(t, "--data-dir", t.TempDir())
+	cmd := exec.Command(binary, "healthcheck")
+	cmd.Env = append(os.Environ(), "CRM_ADDR="+strings.TrimPrefix(s.base, "http://"))
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "ready") {
+		t.Errorf("healthcheck of a ready server: %v %s", err, out)
+	}
+	out, err := exec.Command(binary, "healthcheck", "--url", "http://"+freeAddr(t)+"/readyz").CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "not ready") {
+		t.Errorf("healthcheck of nothing: %v %s", err, out)
 	}
 }

@@ -5,6 +5,8 @@
 //	crm export / crm import    move a whole database between backends as JSON lines
 //	crm template ...           apply a template or package, export every definition as a package
 //	crm backup FILE            consistent copy of the embedded database while the server runs
+//	crm restore FILE           put a backup in place (server stopped)
+//	crm healthcheck            exit 0 when the server answers /readyz (container health checks)
 //	crm version                print the version
 package main
 
@@ -55,6 +57,8 @@ commands:
   import         load an export into an empty database (--in FILE, default stdin)
   template       apply a template or package (apply NAME [--demo]), export the definitions (export)
   backup FILE    consistent copy of the embedded database, also while the server runs
+  restore FILE   put a backup in place as the embedded database (server stopped; --force replaces)
+  healthcheck    exit 0 when the server at CRM_ADDR answers /readyz with 200 (for containers)
   version        print the version
 
 Run 'crm <command> -h' for a command's flags.`
@@ -85,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return templateCmd(ctx, args[1:], stdout, logger)
 	case "backup":
 		return backupCmd(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "crm", version)
 		return nil

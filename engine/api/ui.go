@@ -80,7 +80,7 @@ func uiHandler(dist fs.FS) fiber.Handler {
 			// A missing chunk (an old page after an update) must fail as such, not load HTML as script.
 			return fiber.ErrNotFound
 		case !ok && !isAppRoute(name):
-			return fiber.ErrNotFound
+			return c.Next() // a route registered after the UI, or the 404
 		case !ok:
 			// A deep link, unless a route registered after the UI takes the path.
 			own := c.Route()
