@@ -80,7 +80,16 @@ func uiHandler(dist fs.FS) fiber.Handler {
 			// A missing chunk (an old page after an update) must fail as such, not load HTML as script.
 			return fiber.ErrNotFound
 		case !ok && !isAppRoute(name):
-			return c.Next() // a route registered after the UI, or the 404
+			// A route registered after the UI, or the 404. A browser that navigated here gets the 404
+			// with the app, which says "Page not found" and leads back; a probe or script reads a bare 404.
+			own := c.Route()
+			err := c.Next()
+			if c.Route() != own || !isNotFound(err) || !wantsHTML(c) {
+				return err
+			}
+			c.Status(fiber.StatusNotFound)
+			c.Set(fiber.HeaderCacheControl, "no-cache")
+			f = index
 		case !ok:
 			// A deep link, unless a route registered after the UI takes the path.
 			own := c.Route()
@@ -99,6 +108,11 @@ func uiHandler(dist fs.FS) fiber.Handler {
 		c.Set(fiber.HeaderContentType, f.ctype)
 		return c.Send(f.body)
 	}
+}
+
+// wantsHTML: a page navigation (browsers send Accept: text/html first), not a fetch or a probe.
+func wantsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
 }
 
 func isNotFound(err error) bool {

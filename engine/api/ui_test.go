@@ -72,6 +72,11 @@ func TestUI(t *testing.T) {
 			if strings.Contains(r.Text, `<div id="root">`) {
 				t.Errorf("%s answered the app's HTML", p)
 			}
+			// A person who typed the URL sees the app's "Page not found", still with the 404 status.
+			r = h.mustDo(404, "GET", p, "", "Authorization", "", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+			if !strings.Contains(r.Text, `<div id="root">`) {
+				t.Errorf("%s did not answer a browser with the app: %.200s", p, r.Text)
+			}
 		}
 	})
 
