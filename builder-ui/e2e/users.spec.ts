@@ -97,11 +97,11 @@ test('an admin invites a user with a one-time link; the user sets a password and
   await expect(user.getByRole('heading', { name: m('setPassword.title') })).toBeVisible({ timeout: 30_000 });
   // The secret leaves the address bar at once.
   await expect(user).toHaveURL(/\/set-password$/);
-  await user.getByLabel(m('profile.newPassword')).fill('short');
+  await user.getByLabel(m('profile.newPassword'), { exact: true }).fill('short');
   await user.getByLabel(m('profile.confirmPassword')).fill('short');
   await user.getByRole('button', { name: button('setPassword.submit') }).click();
   await expect(user.getByText(/10/).first()).toBeVisible(); // the policy's own words: at least 10 characters
-  await user.getByLabel(m('profile.newPassword')).fill('Nina-chooses-this-1');
+  await user.getByLabel(m('profile.newPassword'), { exact: true }).fill('Nina-chooses-this-1');
   await user.getByLabel(m('profile.confirmPassword')).fill('Nina-chooses-this-1');
   await user.getByRole('button', { name: button('setPassword.submit') }).click();
   await expect(user.getByText(m('setPassword.done'))).toBeVisible();
@@ -113,7 +113,7 @@ test('an admin invites a user with a one-time link; the user sets a password and
 
   // The link worked once.
   await user.goto(link);
-  await user.getByLabel(m('profile.newPassword')).fill('Another-choice-22');
+  await user.getByLabel(m('profile.newPassword'), { exact: true }).fill('Another-choice-22');
   await user.getByLabel(m('profile.confirmPassword')).fill('Another-choice-22');
   await user.getByRole('button', { name: button('setPassword.submit') }).click();
   await expect(user.getByRole('alert')).toContainText(zh ? '链接已被使用' : 'already used');
