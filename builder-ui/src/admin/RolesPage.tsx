@@ -1,21 +1,41 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Checkbox, Flex, Grid, Select, Table, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Checkbox, Flex, Form, Grid, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { adminKeys, permKeys, saveRole, useFullRoles, type FullRole, type Perm } from '../api/admin';
+import {
+  adminKeys,
+  createRole,
+  deleteRole,
+  permKeys,
+  saveRole,
+  useFullRoles,
+  type FullRole,
+  type Perm,
+} from '../api/admin';
 import { useObjects, type ObjectDef } from '../api/objects';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { PageHeader } from '../shell/PageHeader';
+import { problemsToFields } from './problems';
 
 type Level = 'edit' | 'read_only' | 'hidden';
+
+interface NewRole {
+  name: string;
+  en?: string;
+  zh?: string;
+  copy?: string;
+}
 
 /** Roles as a matrix: per object create/read/edit/delete/see all/edit all, per field its level. */
 export default function RolesPage() {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const roles = useFullRoles();
+  const [adding, setAdding] = useState(false);
+  const [newForm] = Form.useForm<NewRole>();
   const objects = useObjects();
   const phone = !Grid.useBreakpoint().md;
   const [name, setName] = useState<string>();
@@ -37,6 +57,51 @@ export default function RolesPage() {
     },
     onError: (e) => message.error(errorText(e, t)),
   });
+
+  const create = useMutation({
+    mutationFn: (v: NewRole) => {
+      const from = roles.data?.find((r) => r.name === v.copy);
+      const label: Record<string, string> = {};
+      if (v.en?.trim()) label.en = v.en.trim();
+      if (v.zh?.trim()) label['zh-CN'] = v.zh.trim();
+      return createRole({
+        name: v.name.trim(),
+        label,
+        define: from?.define,
+        objects: from?.objects ?? {},
+        fields: from?.fields ?? {},
+      });
+    },
+    onSuccess: async (r) => {
+      message.success(t('admin.roles.saved', { name: pickLabel(r.label, locale, r.name) }));
+      await queryClient.invalidateQueries({ queryKey: adminKeys.roles });
+      setAdding(false);
+      setName(r.name);
+    },
+    onError: (e) => {
+      const fields = problemsToFields(e, ['name'] as const);
+      if (fields.length) newForm.setFields(fields);
+      else message.error(errorText(e, t));
+    },
+  });
+  const remove = () =>
+    role &&
+    modal.confirm({
+      title: t('admin.roles.deleteConfirm', { name: pickLabel(role.label, locale, role.name) }),
+      okText: t('admin.roles.delete'),
+      okButtonProps: { danger: true },
+      cancelText: t('admin.users.cancel'),
+      onOk: async () => {
+        try {
+          await deleteRole(role.name);
+          message.success(t('admin.roles.deleted', { name: pickLabel(role.label, locale, role.name) }));
+          setName(undefined);
+          await queryClient.invalidateQueries({ queryKey: adminKeys.roles });
+        } catch (e) {
+          message.error(errorText(e, t));
+        }
+      },
+    });
 
   const perm = (o: string): Perm =>
     fixed ? Object.fromEntries(permKeys.map((k) => [k, true])) : (draft?.objects?.[o] ?? {});
@@ -105,9 +170,20 @@ export default function RolesPage() {
         title={t('admin.roles.title')}
         subtitle={t('admin.roles.subtitle')}
         extra={
-          <Button type="primary" disabled={fixed || !draft} loading={save.isPending} onClick={() => save.mutate()}>
-            {t('admin.roles.save')}
-          </Button>
+          <Space wrap>
+            <Button
+              icon={<PlusOutlined />}
+              onClick={() => {
+                newForm.resetFields();
+                setAdding(true);
+              }}
+            >
+              {t('admin.roles.new')}
+            </Button>
+            <Button type="primary" disabled={fixed || !draft} loading={save.isPending} onClick={() => save.mutate()}>
+              {t('admin.roles.save')}
+            </Button>
+          </Space>
         }
       />
       <Flex vertical gap={12} style={{ marginBottom: 16 }}>
@@ -127,6 +203,11 @@ export default function RolesPage() {
           >
             {t('admin.roles.define')}
           </Checkbox>
+          {role && !role.builtin && !fixed && (
+            <Button danger type="link" onClick={remove}>
+              {t('admin.roles.deleteRole')}
+            </Button>
+          )}
         </Flex>
         <Alert type="info" showIcon message={fixed ? t('admin.roles.admin') : t('admin.roles.hint')} />
       </Flex>
@@ -160,6 +241,48 @@ export default function RolesPage() {
           })),
         ]}
       />
+      <Modal
+        open={adding}
+        title={t('admin.roles.new')}
+        okText={t('admin.roles.create')}
+        cancelText={t('admin.users.cancel')}
+        onOk={() => newForm.submit()}
+        okButtonProps={{ loading: create.isPending }}
+        onCancel={() => setAdding(false)}
+        destroyOnHidden
+      >
+        <Form<NewRole>
+          form={newForm}
+          layout="vertical"
+          requiredMark={false}
+          noValidate
+          onFinish={(v) => create.mutate(v)}
+        >
+          <Form.Item
+            name="name"
+            label={t('admin.teams.id')}
+            extra={t('admin.roles.nameHint')}
+            rules={[{ required: true, message: t('profile.required') }]}
+          >
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="en" label={t('admin.teams.label')}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="zh" label={t('admin.teams.labelZh')}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="copy" label={t('admin.roles.copyFrom')}>
+            <Select
+              allowClear
+              placeholder={t('admin.roles.copyNone')}
+              options={(roles.data ?? [])
+                .filter((r) => r.name !== 'admin')
+                .map((r) => ({ value: r.name, label: pickLabel(r.label, locale, r.name) }))}
+            />
+          </Form.Item>
+        </Form>
+      </Modal>
     </>
   );
 }

@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Drawer, Form, Grid, Input, Select, Space, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { adminKeys, saveTeam, updateUser, useAdminTeams, useAdminUsers, type TeamDef } from '../api/admin';
+import { adminKeys, deleteTeam, saveTeam, updateUser, useAdminTeams, useAdminUsers, type TeamDef } from '../api/admin';
 import { errorText } from '../i18n/errorText';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
@@ -20,7 +20,7 @@ interface Values {
 /** Teams with their manager (lead) and members; membership is saved on each user. */
 export default function TeamsPage() {
   const { t, locale } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const teams = useAdminTeams();
   const users = useAdminUsers();
@@ -64,6 +64,24 @@ export default function TeamsPage() {
       else message.error(errorText(e, t));
     },
   });
+
+  const remove = (x: TeamDef) =>
+    modal.confirm({
+      title: t('admin.teams.deleteConfirm', { name: pickLabel(x.label, locale, x.id) }),
+      okText: t('admin.teams.delete'),
+      okButtonProps: { danger: true },
+      cancelText: t('admin.users.cancel'),
+      onOk: async () => {
+        try {
+          await deleteTeam(x.id);
+          message.success(t('admin.teams.deleted', { name: pickLabel(x.label, locale, x.id) }));
+          setEditing(null);
+          void queryClient.invalidateQueries({ queryKey: adminKeys.teams });
+        } catch (e) {
+          message.error(errorText(e, t));
+        }
+      },
+    });
 
   const open = (x: TeamDef | 'new') => {
     form.resetFields();
@@ -152,6 +170,11 @@ export default function TeamsPage() {
             <Select mode="multiple" optionFilterProp="label" options={userOptions} />
           </Form.Item>
         </Form>
+        {editing && editing !== 'new' && (
+          <Button danger onClick={() => remove(editing)}>
+            {t('admin.teams.delete')}
+          </Button>
+        )}
       </Drawer>
     </>
   );

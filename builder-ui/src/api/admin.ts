@@ -120,6 +120,18 @@ export const saveRole = (r: FullRole) =>
     { ifMatch: r.version },
   );
 
+/** Makes a new role (its name, label and starting permissions). */
+export const createRole = (r: FullRole) =>
+  api.post<FullRole>('/api/roles', {
+    name: r.name,
+    label: r.label,
+    define: r.define,
+    objects: r.objects ?? {},
+    fields: r.fields ?? {},
+  });
+export const deleteRole = (name: string) => api.delete<void>(`/api/roles/${encodeURIComponent(name)}`);
+export const deleteTeam = (id: string) => api.delete<void>(`/api/teams/${encodeURIComponent(id)}`);
+
 export const getRole = (name: string) => api.get<FullRole>(`/api/roles/${encodeURIComponent(name)}`);
 
 export function useOwnTokens() {
