@@ -204,7 +204,7 @@ export default function RolesPage() {
             {t('admin.roles.define')}
           </Checkbox>
           {role && !role.builtin && !fixed && (
-            <Button danger type="link" onClick={remove}>
+            <Button danger type="link" onClick={() => void remove()}>
               {t('admin.roles.deleteRole')}
             </Button>
           )}

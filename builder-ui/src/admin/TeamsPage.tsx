@@ -171,7 +171,7 @@ export default function TeamsPage() {
           </Form.Item>
         </Form>
         {editing && editing !== 'new' && (
-          <Button danger onClick={() => remove(editing)}>
+          <Button danger onClick={() => void remove(editing)}>
             {t('admin.teams.delete')}
           </Button>
         )}
