@@ -22,6 +22,8 @@ var systemColls = []systemColl{
 	{name: collTokens, indexes: []store.Index{{Field: "user_id"}, {Field: "expires_at"}},
 		notExported: "sessions: people sign in again"},
 	{name: collAPITokens, indexes: apiTokenIndexes}, // carried, so integrations keep working
+	{name: collPasswordLinks, indexes: []store.Index{{Field: "user_id"}},
+		notExported: "password links: an admin makes new ones on the new server"},
 	{name: collLoginThrottle, indexes: []store.Index{{Field: "expires_at"}},
 		notExported: "sign-in lockouts are of this server's recent attempts"},
 	{name: collTeams, rehearsed: true},

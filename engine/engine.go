@@ -167,6 +167,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if err := e.seedRoles(ctx); err != nil {
 		return nil, err
 	}
+	if err := e.expandStoredRoles(ctx); err != nil {
+		return nil, err
+	}
 	objs, err := e.ListObjects(ctx, SystemActor)
 	if err != nil {
 		return nil, err

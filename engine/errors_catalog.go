@@ -22,6 +22,10 @@ var errorTexts = map[string]forms.Label{
 	"weak_password":       {"en": "the password is too weak", "zh-CN": "密码强度不足"},
 	"invalid_api_token":   {"en": "the API token settings are not valid", "zh-CN": "API 令牌设置有误"},
 	"api_token_not_found": {"en": "the API token does not exist", "zh-CN": "API 令牌不存在"},
+	"link_invalid":        {"en": "this link is not valid; ask an administrator for a new one", "zh-CN": "链接无效，请联系管理员获取新链接"},
+	"link_used":           {"en": "this link was already used; ask an administrator for a new one", "zh-CN": "链接已被使用，请联系管理员获取新链接"},
+	"link_expired":        {"en": "this link has expired; ask an administrator for a new one", "zh-CN": "链接已过期，请联系管理员获取新链接"},
+	"user_inactive":       {"en": "the user is deactivated; reactivate them first", "zh-CN": "该用户已停用，请先重新启用"},
 
 	// The request itself.
 	"bad_request":        {"en": "the request is not valid", "zh-CN": "请求无效"},

@@ -171,7 +171,8 @@ func me() fiber.Handler {
 
 // profileBody is what a user may change of their own profile.
 type profileBody struct {
-	Locale *string `json:"locale"`
+	Locale   *string `json:"locale"`
+	Timezone *string `json:"timezone"`
 }
 
 // updateMe changes the caller's own profile settings (its language) and answers the caller as GET
@@ -182,13 +183,48 @@ func updateMe(e *engine.Engine) fiber.Handler {
 		if err := decodeStrict(c, &b); err != nil {
 			return err
 		}
-		if b.Locale == nil {
+		if b.Locale == nil && b.Timezone == nil {
 			return c.JSON(actor(c))
 		}
-		a, err := e.SetOwnLocale(c.UserContext(), actor(c), *b.Locale)
+		a, err := e.SetOwnProfile(c.UserContext(), actor(c), b.Locale, b.Timezone)
 		if err != nil {
 			return err
 		}
 		return c.JSON(a)
+	}
+}
+
+// createPasswordLink makes a one-time link with which a user sets their password (admins); the
+// answer is the only time the secret shows.
+func createPasswordLink(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
+		l, err := e.CreatePasswordLink(c.UserContext(), actor(c), c.Params("id"))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(fiber.StatusCreated).JSON(l)
+	}
+}
+
+type setPasswordBody struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// setPassword sets a password with a password link; no session needed (the link is the proof).
+func setPassword(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var b setPasswordBody
+		if err := decodeStrict(c, &b); err != nil {
+			return err
+		}
+		if err := e.SetPasswordWithLink(c.UserContext(), b.Token, b.Password); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 }

@@ -91,6 +91,7 @@ func New(cfg Config) *fiber.App {
 	a.Get("/health", health(e))
 	a.Post("/auth/login", login(e, cfg.SecureCookie, cfg.Metrics))
 	a.Post("/auth/logout", logout(e))
+	a.Post("/auth/set-password", setPassword(e))
 	mountWebForms(app, a, e)
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
@@ -124,6 +125,7 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/users/:id", getUser(e))
 	authed.Patch("/users/:id", saveUser(e))
 	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
+	authed.Post("/users/:id/password-link", createPasswordLink(e))
 	mountDefinitions(authed, e) // teams, roles, automations, dashboards, calendars, SLA policies, approval processes
 	authed.Get("/audit", listAudit(e))
 	authed.Get("/search", search(e))

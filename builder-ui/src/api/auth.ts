@@ -8,6 +8,8 @@ export interface User {
   roles: string[];
   /** The language of the profile (en, zh-CN): the app's and the notifications' (see useProfileLocale). */
   locale?: string;
+  /** The time zone of the profile (IANA name); empty: the browser's. */
+  timezone?: string;
 }
 
 export const meKey = ['auth', 'me'] as const;
