@@ -271,3 +271,10 @@ func savePackageAssignmentRules(ctx context.Context, e *Engine, by *Actor, v any
 	_, err := e.SaveAssignmentRules(ctx, by, a.Object, a, 0)
 	return err
 }
+
+// Code is the stem of the kind's error codes: "automation" makes automation_not_found and
+// automation_exists. The API's OpenAPI document names them per route.
+func (k *DefinitionKind) Code() string { return k.named.code }
+
+// Label is the kind's name for one of it, in English: "SLA policy".
+func (k *DefinitionKind) Label() string { return k.named.label }

@@ -209,3 +209,10 @@ func (e *Error) Localized(locale string) *Error {
 
 // errorText is the catalog's message for code in locale.
 func errorText(code, locale string) string { return errorTexts[code].In(locale) }
+
+// IsErrorCode reports whether code is one of the catalog's top-level error codes: the API's
+// OpenAPI document names only such codes, and its test checks them here.
+func IsErrorCode(code string) bool {
+	_, ok := errorTexts[code]
+	return ok
+}

@@ -89,6 +89,7 @@ func New(cfg Config) *fiber.App {
 		return c.Next()
 	})
 	a.Get("/health", health(e))
+	a.Get("/openapi.json", openAPI(e))
 	a.Post("/auth/login", login(e, cfg.SecureCookie, cfg.Metrics))
 	a.Post("/auth/logout", logout(e))
 	a.Post("/auth/set-password", setPassword(e))
