@@ -159,6 +159,10 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e.scratch = cfg.Scratch
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
+	// A database a newer binary wrote is refused before anything is written to it.
+	if _, _, err := e.storedSchema(ctx); err != nil {
+		return nil, err
+	}
 	for coll, idx := range systemIndexes() {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {
 			return nil, storeErr(err)
@@ -167,7 +171,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if err := e.seedRoles(ctx); err != nil {
 		return nil, err
 	}
-	if err := e.expandStoredRoles(ctx); err != nil {
+	if err := e.migrateSchema(ctx); err != nil {
 		return nil, err
 	}
 	objs, err := e.ListObjects(ctx, SystemActor)

@@ -88,7 +88,7 @@ func expandEveryObject(r *Role, objects []string) bool {
 
 // expandStoredRoles rewrites, once, the roles an earlier version stored with the key "*": each
 // keeps exactly what it reached (every object that exists now) and objects made later grant it
-// nothing until an admin says so. Run at every start; a role without the key is left alone.
+// nothing until an admin says so. Migration 2 (schema_version.go); a role without the key is left alone.
 func (e *Engine) expandStoredRoles(ctx context.Context) error {
 	docs, err := e.store.Find(ctx, collRoles, store.Query{})
 	if err != nil {

@@ -67,6 +67,10 @@ func TestRoleEveryObjectExpanded(t *testing.T) {
 		if err := st.Replace(ctx, "roles", doc, doc["version"].(int64)); err != nil {
 			t.Fatal(err)
 		}
+		// An earlier version recorded no layout version.
+		if err := st.Delete(ctx, "settings", "schema", 0); err != nil {
+			t.Fatal(err)
+		}
 		// The upgrade: an engine of this version starts on that database.
 		if _, err := engine.New(ctx, engine.Config{Store: st, Logger: quiet, Scratch: sqlite.Scratch}); err != nil {
 			t.Fatal(err)
