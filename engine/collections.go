@@ -22,6 +22,8 @@ var systemColls = []systemColl{
 	{name: collTokens, indexes: []store.Index{{Field: "user_id"}, {Field: "expires_at"}},
 		notExported: "sessions: people sign in again"},
 	{name: collAPITokens, indexes: apiTokenIndexes}, // carried, so integrations keep working
+	{name: collPasswordLinks, indexes: []store.Index{{Field: "user_id"}},
+		notExported: "password links: an admin makes new ones on the new server"},
 	{name: collLoginThrottle, indexes: []store.Index{{Field: "expires_at"}},
 		notExported: "sign-in lockouts are of this server's recent attempts"},
 	{name: collTeams, rehearsed: true},
@@ -39,6 +41,7 @@ var systemColls = []systemColl{
 	{name: collSLAOutcomes, indexes: []store.Index{{Field: "stopped_at"}}},
 	{name: collDeliveries, indexes: deliveryIndexes},
 	{name: collAllowList},
+	{name: collReports, rehearsed: true},
 	{name: collDashboards, rehearsed: true},
 	{name: collWebForms, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collWebFormStats, indexes: []store.Index{{Field: "form"}}, notExported: "counts of this server's web form submissions"},

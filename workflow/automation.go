@@ -81,6 +81,11 @@ type Action struct {
 	// action of the same run made, by their as (lead conversion: the contact's account is the
 	// account just created). The record the automation runs for is the value expression "id".
 	Link map[string]string `json:"link,omitempty"`
+	// Parent makes an update action change the record a lookup field of the automation's record
+	// points at (a follow-up stamps its account's last contact) instead of the record itself:
+	// values are computed over the automation's record and must be fields of the lookup's
+	// object. An empty lookup updates nothing.
+	Parent string `json:"parent,omitempty"`
 }
 
 // Recipients of a notification.
@@ -105,6 +110,7 @@ type Compiled struct {
 	condition *rules.Program
 	offset    time.Duration
 	values    [][]fieldValue // per action: compiled value expressions
+	parents   []string       // per action: the object a parent update changes
 }
 
 type fieldValue struct {
@@ -174,8 +180,12 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 		bad("/actions", "missing_option", "an automation needs at least one action")
 	}
 	c.values = make([][]fieldValue, len(a.Actions))
+	c.parents = make([]string, len(a.Actions))
 	for i, act := range a.Actions {
 		at := fmt.Sprintf("/actions/%d", i)
+		if act.Parent != "" && act.Type != ActionUpdate {
+			bad(at+"/parent", "invalid_option", "only an update action takes parent")
+		}
 		switch act.Type {
 		case ActionUpdate, ActionCreate:
 			target := obj
@@ -184,6 +194,12 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					bad(at+"/object", "unknown_object", "no object named %q", act.Object)
 					continue
 				}
+			}
+			if act.Parent != "" && act.Type == ActionUpdate {
+				if target = parentOf(a, i, obj, objects, bad); target == nil {
+					continue
+				}
+				c.parents[i] = target.Name
 			}
 			if len(act.Values) == 0 && len(act.Link) == 0 && act.Type == ActionUpdate {
 				bad(at+"/values", "missing_option", "an update sets at least one field")
@@ -252,10 +268,39 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 	return c, nil
 }
 
-// updates tells whether an update action sets the field (by value or by link).
+// parentOf is the object an update action's parent lookup points at; nil (with the problem
+// reported) when the action has no such lookup.
+func parentOf(a *Automation, i int, obj *forms.Object, objects Objects, bad func(ptr, code, format string, args ...any)) *forms.Object {
+	at := fmt.Sprintf("/actions/%d/parent", i)
+	act := a.Actions[i]
+	f := obj.Field(act.Parent)
+	if f == nil || f.Type != forms.TypeLookup {
+		bad(at, "unknown_field", "%s has no lookup field %q", obj.Name, act.Parent)
+		return nil
+	}
+	t := objects(f.Target)
+	if t == nil {
+		bad(at, "unknown_object", "%s looks up %q, which does not exist", act.Parent, f.Target)
+	}
+	return t
+}
+
+// Parents are the objects the automation's update actions change through a parent lookup.
+func (c *Compiled) Parents() []string {
+	var out []string
+	for _, p := range c.parents {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// updates tells whether an update action sets the field (by value or by link) of the
+// automation's own record.
 func (a *Automation) updates(field string) bool {
 	for _, act := range a.Actions {
-		if act.Type != ActionUpdate {
+		if act.Type != ActionUpdate || act.Parent != "" {
 			continue
 		}
 		_, byValue := act.Values[field]

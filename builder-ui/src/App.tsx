@@ -27,6 +27,11 @@ const MergePage = lazy(() => import('./app/MergePage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
 const EmailPage = lazy(() => import('./email/EmailPage'));
+const UsersPage = lazy(() => import('./admin/UsersPage'));
+const TeamsPage = lazy(() => import('./admin/TeamsPage'));
+const RolesPage = lazy(() => import('./admin/RolesPage'));
+const ProfilePage = lazy(() => import('./admin/ProfilePage'));
+const SetPasswordPage = lazy(() => import('./admin/SetPasswordPage'));
 
 // The builder's records link of earlier versions: an object's records live in the work area.
 function RecordsRedirect() {
@@ -44,6 +49,7 @@ export function App() {
           <Suspense fallback={<FullPageSpin />}>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/set-password" element={<SetPasswordPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppShell />}>
                   <Route index element={<HomeRedirect />} />
@@ -65,6 +71,10 @@ export function App() {
                   <Route path="/objects/:name/records" element={<RecordsRedirect />} />
                   <Route path="/calendars" element={<CalendarsPage />} />
                   <Route path="/email" element={<EmailPage />} />
+                  <Route path="/admin/users" element={<UsersPage />} />
+                  <Route path="/admin/teams" element={<TeamsPage />} />
+                  <Route path="/admin/roles" element={<RolesPage />} />
+                  <Route path="/profile" element={<ProfilePage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -10,6 +10,8 @@ export interface User {
   locale?: string;
   /** Notifications come by email too (a profile setting). */
   email_notifications?: boolean;
+  /** The time zone of the profile (IANA name); empty: the browser's. */
+  timezone?: string;
 }
 
 export const meKey = ['auth', 'me'] as const;

@@ -10,10 +10,13 @@ import { useLookupNames } from './meta';
 export function ConditionTag({
   condition: c,
   field: f,
+  raw,
   onClose,
 }: {
   condition: Condition;
   field?: FormField;
+  /** A filter written in the filter language, shown as it is. */
+  raw?: string;
   onClose: () => void;
 }) {
   const lookup = f?.type === 'lookup' && c.op === '=' && typeof c.value === 'string';
@@ -21,7 +24,7 @@ export function ConditionTag({
   const name = lookup ? names.data?.[c.value as string] : undefined;
   return (
     <Tag closable onClose={onClose}>
-      <code>{name ? `${f!.label} = ${name}` : toFilter([{ ...c, field: f?.label ?? c.field }])}</code>
+      <code>{raw ?? (name ? `${f!.label} = ${name}` : toFilter([{ ...c, field: f?.label ?? c.field }]))}</code>
     </Tag>
   );
 }

@@ -59,7 +59,15 @@ const columnsKey = (object: string) => `crm.columns.${object}`;
 
 /** The conditions a link puts in the address: each `field=value` is `field = "value"`. */
 function conditionsOf(params: URLSearchParams): Condition[] {
-  return [...params.entries()].map(([field, value]) => ({ field, op: '=', value }));
+  return [...params.entries()]
+    .filter(([field]) => field !== 'filter')
+    .map(([field, value]) => ({ field, op: '=', value }));
+}
+
+/** A `?filter=` base filter that is one `field = "value"`, as a condition (shown by name). */
+function simpleCondition(filter: string): Condition | null {
+  const m = /^\s*([a-z][a-z0-9_]*)\s*=\s*"([^"\\]*)"\s*$/.exec(filter);
+  return m?.[1] && m[2] !== undefined ? { field: m[1], op: '=', value: m[2] } : null;
 }
 
 /** The records of an object: chosen columns, server-side sort, search, filters and cursor pages. */
@@ -77,7 +85,10 @@ export default function RecordListPage() {
   const [sort, setSort] = useState('');
   // `?account=<id>` (a related list's "View all") opens the list filtered to that parent; the
   // condition can be removed like any other.
-  const [params] = useSearchParams();
+  // `?filter=<filter language>` is a base filter (a related list's "View all"), kept under every
+  // other condition until its tag is closed.
+  const [params, setParams] = useSearchParams();
+  const baseFilter = params.get('filter') ?? '';
   const linked = params.toString();
   const [conditions, setConditions] = useState<Condition[]>(() => conditionsOf(params));
   useEffect(() => setConditions(conditionsOf(new URLSearchParams(linked))), [object, linked]);
@@ -96,7 +107,13 @@ export default function RecordListPage() {
   const [importing, setImporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   // A saved view's filter stays as written; conditions added on top narrow it further.
-  const filter = combineFilters(view?.filter, conditions);
+  const filter = combineFilters(
+    [baseFilter, view?.filter]
+      .filter((f): f is string => !!f)
+      .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+      .join(' and ') || undefined,
+    conditions,
+  );
   // A new question starts again at the first page.
   useEffect(() => setCursors(['']), [q, sort, filter, object]);
   // Merge picks its rows with tick boxes, shown only once asked for (the list keeps its layout
@@ -386,8 +403,22 @@ export default function RecordListPage() {
             }}
           />
           <IndexHint def={def} sort={sort} fields={fields} />
-          {active.length > 0 && (
+          {(active.length > 0 || baseFilter) && (
             <Flex gap={4} wrap style={{ flexBasis: '100%' }} data-testid="active-filters">
+              {baseFilter && (
+                <span data-testid="base-filter" title={t('app.list.baseFilter')}>
+                  <ConditionTag
+                    condition={simpleCondition(baseFilter) ?? { field: baseFilter, op: '' }}
+                    field={fields.find((x) => x.name === simpleCondition(baseFilter)?.field)}
+                    raw={simpleCondition(baseFilter) ? undefined : baseFilter}
+                    onClose={() => {
+                      const next = new URLSearchParams(params);
+                      next.delete('filter');
+                      setParams(next);
+                    }}
+                  />
+                </span>
+              )}
               {active.map((c) => {
                 const f = fields.find((x) => x.name === c.field);
                 return (

@@ -9,6 +9,8 @@ import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
 import { emailEn, emailZhCN } from './messages_email';
+import { adminEn, adminZhCN } from './messages_admin';
+import { followupsEn, followupsZhCN } from './messages_followups';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -59,6 +61,8 @@ export const en = {
   ...searchEn,
   ...webformsEn,
   ...emailEn,
+  ...adminEn,
+  ...followupsEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -422,6 +426,8 @@ export const zhCN: Messages = {
   ...searchZhCN,
   ...webformsZhCN,
   ...emailZhCN,
+  ...adminZhCN,
+  ...followupsZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',
