@@ -181,8 +181,11 @@ test('an admin sets up SMTP in the Email page, a website lead is assigned and it
     await expect(row).toContainText(company);
     await page.goto(`/app/lead/${lead.id}`);
     await page.getByRole('tab', { name: 'History' }).click();
-    await expect(page.getByTestId('history-email')).toContainText(owner.email);
-    await expect(page.getByTestId('history-email')).toContainText(company);
+    // The entry shows twice: in the History tab and in the Activity card (the record's trail).
+    const inHistory = page.getByRole('tabpanel').getByTestId('history-email');
+    await expect(inHistory).toContainText(owner.email);
+    await expect(inHistory).toContainText(company);
+    await expect(page.getByTestId('activity-change').getByTestId('history-email')).toContainText(owner.email);
     await shot('email-record-history');
 
     // The shipped template, previewed in the builder against this real lead.
