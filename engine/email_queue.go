@@ -195,9 +195,7 @@ func (e *Engine) emailNotification(ctx context.Context, u *User, noteID, title, 
 	if subject == "" {
 		subject = strings.Join(strings.Fields(message), " ")
 	}
-	if len(subject) > workflow.MaxSubjectLength {
-		subject = subject[:workflow.MaxSubjectLength]
-	}
+	subject = clipSubject(subject)
 	text := strings.TrimSpace(title + "\n\n" + message)
 	htmlBody := "<p><strong>" + html.EscapeString(title) + "</strong></p>"
 	if message != "" {
@@ -213,4 +211,12 @@ func (e *Engine) emailNotification(ctx context.Context, u *User, noteID, title, 
 	if err != nil {
 		e.log.Error("notification email not queued", "user", u.ID, "err", err)
 	}
+}
+
+// clipSubject cuts a subject to workflow.MaxSubjectLength bytes.
+func clipSubject(s string) string {
+	if len(s) > workflow.MaxSubjectLength {
+		s = s[:workflow.MaxSubjectLength]
+	}
+	return s
 }
