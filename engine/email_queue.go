@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"crm/engine/store"
 	"crm/workflow"
@@ -213,10 +214,14 @@ func (e *Engine) emailNotification(ctx context.Context, u *User, noteID, title, 
 	}
 }
 
-// clipSubject cuts a subject to workflow.MaxSubjectLength bytes.
+// clipSubject cuts a subject to at most workflow.MaxSubjectLength bytes, between characters.
 func clipSubject(s string) string {
-	if len(s) > workflow.MaxSubjectLength {
-		s = s[:workflow.MaxSubjectLength]
+	if len(s) <= workflow.MaxSubjectLength {
+		return s
 	}
-	return s
+	cut := workflow.MaxSubjectLength
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

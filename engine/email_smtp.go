@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
+	"net/mail"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -43,11 +44,8 @@ type outMessage struct {
 func (m *outMessage) bytes() ([]byte, error) {
 	var b bytes.Buffer
 	h := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
-	from := "<" + m.From + ">"
-	if m.FromName != "" {
-		from = mime.QEncoding.Encode("utf-8", m.FromName) + " " + from
-	}
-	h("From", from)
+	// net/mail quotes a name holding specials (a comma, a quote) and encodes a non-ASCII one.
+	h("From", (&mail.Address{Name: m.FromName, Address: m.From}).String())
 	h("To", strings.Join(m.To, ", "))
 	h("Subject", mime.QEncoding.Encode("utf-8", m.Subject))
 	h("Date", m.At.UTC().Format(time.RFC1123Z))
