@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -101,6 +102,15 @@ func checkSMTPSettings(s *SMTPSettings) error {
 	case SMTPNone, SMTPStartTLS, SMTPTLS:
 	default:
 		return invalid("/security", "security is one of none, starttls, tls")
+	}
+	if s.Security == SMTPNone && (s.Username != "" || s.Password != "") && !loopbackHost(s.Host) {
+		ptr := "/username"
+		if s.Username == "" {
+			ptr = "/password"
+		}
+		msg := "credentials are sent only over STARTTLS or TLS: with security none they would cross the network in plain text (allowed only for a relay on this machine: localhost, 127.0.0.0/8, ::1)"
+		return &Error{Kind: KindValidation, Code: "smtp_insecure_auth", Message: msg,
+			Problems: []forms.Problem{{Pointer: ptr, Code: "smtp_insecure_auth", Message: msg}}}
 	}
 	if err := checkAddress("/from_address", s.FromAddress); err != nil {
 		return err
@@ -253,4 +263,13 @@ func (e *Engine) TestSMTP(ctx context.Context, by *Actor, to string) error {
 	}
 	e.audit(ctx, by, auditEntry{Action: "smtp_test_sent", Object: "smtp", Record: smtpID, Email: to})
 	return nil
+}
+
+// loopbackHost tells whether a host is this machine: localhost, 127.0.0.0/8 or ::1.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }

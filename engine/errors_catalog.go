@@ -141,6 +141,7 @@ var errorTexts = map[string]forms.Label{
 	"header_injection":           {"en": "a subject, name or address may not hold a line break", "zh-CN": "主题、名称或地址中不能包含换行符"},
 	"too_many_recipients":        {"en": "an email has at most 50 recipients", "zh-CN": "一封邮件最多 50 个收件人"},
 	"invalid_smtp_settings":      {"en": "the SMTP settings are not valid", "zh-CN": "SMTP 设置有误"},
+	"smtp_insecure_auth":         {"en": "SMTP credentials need STARTTLS or TLS unless the server is on this machine", "zh-CN": "除本机服务器外，SMTP 用户名和密码须通过 STARTTLS 或 TLS 发送"},
 	"smtp_not_configured":        {"en": "the SMTP settings are not saved yet", "zh-CN": "尚未保存 SMTP 设置"},
 	"smtp_failed":                {"en": "the SMTP server did not accept the email", "zh-CN": "SMTP 服务器未接受该邮件"},
 	"recipient_not_allowed":      {"en": "the address is not on the allowed recipients of the SMTP settings", "zh-CN": "该地址不在 SMTP 设置允许的收件人中"},

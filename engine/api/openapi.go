@@ -79,7 +79,7 @@ func init() {
 			"user_exists", "approval_pending", "approval_conflict", "already_decided", "already_answered",
 			"not_pending", "delivery_not_dead", "breaking_change", "smtp_not_configured", "email_not_retryable"},
 		413: {"too_large"},
-		422: {"validation_failed", "controlled_field", "duplicate_found", "invalid_smtp_settings", "header_injection",
+		422: {"validation_failed", "controlled_field", "duplicate_found", "invalid_smtp_settings", "smtp_insecure_auth", "header_injection",
 			"too_many_recipients", "smtp_failed"},
 		429: {"too_many_attempts", "too_many_submissions"},
 		500: {"internal_error"},

@@ -69,7 +69,7 @@ var routeDocs = map[string]op{
 	// Email: SMTP settings (admins), template previews, the outbox (admins and analysts).
 	"GET /admin/smtp": {tag: "email", summary: "The SMTP settings; the password shows as ******** (admins)"},
 	"PUT /admin/smtp": {tag: "email", summary: "Replace the SMTP settings; the mask as password keeps the stored one (admins)", body: bodyJSON, ifMatch: true,
-		errs: []string{"invalid_smtp_settings", "header_injection", "invalid_email", "too_many_recipients"}},
+		errs: []string{"invalid_smtp_settings", "smtp_insecure_auth", "header_injection", "invalid_email", "too_many_recipients"}},
 	"POST /admin/smtp/test": {tag: "email", summary: "Send a test email at once with the stored settings; answers the server's words on failure (admins)", body: bodyJSON,
 		errs: []string{"invalid_email", "header_injection", "smtp_not_configured", "smtp_failed"}},
 	"POST /meta/email-templates/:name/preview": {tag: "email", summary: "Fill the stored email template, or a draft, for a real record in a language", body: bodyJSON,
