@@ -66,7 +66,8 @@ var routeDocs = map[string]op{
 	"GET /admin/webhook-allowlist":        {tag: "operations", summary: "The hosts webhooks may call"},
 	"PUT /admin/webhook-allowlist":        {tag: "operations", summary: "Replace the hosts webhooks may call", body: bodyJSON, ifMatch: true},
 
-	// Email: SMTP settings (admins), template previews, the outbox (admins and analysts).
+	// Email: SMTP settings (admins), template previews (admins and analysts, reading the record as
+	// they may), the outbox (admins).
 	"GET /admin/smtp": {tag: "email", summary: "The SMTP settings; the password shows as ******** (admins)"},
 	"PUT /admin/smtp": {tag: "email", summary: "Replace the SMTP settings; the mask as password keeps the stored one (admins)", body: bodyJSON, ifMatch: true,
 		errs: []string{"invalid_smtp_settings", "smtp_insecure_auth", "header_injection", "invalid_email", "too_many_recipients"}},
@@ -74,8 +75,8 @@ var routeDocs = map[string]op{
 		errs: []string{"invalid_email", "header_injection", "smtp_not_configured", "smtp_failed"}},
 	"POST /meta/email-templates/:name/preview": {tag: "email", summary: "Fill the stored email template, or a draft, for a real record in a language", body: bodyJSON,
 		errs: []string{"email_template_not_found", "invalid_definition", "object_not_found", "record_not_found"}},
-	"GET /emails":            {tag: "email", summary: "Outbox emails, newest first", query: []string{"record", "status", "limit"}, answer: ansList, errs: []string{"invalid_status"}},
-	"POST /emails/:id/retry": {tag: "email", summary: "Send a dead or uncertain email again", errs: []string{"email_not_found", "email_not_retryable"}},
+	"GET /emails":            {tag: "email", summary: "Outbox emails, newest first (admins)", query: []string{"record", "status", "limit"}, answer: ansList, errs: []string{"invalid_status"}},
+	"POST /emails/:id/retry": {tag: "email", summary: "Send a dead or uncertain email again (admins)", errs: []string{"email_not_found", "email_not_retryable"}},
 
 	// Dashboards and reports.
 	"GET /dashboards/:name/data":     {tag: "reports", summary: "A dashboard's widgets computed", query: []string{"period", "from", "to", "owner", "team"}, errs: []string{"dashboard_not_found"}},
