@@ -57,7 +57,7 @@ func (e *Engine) emailAction(ctx context.Context, a *workflow.Compiled, act work
 		return "", permanent(emailInputError(workflow.CodeTooManyRecipients, "/to", "an email has at most %d recipients; this one has %d", workflow.MaxEmailRecipients, total))
 	}
 	for _, loc := range locales {
-		r, err := e.renderTemplate(ctx, &t.EmailTemplate, def, record, doc, loc)
+		r, _, err := e.renderTemplate(ctx, &t.EmailTemplate, def, record, doc, loc, nil)
 		if err != nil {
 			return "", err
 		}

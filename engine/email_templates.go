@@ -2,8 +2,8 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"crm/engine/store"
@@ -131,18 +131,20 @@ func (e *Engine) PreviewEmailTemplate(ctx context.Context, by *Actor, name strin
 	if locale == "" || !forms.ValidLocale(locale) {
 		locale = "en"
 	}
-	def, err := e.current(ctx, t.Object)
+	// The record is read as the caller reads it (GET /api/records/:object/:id): one they may not
+	// see answers as a missing one, and the fields hidden from them render empty.
+	def, g, err := e.access(ctx, by, t.Object)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := e.store.Get(ctx, recordsColl(t.Object), record)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errorf(KindNotFound, "record_not_found", "no %s record %q", t.Object, record)
+	if !g.perm.Read {
+		return nil, ErrForbidden
 	}
+	doc, err := e.visibleDoc(ctx, def, g, record)
 	if err != nil {
-		return nil, storeErr(err)
+		return nil, err
 	}
-	r, err := e.renderTemplate(ctx, t, def, record, doc, locale)
+	r, _, err := e.renderTemplate(ctx, t, def, record, doc, locale, by)
 	if err != nil {
 		return nil, err
 	}
@@ -150,43 +152,106 @@ func (e *Engine) PreviewEmailTemplate(ctx context.Context, by *Actor, name strin
 }
 
 // renderTemplate fills a template for a record (doc as stored) in a language: values as the API
-// shows them, people by name, a lookup's fields read from the record it names.
-func (e *Engine) renderTemplate(ctx context.Context, t *workflow.EmailTemplate, def *definition, record string, doc store.Doc, locale string) (workflow.RenderedEmail, error) {
+// shows them, people by name, a lookup's fields read from the record it names. reader, when not
+// nil, is whom it is filled for: they read it as they read records, so a field hidden from their
+// role (on the record or on a lookup's record) and a lookup's record they may not see render
+// empty, as a missing value does. withheld names the merge fields of the template that were
+// emptied for the reader ("" when none): readers with the same withheld fields get the same email.
+func (e *Engine) renderTemplate(ctx context.Context, t *workflow.EmailTemplate, def *definition, record string, doc store.Doc, locale string, reader *Actor) (r workflow.RenderedEmail, withheld string, err error) {
 	dir, err := e.directory(ctx)
 	if err != nil {
-		return workflow.RenderedEmail{}, err
+		return workflow.RenderedEmail{}, "", err
 	}
 	values := map[string]string{}
-	put := func(prefix string, d *definition, doc store.Doc) {
+	blocked := map[string]bool{} // merge fields emptied for the reader; "lookup." for a whole lookup
+	put := func(prefix string, d *definition, doc store.Doc, g *grant) {
 		w := wire(d, doc)
+		if g != nil {
+			for f, h := range g.hidden {
+				if h {
+					blocked[prefix+f] = true
+				}
+			}
+			w = g.strip(w)
+		}
 		for k, v := range w {
 			f := d.obj.Field(k)
 			isUser := (f != nil && f.Type == forms.TypeUser) || k == "owner" || k == "created_by" || k == "updated_by"
 			values[prefix+k] = displayValue(v, isUser, dir, f, locale)
 		}
 	}
-	put("", def, doc)
+	var g *grant
+	if reader != nil {
+		if g, err = e.grantOn(ctx, reader, def); err != nil {
+			return workflow.RenderedEmail{}, "", err
+		}
+	}
+	put("", def, doc, g)
 	for _, lf := range t.LookupPaths() {
 		f := def.obj.Field(lf)
 		id, _ := doc[lf].(string)
 		if f == nil || id == "" {
 			continue
 		}
+		if g != nil && g.hidden[lf] {
+			blocked[lf+"."] = true // which record it names is hidden too
+			continue
+		}
 		tdef, err := e.current(ctx, f.Target)
 		if err != nil {
 			continue
 		}
-		tdoc, err := e.store.Get(ctx, recordsColl(f.Target), id)
-		if err != nil {
-			continue // a lookup to a deleted record shows empty values
+		if reader == nil {
+			tdoc, err := e.store.Get(ctx, recordsColl(f.Target), id)
+			if err != nil {
+				continue // a lookup to a deleted record shows empty values
+			}
+			put(lf+".", tdef, tdoc, nil)
+			continue
 		}
-		put(lf+".", tdef, tdoc)
+		tg, err := e.grantOn(ctx, reader, tdef)
+		if err != nil {
+			return workflow.RenderedEmail{}, "", err
+		}
+		if !tg.perm.Read {
+			blocked[lf+"."] = true
+			continue
+		}
+		tdoc, err := e.visibleDoc(ctx, tdef, tg, id)
+		if isNotFound(err) {
+			blocked[lf+"."] = true // deleted, or not theirs to see: told apart by no one
+			continue
+		}
+		if err != nil {
+			return workflow.RenderedEmail{}, "", err
+		}
+		put(lf+".", tdef, tdoc, tg)
 	}
 	s, _ := e.storedSMTP(ctx)
 	if s != nil && s.AppURL != "" {
 		values[workflow.RecordURLField] = s.AppURL + "/app/" + def.obj.Name + "/" + record
 	}
-	return t.Render(locale, func(path string) string { return values[path] }), nil
+	if len(blocked) > 0 {
+		names := map[string]bool{}
+		for _, l := range []forms.Label{t.Subject, t.HTML, t.Text} {
+			for _, text := range l {
+				paths, _ := workflow.MergeFields(text)
+				for _, p := range paths {
+					head, _, deep := strings.Cut(p, ".")
+					if blocked[p] || (deep && blocked[head+"."]) {
+						names[p] = true
+					}
+				}
+			}
+		}
+		list := make([]string, 0, len(names))
+		for p := range names {
+			list = append(list, p)
+		}
+		sort.Strings(list)
+		withheld = strings.Join(list, ",")
+	}
+	return t.Render(locale, func(path string) string { return values[path] }), withheld, nil
 }
 
 // displayValue is a value as an email shows it: a picklist by its label, a user by name.
