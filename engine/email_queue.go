@@ -39,31 +39,47 @@ func (e *Engine) emailAction(ctx context.Context, a *workflow.Compiled, act work
 	if t.Object != def.obj.Name {
 		return "", permanent(fmt.Errorf("email template %q is for %s, not %s", act.Template, t.Object, def.obj.Name))
 	}
-	byLocale, err := e.emailRecipients(ctx, def, act.To, record, doc, s)
+	recipients, err := e.emailRecipients(ctx, def, act.To, record, doc, s)
 	if err != nil {
 		return "", err
 	}
-	locales := make([]string, 0, len(byLocale))
-	for loc := range byLocale {
-		locales = append(locales, loc)
+	if len(recipients) > workflow.MaxEmailRecipients {
+		return "", permanent(emailInputError(workflow.CodeTooManyRecipients, "/to", "an email has at most %d recipients; this one has %d", workflow.MaxEmailRecipients, len(recipients)))
 	}
-	sort.Strings(locales)
-	var queued []string
-	total := 0
-	for _, loc := range locales {
-		total += len(byLocale[loc])
+	// One email per language and per set of merge fields withheld from its readers: a user gets
+	// the template filled with what their role may see of the record.
+	type group struct {
+		loc, withheld string
+		r             workflow.RenderedEmail
+		to            []string
 	}
-	if total > workflow.MaxEmailRecipients {
-		return "", permanent(emailInputError(workflow.CodeTooManyRecipients, "/to", "an email has at most %d recipients; this one has %d", workflow.MaxEmailRecipients, total))
-	}
-	for _, loc := range locales {
-		r, _, err := e.renderTemplate(ctx, &t.EmailTemplate, def, record, doc, loc, nil)
+	groups := map[string]*group{}
+	for _, rc := range recipients {
+		r, withheld, err := e.renderTemplate(ctx, &t.EmailTemplate, def, record, doc, rc.locale, rc.user)
 		if err != nil {
 			return "", err
 		}
-		id := derivedID("email:" + akey + ":" + loc)
+		k := rc.locale + "\x00" + withheld
+		if groups[k] == nil {
+			groups[k] = &group{loc: rc.locale, withheld: withheld, r: r}
+		}
+		groups[k].to = append(groups[k].to, rc.addr)
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var queued []string
+	for _, k := range keys {
+		g := groups[k]
+		cause := "email:" + akey + ":" + g.loc
+		if g.withheld != "" {
+			cause += ":" + g.withheld
+		}
+		id := derivedID(cause)
 		if _, err := e.queueEmail(ctx, &Email{ID: id, Kind: "automation", Object: def.obj.Name, Record: record, Automation: a.Name,
-			Template: t.Name, To: byLocale[loc], Subject: r.Subject, Text: r.Text, HTML: r.HTML, Locale: loc}); err != nil {
+			Template: t.Name, To: g.to, Subject: g.r.Subject, Text: g.r.Text, HTML: g.r.HTML, Locale: g.loc}); err != nil {
 			var ee *Error
 			if errors.As(err, &ee) && ee.Kind == KindValidation {
 				return "", permanent(err) // a wrong address will not improve by retrying
@@ -78,11 +94,20 @@ func (e *Engine) emailAction(ctx context.Context, a *workflow.Compiled, act work
 	return "email " + strings.Join(queued, ", ") + " queued", nil
 }
 
-// emailRecipients resolves an email action's recipients into addresses by language. Users
-// (owner, manager, users, roles, teams, user fields) must be active and able to read the record;
-// fixed addresses must be allowed by the SMTP settings.
-func (e *Engine) emailRecipients(ctx context.Context, def *definition, to *workflow.Recipients, record string, doc store.Doc, s *SMTPSettings) (map[string][]string, error) {
-	out := map[string][]string{}
+// emailRecipient is one address an email action sends to, in its language; user is the user it
+// belongs to (nil for an address from a record field or the action's fixed addresses), whose
+// field-level security the email is filled with.
+type emailRecipient struct {
+	addr, locale string
+	user         *Actor
+}
+
+// emailRecipients resolves an email action's recipients into addresses with their languages.
+// Users (owner, manager, users, roles, teams, user fields) must be active and able to read the
+// record; fixed addresses must be allowed by the SMTP settings. An address from a record's email
+// field or a fixed address that is also an active reader's is theirs: filled for their role.
+func (e *Engine) emailRecipients(ctx context.Context, def *definition, to *workflow.Recipients, record string, doc store.Doc, s *SMTPSettings) ([]emailRecipient, error) {
+	var out []emailRecipient
 	if to == nil {
 		return out, nil
 	}
@@ -90,14 +115,20 @@ func (e *Engine) emailRecipients(ctx context.Context, def *definition, to *workf
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	add := func(loc, addr string) {
+	seen := map[string]int{} // lower-cased address: its index in out
+	add := func(loc, addr string, user *Actor) {
 		addr = strings.TrimSpace(addr)
-		if addr == "" || seen[strings.ToLower(addr)] {
+		if addr == "" {
 			return
 		}
-		seen[strings.ToLower(addr)] = true
-		out[loc] = append(out[loc], addr)
+		if i, ok := seen[strings.ToLower(addr)]; ok {
+			if user != nil && out[i].user == nil {
+				out[i].locale, out[i].user = loc, user
+			}
+			return
+		}
+		seen[strings.ToLower(addr)] = len(out)
+		out = append(out, emailRecipient{addr: addr, locale: loc, user: user})
 	}
 	owner, _ := doc["owner"].(string)
 	fallback := "en"
@@ -141,13 +172,13 @@ func (e *Engine) emailRecipients(ctx context.Context, def *definition, to *workf
 		if workflow.CheckAddress(v) != "" {
 			return nil, emailInputError(workflow.CodeInvalidEmail, "/to/fields", "%s holds %q, not a valid email address", f, v)
 		}
-		add(fallback, v)
+		add(fallback, v, nil)
 	}
 	for _, a := range to.Addresses {
 		if !workflow.AddressAllowed(a, s.AllowedRecipients) {
 			return nil, permanent(errorf(KindValidation, "recipient_not_allowed", "%s is not on the SMTP settings' allowed recipients", a))
 		}
-		add(fallback, a)
+		add(fallback, a, nil)
 	}
 	ids := make([]string, 0, len(users))
 	for id := range users {
@@ -177,7 +208,7 @@ func (e *Engine) emailRecipients(ctx context.Context, def *definition, to *workf
 		if loc == "" {
 			loc = fallback
 		}
-		add(loc, u.Email)
+		add(loc, u.Email, actor)
 	}
 	return out, nil
 }
