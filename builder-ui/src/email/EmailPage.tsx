@@ -6,7 +6,7 @@ import { OutboxPanel } from './OutboxPanel';
 import { SMTPPanel } from './SMTPPanel';
 import { TemplatesPanel } from './TemplatesPanel';
 
-/** /email: the SMTP settings (admins), the email templates, and the outbox. */
+/** /email: the SMTP settings (admins), the email templates, and the outbox (admins). */
 export default function EmailPage() {
   const { t } = useI18n();
   const [params, setParams] = useSearchParams();

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Flex, Select, Table, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
+import { ApiError } from '../api/client';
 import { retryEmail, useEmails, type OutboxEmail } from '../api/email';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
@@ -17,7 +18,7 @@ const colors: Record<OutboxEmail['status'], string> = {
   uncertain: 'gold',
 };
 
-/** Every email the outbox holds, newest first; a dead or uncertain one can be retried. */
+/** Every email the outbox holds, newest first (admins); a dead or uncertain one can be retried. */
 export function OutboxPanel() {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -33,6 +34,9 @@ export function OutboxPanel() {
       void message.error(errorText(e, t));
     }
   };
+  // Emails hold the values of their records: the outbox is for admins only.
+  if (emails.error instanceof ApiError && emails.error.status === 403)
+    return <Alert type="info" showIcon message={t('email.out.adminsOnly')} />;
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 12 }}>
