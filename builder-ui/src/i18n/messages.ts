@@ -10,6 +10,7 @@ import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
 import { adminEn, adminZhCN } from './messages_admin';
 import { followupsEn, followupsZhCN } from './messages_followups';
+import { apirefEn, apirefZhCN } from './messages_apiref';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -61,6 +62,7 @@ export const en = {
   ...webformsEn,
   ...adminEn,
   ...followupsEn,
+  ...apirefEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -425,6 +427,7 @@ export const zhCN: Messages = {
   ...webformsZhCN,
   ...adminZhCN,
   ...followupsZhCN,
+  ...apirefZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',

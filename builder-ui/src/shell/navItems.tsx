@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   BarChartOutlined,
   CalendarOutlined,
   DatabaseOutlined,
@@ -27,6 +28,7 @@ export const navItems: NavItem[] = [
   { path: '/objects', label: 'nav.objects', icon: <DatabaseOutlined /> },
   { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
   { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
+  { path: '/reference', label: 'nav.apiReference', icon: <ApiOutlined /> },
   { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
   { path: '/admin/users', label: 'nav.users', icon: <UserOutlined />, area: 'admin' },
