@@ -32,6 +32,8 @@ const TeamsPage = lazy(() => import('./admin/TeamsPage'));
 const RolesPage = lazy(() => import('./admin/RolesPage'));
 const ProfilePage = lazy(() => import('./admin/ProfilePage'));
 const SetPasswordPage = lazy(() => import('./admin/SetPasswordPage'));
+// Swagger UI is large: only this page's chunk brings it.
+const ApiReferencePage = lazy(() => import('./pages/ApiReferencePage'));
 
 // The builder's records link of earlier versions: an object's records live in the work area.
 function RecordsRedirect() {
@@ -75,6 +77,7 @@ export function App() {
                   <Route path="/admin/teams" element={<TeamsPage />} />
                   <Route path="/admin/roles" element={<RolesPage />} />
                   <Route path="/profile" element={<ProfilePage />} />
+                  <Route path="/reference" element={<ApiReferencePage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -54,7 +54,7 @@ const uiRoute = "/*"
 // at a wrong URL must not read a 200.
 var appRoutes = map[string]bool{
 	"": true, "login": true, "objects": true, "flows": true, "dashboards": true, "app": true,
-	"inbox": true, "calendars": true, "admin": true, "profile": true, "set-password": true, "email": true,
+	"inbox": true, "calendars": true, "admin": true, "profile": true, "set-password": true, "email": true, "reference": true,
 }
 
 func isAppRoute(name string) bool {

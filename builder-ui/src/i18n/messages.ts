@@ -11,6 +11,7 @@ import { webformsEn, webformsZhCN } from './messages_webforms';
 import { emailEn, emailZhCN } from './messages_email';
 import { adminEn, adminZhCN } from './messages_admin';
 import { followupsEn, followupsZhCN } from './messages_followups';
+import { apirefEn, apirefZhCN } from './messages_apiref';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -63,6 +64,7 @@ export const en = {
   ...emailEn,
   ...adminEn,
   ...followupsEn,
+  ...apirefEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -428,6 +430,7 @@ export const zhCN: Messages = {
   ...emailZhCN,
   ...adminZhCN,
   ...followupsZhCN,
+  ...apirefZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',

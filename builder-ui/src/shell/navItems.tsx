@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  ApiOutlined,
   BarChartOutlined,
   CalendarOutlined,
   DatabaseOutlined,
@@ -29,6 +30,7 @@ export const navItems: NavItem[] = [
   { path: '/calendars', label: 'nav.calendars', icon: <CalendarOutlined /> },
   { path: '/flows', label: 'nav.flows', icon: <ApartmentOutlined /> },
   { path: '/email', label: 'nav.email', icon: <MailOutlined /> },
+  { path: '/reference', label: 'nav.apiReference', icon: <ApiOutlined /> },
   { path: '/dashboards', label: 'nav.dashboards', icon: <BarChartOutlined />, area: 'work' },
   { path: '/inbox', label: 'nav.inbox', icon: <InboxOutlined />, area: 'work' },
   { path: '/admin/users', label: 'nav.users', icon: <UserOutlined />, area: 'admin' },
