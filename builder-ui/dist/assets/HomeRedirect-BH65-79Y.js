@@ -1,1 +1,0 @@
-import{V as e,c as t,h as n}from"./index-Bml7VMeM.js";import{t as r}from"./useAppMenu-CelQKjs_.js";import{It as i}from"./context-BH1nAIQ1.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
