@@ -17,9 +17,10 @@ type OpsStats struct {
 	Lag        time.Duration    // how long the oldest of them has waited; zero when none
 	DeadJobs   int64            // jobs that spent their attempts
 	Deliveries map[string]int64 // webhook deliveries by status (pending, failed, dead)
+	Emails     map[string]int64 // the email outbox by status (pending, sending, failed, dead, uncertain)
 }
 
-// OpsStats counts through indexes (jobs by ready_at and state, deliveries by status): a scrape
+// OpsStats counts through indexes (jobs by ready_at and state, outboxes by status): a scrape
 // costs a few index reads, not a scan.
 func (e *Engine) OpsStats(ctx context.Context) (OpsStats, error) {
 	var s OpsStats
@@ -53,6 +54,15 @@ func (e *Engine) OpsStats(ctx context.Context) (OpsStats, error) {
 			return s, storeErr(err)
 		}
 		s.Deliveries[st] = n
+	}
+	// Sent emails are history, not depth: not counted.
+	s.Emails = map[string]int64{}
+	for _, st := range []string{emailPending, emailSending, emailFailed, emailDead, emailUncertain} {
+		n, err := e.store.Count(ctx, collEmails, store.Compare{Field: "status", Op: store.Eq, Value: st, Scalar: true})
+		if err != nil {
+			return s, storeErr(err)
+		}
+		s.Emails[st] = n
 	}
 	return s, nil
 }

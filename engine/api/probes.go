@@ -53,7 +53,7 @@ var (
 	descDueJobs = prometheus.NewDesc("crm_jobs_due", "Pending jobs whose time has come.", nil, nil)
 	descLag     = prometheus.NewDesc("crm_scheduler_lag_seconds", "How long the oldest due job has waited.", nil, nil)
 	descDead    = prometheus.NewDesc("crm_jobs_dead", "Jobs that spent their attempts.", nil, nil)
-	descOutbox  = prometheus.NewDesc("crm_outbox_messages", "Messages of an outbox by status (webhook deliveries: pending, failed, dead).",
+	descOutbox  = prometheus.NewDesc("crm_outbox_messages", "Messages of an outbox by status (webhook: pending, failed, dead; email: pending, sending, failed, dead, uncertain).",
 		[]string{"outbox", "status"}, nil)
 	descScrapeErr = prometheus.NewDesc("crm_ops_scrape_error", "1 when the last read of the jobs and outboxes failed.", nil, nil)
 )
@@ -80,5 +80,8 @@ func (o opsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descDead, prometheus.GaugeValue, float64(s.DeadJobs))
 	for status, n := range s.Deliveries {
 		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(n), "webhook", status)
+	}
+	for status, n := range s.Emails {
+		ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(n), "email", status)
 	}
 }

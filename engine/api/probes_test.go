@@ -81,6 +81,7 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("no timed insert:\n%s", grep(after, "crm_store_call"))
 	}
 	for _, name := range []string{"crm_jobs_due", "crm_scheduler_lag_seconds", "crm_jobs_dead", `crm_outbox_messages{outbox="webhook",status="failed"}`,
+		`crm_outbox_messages{outbox="email",status="dead"}`,
 		"go_goroutines", "crm_http_request_duration_seconds_bucket"} {
 		if !strings.Contains(after, name) {
 			t.Errorf("no %s in /metrics", name)
