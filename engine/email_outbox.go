@@ -297,24 +297,8 @@ func (e *Engine) RetryEmail(ctx context.Context, by *Actor, id string) (*Email, 
 	now := e.now()
 	// The job first: if the process dies before the email says pending, the job's attempt finds
 	// it dead or uncertain and leaves it so; the admin retries again.
-	jd, err := e.store.Get(ctx, collJobs, id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if _, err := e.insertJob(ctx, id, emailArgs{Email: id}, now); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, storeErr(err)
-	default:
-		j, err := jobFromDoc(jd)
-		if err != nil {
-			return nil, err
-		}
-		j.State, j.ReadyAt, j.Attempts, j.LastError = jobPending, stamp(now), 0, ""
-		j.epoch++
-		if err := e.store.Replace(ctx, collJobs, j.doc(), j.version); err != nil {
-			return nil, storeErr(err)
-		}
+	if err := e.rearmJob(ctx, id, emailArgs{Email: id}, now); err != nil {
+		return nil, err
 	}
 	delete(d, "version")
 	d["status"], d["next_attempt_at"], d["updated_at"] = emailPending, stamp(now), stamp(now)
