@@ -164,7 +164,8 @@ type Program struct {
 	prog    *vm.Program
 	expect  Expect
 	env     *Env
-	metered bool // spends from the scope's meter (see budget.go)
+	metered bool     // spends from the scope's meter (see budget.go)
+	reads   []string // what Reads answers, found once
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -198,6 +199,7 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 		return nil, guard.issue
 	}
 	p := &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}
+	p.reads = p.findReads()
 	e.markUsed(p)
 	return p, nil
 }
