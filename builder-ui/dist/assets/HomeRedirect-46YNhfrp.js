@@ -1,1 +1,0 @@
-import{H as e,g as t,l as n}from"./index-C46pQoNX.js";import{t as r}from"./useAppMenu-5OEMO0Fa.js";import{u as i}from"./objectWithoutProperties-DCc05uHw.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(n,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
