@@ -18,6 +18,9 @@ export default defineConfig({
     // antd is one large vendor chunk shared by every page; the pages themselves stay small. The
     // largest, Swagger UI (1.47 MB), loads only with the API reference page.
     chunkSizeWarningLimit: 1500,
+    // dist/.vite/manifest.json: which chunks each page needs, for the bundle budget (budget_test.go).
+    // The server does not serve it.
+    manifest: true,
   },
   // Unit tests of the pure logic sit beside their modules; e2e/ is Playwright's.
   test: {

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, session } from './client';
 
 export interface User {
@@ -36,13 +36,15 @@ export async function logout(): Promise<void> {
   }
 }
 
+export const meQuery = queryOptions({
+  queryKey: meKey,
+  queryFn: ({ signal }) => api.get<User>('/api/auth/me', { signal }),
+  retry: false,
+  staleTime: 5 * 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: meKey,
-    queryFn: ({ signal }) => api.get<User>('/api/auth/me', { signal }),
-    retry: false,
-    staleTime: 5 * 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 /** Sets the language of one's own profile; answers the user as /api/auth/me does. */
