@@ -55,7 +55,8 @@ type Env struct {
 	fields map[string]*forms.Field
 	names  map[string]bool // every name an expression may use as a value
 	base   []expr.Option
-	refs   *refState // references through lookups (refs.go)
+	refs   *refState      // references through lookups (refs.go)
+	noOld  map[string]any // old on a create: every field empty; shared, expressions only read it
 }
 
 // perEvaluation are library functions that read the evaluation (clock, old values); they are in
@@ -87,6 +88,7 @@ func newEnv(obj *forms.Object, refs *refState) *Env {
 	for k, v := range perEvaluation {
 		env[k] = v
 	}
+	e.noOld = e.record(nil)
 	e.names = make(map[string]bool, len(env))
 	for k := range env {
 		e.names[k] = k != meterName
