@@ -562,10 +562,38 @@ func BenchmarkUpdate(b *testing.B) {
 }
 
 // BenchmarkCreateConcurrent measures creates by 8 concurrent writers on the sqlite backend
-// (synchronous=FULL): throughput and latency percentiles. Compare runs of two commits side by side.
+// (synchronous=FULL): throughput and latency percentiles, plain and routed round-robin by an
+// assignment rule (whose turn is a counter draw). Compare runs of two commits side by side.
 func BenchmarkCreateConcurrent(b *testing.B) {
-	bb := sqliteBench(b)
-	e, actor := newBenchEngine(b, bb.store)
+	b.Run("plain", func(b *testing.B) {
+		bb := sqliteBench(b)
+		e, actor := newBenchEngine(b, bb.store)
+		createConcurrently(b, e, actor)
+	})
+	b.Run("round_robin", func(b *testing.B) {
+		bb := sqliteBench(b)
+		e, _ := newBenchEngine(b, bb.store)
+		ctx := context.Background()
+		if _, err := e.SaveTeam(ctx, engine.SystemActor, &engine.Team{ID: "sellers"}, true, 0); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; i < 3; i++ {
+			email, pw := fmt.Sprintf("s%d@example.com", i), "correct-horse-battery"
+			teams, roles := []string{"sellers"}, []string{engine.RoleSales}
+			if _, err := e.SaveUser(ctx, engine.SystemActor, "", engine.UserInput{Email: &email, Password: &pw, Roles: &roles, Teams: &teams}, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rules := workflow.AssignmentRules{Rules: []workflow.AssignmentRule{{Name: "all", Condition: `stage != "lost"`,
+			Target: workflow.Target{Type: workflow.TargetRoundRobin, Team: "sellers"}}}}
+		if _, err := e.SaveAssignmentRules(ctx, engine.SystemActor, "lead", &rules, 0); err != nil {
+			b.Fatal(err)
+		}
+		createConcurrently(b, e, engine.SystemActor)
+	})
+}
+
+func createConcurrently(b *testing.B, e *engine.Engine, actor *engine.Actor) {
 	ctx := context.Background()
 	const writers = 8
 	var mu sync.Mutex
