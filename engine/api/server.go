@@ -82,7 +82,7 @@ func New(cfg Config) *fiber.App {
 	mountWebForms(app, a, e)
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
-	authed.Get("/auth/me", me())
+	authed.Get("/auth/me", me(e))
 	authed.Patch("/auth/me", updateMe(e))
 	authed.Post("/auth/logout-all", logoutAll(e))
 	authed.Post("/auth/password", changePassword(e))
