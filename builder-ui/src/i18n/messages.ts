@@ -8,6 +8,7 @@ import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
 import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
+import { listworkEn, listworkZhCN } from './messages_listwork';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -57,6 +58,7 @@ export const en = {
   ...bulkEn,
   ...searchEn,
   ...webformsEn,
+  ...listworkEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -419,6 +421,7 @@ export const zhCN: Messages = {
   ...bulkZhCN,
   ...searchZhCN,
   ...webformsZhCN,
+  ...listworkZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',
