@@ -90,7 +90,7 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await editor.locator('input').press('Enter');
   await expect(editor.getByRole('alert')).toHaveText('Not a valid email address');
   await shot('list-inline-invalid', false);
-  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead!.id}`)).email).toBe(
+  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe(
     'lead1@list.example.com',
   );
 
@@ -100,7 +100,7 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await expect(page.getByText('Email saved')).toBeVisible();
   await expect(editor).toHaveCount(0);
   await expect(row).toContainText('buyer@list.example.com');
-  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead!.id}`)).email).toBe(
+  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe(
     'buyer@list.example.com',
   );
 
@@ -118,12 +118,12 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await row.hover();
   await row.getByRole('button', { name: 'Edit Company' }).click();
   await editor.locator('input').fill(`${tag} 1 mine`);
-  const now = await call<Rec>(request, token, 'GET', `/api/records/lead/${lead!.id}`);
+  const now = await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`);
   await call(
     request,
     token,
     'PATCH',
-    `/api/records/lead/${lead!.id}`,
+    `/api/records/lead/${lead.id}`,
     { company: `${tag} 1 theirs` },
     {
       'If-Match': String(now.version),
@@ -132,7 +132,7 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await editor.locator('input').press('Enter');
   await expect(editor.getByRole('alert')).toContainText('Someone else changed this record');
   await shot('list-inline-conflict', false);
-  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead!.id}`)).company).toBe(`${tag} 1 theirs`);
+  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).company).toBe(`${tag} 1 theirs`);
   await editor.getByRole('button', { name: 'Reload the record' }).click();
   await expect(rowsOf(page).filter({ hasText: `${tag} 1 theirs` })).toBeVisible();
 

@@ -65,7 +65,8 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
       <Modal
         open={!!asking}
         title={asking && t('app.automation.confirm', { name: asking.label })}
-        okText={t('app.automation.run')}
+        // The button says what runs (Convert), not a generic Run.
+        okText={asking?.label ?? t('app.automation.run')}
         cancelText={t('app.form.cancel')}
         confirmLoading={run.isPending}
         onCancel={() => setAsking(null)}

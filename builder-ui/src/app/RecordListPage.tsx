@@ -231,7 +231,7 @@ export default function RecordListPage() {
             render: (v: string | undefined, r: RecordData) =>
               v ? (
                 <Tag color={slaColours[v]} title={r.sla_due_at ? textOf(r.sla_due_at) : undefined}>
-                  {t(`app.sla.${v}` as MessageKey)}
+                  {t(`listwork.sla.${v}` as MessageKey)}
                 </Tag>
               ) : (
                 '—'
@@ -283,7 +283,7 @@ export default function RecordListPage() {
                   ),
                 )}
                 {typeof r.sla_status === 'string' && (
-                  <Tag color={slaColours[r.sla_status]}>{t(`app.sla.${r.sla_status}` as MessageKey)}</Tag>
+                  <Tag color={slaColours[r.sla_status]}>{t(`listwork.sla.${r.sla_status}` as MessageKey)}</Tag>
                 )}
               </Flex>
             </Flex>

@@ -21,6 +21,15 @@ export const listworkEn = {
   'listwork.password.default':
     'Your password is still the default one that everyone who has read the README knows. Change it now.',
   'listwork.password.change': 'Change password',
+  'listwork.password.current': 'Current password',
+  'listwork.password.new': 'New password (at least 10 characters)',
+  'listwork.password.changed': 'Password changed',
+  'listwork.sla.pending': 'Not started',
+  'listwork.sla.running': 'Running',
+  'listwork.sla.paused': 'Paused',
+  'listwork.sla.warning': 'Due soon',
+  'listwork.sla.breached': 'Breached',
+  'listwork.sla.met': 'Met',
   'listwork.objects.nameHint': 'Suggested from the label; letters, digits and underscores.',
 };
 
@@ -42,5 +51,14 @@ export const listworkZhCN: Record<keyof typeof listworkEn, string> = {
   'listwork.edit.reload': '重新加载记录',
   'listwork.password.default': '您的密码仍是默认密码，读过 README 的人都知道它。请立即修改。',
   'listwork.password.change': '修改密码',
+  'listwork.password.current': '当前密码',
+  'listwork.password.new': '新密码（至少 10 个字符）',
+  'listwork.password.changed': '密码已修改',
+  'listwork.sla.pending': '未开始',
+  'listwork.sla.running': '进行中',
+  'listwork.sla.paused': '已暂停',
+  'listwork.sla.warning': '即将到期',
+  'listwork.sla.breached': '已超时',
+  'listwork.sla.met': '已达成',
   'listwork.objects.nameHint': '根据标签生成；只能包含字母、数字和下划线。',
 };
