@@ -146,6 +146,7 @@ func New(cfg Config) *fiber.App {
 
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
+	authed.Get("/records/:object/:id/automations", manualActions(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/:id/automations/:name/matches", manualMatches(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))

@@ -196,11 +196,13 @@ export default function RecordListPage() {
         title: f.label,
         sorter: sortable(f),
         sortOrder: sortOrder(f.name),
-        // The name column is capped so that a long name does not push the others out of view.
-        ellipsis: f.type === 'textarea' || i === 0,
-        width: i === 0 ? 260 : undefined,
+        // The name column and long texts are capped so that they do not push the others out of
+        // view. Capped in the cell, not with the column's ellipsis: that fixes the table's layout,
+        // and a fixed layout sized a short first column (ticket no.) at 260 px and cut the last ones
+        // off the card's edge at 1440 px.
         render: (v: unknown, r: RecordData) => {
-          const shown =
+          const capped = f.type === 'textarea' || i === 0;
+          const value =
             f.type === 'lookup' && typeof v === 'string' && f.target ? (
               <LookupCell target={f.target} id={v} ids={idsOf(f.name)} />
             ) : i === 0 ? (
@@ -210,6 +212,13 @@ export default function RecordListPage() {
             ) : (
               <FieldValue field={f} value={v} people={people} />
             );
+          const shown = capped ? (
+            <div className="crm-cell-capped" title={typeof v === 'string' ? v : undefined}>
+              {value}
+            </div>
+          ) : (
+            value
+          );
           return form.data && inlineEditable(form.data, f) ? (
             <InlineCell object={object} form={form.data} field={f} record={r}>
               {shown}
@@ -243,6 +252,7 @@ export default function RecordListPage() {
       key: 'owner',
       dataIndex: 'owner',
       title: t('app.field.owner'),
+      className: 'crm-nowrap',
       responsive: ['lg'],
       render: (v: string) => people[v] ?? '—',
     },
@@ -250,6 +260,7 @@ export default function RecordListPage() {
       key: 'updated_at',
       dataIndex: 'updated_at',
       title: t('app.field.updatedAt'),
+      className: 'crm-nowrap',
       sorter: true,
       sortOrder: sortOrder('updated_at'),
       responsive: ['md'],
@@ -520,7 +531,9 @@ export default function RecordListPage() {
           dataSource={items}
           loading={page.isFetching}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          // As wide as the card: long texts wrap rather than push the last columns out of it; it
+          // scrolls sideways only when the columns cannot fit at all.
+          scroll={{ x: true }}
           rowSelection={
             selecting ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined
           }

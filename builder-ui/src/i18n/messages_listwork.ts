@@ -30,7 +30,7 @@ export const listworkEn = {
   'listwork.sla.warning': 'Due soon',
   'listwork.sla.breached': 'Breached',
   'listwork.sla.met': 'Met',
-  'listwork.objects.nameHint': 'Suggested from the label; letters, digits and underscores.',
+  'listwork.objects.nameHint': 'Follows the English label until you change it; lower-case letters, digits and _; fixed once saved.',
 };
 
 export const listworkZhCN: Record<keyof typeof listworkEn, string> = {
@@ -60,5 +60,5 @@ export const listworkZhCN: Record<keyof typeof listworkEn, string> = {
   'listwork.sla.warning': '即将到期',
   'listwork.sla.breached': '已超时',
   'listwork.sla.met': '已达成',
-  'listwork.objects.nameHint': '根据标签生成；只能包含字母、数字和下划线。',
+  'listwork.objects.nameHint': '随英文标签生成，直到您修改它；小写字母、数字和下划线；保存后不能更改。',
 };
