@@ -90,9 +90,7 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await editor.locator('input').press('Enter');
   await expect(editor.getByRole('alert')).toHaveText('Not a valid email address');
   await shot('list-inline-invalid', false);
-  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe(
-    'lead1@list.example.com',
-  );
+  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe('lead1@list.example.com');
 
   // A good one saves with Enter.
   await editor.locator('input').fill('buyer@list.example.com');
@@ -100,9 +98,7 @@ test('a cell edits in place: Enter saves, the form checks first, Escape cancels,
   await expect(page.getByText('Email saved')).toBeVisible();
   await expect(editor).toHaveCount(0);
   await expect(row).toContainText('buyer@list.example.com');
-  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe(
-    'buyer@list.example.com',
-  );
+  expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`)).email).toBe('buyer@list.example.com');
 
   // A double click edits too; Escape leaves the value as it was and the page where it was.
   await row.getByText('lead1').or(row.getByText('buyer@list.example.com')).dblclick();

@@ -24,7 +24,7 @@ test('the ticket list names SLA states as words with a capital, not raw values',
   await shot('small-ticket-sla');
 });
 
-test('Convert is confirmed with a button that says Convert', async ({ page, request, token, phone, shot }, info) => {
+test('Convert is confirmed with a button that says Convert, and gone once converted', async ({ page, request, token, phone, shot }, info) => {
   const lead = await call<Rec>(request, token, 'POST', '/api/records/lead', {
     company: `Convertible ${info.project.name} ${Date.now()}`,
     status: 'qualified',
@@ -38,4 +38,9 @@ test('Convert is confirmed with a button that says Convert', async ({ page, requ
   await expect(dialog.getByRole('button', { name: convert })).toBeVisible();
   await expect(dialog.getByRole('button', { name: phone ? '执行' : 'Run', exact: true })).toHaveCount(0);
   await shot('small-convert-confirm', false);
+  // Once converted, the lead offers Convert no more.
+  await dialog.getByRole('button', { name: convert }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: convert })).toHaveCount(0);
+  await shot('small-converted-lead', false);
 });

@@ -167,9 +167,7 @@ export function useManualAutomations(o: string, id: string, version: unknown, lo
     // The labels come in the request's language.
     queryKey: ['automations', o, id, version, locale],
     queryFn: ({ signal }) =>
-      api
-        .get<{ items: ManualAction[] }>(`${rec(o, id)}/automations`, { signal })
-        .then((r) => r.items ?? []),
+      api.get<{ items: ManualAction[] }>(`${rec(o, id)}/automations`, { signal }).then((r) => r.items ?? []),
   });
 }
 

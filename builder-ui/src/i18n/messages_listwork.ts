@@ -30,7 +30,8 @@ export const listworkEn = {
   'listwork.sla.warning': 'Due soon',
   'listwork.sla.breached': 'Breached',
   'listwork.sla.met': 'Met',
-  'listwork.objects.nameHint': 'Follows the English label until you change it; lower-case letters, digits and _; fixed once saved.',
+  'listwork.objects.nameHint':
+    'Follows the English label until you change it; lower-case letters, digits and _; fixed once saved.',
 };
 
 export const listworkZhCN: Record<keyof typeof listworkEn, string> = {
