@@ -47,6 +47,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkDuplicateCheck$$' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 1x -timeout 30m ./engine/
+	$(GO) test -run '^$$' -bench '^BenchmarkReport$$' -benchtime 1x -timeout 30m ./engine/
 
 # Needs Node (20.19+); commit builder-ui/dist afterwards, `go build` embeds it.
 ui: builder-ui/node_modules/.ci-stamp ## build the web app into builder-ui/dist

@@ -22,14 +22,18 @@ type DashboardData struct {
 // WidgetData is one widget's groups as the reader may see them, or the error that kept it empty
 // (an object the reader may not read, a field hidden from them).
 type WidgetData struct {
-	Name       string     `json:"name"`
-	Type       string     `json:"type"`
-	Label      string     `json:"label,omitempty"`
-	Object     string     `json:"object"`
-	Groups     []AggGroup `json:"groups,omitempty"`
-	Truncated  bool       `json:"truncated,omitempty"`
-	Compliance *float64   `json:"compliance,omitempty"` // sla_compliance: share of measured records not breached
-	Error      *Error     `json:"error,omitempty"`
+	Name       string        `json:"name"`
+	Type       string        `json:"type"`
+	Label      string        `json:"label,omitempty"`
+	Object     string        `json:"object"`
+	Layout     *WidgetLayout `json:"layout,omitempty"`
+	Report     string        `json:"report,omitempty"`
+	Chart      string        `json:"chart,omitempty"`
+	Result     *ReportResult `json:"result,omitempty"` // report: the report computed for the reader
+	Groups     []AggGroup    `json:"groups,omitempty"`
+	Truncated  bool          `json:"truncated,omitempty"`
+	Compliance *float64      `json:"compliance,omitempty"` // sla_compliance: share of measured records not breached
+	Error      *Error        `json:"error,omitempty"`
 }
 
 // DashboardFilter narrows every widget of one reading of a dashboard: records created from From
@@ -37,6 +41,8 @@ type WidgetData struct {
 // Empty parts narrow nothing.
 type DashboardFilter struct {
 	From, To, Owner, Team string
+	// Period (forms.Periods) narrows by creation in the reader's calendar, as report widgets do.
+	Period string
 }
 
 // DashboardData evaluates every widget for the reader through the same aggregation as
@@ -46,13 +52,27 @@ func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale stri
 	if err != nil {
 		return nil, err
 	}
+	if df.Period != "" {
+		from, to, ok := forms.PeriodDays(df.Period, e.now(), location(by.Timezone))
+		if !ok {
+			return nil, errorf(KindInvalid, "invalid_filter", "period is one of %v", forms.Periods)
+		}
+		end, _ := time.Parse(time.DateOnly, to)
+		df.From, df.To = from, end.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
 	narrow, err := e.dashboardFilter(ctx, df)
 	if err != nil {
 		return nil, err
 	}
 	out := &DashboardData{Name: d.Name, Label: d.Label.In(locale), Widgets: make([]WidgetData, 0, len(d.Widgets))}
 	for _, w := range d.Widgets {
-		wd, err := e.widgetData(ctx, by, w, locale, narrow)
+		var wd WidgetData
+		var err error
+		if w.Type == WidgetReport {
+			wd, err = e.reportWidget(ctx, by, w, locale, df)
+		} else {
+			wd, err = e.widgetData(ctx, by, w, locale, narrow)
+		}
 		if err != nil {
 			ee, ok := AsError(err)
 			if !ok || ee.Kind == KindUnavailable {
@@ -60,10 +80,45 @@ func (e *Engine) DashboardData(ctx context.Context, by *Actor, name, locale stri
 			}
 			wd = WidgetData{Error: (&Error{Code: ee.Code, Message: ee.Message}).Localized(locale)}
 		}
-		wd.Name, wd.Type, wd.Label, wd.Object = w.Name, w.Type, w.Label.In(locale), w.Object
+		wd.Name, wd.Type, wd.Label, wd.Layout = w.Name, w.Type, w.Label.In(locale), w.Layout
+		if w.Type != WidgetReport {
+			wd.Object = w.Object
+		} else {
+			wd.Report = w.Report
+		}
 		out.Widgets = append(out.Widgets, wd)
 	}
 	return out, nil
+}
+
+// reportWidget is a report widget's result for the reader, under the dashboard's period, owner
+// and team (a report they may not read, or one over a field hidden from them, is its error).
+func (e *Engine) reportWidget(ctx context.Context, by *Actor, w Widget, locale string, df DashboardFilter) (WidgetData, error) {
+	wd := WidgetData{Report: w.Report, Chart: w.Chart}
+	r, err := e.GetReport(ctx, by, w.Report)
+	if err != nil {
+		return wd, err
+	}
+	wd.Object = r.Object
+	if wd.Chart == "" {
+		wd.Chart = r.Chart
+	}
+	o := ReportOptions{Locale: locale, Owner: df.Owner, Team: df.Team}
+	var parts []string
+	if df.From != "" {
+		parts = append(parts, "created_at >= "+forms.FilterString(forms.LocalMidnight(df.From, location(by.Timezone))))
+	}
+	if df.To != "" {
+		end, _ := time.Parse(time.DateOnly, df.To)
+		parts = append(parts, "created_at < "+forms.FilterString(forms.LocalMidnight(end.AddDate(0, 0, 1).Format(time.DateOnly), location(by.Timezone))))
+	}
+	o.Filter = strings.Join(parts, " and ")
+	res, err := e.RunReport(ctx, by, r, o)
+	if err != nil {
+		return WidgetData{Object: r.Object, Report: w.Report, Chart: wd.Chart}, err
+	}
+	wd.Result = res
+	return wd, nil
 }
 
 func (e *Engine) widgetData(ctx context.Context, by *Actor, w Widget, locale string, narrow store.Filter) (WidgetData, error) {

@@ -21,9 +21,25 @@ const (
 	WidgetPie           = "pie"            // one group key
 	WidgetNumber        = "number"         // no group key: totals
 	WidgetSLACompliance = "sla_compliance" // records by sla_status, with the share not breached
+	WidgetReport        = "report"         // a saved report's result, computed for the reader
 )
 
-var widgetTypes = []string{WidgetFunnel, WidgetBar, WidgetPie, WidgetNumber, WidgetSLACompliance}
+var widgetTypes = []string{WidgetFunnel, WidgetBar, WidgetPie, WidgetNumber, WidgetSLACompliance, WidgetReport}
+
+// GridColumns is the width of a dashboard's grid: a widget's layout places it in these columns.
+const GridColumns = 12
+
+// WidgetLayout is where a widget sits on the dashboard's grid: column X (0 to 11) and row Y, W
+// columns wide and H rows high.
+type WidgetLayout struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// maxWidgetRows bounds a layout's rows (Y + H), so a dashboard stays a page, not a scroll.
+const maxWidgetRows = 200
 
 // Dashboard is a named set of widgets.
 type Dashboard struct {
@@ -34,14 +50,17 @@ type Dashboard struct {
 
 // Widget is one chart: an aggregation of one object's records (see AggParams) and how to show it.
 type Widget struct {
-	Name     string      `json:"name"`
-	Type     string      `json:"type"`
-	Label    forms.Label `json:"label,omitempty"`
-	Object   string      `json:"object"`
-	GroupBy  []string    `json:"group_by,omitempty"`
-	Measures []string    `json:"measures,omitempty"` // none: count
-	Filter   string      `json:"filter,omitempty"`
-	Order    []string    `json:"order,omitempty"` // funnel: the stages in order; none: every option in option order
+	Name     string        `json:"name"`
+	Type     string        `json:"type"`
+	Label    forms.Label   `json:"label,omitempty"`
+	Object   string        `json:"object,omitempty"`
+	GroupBy  []string      `json:"group_by,omitempty"`
+	Measures []string      `json:"measures,omitempty"` // none: count
+	Filter   string        `json:"filter,omitempty"`
+	Order    []string      `json:"order,omitempty"`  // funnel: the stages in order; none: every option in option order
+	Report   string        `json:"report,omitempty"` // report: the saved report's name
+	Chart    string        `json:"chart,omitempty"`  // report: how to draw it; none: the report's own chart
+	Layout   *WidgetLayout `json:"layout,omitempty"`
 }
 
 // DashboardDef is a dashboard as stored and shown.
@@ -118,9 +137,38 @@ func (e *Engine) checkDashboard(ctx context.Context, d *Dashboard) []forms.Probl
 			bad(at+"/name", "duplicate_name", "two widgets are named %q", w.Name)
 		}
 		names[w.Name] = true
+		if l := w.Layout; l != nil {
+			if l.X < 0 || l.X >= GridColumns {
+				bad(at+"/layout/x", "invalid_layout", "x is a column from 0 to %d", GridColumns-1)
+			}
+			if l.W < 1 || l.X+l.W > GridColumns {
+				bad(at+"/layout/w", "invalid_layout", "w is from 1 column and x + w at most %d", GridColumns)
+			}
+			if l.Y < 0 || l.Y >= maxWidgetRows {
+				bad(at+"/layout/y", "invalid_layout", "y is a row from 0 to %d", maxWidgetRows-1)
+			}
+			if l.H < 1 || l.Y+l.H > maxWidgetRows {
+				bad(at+"/layout/h", "invalid_layout", "h is from 1 row and y + h at most %d", maxWidgetRows)
+			}
+		}
 		if !slices.Contains(widgetTypes, w.Type) {
 			bad(at+"/type", "invalid_type", "a widget is one of %v", widgetTypes)
 			continue
+		}
+		if w.Type == WidgetReport {
+			if w.Chart != "" && !slices.Contains([]string{"none", "bar", "column", "line", "pie", "funnel", "table"}, w.Chart) {
+				bad(at+"/chart", "invalid_chart", "a chart is none, bar, column, line, pie, funnel or table")
+			}
+			if _, err := getNamed[forms.Report](ctx, e, reportsKind, w.Report); err != nil {
+				bad(at+"/report", "unknown_report", "no report named %q", w.Report)
+			}
+			if w.Object != "" || len(w.GroupBy) > 0 || len(w.Measures) > 0 || w.Filter != "" || len(w.Order) > 0 {
+				bad(at, "invalid_widget", "a report widget names its report only (and a chart)")
+			}
+			continue
+		}
+		if w.Report != "" || w.Chart != "" {
+			bad(at+"/report", "invalid_widget", "only a report widget names a report or a chart")
 		}
 		def, err := e.current(ctx, w.Object)
 		if err != nil {

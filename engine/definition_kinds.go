@@ -20,7 +20,8 @@ var (
 	approvalProcessesKind = namedKind{coll: collApprovalProcs, code: "approval_process", label: "approval process"}
 	automationsKind       = namedKind{coll: collAutomations, code: "automation", label: "automation"}
 	dashboardsKind        = namedKind{coll: collDashboards, code: "dashboard", label: "dashboard"}
-	duplicateRulesKind    = namedKind{coll: collDuplicateRules, code: "duplicate_rules", label: "duplicate rules"}
+	// reportsKind is in report_defs.go.
+	duplicateRulesKind = namedKind{coll: collDuplicateRules, code: "duplicate_rules", label: "duplicate rules"}
 )
 
 // DefinitionKind is one kind of definition: its store collection and names, its package section
@@ -125,6 +126,13 @@ func DefinitionKinds() []*DefinitionKind {
 				version: func(a *AutomationDef) int64 { return a.Version },
 				list:    (*Engine).ListAutomations, get: getLatest((*Engine).GetAutomation),
 				save: (*Engine).SaveAutomation, remove: (*Engine).DeleteAutomation}),
+		served(DefinitionKind{Key: "reports", Path: "/reports", Param: "name", named: reportsKind,
+			section: section{id: "name", server: []string{"version", "owner"}}},
+			typedAPI[forms.Report, forms.Report]{
+				setKey:  func(r *forms.Report, name string) { r.Name = name },
+				version: func(r *forms.Report) int64 { return r.Version },
+				list:    listAll((*Engine).ListReports), get: getLatest((*Engine).GetReport),
+				save: (*Engine).SaveReport, remove: (*Engine).DeleteReport}),
 		served(DefinitionKind{Key: "dashboards", Path: "/meta/dashboards", Param: "name", named: dashboardsKind,
 			section: section{id: "name", server: []string{"version"}}},
 			typedAPI[Dashboard, DashboardDef]{
@@ -139,6 +147,13 @@ func DefinitionKinds() []*DefinitionKind {
 				version: func(w *WebFormDef) int64 { return w.Version },
 				list:    (*Engine).ListWebForms, get: getLatest((*Engine).GetWebForm),
 				save: (*Engine).SaveWebForm, remove: (*Engine).DeleteWebForm}),
+		served(DefinitionKind{Key: "email_templates", Path: "/meta/email-templates", Param: "name", named: emailTemplatesKind,
+			section: section{id: "name", server: []string{"version"}}},
+			typedAPI[workflow.EmailTemplate, EmailTemplateDef]{
+				setKey:  func(t *workflow.EmailTemplate, name string) { t.Name = name },
+				version: func(t *EmailTemplateDef) int64 { return t.Version },
+				list:    (*Engine).ListEmailTemplates, get: getLatest((*Engine).GetEmailTemplate),
+				save: (*Engine).SaveEmailTemplate, remove: (*Engine).DeleteEmailTemplate}),
 	}
 }
 
@@ -263,3 +278,10 @@ func savePackageAssignmentRules(ctx context.Context, e *Engine, by *Actor, v any
 	_, err := e.SaveAssignmentRules(ctx, by, a.Object, a, 0)
 	return err
 }
+
+// Code is the stem of the kind's error codes: "automation" makes automation_not_found and
+// automation_exists. The API's OpenAPI document names them per route.
+func (k *DefinitionKind) Code() string { return k.named.code }
+
+// Label is the kind's name for one of it, in English: "SLA policy".
+func (k *DefinitionKind) Label() string { return k.named.label }

@@ -15,6 +15,9 @@ import (
 // order) and says so, so a chart never receives an unbounded list.
 const MaxAggGroups = 1000
 
+// maxAggKeys is how many fields an aggregation request groups by (a report takes one more).
+const maxAggKeys = 2
+
 // AggParams are an aggregation request's parameters as the client wrote them.
 type AggParams struct {
 	GroupBy  []string // "stage", "close_date:month"; at most two
@@ -71,8 +74,8 @@ func (e *Engine) planAggregate(ctx context.Context, by *Actor, object string, p 
 		return nil, ErrForbidden
 	}
 	plan := &aggPlan{def: def, locale: p.Locale}
-	if len(p.GroupBy) > store.MaxGroupKeys {
-		return nil, errorf(KindInvalid, "invalid_group_by", "group by at most %d fields", store.MaxGroupKeys)
+	if len(p.GroupBy) > maxAggKeys {
+		return nil, errorf(KindInvalid, "invalid_group_by", "group by at most %d fields", maxAggKeys)
 	}
 	seen := map[string]bool{}
 	for _, s := range p.GroupBy {

@@ -26,6 +26,14 @@ const RecordPage = lazy(() => import('./app/RecordPage'));
 const MergePage = lazy(() => import('./app/MergePage'));
 const KanbanPage = lazy(() => import('./app/KanbanPage'));
 const InboxPage = lazy(() => import('./app/InboxPage'));
+const EmailPage = lazy(() => import('./email/EmailPage'));
+const UsersPage = lazy(() => import('./admin/UsersPage'));
+const TeamsPage = lazy(() => import('./admin/TeamsPage'));
+const RolesPage = lazy(() => import('./admin/RolesPage'));
+const ProfilePage = lazy(() => import('./admin/ProfilePage'));
+const SetPasswordPage = lazy(() => import('./admin/SetPasswordPage'));
+// Swagger UI is large: only this page's chunk brings it.
+const ApiReferencePage = lazy(() => import('./pages/ApiReferencePage'));
 
 // The builder's records link of earlier versions: an object's records live in the work area.
 function RecordsRedirect() {
@@ -43,6 +51,7 @@ export function App() {
           <Suspense fallback={<FullPageSpin />}>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route path="/set-password" element={<SetPasswordPage />} />
               <Route element={<RequireAuth />}>
                 <Route element={<AppShell />}>
                   <Route index element={<HomeRedirect />} />
@@ -63,6 +72,12 @@ export function App() {
                   <Route path="/objects/:name" element={<ObjectBuilderPage />} />
                   <Route path="/objects/:name/records" element={<RecordsRedirect />} />
                   <Route path="/calendars" element={<CalendarsPage />} />
+                  <Route path="/email" element={<EmailPage />} />
+                  <Route path="/admin/users" element={<UsersPage />} />
+                  <Route path="/admin/teams" element={<TeamsPage />} />
+                  <Route path="/admin/roles" element={<RolesPage />} />
+                  <Route path="/profile" element={<ProfilePage />} />
+                  <Route path="/reference" element={<ApiReferencePage />} />
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Route>

@@ -14,6 +14,7 @@ import (
 
 	"crm/engine"
 	"crm/engine/api"
+	"crm/engine/metrics"
 )
 
 // serve runs the HTTP server until ctx ends (SIGINT/SIGTERM), then shuts down gracefully:
@@ -30,13 +31,15 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (env CRM_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", os.Getenv("CRM_DEMO") == "true", "with the first-start template, also add its sample users and records (env CRM_DEMO=true)")
 	tmpl := fs.String("template", envOr("CRM_TEMPLATE", "default"), "template applied when the database has no objects yet; none: start empty (env CRM_TEMPLATE)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
 		return usageError(err.Error())
 	}
+	reg := metrics.New()
+	sf.wrap = reg.Store // every database call is timed for /metrics
 	e, st, err := sf.openEngine(ctx, log)
 	if err != nil {
 		return err
@@ -57,7 +60,8 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	defer sched.Stop()
-	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit, SecureCookie: *secure, TrustedProxies: trusted})
+	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit, SecureCookie: *secure, TrustedProxies: trusted,
+		Metrics: reg, MetricsToken: os.Getenv("CRM_METRICS_TOKEN"), Ready: func(context.Context) error { return sched.Running() }})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"crm/internal/testenv"
@@ -71,6 +72,16 @@ func TestDashboardsDemo(t *testing.T) {
 		}
 		if got := column(widget(t, r, "by_owner"), "count"); got != `[2,2,1]` && got != `[2,1,2]` && got != `[1,2,2]` {
 			t.Errorf("zhou's owners %s", got) // ordered by user id, which the demo makes afresh
+		}
+
+		// The report widget (pipeline by account industry and stage, lost left out) counts what
+		// the funnel counts for each reader, under the same access.
+		for who, want := range map[string]string{"lin": `[2,"110000.00"]`, "zhou": reportTotals(widget(t, r, "pipeline"))} {
+			d := h.mustDo(200, "GET", "/api/dashboards/sales/data", "", h.as(who)...)
+			res, _ := widget(t, d, "pipeline_by_industry")["result"].(map[string]any)
+			if got, _ := json.Marshal(res["totals"]); string(got) != want {
+				t.Errorf("%s's pipeline by industry: totals %s, want %s: %s", who, got, want, d.Text)
+			}
 		}
 
 		// SLA compliance over the tickets each reader sees: the support lead all three, a support
@@ -163,4 +174,15 @@ func TestDashboardFilters(t *testing.T) {
 			}
 		}
 	})
+}
+
+// reportTotals is a funnel's count and amount summed over its stages, as a report's totals.
+func reportTotals(funnel map[string]any) string {
+	var n, amount float64
+	for _, g := range funnel["groups"].([]any) {
+		m := g.(map[string]any)
+		n += m["count"].(float64)
+		amount += m["sum_amount"].(float64)
+	}
+	return fmt.Sprintf(`[%d,"%.2f"]`, int(n), amount)
 }

@@ -8,7 +8,7 @@ import (
 
 func dashboardData(e *engine.Engine) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		df := engine.DashboardFilter{From: c.Query("from"), To: c.Query("to"), Owner: c.Query("owner"), Team: c.Query("team")}
+		df := engine.DashboardFilter{From: c.Query("from"), To: c.Query("to"), Owner: c.Query("owner"), Team: c.Query("team"), Period: c.Query("period")}
 		d, err := e.DashboardData(c.UserContext(), actor(c), c.Params("name"), locale(c), df)
 		if err != nil {
 			return err

@@ -43,7 +43,23 @@ type uiFile struct {
 // the /api routes, whose catch-all keeps answering the JSON 404; routes added to the app later
 // still win over the deep-link fallback.
 func mountUI(app *fiber.App) {
-	app.Get("/*", compress.New(), uiHandler(builderui.FS()))
+	app.Get(uiRoute, compress.New(), uiHandler(builderui.FS()))
+}
+
+// uiRoute is the pattern the app's files and deep links are served under.
+const uiRoute = "/*"
+
+// appRoutes are the first path segments of the app's own routes (builder-ui/src/App.tsx; a test
+// keeps the two in step). Any other path is a 404, not the app's HTML: a probe or a client pointed
+// at a wrong URL must not read a 200.
+var appRoutes = map[string]bool{
+	"": true, "login": true, "objects": true, "flows": true, "dashboards": true, "app": true,
+	"inbox": true, "calendars": true, "admin": true, "profile": true, "set-password": true, "email": true, "reference": true,
+}
+
+func isAppRoute(name string) bool {
+	first, _, _ := strings.Cut(name, "/")
+	return appRoutes[first]
 }
 
 // uiHandler answers files of dist by path, and index.html for any other path so that the app's
@@ -63,6 +79,17 @@ func uiHandler(dist fs.FS) fiber.Handler {
 		case strings.HasPrefix(name, "assets/"):
 			// A missing chunk (an old page after an update) must fail as such, not load HTML as script.
 			return fiber.ErrNotFound
+		case !ok && !isAppRoute(name):
+			// A route registered after the UI, or the 404. A browser that navigated here gets the 404
+			// with the app, which says "Page not found" and leads back; a probe or script reads a bare 404.
+			own := c.Route()
+			err := c.Next()
+			if c.Route() != own || !isNotFound(err) || !wantsHTML(c) {
+				return err
+			}
+			c.Status(fiber.StatusNotFound)
+			c.Set(fiber.HeaderCacheControl, "no-cache")
+			f = index
 		case !ok:
 			// A deep link, unless a route registered after the UI takes the path.
 			own := c.Route()
@@ -81,6 +108,11 @@ func uiHandler(dist fs.FS) fiber.Handler {
 		c.Set(fiber.HeaderContentType, f.ctype)
 		return c.Send(f.body)
 	}
+}
+
+// wantsHTML: a page navigation (browsers send Accept: text/html first), not a fetch or a probe.
+func wantsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
 }
 
 func isNotFound(err error) bool {

@@ -34,7 +34,7 @@ func TestUI(t *testing.T) {
 
 	t.Run("deep links answer index.html", func(t *testing.T) {
 		h.t = t
-		for _, p := range []string{"/objects", "/objects/lead/fields?tab=1", "/.source-hash"} {
+		for _, p := range []string{"/objects", "/objects/lead/fields?tab=1", "/app/lead/123", "/login?next=/app"} {
 			r := h.mustDo(200, "GET", p, "", "Authorization", "")
 			if r.Text != root.Text || r.Header.Get("Cache-Control") != "no-cache" {
 				t.Errorf("%s is not index.html: %s", p, r.Text)
@@ -63,6 +63,21 @@ func TestUI(t *testing.T) {
 			t.Errorf("%s X-Content-Type-Options %q", m[1], got)
 		}
 		h.mustDo(404, "GET", "/assets/gone-12345678.js", "")
+	})
+
+	t.Run("paths outside the app's routes are 404, not the app", func(t *testing.T) {
+		h.t = t
+		for _, p := range []string{"/.source-hash", "/openapi.json", "/wp-login.php", "/healthz", "/metrics.json", "/apps"} {
+			r := h.mustDo(404, "GET", p, "", "Authorization", "")
+			if strings.Contains(r.Text, `<div id="root">`) {
+				t.Errorf("%s answered the app's HTML", p)
+			}
+			// A person who typed the URL sees the app's "Page not found", still with the 404 status.
+			r = h.mustDo(404, "GET", p, "", "Authorization", "", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+			if !strings.Contains(r.Text, `<div id="root">`) {
+				t.Errorf("%s did not answer a browser with the app: %.200s", p, r.Text)
+			}
+		}
 	})
 
 	t.Run("the API keeps its JSON 404", func(t *testing.T) {

@@ -11,7 +11,8 @@ type AggOp string
 
 // The measures every backend computes.
 //
-//   - count: how many documents the group holds (int64); Field is empty.
+//   - count: how many documents the group holds (int64) when Field is empty; with a Field, how
+//     many of them hold a value (not null) in it, which lets a caller merge averages.
 //   - sum: the sum of the field's numbers; int64 (exact) while every value is an int64, so sums of
 //     money in minor units stay exact, a *big.Int (still exact) when such a sum is beyond int64,
 //     float64 as soon as one value is a float64 (a *big.Float when the sum is beyond float64),
@@ -27,8 +28,9 @@ const (
 	AggMax   AggOp = "max"
 )
 
-// MaxGroupKeys is how many fields one aggregation may group by.
-const MaxGroupKeys = 2
+// MaxGroupKeys is how many fields one aggregation may group by (a report's two row fields and
+// its column field).
+const MaxGroupKeys = 3
 
 // AggQuery is what Aggregate takes.
 type AggQuery struct {

@@ -141,6 +141,10 @@ func (f *Folder) Add(d Doc) {
 		a := &g.acc[i]
 		v := d[m.Field]
 		switch m.Op {
+		case AggCount:
+			if m.Field != "" && v != nil {
+				a.n++
+			}
 		case AggSum, AggAvg:
 			switch x := v.(type) {
 			case int64:
@@ -188,6 +192,9 @@ func (f *Folder) Groups() []Group {
 			switch m.Op {
 			case AggCount:
 				vals[i] = g.count
+				if m.Field != "" {
+					vals[i] = a.n
+				}
 			case AggSum:
 				vals[i] = a.total()
 			case AggAvg:

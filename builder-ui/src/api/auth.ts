@@ -8,6 +8,10 @@ export interface User {
   roles: string[];
   /** The language of the profile (en, zh-CN): the app's and the notifications' (see useProfileLocale). */
   locale?: string;
+  /** Notifications come by email too (a profile setting). */
+  email_notifications?: boolean;
+  /** The time zone of the profile (IANA name); empty: the browser's. */
+  timezone?: string;
 }
 
 export const meKey = ['auth', 'me'] as const;
@@ -44,4 +48,9 @@ export function useMe() {
 /** Sets the language of one's own profile; answers the user as /api/auth/me does. */
 export function saveOwnLocale(locale: string): Promise<User> {
   return api.patch<User>('/api/auth/me', { locale });
+}
+
+/** Whether one's notifications come by email too; answers the user as /api/auth/me does. */
+export function saveOwnEmailNotifications(on: boolean): Promise<User> {
+  return api.patch<User>('/api/auth/me', { email_notifications: on });
 }

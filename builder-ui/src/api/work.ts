@@ -10,6 +10,8 @@ export interface HistoryEntry {
   at: string;
   actor: string;
   action: string;
+  /** email_sent: the recipients. */
+  email?: string;
   changes?: Record<string, { old: unknown; new: unknown }>;
 }
 

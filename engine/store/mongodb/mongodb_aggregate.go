@@ -99,7 +99,7 @@ func serverSide(q store.AggQuery) bool {
 		}
 	}
 	for _, m := range q.Measures {
-		if m.Op != store.AggCount && m.Op != store.AggSum {
+		if (m.Op != store.AggCount && m.Op != store.AggSum) || (m.Op == store.AggCount && m.Field != "") {
 			return false
 		}
 	}
@@ -131,7 +131,7 @@ func (s *Store) fold(ctx context.Context, coll string, filter bson.D, q store.Ag
 		}
 	}
 	for _, m := range q.Measures {
-		if m.Op == store.AggCount {
+		if m.Op == store.AggCount && m.Field == "" {
 			continue
 		}
 		if err := need(m.Field); err != nil {

@@ -43,7 +43,7 @@ func aggregateSQL(coll string, q store.AggQuery) (string, []any, error) {
 		cols = append(cols, x, t)
 	}
 	for _, m := range q.Measures {
-		if m.Op == store.AggCount {
+		if m.Op == store.AggCount && m.Field == "" {
 			cols = append(cols, "count(*)")
 			continue
 		}
@@ -52,6 +52,8 @@ func aggregateSQL(coll string, q store.AggQuery) (string, []any, error) {
 			return "", nil, err
 		}
 		switch m.Op {
+		case store.AggCount:
+			cols = append(cols, "count("+x+")")
 		case store.AggSum:
 			cols = append(cols, "coalesce(sum("+x+"), 0)")
 		case store.AggAvg:

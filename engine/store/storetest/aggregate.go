@@ -80,6 +80,15 @@ func aggCases() []aggCase {
 			g(key("2026-01"), int64(3), "2026-01-15"),
 			g(key("2026-02"), int64(2), "2026-02-03"),
 		}},
+		{"three_keys_count_of_a_field", store.AggQuery{GroupBy: []store.GroupKey{{Field: "stage"}, {Field: "owner"}, {Field: "close", Prefix: 7}},
+			Measures: []store.Measure{count, {Op: store.AggCount, Field: "p"}}}, []store.Group{
+			g(key(nil, "u2", nil), int64(1), int64(0)),
+			g(key("lost", "u1", "2026-02"), int64(1), int64(0)),
+			g(key("open", "u1", "2026-01"), int64(1), int64(1)),
+			g(key("open", "u2", "2026-02"), int64(1), int64(0)),
+			g(key("won", "u1", "2026-01"), int64(1), int64(1)),
+			g(key("won", "u2", "2026-01"), int64(1), int64(0)),
+		}},
 		{"boolean_key", store.AggQuery{GroupBy: by("hot"), Measures: []store.Measure{count}}, []store.Group{
 			g(key(nil), int64(3)),
 			g(key(false), int64(1)),
@@ -122,7 +131,7 @@ func runAggregate(t *testing.T, open opener) {
 	t.Run("sums_beyond_int64_and_float64", func(t *testing.T) { aggregateHuge(t, open(t)) })
 	t.Run("refused", func(t *testing.T) {
 		for _, q := range []store.AggQuery{
-			{GroupBy: by("a", "b", "c")},
+			{GroupBy: by("a", "b", "c", "d")},
 			{Measures: []store.Measure{{Op: "median", Field: "amount"}}},
 			{Measures: []store.Measure{{Op: store.AggSum}}},
 			{GroupBy: by("bad.name")},

@@ -1,0 +1,1 @@
+import{l as e,n as t}from"./client-BLJuRFGO.js";var n=[`meta`,`objects`];function r(){return e({queryKey:n,queryFn:({signal:e})=>t.get(`/api/meta/objects`,{signal:e}).then(e=>e.items??[])})}export{r as n,n as t};
