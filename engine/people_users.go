@@ -177,6 +177,7 @@ func (e *Engine) applyUserInput(dir *directory, id string, doc store.Doc, in Use
 			bad("/password", "weak_password", "%s", err.Error())
 		} else {
 			doc["password_hash"] = hashPassword(*in.Password) // within the gate SaveUser holds
+			delete(doc, defaultPasswordKey)
 		}
 	}
 	if in.Name != nil {

@@ -66,17 +66,18 @@ test('a rep logs a call on an account in one click, sees it on top of the timeli
   await expectNoHorizontalOverflow(page);
   await shot('followup-account-360');
 
-  // View all of the opportunities: the list, filtered to this account, the filter a tag.
+  // View all of the opportunities: the list, filtered to this account (the list's own `?filter=`),
+  // the filter a tag naming the account.
   await page.getByTestId('view-all-opportunity').click();
   await expect(page).toHaveURL(/\/app\/opportunity\?filter=/);
-  await expect(page.getByTestId('base-filter')).toContainText(`${tag} Ltd`);
+  await expect(page.getByTestId('active-filters').getByTestId('filter-tag')).toContainText(`${tag} Ltd`);
   await expect(page.locator('tr.ant-table-row')).toHaveCount(1);
   await expect(page.locator('tr.ant-table-row')).toContainText(`${tag} deal`);
   await shot('followup-view-all', false);
   // Closing the tag lifts the filter.
-  await page.getByTestId('base-filter').locator('.ant-tag-close-icon').click();
+  await page.getByTestId('active-filters').getByTestId('filter-tag').locator('.ant-tag-close-icon').click();
   await expect(page).not.toHaveURL(/filter=/);
-  await expect(page.getByTestId('base-filter')).toHaveCount(0);
+  await expect(page.getByTestId('active-filters').getByTestId('filter-tag')).toHaveCount(0);
 });
 
 test('a rep logs a call on a phone, in Chinese', async ({ page, request, phone, shot }, info) => {
@@ -109,7 +110,7 @@ test('a rep logs a call on a phone, in Chinese', async ({ page, request, phone, 
 
   await page.getByTestId('view-all-opportunity').click();
   await expect(page).toHaveURL(/\/app\/opportunity\?filter=/);
-  await expect(page.getByTestId('base-filter')).toContainText(`${tag} Ltd`);
+  await expect(page.getByTestId('active-filters').getByTestId('filter-tag')).toContainText(`${tag} Ltd`);
   await expect(page.getByText(`${tag} deal`).first()).toBeVisible();
   await shot('followup-view-all-zh', false);
 });

@@ -165,8 +165,22 @@ func revokeToken(e *engine.Engine) fiber.Handler {
 	}
 }
 
-func me() fiber.Handler {
-	return func(c *fiber.Ctx) error { return c.JSON(actor(c)) }
+// meBody is the caller as GET /api/auth/me answers: the actor, and for an admin whose password
+// is still the default one, default_password (the app shows a banner until it is changed).
+type meBody struct {
+	*engine.Actor
+	DefaultPassword bool `json:"default_password,omitempty"`
+}
+
+func me(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actor(c)
+		flag, err := e.HasDefaultPassword(c.UserContext(), a)
+		if err != nil {
+			return err
+		}
+		return c.JSON(meBody{Actor: a, DefaultPassword: flag})
+	}
 }
 
 // profileBody is what a user may change of their own profile.

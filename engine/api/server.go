@@ -96,7 +96,7 @@ func New(cfg Config) *fiber.App {
 	mountWebForms(app, a, e)
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
-	authed.Get("/auth/me", me())
+	authed.Get("/auth/me", me(e))
 	authed.Patch("/auth/me", updateMe(e))
 	authed.Post("/auth/logout-all", logoutAll(e))
 	authed.Post("/auth/password", changePassword(e))
@@ -167,6 +167,7 @@ func New(cfg Config) *fiber.App {
 
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
+	authed.Get("/records/:object/:id/automations", manualActions(e))
 	authed.Get("/records/:object/:id/activity", recordActivity(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/:id/automations/:name/matches", manualMatches(e))

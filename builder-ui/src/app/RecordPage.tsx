@@ -111,7 +111,10 @@ export default function RecordPage() {
               {recordTitle(def, r)}
             </Typography.Title>
             <FavouriteButton object={object} id={String(r.id)} title={recordTitle(def, r)} />
-            {status && <FieldValue field={status} value={r[status.name]} />}
+            {/* No badge, and no "—" in its place, while the record has no status. */}
+            {status && r[status.name] != null && r[status.name] !== '' && (
+              <FieldValue field={status} value={r[status.name]} />
+            )}
             {r.stale === true && <Tag color="orange">{t('app.kanban.stale')}</Tag>}
           </Flex>
           {sla.data && (
@@ -122,7 +125,7 @@ export default function RecordPage() {
         </div>
         <Space wrap>
           <FollowUpButtons objects={objects.data} object={object} record={r} />
-          <AutomationButtons object={object} id={id} />
+          <AutomationButtons object={object} id={id} version={r.version} />
           <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>
             {t('app.merge.button')}
           </Button>

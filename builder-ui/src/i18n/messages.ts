@@ -8,6 +8,7 @@ import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
 import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
+import { listworkEn, listworkZhCN } from './messages_listwork';
 import { emailEn, emailZhCN } from './messages_email';
 import { adminEn, adminZhCN } from './messages_admin';
 import { followupsEn, followupsZhCN } from './messages_followups';
@@ -61,6 +62,7 @@ export const en = {
   ...bulkEn,
   ...searchEn,
   ...webformsEn,
+  ...listworkEn,
   ...emailEn,
   ...adminEn,
   ...followupsEn,
@@ -427,6 +429,7 @@ export const zhCN: Messages = {
   ...bulkZhCN,
   ...searchZhCN,
   ...webformsZhCN,
+  ...listworkZhCN,
   ...emailZhCN,
   ...adminZhCN,
   ...followupsZhCN,

@@ -1,1 +1,0 @@
-import{K as e,W as t,l as n}from"./index-dCKhdcb1.js";import{t as r}from"./useAppMenu-9Nx_JDPn.js";import{u as i}from"./objectWithoutProperties-DCc05uHw.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(n,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};

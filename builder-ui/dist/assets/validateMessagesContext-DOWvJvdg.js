@@ -1,1 +1,0 @@
-import{d as e,g as t}from"./objectWithoutProperties-DCc05uHw.js";var n=(0,t(e()).createContext)(void 0);export{n as t};
