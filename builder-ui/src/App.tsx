@@ -2,13 +2,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useParams } from 'react-router';
 import { meQuery } from './api/auth';
-import { session } from './api/client';
+import { session, setRequestLocale } from './api/client';
 import { formQuery } from './api/forms';
 import { objectsQuery } from './api/objects';
 import { newQueryClient } from './api/queryClient';
 import { RequireAuth } from './auth/RequireAuth';
 import { SessionExpiry } from './auth/SessionExpiry';
 import { I18nProvider } from './i18n/I18nProvider';
+import { initialLocale } from './i18n/locale';
 import { FullPageSpin } from './shell/FullPageSpin';
 
 // Every page is its own chunk; the shell comes with the first signed-in page.
@@ -54,6 +55,8 @@ function RecordsRedirect() {
 // waited on the one before: sign-in check, then shell, then page, then its data).
 function warmUp(client: QueryClient) {
   if (!session.token()) return;
+  // Before the language provider renders: the form's labels come in the request's language.
+  setRequestLocale(initialLocale());
   void loadShell();
   void client.prefetchQuery(meQuery);
   void client.prefetchQuery(objectsQuery);

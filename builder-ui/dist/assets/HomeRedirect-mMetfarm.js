@@ -1,0 +1,1 @@
+import{K as e,W as t,l as n}from"./index-_aXzWHRI.js";import{t as r}from"./useAppMenu-BVhGNi7H.js";import{u as i}from"./objectWithoutProperties-EpD4-06b.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(n,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
