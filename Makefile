@@ -35,6 +35,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench . -benchmem ./forms/
 	$(GO) test -run '^$$' -bench CreateVsRaw -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench CreateEngineTime -benchtime 5000x ./engine/
+	$(GO) test -run '^$$' -bench CreateConcurrent -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkUpdate$$' -benchtime 2000x ./engine/
 	$(GO) test -run '^$$' -bench . -benchtime 20000x ./rules/
 	$(GO) test -run '^$$' -bench 'WriteRules|ListAccess|CreateAutomated' -benchtime 500x ./engine/

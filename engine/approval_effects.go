@@ -210,5 +210,6 @@ func (e *Engine) noteApproval(ctx context.Context, in *ApprovalInstance, user, k
 	if err := e.store.Insert(ctx, collNotes, n); err != nil && !errors.Is(err, store.ErrDuplicateID) {
 		return storeErr(err)
 	}
+	e.emailNotification(ctx, u, n["id"].(string), n["title"].(string), "", in.Object, in.Record)
 	return nil
 }

@@ -11,8 +11,13 @@ import (
 
 // logAssignment keeps an assignment trace in the record's run log; id makes a re-run write it once.
 func (e *Engine) logAssignment(ctx context.Context, id string, trace store.Doc) {
+	e.logRun(ctx, assignmentLog(id, trace))
+}
+
+// assignmentLog is the run-log document of an assignment trace, under id.
+func assignmentLog(id string, trace store.Doc) store.Doc {
 	trace["id"] = id
-	e.logRun(ctx, trace)
+	return trace
 }
 
 // checkDocs stores the trace's rule checks as structToDoc would, field by field: a JSON round

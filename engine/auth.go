@@ -27,6 +27,8 @@ type Actor struct {
 	Teams    []string `json:"teams,omitempty"`
 	Locale   string   `json:"locale,omitempty"`
 	Timezone string   `json:"timezone,omitempty"`
+	// EmailNotifications: the user gets their notifications by email too.
+	EmailNotifications bool `json:"email_notifications,omitempty"`
 }
 
 // IsAdmin reports whether the actor holds the admin role.
@@ -250,7 +252,7 @@ func tokenKey(token string) string {
 
 // actor is the user as the actor of a request.
 func (u *User) actor() *Actor {
-	return &Actor{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Teams: u.Teams, Locale: u.Locale, Timezone: u.Timezone}
+	return &Actor{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Teams: u.Teams, Locale: u.Locale, Timezone: u.Timezone, EmailNotifications: u.EmailNotifications}
 }
 
 // newID returns a 26-character id that sorts by creation time: 48 bits of milliseconds then 80

@@ -80,6 +80,7 @@ func (e *Engine) ChangePassword(ctx context.Context, by *Actor, current, next, k
 	}
 	v := stored.Version
 	doc["password_hash"] = hashPassword(next)
+	delete(doc, defaultPasswordKey)
 	doc["updated_at"], doc["updated_by"] = e.stamp(), by.ID
 	if err := e.store.Replace(ctx, collUsers, doc, v); err != nil {
 		return storeErr(err)

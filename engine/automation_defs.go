@@ -164,8 +164,11 @@ func (e *Engine) automations(ctx context.Context) (*automationSet, error) {
 			e.log.Error("automation does not compile against the current definitions; skipped", "automation", a.Name, "err", err)
 			continue
 		}
-		if def, err := e.current(ctx, a.Object); err == nil {
-			set.defs[a.Object] = def.version
+		// A parent update is compiled against the parent's definition too.
+		for _, name := range append([]string{a.Object}, c.Parents()...) {
+			if def, err := e.current(ctx, name); err == nil {
+				set.defs[name] = def.version
+			}
 		}
 		set.byObject[a.Object] = append(set.byObject[a.Object], c)
 		set.all = append(set.all, c)

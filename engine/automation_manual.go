@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"crm/engine/store"
+	"crm/rules"
 	"crm/workflow"
 )
 
@@ -150,4 +151,57 @@ func (e *Engine) manualAutomation(ctx context.Context, object, name string) (*wo
 		return a, nil
 	}
 	return nil, errorf(KindNotFound, "automation_not_found", "no automation %s on %s", name, object)
+}
+
+// ManualAction is a manual automation the caller may run on a record now.
+type ManualAction struct {
+	Name  string `json:"name"`
+	Label string `json:"label"` // in the caller's language
+}
+
+// ManualActions lists the enabled manual automations of a record's object whose condition holds
+// for the record as it is (a converted lead offers no Convert), for a caller who may edit it; a
+// caller who may only read it is offered none.
+func (e *Engine) ManualActions(ctx context.Context, by *Actor, object, id, locale string) ([]ManualAction, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := e.visibleDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	out := []ManualAction{}
+	if !g.perm.Edit {
+		return out, nil
+	}
+	if ok, err := e.editable(ctx, def, g, id); err != nil || !ok {
+		return out, err
+	}
+	set, err := e.automations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var scope *rules.Scope
+	for _, a := range set.byObject[object] {
+		if a.Trigger.Type != workflow.TriggerManual || a.Disabled {
+			continue
+		}
+		if scope == nil {
+			s, err := e.systemScope(ctx, def, doc, nil, e.now())
+			if err != nil {
+				return nil, err
+			}
+			scope = &s
+		}
+		if !a.Decide(*scope).Run {
+			continue
+		}
+		label := a.Label.In(locale)
+		if label == "" {
+			label = a.Name
+		}
+		out = append(out, ManualAction{Name: a.Name, Label: label})
+	}
+	return out, nil
 }

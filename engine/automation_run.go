@@ -181,11 +181,28 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		for f, v := range a.Links(i, createdID) {
 			vals[f] = v
 		}
-		if _, err := e.UpdateRecord(ctx, SystemActor, a.Object, record, vals, 0, "en"); err != nil {
+		object, target := a.Object, record
+		if act.Parent != "" {
+			// The record the lookup points at, written like any other update of the automation:
+			// as its actor, through the whole pipeline of the parent's object.
+			parent, _ := doc[act.Parent].(string)
+			if parent == "" {
+				return "no " + act.Parent, nil
+			}
+			f := def.obj.Field(act.Parent)
+			if f == nil || f.Target == "" {
+				return "", permanent(fmt.Errorf("%s is no longer a lookup of %s", act.Parent, a.Object))
+			}
+			object, target = f.Target, parent
+		}
+		if _, err := e.UpdateRecord(ctx, SystemActor, object, target, vals, 0, "en"); err != nil {
 			if isNotFound(err) {
 				return "record gone", nil
 			}
 			return "", err
+		}
+		if act.Parent != "" {
+			return "updated " + object + " " + target, nil
 		}
 		return "updated", nil
 	case workflow.ActionCreate:
@@ -219,6 +236,8 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		return e.assignAction(ctx, def, act, record, akey)
 	case workflow.ActionApproval:
 		return e.approvalAction(ctx, def, act, record, doc, akey)
+	case workflow.ActionEmail:
+		return e.emailAction(ctx, a, act, def, record, doc, akey)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

@@ -32,6 +32,8 @@ const followUp = `{"name":"follow_up","object":"lead","trigger":{"type":"time_re
   {"type":"notify","to":{"owner":true},"title":{"en":"Follow up {{company}}","zh-CN":"跟进 {{company}}"}},
   {"type":"update","values":{"status":"\"stale\""}}]}`
 
+// mustDefine creates objects and grants each to the built-in roles as they reached every object
+// before a new object granted nothing (legacyGrant): the tests using it are about other things.
 func mustDefine(t *testing.T, e *Engine, defs ...string) {
 	t.Helper()
 	for _, d := range defs {
@@ -40,6 +42,27 @@ func mustDefine(t *testing.T, e *Engine, defs ...string) {
 			t.Fatal(err)
 		}
 		if _, err := e.CreateObject(context.Background(), SystemActor, &obj); err != nil {
+			t.Fatal(err)
+		}
+		legacyGrant(t, e, obj.Name)
+	}
+}
+
+// legacyGrant grants an object to the built-in roles as their "every object" grant of earlier
+// versions did: create, read and edit to sales and support, delete too to analysts and managers.
+func legacyGrant(t *testing.T, e *Engine, object string) {
+	t.Helper()
+	ctx := context.Background()
+	own := Perm{Create: true, Read: true, Edit: true}
+	all := Perm{Create: true, Read: true, Edit: true, Delete: true}
+	admin := &Actor{ID: "test", Roles: []string{RoleAdmin}}
+	for role, p := range map[string]Perm{RoleSales: own, RoleSupport: own, RoleAnalyst: all, RoleManager: all} {
+		r, err := e.GetRole(ctx, SystemActor, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Objects[object] = p
+		if _, err := e.SaveRole(ctx, admin, r, false, 0); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -469,21 +469,7 @@ func BenchmarkCreateAutomated(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := e.SaveTeam(ctx, engine.SystemActor, &engine.Team{ID: "sellers"}, true, 0); err != nil {
-		b.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		email, pw := fmt.Sprintf("s%d@example.com", i), "correct-horse-battery"
-		teams, roles := []string{"sellers"}, []string{engine.RoleSales}
-		if _, err := e.SaveUser(ctx, engine.SystemActor, "", engine.UserInput{Email: &email, Password: &pw, Roles: &roles, Teams: &teams}, 0); err != nil {
-			b.Fatal(err)
-		}
-	}
-	rules := workflow.AssignmentRules{Rules: []workflow.AssignmentRule{{Name: "all", Condition: `stage != "lost"`,
-		Target: workflow.Target{Type: workflow.TargetRoundRobin, Team: "sellers"}}}}
-	if _, err := e.SaveAssignmentRules(ctx, engine.SystemActor, "automated", &rules, 0); err != nil {
-		b.Fatal(err)
-	}
+	roundRobinSellers(b, e, "automated")
 	var bareT, autoT time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -562,10 +548,43 @@ func BenchmarkUpdate(b *testing.B) {
 }
 
 // BenchmarkCreateConcurrent measures creates by 8 concurrent writers on the sqlite backend
-// (synchronous=FULL): throughput and latency percentiles. Compare runs of two commits side by side.
+// (synchronous=FULL): throughput and latency percentiles, plain and routed round-robin by an
+// assignment rule (whose turn is a counter draw). Compare runs of two commits side by side.
 func BenchmarkCreateConcurrent(b *testing.B) {
-	bb := sqliteBench(b)
-	e, actor := newBenchEngine(b, bb.store)
+	b.Run("plain", func(b *testing.B) {
+		bb := sqliteBench(b)
+		e, actor := newBenchEngine(b, bb.store)
+		createConcurrently(b, e, actor)
+	})
+	b.Run("round_robin", func(b *testing.B) {
+		bb := sqliteBench(b)
+		e, _ := newBenchEngine(b, bb.store)
+		roundRobinSellers(b, e, "lead")
+		createConcurrently(b, e, engine.SystemActor)
+	})
+}
+
+// roundRobinSellers gives object's records round-robin to a team of three sales users.
+func roundRobinSellers(b *testing.B, e *engine.Engine, object string) {
+	ctx := context.Background()
+	if _, err := e.SaveTeam(ctx, engine.SystemActor, &engine.Team{ID: "sellers"}, true, 0); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		email, pw := fmt.Sprintf("s%d@example.com", i), "correct-horse-battery"
+		teams, roles := []string{"sellers"}, []string{engine.RoleSales}
+		if _, err := e.SaveUser(ctx, engine.SystemActor, "", engine.UserInput{Email: &email, Password: &pw, Roles: &roles, Teams: &teams}, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rules := workflow.AssignmentRules{Rules: []workflow.AssignmentRule{{Name: "all", Condition: `stage != "lost"`,
+		Target: workflow.Target{Type: workflow.TargetRoundRobin, Team: "sellers"}}}}
+	if _, err := e.SaveAssignmentRules(ctx, engine.SystemActor, object, &rules, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func createConcurrently(b *testing.B, e *engine.Engine, actor *engine.Actor) {
 	ctx := context.Background()
 	const writers = 8
 	var mu sync.Mutex
@@ -671,21 +690,7 @@ func BenchmarkCreateEngineTime(b *testing.B) {
 	if _, err := e.CreateObject(ctx, engine.SystemActor, &ruled); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.SaveTeam(ctx, engine.SystemActor, &engine.Team{ID: "sellers"}, true, 0); err != nil {
-		b.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		email, pw := fmt.Sprintf("s%d@example.com", i), "correct-horse-battery"
-		teams, roles := []string{"sellers"}, []string{engine.RoleSales}
-		if _, err := e.SaveUser(ctx, engine.SystemActor, "", engine.UserInput{Email: &email, Password: &pw, Roles: &roles, Teams: &teams}, 0); err != nil {
-			b.Fatal(err)
-		}
-	}
-	rules := workflow.AssignmentRules{Rules: []workflow.AssignmentRule{{Name: "all", Condition: `stage != "lost"`,
-		Target: workflow.Target{Type: workflow.TargetRoundRobin, Team: "sellers"}}}}
-	if _, err := e.SaveAssignmentRules(ctx, engine.SystemActor, "ruled", &rules, 0); err != nil {
-		b.Fatal(err)
-	}
+	roundRobinSellers(b, e, "ruled")
 	for i := 0; i < 10; i++ { // warm the caches
 		if _, err := e.CreateRecord(ctx, engine.SystemActor, "ruled", benchRecord(i), "en"); err != nil {
 			b.Fatal(err)

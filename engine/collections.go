@@ -22,6 +22,8 @@ var systemColls = []systemColl{
 	{name: collTokens, indexes: []store.Index{{Field: "user_id"}, {Field: "expires_at"}},
 		notExported: "sessions: people sign in again"},
 	{name: collAPITokens, indexes: apiTokenIndexes}, // carried, so integrations keep working
+	{name: collPasswordLinks, indexes: []store.Index{{Field: "user_id"}},
+		notExported: "password links: an admin makes new ones on the new server"},
 	{name: collLoginThrottle, indexes: []store.Index{{Field: "expires_at"}},
 		notExported: "sign-in lockouts are of this server's recent attempts"},
 	{name: collTeams, rehearsed: true},
@@ -43,6 +45,9 @@ var systemColls = []systemColl{
 	{name: collDashboards, rehearsed: true},
 	{name: collWebForms, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collWebFormStats, indexes: []store.Index{{Field: "form"}}, notExported: "counts of this server's web form submissions"},
+	{name: collEmailTemplates, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
+	{name: collSMTP, notExported: "SMTP settings hold the mail password: an admin sets them again on the new server"},
+	{name: collEmails, indexes: emailIndexes},
 	{name: collViews, indexes: []store.Index{{Field: "object"}}},
 	{name: collApprovalProcs, indexes: []store.Index{{Field: "object"}}, rehearsed: true},
 	{name: collApprovalVersions, indexes: []store.Index{{Field: "name"}}, rehearsed: true},

@@ -147,6 +147,13 @@ func DefinitionKinds() []*DefinitionKind {
 				version: func(w *WebFormDef) int64 { return w.Version },
 				list:    (*Engine).ListWebForms, get: getLatest((*Engine).GetWebForm),
 				save: (*Engine).SaveWebForm, remove: (*Engine).DeleteWebForm}),
+		served(DefinitionKind{Key: "email_templates", Path: "/meta/email-templates", Param: "name", named: emailTemplatesKind,
+			section: section{id: "name", server: []string{"version"}}},
+			typedAPI[workflow.EmailTemplate, EmailTemplateDef]{
+				setKey:  func(t *workflow.EmailTemplate, name string) { t.Name = name },
+				version: func(t *EmailTemplateDef) int64 { return t.Version },
+				list:    (*Engine).ListEmailTemplates, get: getLatest((*Engine).GetEmailTemplate),
+				save: (*Engine).SaveEmailTemplate, remove: (*Engine).DeleteEmailTemplate}),
 	}
 }
 
@@ -271,3 +278,10 @@ func savePackageAssignmentRules(ctx context.Context, e *Engine, by *Actor, v any
 	_, err := e.SaveAssignmentRules(ctx, by, a.Object, a, 0)
 	return err
 }
+
+// Code is the stem of the kind's error codes: "automation" makes automation_not_found and
+// automation_exists. The API's OpenAPI document names them per route.
+func (k *DefinitionKind) Code() string { return k.named.code }
+
+// Label is the kind's name for one of it, in English: "SLA policy".
+func (k *DefinitionKind) Label() string { return k.named.label }

@@ -20,7 +20,7 @@ type namedKind struct {
 
 // namedKinds lists every kind: their codes (<code>_not_found, <code>_exists) are made at run
 // time, so the catalog of error messages is checked against this list.
-var namedKinds = []namedKind{calendarsKind, slaPoliciesKind, automationsKind, dashboardsKind, reportsKind, duplicateRulesKind, webFormsKind}
+var namedKinds = []namedKind{calendarsKind, slaPoliciesKind, automationsKind, dashboardsKind, reportsKind, duplicateRulesKind, webFormsKind, emailTemplatesKind}
 
 // audited is the audit action of a change to one: audited("saved") is "automation_saved".
 func (k namedKind) audited(change string) string { return k.code + "_" + change }

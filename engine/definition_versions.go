@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -23,6 +24,7 @@ type versions struct {
 	mu  sync.Mutex
 	gen uint64 // bumped after every write to the objects or settings collection
 	m   map[versionKey]versionEntry
+	ttl time.Duration // VersionTTL unless a test needs the cache to outlive a loaded machine's pauses
 }
 
 type versionKey struct{ coll, id string }
@@ -61,7 +63,7 @@ func (c *versions) version(ctx context.Context, st store.Store, coll, id string)
 	en, ok := c.m[k]
 	c.mu.Unlock()
 	now := time.Now()
-	if ok && en.gen == gen && now.Sub(en.at) <= VersionTTL {
+	if ok && en.gen == gen && now.Sub(en.at) <= cmp.Or(c.ttl, VersionTTL) {
 		return en.version, en.found, nil
 	}
 	doc, err := st.Get(ctx, coll, id)

@@ -31,6 +31,13 @@
 //	webhook_*.go                 deliveries, the guarded HTTP client, the allow-list
 //	dashboard_*.go, view_defs.go dashboards and their data; saved list views
 //	webform_*.go                 public web forms: definitions, the page and its submissions, limits and counts
+//	email_*.go                   email: SMTP settings (the write-only password), templates and their
+//	                             preview, the email action's recipients, the durable outbox and its
+//	                             SMTP client
+//	report_*.go                  reports: definitions, running them in the database (groups, buckets,
+//	                             measures merged across keys), detail rows
+//	ops_*.go                     what operators watch: due and dead jobs, job lag, webhook deliveries
+//	schema_*.go                  the stored layout's version and its ordered migrations
 //	package*.go, transfer*.go    definition packages (export, merge, rehearsed import); whole-database
 //	                             export and import
 //	template_demo.go             a template's demo data

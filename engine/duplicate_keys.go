@@ -37,8 +37,18 @@ func (e *Engine) recordIndexes(ctx context.Context, obj *forms.Object) ([]store.
 }
 
 // recordKeySpecs are the keys an object's records carry: its duplicate rules' and the global
-// search's (workflow/search.go), by name.
+// search's (workflow/search.go), by name. Every write asks, so the answer is kept with the rules
+// for the definition it was found for (a new definition is a new *forms.Object).
 func recordKeySpecs(set *duplicateSet, obj *forms.Object) []workflow.KeySpec {
+	if k, ok := set.specs.Load(obj.Name); ok && k.(objectKeys).obj == obj {
+		return k.(objectKeys).specs
+	}
+	specs := findKeySpecs(set, obj)
+	set.specs.Store(obj.Name, objectKeys{obj: obj, specs: specs})
+	return specs
+}
+
+func findKeySpecs(set *duplicateSet, obj *forms.Object) []workflow.KeySpec {
 	specs := slices.Clone(set.keys[obj.Name])
 	for _, s := range workflow.SearchSpecs(obj) {
 		if !slices.ContainsFunc(specs, func(h workflow.KeySpec) bool { return h.Name() == s.Name() }) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -31,6 +32,13 @@ type duplicateSet struct {
 	defs     map[string]int64
 	byObject map[string]*workflow.DuplicateRules
 	keys     map[string][]workflow.KeySpec
+	specs    sync.Map // object name → objectKeys: recordKeySpecs, found once per definition
+}
+
+// objectKeys are the key specs of one version of an object's definition.
+type objectKeys struct {
+	obj   *forms.Object
+	specs []workflow.KeySpec
 }
 
 // GetDuplicateRules returns an object's duplicate rules (none yet: an empty list at version 0).

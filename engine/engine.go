@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -47,6 +48,9 @@ type Config struct {
 	Scratch func(context.Context) (store.Store, error)
 	// MaxPathParents bounds the parents one filter's lookup paths may match; 0: MaxPathParents.
 	MaxPathParents int
+	// SMTPRootCAs are the certificate authorities SMTP servers are checked against; nil: the
+	// system's (tests give their own, for a server with a self-signed certificate).
+	SMTPRootCAs *x509.CertPool
 	// MaxReportGroups bounds the groups one report answers; 0: MaxReportGroups.
 	MaxReportGroups int
 }
@@ -95,6 +99,7 @@ type Engine struct {
 	sessions        *sessions      // resolved session tokens (see auth_cache.go)
 	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
 	maxPathParents  int            // see Config.MaxPathParents
+	smtpRoots       *x509.CertPool // see Config.SMTPRootCAs
 	maxReportGroups int            // see Config.MaxReportGroups
 }
 
@@ -132,6 +137,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.queryTimeout = 5 * time.Second
 	}
 	e.maxPathParents = cfg.MaxPathParents
+	e.smtpRoots = cfg.SMTPRootCAs
 	e.maxReportGroups = cmp.Or(cfg.MaxReportGroups, MaxReportGroups)
 	if e.maxPathParents == 0 {
 		e.maxPathParents = MaxPathParents
@@ -159,12 +165,19 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	e.scratch = cfg.Scratch
 	e.handlers = map[string]jobHandler{}
 	e.registerHandlers()
+	// A database a newer binary wrote is refused before anything is written to it.
+	if _, _, err := e.storedSchema(ctx); err != nil {
+		return nil, err
+	}
 	for coll, idx := range systemIndexes() {
 		if err := e.store.EnsureCollection(ctx, coll, idx); err != nil {
 			return nil, storeErr(err)
 		}
 	}
 	if err := e.seedRoles(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.migrateSchema(ctx); err != nil {
 		return nil, err
 	}
 	objs, err := e.ListObjects(ctx, SystemActor)

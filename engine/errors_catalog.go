@@ -22,6 +22,10 @@ var errorTexts = map[string]forms.Label{
 	"weak_password":       {"en": "the password is too weak", "zh-CN": "密码强度不足"},
 	"invalid_api_token":   {"en": "the API token settings are not valid", "zh-CN": "API 令牌设置有误"},
 	"api_token_not_found": {"en": "the API token does not exist", "zh-CN": "API 令牌不存在"},
+	"link_invalid":        {"en": "this link is not valid; ask an administrator for a new one", "zh-CN": "链接无效，请联系管理员获取新链接"},
+	"link_used":           {"en": "this link was already used; ask an administrator for a new one", "zh-CN": "链接已被使用，请联系管理员获取新链接"},
+	"link_expired":        {"en": "this link has expired; ask an administrator for a new one", "zh-CN": "链接已过期，请联系管理员获取新链接"},
+	"user_inactive":       {"en": "the user is deactivated; reactivate them first", "zh-CN": "该用户已停用，请先重新启用"},
 
 	// The request itself.
 	"bad_request":        {"en": "the request is not valid", "zh-CN": "请求无效"},
@@ -134,6 +138,17 @@ var errorTexts = map[string]forms.Label{
 	"notification_not_found":     {"en": "the notification does not exist", "zh-CN": "通知不存在"},
 	"delivery_not_found":         {"en": "the webhook delivery does not exist", "zh-CN": "Webhook 推送记录不存在"},
 	"delivery_not_dead":          {"en": "only a delivery that gave up can be retried", "zh-CN": "只能重试已停止重试的 Webhook 推送"},
+	"header_injection":           {"en": "a subject, name or address may not hold a line break", "zh-CN": "主题、名称或地址中不能包含换行符"},
+	"too_many_recipients":        {"en": "an email has at most 50 recipients", "zh-CN": "一封邮件最多 50 个收件人"},
+	"invalid_smtp_settings":      {"en": "the SMTP settings are not valid", "zh-CN": "SMTP 设置有误"},
+	"smtp_insecure_auth":         {"en": "SMTP credentials need STARTTLS or TLS unless the server is on this machine", "zh-CN": "除本机服务器外，SMTP 用户名和密码须通过 STARTTLS 或 TLS 发送"},
+	"smtp_not_configured":        {"en": "the SMTP settings are not saved yet", "zh-CN": "尚未保存 SMTP 设置"},
+	"smtp_failed":                {"en": "the SMTP server did not accept the email", "zh-CN": "SMTP 服务器未接受该邮件"},
+	"recipient_not_allowed":      {"en": "the address is not on the allowed recipients of the SMTP settings", "zh-CN": "该地址不在 SMTP 设置允许的收件人中"},
+	"email_not_found":            {"en": "the email does not exist", "zh-CN": "邮件不存在"},
+	"email_not_retryable":        {"en": "only an email that gave up or whose delivery is uncertain can be retried", "zh-CN": "只能重试已停止重试或投递状态不确定的邮件"},
+	"email_template_not_found":   {"en": "the email template does not exist", "zh-CN": "邮件模板不存在"},
+	"email_template_exists":      {"en": "an email template with this name already exists", "zh-CN": "同名邮件模板已存在"},
 	"approval_not_found":         {"en": "the approval does not exist", "zh-CN": "审批不存在"},
 	"approval_process_not_found": {"en": "the approval process does not exist", "zh-CN": "审批流程不存在"},
 	"approval_process_exists":    {"en": "an approval process with this name already exists", "zh-CN": "同名审批流程已存在"},
@@ -205,3 +220,10 @@ func (e *Error) Localized(locale string) *Error {
 
 // errorText is the catalog's message for code in locale.
 func errorText(code, locale string) string { return errorTexts[code].In(locale) }
+
+// IsErrorCode reports whether code is one of the catalog's top-level error codes: the API's
+// OpenAPI document names only such codes, and its test checks them here.
+func IsErrorCode(code string) bool {
+	_, ok := errorTexts[code]
+	return ok
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"crm/engine/jobs"
+	"crm/engine/store"
 )
 
 // The kinds of durable jobs, each with its arguments and its worker. A job is stored with its
@@ -103,6 +104,7 @@ func (e *Engine) registerHandlers() {
 	jobs.Register(&ws, e.handleCron)
 	jobs.Register(&ws, e.handleSLA)
 	jobs.Register(&ws, e.handleWebhook)
+	jobs.Register(&ws, e.handleEmail)
 	jobs.Register(&ws, e.handleApprovalEffects)
 	jobs.Register(&ws, e.handleApprovalTimeout)
 	jobs.Register(&ws, e.handleImport)
@@ -127,4 +129,27 @@ func (e *Engine) insertJob(ctx context.Context, id string, args jobs.Args, due t
 		return false, err
 	}
 	return e.enqueue(ctx, id, args.Kind(), due, payload, jobs.OptsOf(args).MaxAttempts)
+}
+
+// rearmJob makes the job id due now with fresh attempts (an admin's retry of a dead delivery or
+// email): inserted when gone, reset when it is still stored.
+func (e *Engine) rearmJob(ctx context.Context, id string, args jobs.Args, now time.Time) error {
+	jd, err := e.store.Get(ctx, collJobs, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_, err := e.insertJob(ctx, id, args, now)
+		return err
+	case err != nil:
+		return storeErr(err)
+	}
+	j, err := jobFromDoc(jd)
+	if err != nil {
+		return err
+	}
+	j.State, j.ReadyAt, j.Attempts, j.LastError = jobPending, stamp(now), 0, ""
+	j.epoch++
+	if err := e.store.Replace(ctx, collJobs, j.doc(), j.version); err != nil {
+		return storeErr(err)
+	}
+	return nil
 }

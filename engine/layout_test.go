@@ -10,7 +10,7 @@ import (
 // (add it there and here) or a file that belongs under one of them.
 var layoutPrefixes = []string{"engine", "errors", "collections", "definition_", "doc", "object_", "record_",
 	"people_", "auth", "audit", "automation_", "assignment_", "duplicate_", "approval_", "sla_", "job_", "webhook_",
-	"dashboard_", "view_", "webform_", "package", "transfer", "export", "import", "backup", "template_", "layout", "bench_"}
+	"dashboard_", "view_", "webform_", "email_", "report_", "ops_", "schema_", "package", "transfer", "export", "import", "backup", "template_", "layout", "bench_"}
 
 // TestFilesFollowTheLayout: every file of the package is named by a noun of doc.go's table.
 func TestFilesFollowTheLayout(t *testing.T) {

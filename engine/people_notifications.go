@@ -95,6 +95,7 @@ func (e *Engine) notify(ctx context.Context, def *definition, act workflow.Actio
 		if err := e.store.Insert(ctx, collNotes, n); err != nil && !errors.Is(err, store.ErrDuplicateID) {
 			return sent, storeErr(err)
 		}
+		e.emailNotification(ctx, u, n["id"].(string), n["title"].(string), n["message"].(string), def.obj.Name, record)
 		sent++
 	}
 	return sent, nil

@@ -40,8 +40,11 @@ const (
 	FieldReadOnly = "read_only"
 )
 
-// Role is a named set of permissions: per object (key "*" for every object not listed) and per
-// object and field.
+// Role is a named set of permissions: per object and per object and field. An object a role does
+// not list grants it nothing, so a new object is reached by admins only until an admin grants it.
+// The key "*" of earlier versions ("every object not listed") is still accepted on save, as a
+// shorthand for every object that exists at that moment: it is expanded then and never stored,
+// so it cannot widen access to objects made later (see expandEveryObject).
 type Role struct {
 	Name    string                       `json:"name"`
 	Label   forms.Label                  `json:"label,omitempty"`
@@ -54,17 +57,68 @@ type Role struct {
 
 var everyObject = "*"
 
-// builtinRoles are the defaults seeded on first start.
+// builtinRoles are the defaults seeded on first start. They grant no object: on a new database
+// there is none yet, and the template (or an admin) lists what each role may do per object.
 func builtinRoles() []*Role {
-	own := Perm{Create: true, Read: true, Edit: true}
+	none := map[string]Perm{}
 	return []*Role{
-		{Name: RoleAnalyst, Label: forms.Label{"en": "Analyst", "zh-CN": "业务分析师"}, Builtin: true, Define: true,
-			Objects: map[string]Perm{everyObject: {Create: true, Read: true, Edit: true, Delete: true}}},
-		{Name: RoleManager, Label: forms.Label{"en": "Manager", "zh-CN": "经理"}, Builtin: true,
-			Objects: map[string]Perm{everyObject: {Create: true, Read: true, Edit: true, Delete: true}}},
-		{Name: RoleSales, Label: forms.Label{"en": "Sales", "zh-CN": "销售"}, Builtin: true, Objects: map[string]Perm{everyObject: own}},
-		{Name: RoleSupport, Label: forms.Label{"en": "Support", "zh-CN": "客服"}, Builtin: true, Objects: map[string]Perm{everyObject: own}},
+		{Name: RoleAnalyst, Label: forms.Label{"en": "Analyst", "zh-CN": "业务分析师"}, Builtin: true, Define: true, Objects: none},
+		{Name: RoleManager, Label: forms.Label{"en": "Manager", "zh-CN": "经理"}, Builtin: true, Objects: none},
+		{Name: RoleSales, Label: forms.Label{"en": "Sales", "zh-CN": "销售"}, Builtin: true, Objects: none},
+		{Name: RoleSupport, Label: forms.Label{"en": "Support", "zh-CN": "客服"}, Builtin: true, Objects: none},
 	}
+}
+
+// expandEveryObject replaces the key "*" of a role (the grant of every object not listed, as
+// earlier versions stored it) by one entry per object in objects that the role does not list.
+// It reports whether the role had the key.
+func expandEveryObject(r *Role, objects []string) bool {
+	all, ok := r.Objects[everyObject]
+	if !ok {
+		return false
+	}
+	delete(r.Objects, everyObject)
+	for _, o := range objects {
+		if _, listed := r.Objects[o]; !listed && all != (Perm{}) {
+			r.Objects[o] = all
+		}
+	}
+	return true
+}
+
+// expandStoredRoles rewrites, once, the roles an earlier version stored with the key "*": each
+// keeps exactly what it reached (every object that exists now) and objects made later grant it
+// nothing until an admin says so. Migration 2 (schema_version.go); a role without the key is left alone.
+func (e *Engine) expandStoredRoles(ctx context.Context) error {
+	docs, err := e.store.Find(ctx, collRoles, store.Query{})
+	if err != nil {
+		return storeErr(err)
+	}
+	var names []string
+	for _, d := range docs {
+		r, err := roleFromDoc(d)
+		if err != nil {
+			return err
+		}
+		if _, ok := r.Objects[everyObject]; !ok {
+			continue
+		}
+		if names == nil {
+			if names, err = e.objectNames(ctx); err != nil {
+				return err
+			}
+		}
+		expandEveryObject(r, names)
+		if err := e.store.Replace(ctx, collRoles, roleDoc(r), r.Version); err != nil {
+			return storeErr(err)
+		}
+		e.log.Info("role: the grant of every object (\"*\") is now one grant per existing object; new objects grant this role nothing until an admin grants them",
+			"role", r.Name, "objects", len(names))
+	}
+	if names != nil {
+		e.changedDirectory(ctx)
+	}
+	return nil
 }
 
 // seedRoles stores the built-in roles that do not exist yet.
@@ -120,6 +174,13 @@ func (e *Engine) SaveRole(ctx context.Context, by *Actor, r *Role, create bool, 
 	}
 	if r.Name == RoleAdmin {
 		return nil, errorf(KindForbidden, "role_fixed", "the admin role cannot be changed")
+	}
+	if _, ok := r.Objects[everyObject]; ok {
+		names, err := e.objectNames(ctx)
+		if err != nil {
+			return nil, err
+		}
+		expandEveryObject(r, names)
 	}
 	if err := e.checkRole(ctx, r); err != nil {
 		return nil, err
@@ -206,7 +267,7 @@ func (e *Engine) checkRole(ctx context.Context, r *Role) error {
 		known[o.Name] = o.Object
 	}
 	for name := range r.Objects {
-		if name != everyObject && known[name] == nil {
+		if known[name] == nil {
 			probs = append(probs, forms.Problem{Pointer: "/objects/" + name, Code: "unknown_object", Message: fmt.Sprintf("no object named %q", name)})
 		}
 	}

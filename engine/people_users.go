@@ -29,6 +29,11 @@ type User struct {
 	CreatedAt string   `json:"created_at,omitempty"`
 	UpdatedAt string   `json:"updated_at,omitempty"`
 	Version   int64    `json:"version,omitempty"`
+	// EmailNotifications: the user gets their notifications by email too (a profile setting).
+	EmailNotifications bool `json:"email_notifications,omitempty"`
+	// PasswordSet says whether the user has a password yet: an invited user has none until they
+	// open their link.
+	PasswordSet bool `json:"password_set"`
 }
 
 // UserInput is what an admin sends to create or change a user; nil members stay as they are.
@@ -85,9 +90,11 @@ func (e *Engine) SaveUser(ctx context.Context, by *Actor, id string, in UserInpu
 	var doc store.Doc
 	var version int64
 	if id == "" {
-		if in.Email == nil || in.Password == nil {
-			return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: "a new user needs an email and a password",
-				Problems: []forms.Problem{{Pointer: "/email", Code: "required", Message: "required"}, {Pointer: "/password", Code: "required", Message: "required"}}}
+		// A user made without a password signs in once they set one through a password link
+		// (an invitation: CreatePasswordLink).
+		if in.Email == nil {
+			return nil, &Error{Kind: KindValidation, Code: "invalid_user", Message: "a new user needs an email",
+				Problems: []forms.Problem{{Pointer: "/email", Code: "required", Message: "required"}}}
 		}
 		id = newID()
 		doc = store.Doc{"id": id, "active": true, "roles": []any{}, "teams": []any{}, "skills": []any{}, "created_at": e.stamp(), "created_by": by.ID}
@@ -170,6 +177,7 @@ func (e *Engine) applyUserInput(dir *directory, id string, doc store.Doc, in Use
 			bad("/password", "weak_password", "%s", err.Error())
 		} else {
 			doc["password_hash"] = hashPassword(*in.Password) // within the gate SaveUser holds
+			delete(doc, defaultPasswordKey)
 		}
 	}
 	if in.Name != nil {
@@ -261,6 +269,8 @@ func userFromDoc(d store.Doc) (*User, error) {
 	if err := decodeDoc(collUsers, d, u); err != nil {
 		return nil, err
 	}
+	hash, _ := d["password_hash"].(string)
+	u.PasswordSet = hash != ""
 	// Lists are shown as [] rather than null.
 	for _, l := range []*[]string{&u.Roles, &u.Teams, &u.Skills} {
 		if *l == nil {

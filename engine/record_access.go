@@ -279,11 +279,7 @@ func fieldAccess(dir *directory, by *Actor, obj *forms.Object) (perm Perm, hidde
 			continue
 		}
 		roles++
-		p, ok := r.Objects[name]
-		if !ok {
-			p = r.Objects[everyObject]
-		}
-		perm = perm.or(p)
+		perm = perm.or(r.Objects[name]) // an object the role does not list grants nothing
 		for _, f := range obj.Fields {
 			l := 2
 			switch r.Fields[name][f.Name] {

@@ -98,3 +98,41 @@ func TestRecordWriteIsOneCommit(t *testing.T) {
 		check("delete", true)
 	})
 }
+
+// TestAssignedCreateIsOneCommit: a create that assignment rules route stores the record, its
+// audit entry and the assignment's trace in one write of the store (one commit, one fsync on
+// SQLite), and the trace is in the record's run log.
+func TestAssignedCreateIsOneCommit(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		w := &writeLog{Store: b.OpenShared(t, 1)[0]}
+		e, err := New(ctx, Config{Store: w, Logger: quietLog})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustDefine(t, e, assignLeadDef)
+		north := person(t, e, "north@example.com", nil, nil)
+		mustAssign(t, e, "lead", `{"rules":[{"name":"north","condition":"region == \"north\"","target":{"type":"user","user":"`+north+`"}}]}`)
+		w.mu.Lock()
+		w.calls = nil
+		w.mu.Unlock()
+		rec, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "Nordic", "region": "north"}, "en")
+		if err != nil || rec["owner"] != north {
+			t.Fatalf("create: owner %v, %v", rec["owner"], err)
+		}
+		w.mu.Lock()
+		calls := w.calls
+		w.mu.Unlock()
+		if !e.store.Atomic() && len(calls) == 2 && slices.Equal(calls[1], []string{collJobs}) {
+			calls = calls[:1] // the repair event of a store without transactions, deleted once done
+		}
+		if len(calls) != 1 || !slices.Contains(calls[0], "obj_lead") || !slices.Contains(calls[0], collAudit) || !slices.Contains(calls[0], collRuns) {
+			t.Errorf("an assigned create wrote %v; want one write with the record, its audit entry and the trace", calls)
+		}
+		runs, err := e.RecordRuns(ctx, SystemActor, "lead", rec["id"].(string))
+		if err != nil || len(runs) != 1 || runs[0]["owner"] != north {
+			t.Errorf("run log of the assigned lead: %v %v", runs, err)
+		}
+	})
+}

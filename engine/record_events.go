@@ -109,8 +109,8 @@ func (e *Engine) beginEvent(ctx context.Context, object, record, typ string, old
 // audit entry takes the event's id. On a store without transactions the event also carries the
 // entry and the marks, for whoever finds the write without them (see the package comment). The
 // marks follow the write there: a settle that read a mark stored before its write could fold
-// without the write and then delete the mark.
-func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteOp, write store.WriteOp, audit store.Doc) error {
+// without the write and then delete the mark. Logs of the write (an assignment trace) come last.
+func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteOp, write store.WriteOp, audit store.Doc, logs ...store.WriteOp) error {
 	ops, err := e.eventOps(ev, marks, audit)
 	if err != nil {
 		return err
@@ -118,6 +118,7 @@ func (e *Engine) commitWrite(ctx context.Context, ev event, marks []store.WriteO
 	ops = append(ops, write)
 	ops = append(ops, marks...)
 	ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: collAudit, Doc: audit})
+	ops = append(ops, logs...)
 	if err := e.store.Batch(ctx, ops); err != nil {
 		return err
 	}

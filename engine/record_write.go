@@ -122,16 +122,17 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 		return nil, err
 	}
 	rec := wire(def, stored)
+	var logs []store.WriteOp
+	if trace != nil { // in the record's commit: one fsync less per assigned create
+		logs = append(logs, store.WriteOp{Kind: store.OpInsert, Coll: collRuns, Doc: assignmentLog(derivedID("assign:create:"+id), trace)})
+	}
 	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpInsert, Coll: recordsColl(object), Doc: stored},
-		e.auditDoc(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}))
+		e.auditDoc(ctx, by, auditEntry{Action: "record_created", Object: object, Record: id, Changes: diff(nil, rec)}), logs...)
 	if errors.Is(err, store.ErrDuplicateID) {
 		return nil, errorf(KindConflict, "record_exists", "a %s record %q exists", object, id)
 	}
 	if err != nil {
 		return nil, recordWriteErr(err, locale)
-	}
-	if trace != nil {
-		e.logAssignment(ctx, derivedID("assign:create:"+id), trace)
 	}
 	if e.crashAfterWrite != nil {
 		e.crashAfterWrite()

@@ -168,6 +168,10 @@ func (e *Engine) Import(ctx context.Context, r io.Reader) (*ImportSummary, error
 			return nil, storeErr(err)
 		}
 	}
+	// An export carries no layout version: data from an older server is brought up to date here.
+	if err := e.rerunMigrations(ctx); err != nil {
+		return nil, err
+	}
 	e.changedDirectory(ctx)
 	return sum, nil
 }

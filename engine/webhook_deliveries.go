@@ -275,24 +275,8 @@ func (e *Engine) RetryDelivery(ctx context.Context, by *Actor, id string) (*Deli
 	now := e.now()
 	// The job first: if the process dies before the delivery says pending, the job's attempt
 	// still updates it.
-	jd, err := e.store.Get(ctx, collJobs, id)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if _, err := e.insertJob(ctx, id, webhookArgs{Delivery: id}, now); err != nil {
-			return nil, err
-		}
-	case err != nil:
-		return nil, storeErr(err)
-	default:
-		j, err := jobFromDoc(jd)
-		if err != nil {
-			return nil, err
-		}
-		j.State, j.ReadyAt, j.Attempts, j.LastError = jobPending, stamp(now), 0, ""
-		j.epoch++
-		if err := e.store.Replace(ctx, collJobs, j.doc(), j.version); err != nil {
-			return nil, storeErr(err)
-		}
+	if err := e.rearmJob(ctx, id, webhookArgs{Delivery: id}, now); err != nil {
+		return nil, err
 	}
 	delete(d, "version")
 	d["status"], d["next_attempt_at"], d["updated_at"] = deliveryPending, stamp(now), stamp(now)

@@ -24,6 +24,8 @@ type Object struct {
 	Sharing         string           `json:"sharing,omitempty"` // private (default), public_read, public_read_write
 	SharingRules    []SharingRule    `json:"sharing_rules,omitempty"`
 	Indexes         []Index          `json:"indexes,omitempty"` // composite indexes for lists (object_index.go)
+	// Timeline lists the child records a record's activity timeline merges (object_timeline.go).
+	Timeline []TimelineSource `json:"timeline,omitempty"`
 }
 
 // Field returns the field called name, or nil when the object has none.

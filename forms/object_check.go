@@ -8,7 +8,7 @@ import (
 // Check reports every problem in the definition at once, never stopping at the first, so that the
 // builder can mark all of them in one round. exists tells whether an object name exists, for lookup
 // targets (the object itself always counts; nil means every name exists). Problems come in the
-// order of the definition: name, label, fields, validation rules, layouts, sharing, indexes.
+// order of the definition: name, label, fields, validation rules, layouts, sharing, indexes, timeline.
 func (o *Object) Check(exists func(name string) bool) []Problem {
 	r := &report{self: o.Name, known: exists}
 	if !NamePattern.MatchString(o.Name) {
@@ -51,6 +51,7 @@ func (o *Object) Check(exists func(name string) bool) []Problem {
 	checkLayouts(o, r)
 	checkSharing(o, r)
 	checkIndexes(o, r)
+	checkTimeline(o, r)
 	return r.problems
 }
 

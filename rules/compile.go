@@ -55,7 +55,8 @@ type Env struct {
 	fields map[string]*forms.Field
 	names  map[string]bool // every name an expression may use as a value
 	base   []expr.Option
-	refs   *refState // references through lookups (refs.go)
+	refs   *refState      // references through lookups (refs.go)
+	noOld  map[string]any // old on a create: every field empty; shared, expressions only read it
 }
 
 // perEvaluation are library functions that read the evaluation (clock, old values); they are in
@@ -87,6 +88,7 @@ func newEnv(obj *forms.Object, refs *refState) *Env {
 	for k, v := range perEvaluation {
 		env[k] = v
 	}
+	e.noOld = e.record(nil)
 	e.names = make(map[string]bool, len(env))
 	for k := range env {
 		e.names[k] = k != meterName
@@ -164,7 +166,8 @@ type Program struct {
 	prog    *vm.Program
 	expect  Expect
 	env     *Env
-	metered bool // spends from the scope's meter (see budget.go)
+	metered bool     // spends from the scope's meter (see budget.go)
+	reads   []string // what Reads answers, found once
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -198,6 +201,7 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 		return nil, guard.issue
 	}
 	p := &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}
+	p.reads = p.findReads()
 	e.markUsed(p)
 	return p, nil
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -156,8 +157,10 @@ func fieldIndex(obj *forms.Object, name string) int {
 // Reads lists, sorted, the object's fields and the references through its lookups whose values
 // can change what the program gives: named directly, as members of old, or in changed("f").
 // Field-level security hides whatever reads a hidden field or reference; old used otherwise than
-// as old.f counts as reading every field.
-func (p *Program) Reads() []string {
+// as old.f counts as reading every field. Kept from compile: conditions are asked on every write.
+func (p *Program) Reads() []string { return slices.Clone(p.reads) }
+
+func (p *Program) findReads() []string {
 	names := map[string]bool{}
 	for n := range identifiers(p) {
 		if p.env.fields[n] != nil || p.env.refs.all[n] != nil {
@@ -207,7 +210,7 @@ func (p *Program) ReadsAny(fields map[string]bool) bool {
 	if p == nil || len(fields) == 0 {
 		return false
 	}
-	for _, n := range p.Reads() {
+	for _, n := range p.reads {
 		if fields[n] {
 			return true
 		}

@@ -39,8 +39,11 @@ func (e *Env) Scope(values, old map[string]any, c Context) Scope {
 			vars[name] = exprValue(r.Field, v)
 		}
 	}
-	oldVars := e.record(old)
-	vars["old"] = oldVars
+	if old == nil {
+		vars["old"] = e.noOld
+	} else {
+		vars["old"] = e.record(old)
+	}
 	vars["user"] = c.User.value()
 	loc := c.Location
 	if loc == nil {

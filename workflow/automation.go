@@ -34,6 +34,8 @@ const (
 	ActionAssign  = "assign"
 	// ActionApproval submits the record to an approval process (the engine checks the process).
 	ActionApproval = "approval"
+	// ActionEmail sends an email template to recipients through the outbox (engine/email_*.go).
+	ActionEmail = "email"
 )
 
 // Automation reacts to records: when its trigger fires and its condition holds, its actions run.
@@ -62,22 +64,28 @@ type Trigger struct {
 
 // Action is one thing an automation does.
 type Action struct {
-	Type    string            `json:"type"`
-	Values  map[string]string `json:"values,omitempty"`  // update, create: field -> expression over the record
-	Object  string            `json:"object,omitempty"`  // create: the object of the new record
-	To      *Recipients       `json:"to,omitempty"`      // notify
-	Title   forms.Label       `json:"title,omitempty"`   // notify: a template, {{field}} shows a value
-	Message forms.Label       `json:"message,omitempty"` // notify: a template
-	URL     string            `json:"url,omitempty"`     // webhook
-	Secret  string            `json:"secret,omitempty"`  // webhook: whsec_... (the engine makes one when empty)
-	Target  *Target           `json:"target,omitempty"`  // assign: this target instead of the object's rules
-	Process string            `json:"process,omitempty"` // approval: the process's name
+	Type     string            `json:"type"`
+	Values   map[string]string `json:"values,omitempty"`   // update, create: field -> expression over the record
+	Object   string            `json:"object,omitempty"`   // create: the object of the new record
+	To       *Recipients       `json:"to,omitempty"`       // notify
+	Title    forms.Label       `json:"title,omitempty"`    // notify: a template, {{field}} shows a value
+	Message  forms.Label       `json:"message,omitempty"`  // notify: a template
+	URL      string            `json:"url,omitempty"`      // webhook
+	Secret   string            `json:"secret,omitempty"`   // webhook: whsec_... (the engine makes one when empty)
+	Target   *Target           `json:"target,omitempty"`   // assign: this target instead of the object's rules
+	Process  string            `json:"process,omitempty"`  // approval: the process's name
+	Template string            `json:"template,omitempty"` // email: the email template's name
 	// As names a create action's new record, so that later actions can link to it.
 	As string `json:"as,omitempty"`
 	// Link sets lookup fields of the created or updated record to records an earlier create
 	// action of the same run made, by their as (lead conversion: the contact's account is the
 	// account just created). The record the automation runs for is the value expression "id".
 	Link map[string]string `json:"link,omitempty"`
+	// Parent makes an update action change the record a lookup field of the automation's record
+	// points at (a follow-up stamps its account's last contact) instead of the record itself:
+	// values are computed over the automation's record and must be fields of the lookup's
+	// object. An empty lookup updates nothing.
+	Parent string `json:"parent,omitempty"`
 }
 
 // Recipients of a notification.
@@ -87,6 +95,10 @@ type Recipients struct {
 	Users   []string `json:"users,omitempty"`
 	Roles   []string `json:"roles,omitempty"`
 	Teams   []string `json:"teams,omitempty"`
+	// Fields (email only): email or user fields of the record whose values receive it.
+	Fields []string `json:"fields,omitempty"`
+	// Addresses (email only): fixed addresses, each allowed by the admin's SMTP settings.
+	Addresses []string `json:"addresses,omitempty"`
 }
 
 // Objects gives the definitions a check needs (the automation's own object and create targets).
@@ -98,6 +110,7 @@ type Compiled struct {
 	condition *rules.Program
 	offset    time.Duration
 	values    [][]fieldValue // per action: compiled value expressions
+	parents   []string       // per action: the object a parent update changes
 }
 
 type fieldValue struct {
@@ -167,8 +180,12 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 		bad("/actions", "missing_option", "an automation needs at least one action")
 	}
 	c.values = make([][]fieldValue, len(a.Actions))
+	c.parents = make([]string, len(a.Actions))
 	for i, act := range a.Actions {
 		at := fmt.Sprintf("/actions/%d", i)
+		if act.Parent != "" && act.Type != ActionUpdate {
+			bad(at+"/parent", "invalid_option", "only an update action takes parent")
+		}
 		switch act.Type {
 		case ActionUpdate, ActionCreate:
 			target := obj
@@ -177,6 +194,12 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					bad(at+"/object", "unknown_object", "no object named %q", act.Object)
 					continue
 				}
+			}
+			if act.Parent != "" && act.Type == ActionUpdate {
+				if target = parentOf(a, i, obj, objects, bad); target == nil {
+					continue
+				}
+				c.parents[i] = target.Name
 			}
 			if len(act.Values) == 0 && len(act.Link) == 0 && act.Type == ActionUpdate {
 				bad(at+"/values", "missing_option", "an update sets at least one field")
@@ -199,6 +222,9 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 			if len(act.Message) == 0 && len(act.Title) == 0 {
 				bad(at+"/message", "missing_option", "a notification needs a title or a message")
 			}
+			if act.To != nil && len(act.To.Fields)+len(act.To.Addresses) > 0 {
+				bad(at+"/to", "invalid_option", "fields and addresses are recipients of email actions; a notification goes to users")
+			}
 			for key, l := range map[string]forms.Label{"title": act.Title, "message": act.Message} {
 				for loc, text := range l {
 					for _, m := range templateField.FindAllStringSubmatch(text, -1) {
@@ -219,12 +245,14 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 					}
 				}
 			}
+		case ActionEmail:
+			checkEmailAction(at, act, obj, bad)
 		case ActionApproval:
 			if act.Process == "" {
 				bad(at+"/process", "missing_option", "an approval action names its process")
 			}
 		default:
-			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval", act.Type)
+			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval, email", act.Type)
 		}
 	}
 	checkControls(a.Controls, obj, bad)
@@ -240,10 +268,39 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 	return c, nil
 }
 
-// updates tells whether an update action sets the field (by value or by link).
+// parentOf is the object an update action's parent lookup points at; nil (with the problem
+// reported) when the action has no such lookup.
+func parentOf(a *Automation, i int, obj *forms.Object, objects Objects, bad func(ptr, code, format string, args ...any)) *forms.Object {
+	at := fmt.Sprintf("/actions/%d/parent", i)
+	act := a.Actions[i]
+	f := obj.Field(act.Parent)
+	if f == nil || f.Type != forms.TypeLookup {
+		bad(at, "unknown_field", "%s has no lookup field %q", obj.Name, act.Parent)
+		return nil
+	}
+	t := objects(f.Target)
+	if t == nil {
+		bad(at, "unknown_object", "%s looks up %q, which does not exist", act.Parent, f.Target)
+	}
+	return t
+}
+
+// Parents are the objects the automation's update actions change through a parent lookup.
+func (c *Compiled) Parents() []string {
+	var out []string
+	for _, p := range c.parents {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// updates tells whether an update action sets the field (by value or by link) of the
+// automation's own record.
 func (a *Automation) updates(field string) bool {
 	for _, act := range a.Actions {
-		if act.Type != ActionUpdate {
+		if act.Type != ActionUpdate || act.Parent != "" {
 			continue
 		}
 		_, byValue := act.Values[field]

@@ -108,6 +108,17 @@ test('an object built by dragging eight field types is saved exactly as built', 
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved as version 1')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/objects/${name}$`));
+  // A new object grants nothing but to admins: the admin is asked who may use it.
+  const grants = page.getByRole('dialog', { name: 'Who may use Deal?' });
+  await grants.getByRole('checkbox', { name: 'Sales: Create' }).check();
+  await grants.getByRole('checkbox', { name: 'Sales: Read' }).check();
+  await grants.getByRole('button', { name: 'Grant' }).click();
+  await expect(grants).toBeHidden();
+  const sales = await request.get('/api/roles/sales', { headers: { Authorization: `Bearer ${token}` } });
+  expect(((await sales.json()) as { objects: Record<string, unknown> }).objects[name]).toEqual({
+    create: true,
+    read: true,
+  });
 
   // Read back through the API: every field as built, in the order built.
   const res = await request.get(`/api/meta/objects/${name}`, { headers: { Authorization: `Bearer ${token}` } });

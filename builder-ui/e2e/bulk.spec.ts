@@ -38,7 +38,7 @@ test('an admin ticks leads and sets a field on all, sees which the rules refuse,
   await expectNoHorizontalOverflow(page);
   await shot('bulk-set-field', false);
   await dialog.getByRole('button', { name: 'Apply to 2 records' }).click();
-  await expect(page.getByText('2 records changed')).toBeVisible();
+  await expect(page.getByText('2 records changed').last()).toBeVisible(); // an earlier toast may still show
   for (const l of leads.slice(0, 2)) {
     expect((await call<Rec>(request, token, 'GET', `/api/records/lead/${l.id}`)).status).toBe('contacted');
   }
@@ -70,6 +70,6 @@ test('an admin ticks leads and sets a field on all, sees which the rules refuse,
   await page.getByRole('button', { name: 'With the ticked rows' }).click();
   await page.getByRole('menuitem', { name: 'Delete' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
-  await expect(page.getByText('2 records changed')).toBeVisible();
+  await expect(page.getByText('2 records changed').last()).toBeVisible(); // an earlier toast may still show
   await expect(rows).toHaveCount(1);
 });

@@ -28,6 +28,32 @@ export async function call<T>(
   return (await res.json()) as T;
 }
 
+/**
+ * Grants a role what it may do on an object (a new object grants non-admins nothing), keeping the
+ * role's other grants; tests in other workers change roles too, so it retries on a version conflict.
+ */
+export async function grant(
+  request: APIRequestContext,
+  token: string,
+  role: string,
+  object: string,
+  perm: Record<string, boolean>,
+): Promise<void> {
+  const auth = { Authorization: `Bearer ${token}` };
+  for (let attempt = 0; ; attempt++) {
+    const got = await request.get(`/api/roles/${role}`, { headers: auth });
+    expect(got.ok(), await got.text()).toBeTruthy();
+    const r = (await got.json()) as { version: number; objects: Record<string, unknown> };
+    const res = await request.put(`/api/roles/${role}`, {
+      headers: { ...auth, 'If-Match': `"${r.version}"` },
+      data: { ...r, objects: { ...r.objects, [object]: perm } },
+    });
+    if (res.status() === 409 && attempt < 5) continue;
+    expect(res.ok(), `PUT /api/roles/${role}: ${await res.text()}`).toBeTruthy();
+    return;
+  }
+}
+
 /** A record as the API answers it. */
 export interface Rec {
   id: string;

@@ -215,7 +215,8 @@ test('a related list names each record, and View all opens the list of that pare
   await shot('96-related-names');
 
   await contacts.getByRole('button', { name: 'View all' }).click();
-  await expect(page).toHaveURL(new RegExp(`/app/contact\\?account=${account.id}$`));
+  // The list's filter, in the filter language, in the address: `account = "<id>"`.
+  await expect(page).toHaveURL(new RegExp(`/app/contact\\?filter=account\\+%3D\\+%22${account.id}%22$`));
   await expect(page.getByTestId('active-filters')).toContainText(`Account = Related Ltd ${stamp}`);
   await expect(page.getByText(`Chen ${stamp}`)).toBeVisible();
   await expect(page.getByText(`Wu ${stamp}`)).toBeVisible();

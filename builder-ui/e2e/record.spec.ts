@@ -79,7 +79,8 @@ test('a rep converts a lead with its manual automation', async ({ page, request,
   await expect(page.getByRole('heading', { name: company })).toBeVisible();
   await shot('72-lead');
   await page.getByRole('button', { name: 'Convert' }).click();
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  // The confirm button names the action.
+  await page.getByRole('dialog').getByRole('button', { name: 'Convert' }).click();
   await expect(page.getByText('Done', { exact: true })).toBeVisible();
   // The lead now links to what the automation created.
   await expect(page.getByRole('link', { name: `${company} - new business` })).toBeVisible();
@@ -227,7 +228,7 @@ test('Convert offers the account and the contact we have, and links them instead
   ).toBeChecked();
   await expectNoHorizontalOverflow(page);
   await shot('74-convert-existing');
-  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Convert' }).click();
   await expect(page.getByText('Done', { exact: true })).toBeVisible();
   const stored = await call<Rec>(request, token, 'GET', `/api/records/lead/${lead.id}`);
   expect(stored.status).toBe('converted');

@@ -61,8 +61,11 @@ test('an analyst adds a roll-up to accounts in the builder and sees its value on
   await page.goto(`/app/account/${account.id}`);
   await expect(async () => {
     await page.reload();
-    await expect(page.getByText('Won amount')).toBeVisible();
-    await expect(page.getByText(/1,234\.50/)).toBeVisible({ timeout: 1000 });
+    // The field, not the activity's change line that names it too.
+    await expect(page.locator('.ant-descriptions-item-label', { hasText: 'Won amount' })).toBeVisible();
+    await expect(page.locator('.ant-descriptions-item-content', { hasText: /1,234\.50/ })).toBeVisible({
+      timeout: 1000,
+    });
   }).toPass({ timeout: 60_000 });
   await shot('97-rollup-on-account');
 });

@@ -21,9 +21,16 @@ test('a sales rep saves a list view, finds it again after a reload, and a collea
   await expectNoHorizontalOverflow(page);
   await shot('96-list-view-saved');
 
-  // After a reload the list shows everything again; choosing the view brings its search back.
+  // The list is its address: a reload keeps the view and its search.
   await page.reload();
-  await expect(page.getByPlaceholder('Search')).toHaveValue('');
+  await expect(page.locator('div.ant-select[aria-label="Saved view"]')).toContainText(name, { timeout: 30_000 });
+  await expect(page.getByPlaceholder('Search')).toHaveValue('Bright');
+  await expect(rows).toHaveCount(1);
+
+  // Opened afresh the list shows everything again; choosing the view brings its search back.
+  await page.goto('/app/lead');
+  await expect(page.getByPlaceholder('Search')).toHaveValue('', { timeout: 30_000 });
+  await expect(page.locator('div.ant-select[aria-label="Saved view"]')).toContainText('All records');
   await page.getByRole('combobox', { name: 'Saved view' }).click({ force: true });
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: name }).click();
   await expect(page.getByPlaceholder('Search')).toHaveValue('Bright');

@@ -20,8 +20,8 @@ func adminCreate(ctx context.Context, args []string, stdout io.Writer, log *slog
 	email := fs.String("email", os.Getenv("CRM_ADMIN_EMAIL"), "email (env CRM_ADMIN_EMAIL)")
 	password := fs.String("password", os.Getenv("CRM_ADMIN_PASSWORD"), "password (env CRM_ADMIN_PASSWORD; prefer the env var, flags show in ps)")
 	name := fs.String("name", "Administrator", "display name")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if *email == "" || *password == "" {
 		return usageError("crm admin create needs --email and a password (--password or CRM_ADMIN_PASSWORD)")

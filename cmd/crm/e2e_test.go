@@ -184,12 +184,61 @@ func TestServeRestartKeepsData(t *testing.T) {
 	}
 	s2.stop(syscall.SIGTERM)
 
-	// The backup is a working data dir of its own.
+	// crm restore puts the backup in place in an empty data dir.
 	restored := t.TempDir()
-	copyFile(t, backup, filepath.Join(restored, "crm.db"))
+	if out, err := exec.Command(binary, "restore", "--data-dir", restored, backup).CombinedOutput(); err != nil {
+		t.Fatalf("restore: %v %s", err, out)
+	}
 	s3 := start(t, "--data-dir", restored)
 	if code, got := s3.call("GET", "/api/records/lead/"+rec["id"].(string), ""); code != 200 || got["company"] != "Acme" {
 		t.Errorf("from backup: %d %v", code, got)
+	}
+	if code, _ := s3.call("POST", "/api/records/lead", `{"company":"After the backup"}`); code != 201 {
+		t.Fatalf("create after restore: %d", code)
+	}
+	// Not while a server holds the directory, and not over a database unless asked.
+	if out, err := exec.Command(binary, "restore", "--data-dir", restored, "--force", backup).CombinedOutput(); err == nil || !strings.Contains(string(out), "in use by another crm process") {
+		t.Errorf("restore under a running server: %v %s", err, out)
+	}
+	s3.stop(syscall.SIGTERM)
+	if out, err := exec.Command(binary, "restore", "--data-dir", restored, backup).CombinedOutput(); err == nil || !strings.Contains(string(out), "already holds a database") {
+		t.Errorf("restore over a database without --force: %v %s", err, out)
+	}
+	notBackup := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notBackup, []byte("not a database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(binary, "restore", "--data-dir", restored, "--force", notBackup).CombinedOutput(); err == nil || !strings.Contains(string(out), "not a crm backup") {
+		t.Errorf("restore of a text file: %v %s", err, out)
+	}
+	out, err = exec.Command(binary, "restore", "--data-dir", restored, "--force", backup).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "before-restore-") {
+		t.Fatalf("restore --force: %v %s", err, out)
+	}
+	s4 := start(t, "--data-dir", restored)
+	code, list := s4.call("GET", "/api/records/lead", "")
+	if items, _ := list["items"].([]any); code != 200 || len(items) != 1 {
+		t.Errorf("after restore --force: the backup's one lead, got %d %v", code, list)
+	}
+	s4.stop(syscall.SIGTERM)
+	// The replaced database is kept whole beside it.
+	kept, _ := filepath.Glob(filepath.Join(restored, "crm.db.before-restore-*"))
+	var keptDB string
+	for _, k := range kept {
+		if !strings.HasSuffix(k, "-wal") && !strings.HasSuffix(k, "-shm") {
+			keptDB = k
+		}
+	}
+	if keptDB == "" {
+		t.Fatalf("no kept database in %v", kept)
+	}
+	second := t.TempDir()
+	if out, err := exec.Command(binary, "restore", "--data-dir", second, keptDB).CombinedOutput(); err != nil {
+		t.Fatalf("restore of the kept database: %v %s", err, out)
+	}
+	s5 := start(t, "--data-dir", second)
+	if code, list := s5.call("GET", "/api/records/lead", ""); code != 200 || len(list["items"].([]any)) != 2 {
+		t.Errorf("the kept database: %d %v", code, list)
 	}
 }
 
@@ -309,15 +358,5 @@ func TestMoveToMongoDB(t *testing.T) {
 	code, next := m.call("POST", "/api/records/lead", `{"company":"after move"}`)
 	if code != 201 || next["ref"] != "L-0031" {
 		t.Errorf("autonumber continues after the move: %v", next)
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

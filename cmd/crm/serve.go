@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"crm/engine"
 	"crm/engine/api"
+	"crm/engine/metrics"
 )
 
 // serve runs the HTTP server until ctx ends (SIGINT/SIGTERM), then shuts down gracefully:
@@ -29,19 +31,25 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		"comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client (env CRM_TRUSTED_PROXIES)")
 	demo := fs.Bool("demo", os.Getenv("CRM_DEMO") == "true", "with the first-start template, also add its sample users and records (env CRM_DEMO=true)")
 	tmpl := fs.String("template", envOr("CRM_TEMPLATE", "default"), "template applied when the database has no objects yet; none: start empty (env CRM_TEMPLATE)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	trusted, err := parseProxies(*proxies)
 	if err != nil {
 		return usageError(err.Error())
 	}
+	reg := metrics.New()
+	sf.wrap = reg.Store // every database call is timed for /metrics
 	e, st, err := sf.openEngine(ctx, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if err := bootstrapAdmin(ctx, e, log); err != nil {
+		return err
+	}
+	defaults, err := warnDefaultPassword(ctx, e, log)
+	if err != nil {
 		return err
 	}
 	if err := firstStartTemplate(ctx, e, *tmpl, *demo, log); err != nil {
@@ -52,12 +60,14 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 	defer sched.Stop()
-	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit, SecureCookie: *secure, TrustedProxies: trusted})
+	app := api.New(api.Config{Engine: e, Logger: log, BodyLimit: *bodyLimit, SecureCookie: *secure, TrustedProxies: trusted,
+		Metrics: reg, MetricsToken: os.Getenv("CRM_METRICS_TOKEN"), Ready: func(context.Context) error { return sched.Running() }})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "version", version)
+	fmt.Fprintf(os.Stderr, "\nOpen %s in a browser%s\n\n", "http://"+ln.Addr().String(), signInHint(defaults))
 	done := make(chan error, 1)
 	go func() { done <- app.Listener(ln) }()
 	select {
@@ -79,19 +89,55 @@ func serve(ctx context.Context, args []string, log *slog.Logger) error {
 // nobody can sign in yet.
 func bootstrapAdmin(ctx context.Context, e *engine.Engine, log *slog.Logger) error {
 	n, err := e.CountUsers(ctx)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		return nil
 	}
 	email, password := os.Getenv("CRM_ADMIN_EMAIL"), os.Getenv("CRM_ADMIN_PASSWORD")
 	if email == "" || password == "" {
 		log.Warn("no users yet: set CRM_ADMIN_EMAIL and CRM_ADMIN_PASSWORD or run 'crm admin create'")
 		return nil
 	}
-	if _, err := e.CreateUser(ctx, engine.SystemActor, email, "Administrator", password, []string{engine.RoleAdmin}); err != nil {
+	u, err := e.CreateUser(ctx, engine.SystemActor, email, "Administrator", password, []string{engine.RoleAdmin})
+	if err != nil {
 		return fmt.Errorf("creating the first admin: %w", err)
 	}
 	log.Info("first admin created", "email", email)
+	if password == engine.DefaultAdminPassword {
+		if err := e.MarkDefaultPassword(ctx, u.ID); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// signInHint names the account to sign in with when the first admin came from the environment
+// (as `make run` sets it); the password is printed only when it is the well-known default.
+func signInHint(defaults []string) string {
+	email := strings.ToLower(strings.TrimSpace(os.Getenv("CRM_ADMIN_EMAIL")))
+	switch {
+	case email == "":
+		return ""
+	case slices.Contains(defaults, email):
+		return fmt.Sprintf(" and sign in as %s with the password %s (change it after signing in)", email, engine.DefaultAdminPassword)
+	default:
+		return fmt.Sprintf(" and sign in as %s", email)
+	}
+}
+
+// warnDefaultPassword logs, at every start, the users whose password is still the default one
+// `make run` sets, until they change it.
+func warnDefaultPassword(ctx context.Context, e *engine.Engine, log *slog.Logger) ([]string, error) {
+	emails, err := e.DefaultPasswordUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, email := range emails {
+		log.Warn("this user's password is the default one: change it (the app shows how) before anyone else can reach this server", "email", email)
+	}
+	return emails, nil
 }
 
 // firstStartTemplate applies a template to a database that has no objects yet, so a fresh

@@ -19,6 +19,7 @@ type storeFlags struct {
 	dataDir string
 	mongo   string
 	db      string
+	wrap    func(store.Store) store.Store // serve's: times each call for /metrics
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet) {
@@ -52,11 +53,19 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 	if err != nil {
 		return nil, nil, err
 	}
+	if s.wrap != nil {
+		st = s.wrap(st)
+	}
 	log.Info("database open", "backend", kind, "data_dir", s.dataDir, "db", s.db)
 	tick, err := time.ParseDuration(envOr("CRM_TICK_INTERVAL", "5s"))
 	if err != nil || tick <= 0 {
 		st.Close()
 		return nil, nil, usageError("CRM_TICK_INTERVAL must be a duration such as 5s")
+	}
+	lease, err := time.ParseDuration(envOr("CRM_JOB_LEASE", "2m"))
+	if err != nil || lease < time.Second {
+		st.Close()
+		return nil, nil, usageError("CRM_JOB_LEASE must be a duration of at least 1s such as 2m")
 	}
 	allow, err := engine.ParseWebhookAllow(os.Getenv("CRM_WEBHOOK_ALLOW"))
 	if err != nil {
@@ -64,7 +73,7 @@ func (s *storeFlags) openEngine(ctx context.Context, log *slog.Logger) (*engine.
 		return nil, nil, usageError("CRM_WEBHOOK_ALLOW: " + err.Error())
 	}
 	limits := engine.ImportLimits{MaxBytes: int64(envInt("CRM_IMPORT_MAX_BYTES", 0)), MaxRows: envInt("CRM_IMPORT_MAX_ROWS", 0)}
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, WebhookAllow: allow, Clock: engineClock(), Scratch: sqlite.Scratch,
+	e, err := engine.New(ctx, engine.Config{Store: st, Logger: log, TickInterval: tick, JobLease: lease, WebhookAllow: allow, Clock: engineClock(), Scratch: sqlite.Scratch,
 		ImportLimits: limits})
 	if err != nil {
 		st.Close()

@@ -34,6 +34,9 @@ func templateCmd(ctx context.Context, args []string, stdout io.Writer, log *slog
 		return templateApply(ctx, args[1:], stdout, log)
 	case "export":
 		return templateExport(ctx, args[1:], stdout, log)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, templateUsage)
+		return nil
 	}
 	return usageError(templateUsage)
 }
@@ -49,8 +52,8 @@ func templateApply(ctx context.Context, args []string, stdout io.Writer, log *sl
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, rest = args[0], args[1:]
 	}
-	if err := fs.Parse(rest); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, rest); err != nil {
+		return err
 	}
 	if name == "" && fs.NArg() == 1 {
 		name = fs.Arg(0)
@@ -128,8 +131,8 @@ func templateExport(ctx context.Context, args []string, stdout io.Writer, log *s
 	sf.register(fs)
 	out := fs.String("out", "", "file to write (default stdout)")
 	name := fs.String("name", "app", "the package name")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	e, st, err := sf.openEngine(ctx, log)
 	if err != nil {

@@ -14,7 +14,7 @@ func TestFirstStartTemplate(t *testing.T) {
 	dir := t.TempDir()
 	s := startWith(t, []string{"CRM_DEMO=true"}, "--data-dir", dir)
 	code, body := s.call("GET", "/api/meta/objects", "")
-	if code != 200 || len(body["items"].([]any)) != 7 {
+	if code != 200 || len(body["items"].([]any)) != 8 {
 		t.Fatalf("objects after the first start: %d %v", code, body)
 	}
 	s.tok = ""

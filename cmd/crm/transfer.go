@@ -18,8 +18,8 @@ func exportCmd(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	var sf storeFlags
 	sf.register(fs)
 	out := fs.String("out", "", "file to write (default stdout)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	e, st, err := sf.openEngine(ctx, log)
 	if err != nil {
@@ -44,8 +44,8 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer, log *slog.L
 	var sf storeFlags
 	sf.register(fs)
 	in := fs.String("in", "", "export file to read (default stdin)")
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	var r io.Reader = os.Stdin
 	if *in != "" {
@@ -75,8 +75,8 @@ func backupCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	var sf storeFlags
 	sf.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return usageError(err.Error())
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("usage: crm backup [--data-dir DIR] FILE")

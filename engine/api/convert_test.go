@@ -31,6 +31,13 @@ func TestConvertUsesExistingRecords(t *testing.T) {
 		h.mustDo(404, "GET", "/api/records/lead/"+lead+"/automations/convert_lead/matches", "", lin...)
 		base := "/api/records/lead/" + lead + "/automations/convert_lead"
 
+		// The record offers Convert while its condition holds, and nothing once converted.
+		offered := "/api/records/lead/" + lead + "/automations"
+		if r := h.mustDo(200, "GET", offered, ""); !strings.Contains(r.Text, `{"name":"convert_lead","label":"Convert"}`) {
+			t.Errorf("a qualified lead does not offer Convert: %s", r.Text)
+		}
+		h.mustDo(404, "GET", offered, "", lin...)
+
 		m := h.mustDo(200, "GET", base+"/matches", "")
 		for _, want := range []string{`"as":"account"`, `"id":"` + acme + `"`, `"as":"contact"`, `"id":"` + amy + `"`, `"title":"Amy Zhang"`, `"as":"opportunity"`} {
 			if !strings.Contains(m.Text, want) {
@@ -52,6 +59,9 @@ func TestConvertUsesExistingRecords(t *testing.T) {
 		got := h.mustDo(200, "GET", "/api/records/lead/"+lead, "").JSON
 		if got["status"] != "converted" || got["converted_account"] != acme || got["converted_contact"] != amy {
 			t.Fatalf("converted lead: %v", got)
+		}
+		if r := h.mustDo(200, "GET", offered, ""); r.Text != `{"items":[]}` {
+			t.Errorf("a converted lead still offers: %s", r.Text)
 		}
 		if a, c := h.count("account"), h.count("contact"); a != accounts || c != contacts {
 			t.Errorf("accounts %d -> %d, contacts %d -> %d: new ones were made", accounts, a, contacts, c)

@@ -31,6 +31,10 @@ type harness struct {
 	base       string
 	adminToken string
 	userToken  string
+	// legacyGrants: each object made through POST /api/meta/objects is granted to the built-in
+	// roles as they reached every object before new objects granted nothing (legacyGrant).
+	// The tests written then keep their meaning; tests of grants turn it off.
+	legacyGrants bool
 }
 
 // serve runs the app on a real listener until the test ends.
@@ -67,7 +71,7 @@ func newHarnessWith(t *testing.T, st store.Store, ec engine.Config, ac api.Confi
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: st, engine: e}
+	h := &harness{t: t, store: st, engine: e, legacyGrants: true}
 	ac.Engine, ac.Logger, ac.BodyLimit = e, quiet, harnessBodyLimit
 	h.serve(api.New(ac))
 	h.adminToken = h.ensureUser("admin@example.com", []string{engine.RoleAdmin})
@@ -147,8 +151,39 @@ func (h *harness) try(method, url, body string, headers ...string) (response, er
 	b, _ := io.ReadAll(resp.Body)
 	out := response{Status: resp.StatusCode, Header: resp.Header, Text: string(b)}
 	_ = json.Unmarshal(b, &out.JSON)
+	if h.legacyGrants && method == "POST" && url == "/api/meta/objects" && out.Status == 201 {
+		name, _ := out.JSON["name"].(string)
+		h.legacyGrant(name)
+	}
 	return out, nil
 }
+
+// legacyGrant grants an object to the built-in roles as their "every object" grant of earlier
+// versions did: create, read and edit of one's own records to sales and support, delete too to
+// analysts and managers.
+func (h *harness) legacyGrant(object string) {
+	ctx := context.Background()
+	own := engine.Perm{Create: true, Read: true, Edit: true}
+	all := engine.Perm{Create: true, Read: true, Edit: true, Delete: true}
+	for role, p := range map[string]engine.Perm{engine.RoleSales: own, engine.RoleSupport: own, engine.RoleAnalyst: all, engine.RoleManager: all} {
+		for attempt := 0; ; attempt++ {
+			r, err := h.engine.GetRole(ctx, engine.SystemActor, role)
+			if err == nil {
+				r.Objects[object] = p
+				_, err = h.engine.SaveRole(ctx, adminActor, r, false, r.Version)
+			}
+			if ee, ok := engine.AsError(err); ok && ee.Code == "version_conflict" && attempt < 5 {
+				continue
+			}
+			if err != nil {
+				h.t.Fatalf("legacy grant of %s to %s: %v", object, role, err)
+			}
+			break
+		}
+	}
+}
+
+var adminActor = &engine.Actor{ID: "harness", Roles: []string{engine.RoleAdmin}}
 
 // mustDo is do that fails the test unless the status is the expected one.
 func (h *harness) mustDo(status int, method, url, body string, headers ...string) response {

@@ -229,6 +229,7 @@ func TestImportRefusals(t *testing.T) {
 		h := newHarnessWith(t, b.Open(t), engine.Config{ImportLimits: engine.ImportLimits{MaxBytes: 48 << 10, MaxRows: 20, MaxUnzip: 4 << 20}}, api.Config{})
 		h.withLead()
 		h.mustDo(200, "PUT", "/api/roles/sales", `{"objects":{"lead":{"create":true,"read":true,"edit":true},"account":{"read":true}},"fields":{"lead":{"amount":"read_only","notes":"hidden"}}}`)
+		h.legacyGrants = false // memo is granted to no role: the role above lists lead and account only
 		h.mustDo(201, "POST", "/api/meta/objects", `{"name":"memo","fields":[{"name":"title","type":"text"}]}`)
 		rep := []string{"Authorization", "Bearer " + h.userToken}
 		good := csvOf([]string{"company", "email"}, []string{"A", "a@x.cn"})

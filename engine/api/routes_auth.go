@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"crm/engine"
+	"crm/engine/metrics"
 )
 
 // health answers liveness and whether the database is reachable.
@@ -29,7 +30,7 @@ type loginBody struct {
 
 // login opens a session: the token in the body for API clients, and an HttpOnly cookie for the UI
 // with the readable CSRF cookie beside it.
-func login(e *engine.Engine, secure bool) fiber.Handler {
+func login(e *engine.Engine, secure bool, m *metrics.Registry) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var b loginBody
 		if err := decodeBody(c, &b); err != nil {
@@ -37,6 +38,7 @@ func login(e *engine.Engine, secure bool) fiber.Handler {
 		}
 		token, u, err := e.Login(c.UserContext(), b.Email, b.Password)
 		if err != nil {
+			m.SignInFailed()
 			return err
 		}
 		setSessionCookies(c, token, secure)
@@ -163,13 +165,29 @@ func revokeToken(e *engine.Engine) fiber.Handler {
 	}
 }
 
-func me() fiber.Handler {
-	return func(c *fiber.Ctx) error { return c.JSON(actor(c)) }
+// meBody is the caller as GET /api/auth/me answers: the actor, and for an admin whose password
+// is still the default one, default_password (the app shows a banner until it is changed).
+type meBody struct {
+	*engine.Actor
+	DefaultPassword bool `json:"default_password,omitempty"`
+}
+
+func me(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actor(c)
+		flag, err := e.HasDefaultPassword(c.UserContext(), a)
+		if err != nil {
+			return err
+		}
+		return c.JSON(meBody{Actor: a, DefaultPassword: flag})
+	}
 }
 
 // profileBody is what a user may change of their own profile.
 type profileBody struct {
-	Locale *string `json:"locale"`
+	Locale             *string `json:"locale"`
+	Timezone           *string `json:"timezone"`
+	EmailNotifications *bool   `json:"email_notifications"`
 }
 
 // updateMe changes the caller's own profile settings (its language) and answers the caller as GET
@@ -180,13 +198,54 @@ func updateMe(e *engine.Engine) fiber.Handler {
 		if err := decodeStrict(c, &b); err != nil {
 			return err
 		}
-		if b.Locale == nil {
-			return c.JSON(actor(c))
+		a := actor(c)
+		if b.Locale != nil || b.Timezone != nil {
+			var err error
+			if a, err = e.SetOwnProfile(c.UserContext(), a, b.Locale, b.Timezone); err != nil {
+				return err
+			}
 		}
-		a, err := e.SetOwnLocale(c.UserContext(), actor(c), *b.Locale)
+		if b.EmailNotifications != nil {
+			var err error
+			if a, err = e.SetOwnEmailNotifications(c.UserContext(), a, *b.EmailNotifications); err != nil {
+				return err
+			}
+		}
+		return c.JSON(a)
+	}
+}
+
+// createPasswordLink makes a one-time link with which a user sets their password (admins); the
+// answer is the only time the secret shows.
+func createPasswordLink(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if sessionToken(c) == "" {
+			return errSessionRequired
+		}
+		l, err := e.CreatePasswordLink(c.UserContext(), actor(c), c.Params("id"))
 		if err != nil {
 			return err
 		}
-		return c.JSON(a)
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(fiber.StatusCreated).JSON(l)
+	}
+}
+
+type setPasswordBody struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// setPassword sets a password with a password link; no session needed (the link is the proof).
+func setPassword(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var b setPasswordBody
+		if err := decodeStrict(c, &b); err != nil {
+			return err
+		}
+		if err := e.SetPasswordWithLink(c.UserContext(), b.Token, b.Password); err != nil {
+			return err
+		}
+		return c.SendStatus(fiber.StatusNoContent)
 	}
 }

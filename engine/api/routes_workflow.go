@@ -69,6 +69,18 @@ func listJobs(e *engine.Engine) fiber.Handler {
 	}
 }
 
+// manualActions lists the manual automations the caller may run on the record now (their
+// condition holds: a converted lead offers no Convert).
+func manualActions(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		items, err := e.ManualActions(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), locale(c))
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"items": items})
+	}
+}
+
 // manualMatches lists, per create action of a manual automation, the existing records the
 // caller could use instead of a new one.
 func manualMatches(e *engine.Engine) fiber.Handler {

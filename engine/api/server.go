@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"crm/engine"
+	"crm/engine/metrics"
 )
 
 // Config is what the HTTP app is built from.
@@ -24,6 +26,12 @@ type Config struct {
 	// names the client; without them the connecting address is the client's, for the
 	// per-address sign-in limit and the audit trail.
 	TrustedProxies []string
+	// Metrics receives the request metrics and serves /metrics; nil: a registry of the app's own.
+	Metrics *metrics.Registry
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// Ready adds the process's own readiness to /readyz (the scheduler running); nil: none.
+	Ready func(context.Context) error
 }
 
 // New builds the Fiber app with every route.
@@ -39,6 +47,9 @@ func New(cfg Config) *fiber.App {
 	}
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 30 * time.Second
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
 	}
 	if cfg.IdleTimeout == 0 {
 		cfg.IdleTimeout = 60 * time.Second
@@ -67,22 +78,25 @@ func New(cfg Config) *fiber.App {
 		c.SetUserContext(engine.WithClientIP(ctx, c.IP()))
 		return c.Next()
 	})
-	app.Use(accessLog(cfg.Logger))
+	app.Use(accessLog(cfg.Logger, cfg.Metrics))
 	app.Use(recover.New())
 
 	e := cfg.Engine
+	mountProbes(app, cfg)
 	a := app.Group("/api", func(c *fiber.Ctx) error {
 		// Answers name records, people and secrets: no cache, shared or private, keeps them.
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
 	})
 	a.Get("/health", health(e))
-	a.Post("/auth/login", login(e, cfg.SecureCookie))
+	a.Get("/openapi.json", openAPI(e))
+	a.Post("/auth/login", login(e, cfg.SecureCookie, cfg.Metrics))
 	a.Post("/auth/logout", logout(e))
+	a.Post("/auth/set-password", setPassword(e))
 	mountWebForms(app, a, e)
 
 	authed := a.Group("", authenticate(e, cfg.SecureCookie))
-	authed.Get("/auth/me", me())
+	authed.Get("/auth/me", me(e))
 	authed.Patch("/auth/me", updateMe(e))
 	authed.Post("/auth/logout-all", logoutAll(e))
 	authed.Post("/auth/password", changePassword(e))
@@ -112,6 +126,8 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/users/:id", getUser(e))
 	authed.Patch("/users/:id", saveUser(e))
 	authed.Post("/users/:id/revoke-sessions", revokeUserSessions(e))
+	authed.Post("/users/:id/password-link", createPasswordLink(e))
+	mountEmail(authed, e)
 	mountDefinitions(authed, e) // teams, roles, automations, dashboards, calendars, SLA policies, approval processes
 	authed.Get("/audit", listAudit(e))
 	authed.Get("/search", search(e))
@@ -151,6 +167,8 @@ func New(cfg Config) *fiber.App {
 
 	authed.Get("/records/:object/:id/history", recordHistory(e))
 	authed.Get("/records/:object/:id/runs", recordRuns(e))
+	authed.Get("/records/:object/:id/automations", manualActions(e))
+	authed.Get("/records/:object/:id/activity", recordActivity(e))
 	authed.Post("/records/:object/:id/automations/:name", runManual(e))
 	authed.Get("/records/:object/:id/automations/:name/matches", manualMatches(e))
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
@@ -170,8 +188,9 @@ func New(cfg Config) *fiber.App {
 	return app
 }
 
-// accessLog writes one structured line per request.
-func accessLog(log *slog.Logger) fiber.Handler {
+// accessLog writes one structured line per request and counts it by route pattern. The app's
+// own files (the UI route, answered well) are logged at debug: they would drown the API's lines.
+func accessLog(log *slog.Logger, m *metrics.Registry) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
@@ -182,8 +201,15 @@ func accessLog(log *slog.Logger) fiber.Handler {
 			}
 			status = c.Response().StatusCode()
 		}
-		log.Info("http", "method", c.Method(), "path", c.Path(), "status", status,
-			"ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+		took := time.Since(start)
+		route := c.Route().Path
+		m.ObserveRequest(route, c.Method(), status, took)
+		level := slog.LevelInfo
+		if route == uiRoute && status < 400 {
+			level = slog.LevelDebug
+		}
+		log.Log(c.UserContext(), level, "http", "method", c.Method(), "path", c.Path(), "status", status,
+			"ms", took.Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 		return nil
 	}
 }

@@ -37,7 +37,7 @@ func newClockedHarness(t *testing.T, b testenv.Backend, clock *apiClock) *harnes
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, store: st, engine: e}
+	h := &harness{t: t, store: st, engine: e, legacyGrants: true}
 	h.serve(api.New(api.Config{Engine: e, Logger: quiet, BodyLimit: 64 << 10}))
 	h.adminToken = h.ensureUser("admin@example.com", []string{engine.RoleAdmin})
 	h.userToken = h.ensureUser("rep@example.com", []string{"sales"})

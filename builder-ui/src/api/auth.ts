@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, session } from './client';
 
 export interface User {
@@ -8,6 +8,10 @@ export interface User {
   roles: string[];
   /** The language of the profile (en, zh-CN): the app's and the notifications' (see useProfileLocale). */
   locale?: string;
+  /** Notifications come by email too (a profile setting). */
+  email_notifications?: boolean;
+  /** The time zone of the profile (IANA name); empty: the browser's. */
+  timezone?: string;
 }
 
 export const meKey = ['auth', 'me'] as const;
@@ -32,16 +36,23 @@ export async function logout(): Promise<void> {
   }
 }
 
+export const meQuery = queryOptions({
+  queryKey: meKey,
+  queryFn: ({ signal }) => api.get<User>('/api/auth/me', { signal }),
+  retry: false,
+  staleTime: 5 * 60_000,
+});
+
 export function useMe() {
-  return useQuery({
-    queryKey: meKey,
-    queryFn: ({ signal }) => api.get<User>('/api/auth/me', { signal }),
-    retry: false,
-    staleTime: 5 * 60_000,
-  });
+  return useQuery(meQuery);
 }
 
 /** Sets the language of one's own profile; answers the user as /api/auth/me does. */
 export function saveOwnLocale(locale: string): Promise<User> {
   return api.patch<User>('/api/auth/me', { locale });
+}
+
+/** Whether one's notifications come by email too; answers the user as /api/auth/me does. */
+export function saveOwnEmailNotifications(on: boolean): Promise<User> {
+  return api.patch<User>('/api/auth/me', { email_notifications: on });
 }

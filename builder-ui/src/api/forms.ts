@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, type FieldError } from './client';
 
 export interface FormOption {
@@ -58,12 +58,15 @@ export interface Evaluation {
   errors: FieldError[];
 }
 
-export function useForm(object: string) {
-  return useQuery({
+export const formQuery = (object: string) =>
+  queryOptions({
     queryKey: ['forms', object],
     queryFn: ({ signal }) => api.get<FormDescriptor>(`/api/forms/${encodeURIComponent(object)}`, { signal }),
     staleTime: 5 * 60_000,
   });
+
+export function useForm(object: string) {
+  return useQuery(formQuery(object));
 }
 
 /** Asks the server how the form stands with these values: visibility, requirement, formulas, errors. */

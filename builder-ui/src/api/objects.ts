@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 
 /** Text per locale tag ("en", "zh-CN", ...). */
@@ -25,10 +25,11 @@ export interface ObjectDef {
 
 export const objectsKey = ['meta', 'objects'] as const;
 
+export const objectsQuery = queryOptions({
+  queryKey: objectsKey,
+  queryFn: ({ signal }) => api.get<{ items: ObjectDef[] }>('/api/meta/objects', { signal }).then((r) => r.items ?? []),
+});
+
 export function useObjects() {
-  return useQuery({
-    queryKey: objectsKey,
-    queryFn: ({ signal }) =>
-      api.get<{ items: ObjectDef[] }>('/api/meta/objects', { signal }).then((r) => r.items ?? []),
-  });
+  return useQuery(objectsQuery);
 }

@@ -10,6 +10,8 @@ export interface HistoryEntry {
   at: string;
   actor: string;
   action: string;
+  /** email_sent: the recipients. */
+  email?: string;
   changes?: Record<string, { old: unknown; new: unknown }>;
 }
 
@@ -76,7 +78,7 @@ export interface Notification {
   id: string;
   at: string;
   title: string;
-  body?: string;
+  message?: string;
   object?: string;
   record?: string;
   read: boolean;
@@ -152,14 +154,22 @@ export function useInbox() {
   });
 }
 
-export function useManualAutomations(o: string) {
+/** A manual automation the user may run on the record as it is now (its condition holds). */
+export interface ManualAction {
+  name: string;
+  label: string;
+}
+
+/**
+ * The record's manual automations the server offers now (Convert on a lead not yet converted);
+ * keyed by the record's version, so a change to the record asks again.
+ */
+export function useManualAutomations(o: string, id: string, version: unknown, locale: string) {
   return useQuery({
-    queryKey: ['automations', o],
+    // The labels come in the request's language.
+    queryKey: ['automations', o, id, version, locale],
     queryFn: ({ signal }) =>
-      api
-        .get<{ items: Automation[] }>(`/api/meta/automations?object=${encodeURIComponent(o)}`, { signal })
-        .then((r) => (r.items ?? []).filter((a) => a.object === o && a.trigger?.type === 'manual')),
-    staleTime: 5 * 60_000,
+      api.get<{ items: ManualAction[] }>(`${rec(o, id)}/automations`, { signal }).then((r) => r.items ?? []),
   });
 }
 

@@ -6,21 +6,20 @@ import { type ManualMatch, useManualAutomations, workApi } from '../api/work';
 import { textOf } from '../fields/text';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
-import { pickLabel } from '../i18n/locale';
 
 // The value of a choice that makes a new record rather than use one that exists.
 const fresh = '';
 
 /**
- * The object's manual automations (Convert on a lead) as buttons, each confirmed first. Where the
+ * The record's manual automations whose condition holds (Convert on a lead not yet converted) as buttons, each confirmed first. Where the
  * automation would create a record that exists already (the duplicate rules find it), the dialog
  * offers that record instead, chosen by default.
  */
-export function AutomationButtons({ object, id }: { object: string; id: string }) {
+export function AutomationButtons({ object, id, version }: { object: string; id: string; version?: unknown }) {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const automations = useManualAutomations(object);
+  const automations = useManualAutomations(object, id, version, locale);
   const [asking, setAsking] = useState<{ name: string; label: string; found: ManualMatch[] } | null>(null);
   const [use, setUse] = useState<Record<string, string>>({});
   const [looking, setLooking] = useState<string | null>(null);
@@ -33,6 +32,7 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
       void queryClient.invalidateQueries({ queryKey: ['record', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['history', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['records'] });
+      void queryClient.invalidateQueries({ queryKey: ['automations', object, id] });
     },
     onError: (e) => message.error(errorText(e, t)),
   });
@@ -50,7 +50,7 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
   return (
     <>
       {(automations.data ?? []).map((a) => {
-        const label = pickLabel(a.label, locale, a.name);
+        const label = a.label || a.name;
         return (
           <Button
             key={a.name}
@@ -65,7 +65,8 @@ export function AutomationButtons({ object, id }: { object: string; id: string }
       <Modal
         open={!!asking}
         title={asking && t('app.automation.confirm', { name: asking.label })}
-        okText={t('app.automation.run')}
+        // The button says what runs (Convert), not a generic Run.
+        okText={asking?.label ?? t('app.automation.run')}
         cancelText={t('app.form.cancel')}
         confirmLoading={run.isPending}
         onCancel={() => setAsking(null)}

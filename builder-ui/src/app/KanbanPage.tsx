@@ -16,7 +16,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Badge, Button, Card, Empty, Flex, Select, Space, Tag, Typography, theme } from 'antd';
 import dayjs from 'dayjs';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useForm, type FormField, type FormOption } from '../api/forms';
 import { recordsApi, type RecordData } from '../api/records';
@@ -197,6 +197,23 @@ export default function KanbanPage() {
   });
   const items = list.data?.items ?? [];
 
+  // The board opens on its first column that has cards: on a phone one column fills the screen,
+  // and an empty first stage showed nothing until swiped. Once per object and grouping field.
+  const boardRef = useRef<HTMLDivElement>(null);
+  const opened = useRef('');
+  const firstFull = field?.options?.find((o) => items.some((r) => r[field.name] === o.value))?.value;
+  useEffect(() => {
+    const board = boardRef.current;
+    const at = `${object}/${field?.name ?? ''}`;
+    if (!board || !list.data || !firstFull || opened.current === at) return;
+    opened.current = at;
+    const col = board.querySelector<HTMLElement>(`[data-column="${CSS.escape(firstFull)}"]`);
+    if (!col) return;
+    const b = board.getBoundingClientRect();
+    const c = col.getBoundingClientRect();
+    if (c.left < b.left || c.right > b.right) board.scrollLeft += c.left - b.left;
+  }, [object, field?.name, list.data, firstFull]);
+
   // A drop into a closed column waits for the user's confirmation (and what that stage needs).
   const [confirming, setConfirming] = useState<{ rec: RecordData; to: FormOption } | null>(null);
 
@@ -322,7 +339,11 @@ export default function KanbanPage() {
       {field && (
         <Card loading={list.isPending || !form.data} styles={{ body: { padding: 12 } }}>
           <DndContext sensors={sensors} collisionDetection={collision} onDragEnd={onDragEnd}>
-            <div style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 8 }} data-testid="kanban-board">
+            <div
+              ref={boardRef}
+              style={{ display: 'flex', gap: 12, overflowX: 'auto', paddingBottom: 8 }}
+              data-testid="kanban-board"
+            >
               {(field.options ?? []).map((o) => {
                 const cards = items.filter((r) => (moving[r.id] ?? r[field.name]) === o.value);
                 return (

@@ -55,11 +55,21 @@ export function NotificationBell() {
           onClick={() => openNote(n)}
           style={{ cursor: 'pointer', paddingInline: 4, alignItems: 'flex-start' }}
         >
+          {/* The whole title and up to three lines of the message: one line cut most of them. */}
           <Flex vertical style={{ minWidth: 0 }}>
-            <Typography.Text strong={!n.read} ellipsis>
+            <Typography.Text strong={!n.read} style={{ overflowWrap: 'anywhere' }}>
               {!n.read && <Badge status="processing" style={{ marginInlineEnd: 6 }} />}
               {n.title}
             </Typography.Text>
+            {n.message && (
+              <Typography.Paragraph
+                type="secondary"
+                ellipsis={{ rows: 3, tooltip: n.message }}
+                style={{ margin: 0, overflowWrap: 'anywhere' }}
+              >
+                {n.message}
+              </Typography.Paragraph>
+            )}
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {dayjs(n.at).fromNow()}
             </Typography.Text>

@@ -5,7 +5,6 @@ import {
   FilterOutlined,
   LeftOutlined,
   CheckSquareOutlined,
-  CloseOutlined,
   MergeCellsOutlined,
   PlusOutlined,
   RightOutlined,
@@ -30,7 +29,7 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useForm, type FormField } from '../api/forms';
 import { recordsApi, type RecordData } from '../api/records';
@@ -43,28 +42,34 @@ import { ColumnChooser } from './ColumnChooser';
 import { FieldValue } from '../fields/registry';
 import { FilterBuilder } from './FilterBuilder';
 import { IndexHint } from './IndexHint';
-import { ConditionTag } from './ConditionTag';
-import { combineFilters, toFilter, type Condition } from './filterLanguage';
+import { ConditionTag, FilterTextTag } from './ConditionTag';
+import { groupsToFilter, parseFilter, toFilter, type Condition, type Groups } from './filterLanguage';
 import { LookupCell } from './LookupCell';
+import { InlineCell, inlineEditable } from './InlineCell';
 import { recordTitle, useObjectDef, usePeopleById } from './meta';
 import { ViewPicker } from './ViewPicker';
-import type { ListView } from '../api/views';
+import { viewsApi, viewsKey } from '../api/views';
 import { slaColours } from './SlaBadges';
 import { ImportWizard } from './ImportWizard';
 import { exportList } from '../api/imports';
 import { BulkActions } from './BulkActions';
 import { maxMergeLosers } from '../api/records';
-import { useObjects } from '../api/objects';
-import { readableFilter, reportFields } from '../reports/draft';
+import { asFormFields, reportFields } from '../reports/draft';
 
 const systemSortable = new Set(['created_at', 'updated_at', 'owner']);
 const columnsKey = (object: string) => `crm.columns.${object}`;
 
-/** The conditions a link puts in the address: each `field=value` is `field = "value"`. */
+/**
+ * What the list shows lives in its address, so that a link shows the same and the back button
+ * goes back: `filter` (the filter language, on top of the view's), `sort`, `view` (a saved
+ * view's id), `q` (the search) and one `cursor` per page turned.
+ */
+const listParams = new Set(['filter', 'sort', 'view', 'q', 'cursor']);
+
+/** The conditions a link puts in the address: each other `field=value` is `field = "value"`. */
 function conditionsOf(params: URLSearchParams): Condition[] {
-  // `filter` is a whole filter (a report group's drill-down), kept apart as the base filter.
   return [...params.entries()]
-    .filter(([field]) => field !== 'filter')
+    .filter(([field]) => !listParams.has(field))
     .map(([field, value]) => ({ field, op: '=', value }));
 }
 
@@ -74,52 +79,78 @@ export default function RecordListPage() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const form = useForm(object);
-  const { def } = useObjectDef(object);
+  const { def, data: objects } = useObjectDef(object);
   const people = usePeopleById();
   const phone = !Grid.useBreakpoint().md;
 
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
-  const [sort, setSort] = useState('');
+  const [params, setParams] = useSearchParams();
+  // Each change is a step back can undo; a change of the question starts again at page one.
+  const change = (edit: (p: URLSearchParams) => void, opts: { replace?: boolean; keepPage?: boolean } = {}) =>
+    void setParams(
+      (prev) => {
+        const p = new URLSearchParams(prev);
+        if (!opts.keepPage) p.delete('cursor');
+        edit(p);
+        return p;
+      },
+      { replace: opts.replace },
+    );
+  const setOrDelete = (p: URLSearchParams, key: string, v: string | undefined) => (v ? p.set(key, v) : p.delete(key));
+  const q = params.get('q') ?? '';
+  const sort = params.get('sort') ?? '';
+  const setSort = (v: string) => change((p) => setOrDelete(p, 'sort', v));
+  const viewId = params.get('view') ?? '';
+  const filterParam = params.get('filter') ?? '';
+  const cursors = ['', ...params.getAll('cursor')];
   // `?account=<id>` (a related list's "View all") opens the list filtered to that parent; the
   // condition can be removed like any other.
-  const [params, setParams] = useSearchParams();
-  const linked = params.toString();
-  // `?filter=` (a report's drill-down) narrows the list to a group; a tag in words removes it.
-  const baseFilter = params.get('filter') ?? '';
-  const objects = useObjects();
-  const readable = useMemo(() => {
-    const o = objects.data?.find((x) => x.name === object);
-    return baseFilter && o
-      ? readableFilter(baseFilter, reportFields(o, objects.data ?? [], locale), t('reports.none'))
-      : baseFilter;
-  }, [baseFilter, objects.data, object, locale, t]);
-  const [conditions, setConditions] = useState<Condition[]>(() => conditionsOf(params));
-  useEffect(() => setConditions(conditionsOf(new URLSearchParams(linked))), [object, linked]);
-  const [cursors, setCursors] = useState<string[]>(['']);
+  const linked = conditionsOf(params);
+  // `?filter=` as the builder's groups; a filter they cannot hold is shown as written.
+  const parsed = useMemo(() => parseFilter(filterParam), [filterParam]);
+  const [groups, setGroupsDraft] = useState<Groups>(() => parsed ?? []);
+  useEffect(() => {
+    setGroupsDraft((draft) => (groupsToFilter(draft) === filterParam ? draft : (parseFilter(filterParam) ?? [])));
+  }, [filterParam]);
+  // Rows being written in the builder reach the address once they are complete and typing pauses.
+  const draftText = groupsToFilter(groups);
+  useEffect(() => {
+    if (parsed === null || draftText === filterParam) return;
+    const timer = setTimeout(() => change((p) => setOrDelete(p, 'filter', draftText)), 400);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- change is new each render
+  }, [draftText, filterParam, parsed]);
+  const setGroups = (g: Groups) => {
+    setGroupsDraft(g);
+  };
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
   const [chosen, setChosen] = useState<string[] | null>(() => {
     const s = localStorage.getItem(columnsKey(object));
     return s ? (JSON.parse(s) as string[]) : null;
   });
 
   useEffect(() => {
-    const timer = setTimeout(() => setQ(search.trim()), 300);
+    if (search.trim() === q) return;
+    // Typing replaces the address (one step back per search, not per key).
+    const timer = setTimeout(() => change((p) => setOrDelete(p, 'q', search.trim()), { replace: true }), 300);
     return () => clearTimeout(timer);
-  }, [search]);
-  const [view, setView] = useState<ListView | null>(null);
-  useEffect(() => setView(null), [object]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- change is new each render
+  }, [search, q]);
+  const views = useQuery({ queryKey: viewsKey(object), queryFn: ({ signal }) => viewsApi.list(object, signal) });
+  const view = (viewId && views.data?.find((v) => v.id === viewId)) || null;
+  // A view opened from an address shows its columns, as picking it does.
+  useEffect(() => {
+    if (view && view.columns.length > 0) setChosen(view.columns);
+  }, [view]);
+  const opening = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(opening.current), []);
   const [importing, setImporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   // A saved view's filter stays as written; conditions added on top narrow it further.
-  const filter = combineFilters(
-    [view?.filter, baseFilter]
-      .filter((f): f is string => !!f)
-      .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
-      .join(' and ') || undefined,
-    conditions,
-  );
-  // A new question starts again at the first page.
-  useEffect(() => setCursors(['']), [q, sort, filter, object]);
+  const filter = [view?.filter, toFilter(linked), filterParam]
+    .filter((f): f is string => !!f)
+    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+    .join(' and ');
   // Merge picks its rows with tick boxes, shown only once asked for (the list keeps its layout
   // otherwise): 2 to 1 + maxMergeLosers rows; a new page or object starts afresh.
   const [selecting, setSelecting] = useState(false);
@@ -132,9 +163,24 @@ export default function RecordListPage() {
     queryKey: ['records', object, { q, sort, filter, cursor }],
     queryFn: ({ signal }) => recordsApi.list(object, { q, sort, filter, cursor, limit: 20 }, signal),
     placeholderData: keepPreviousData,
+    // A view named in the address narrows the list once it is known.
+    enabled: !viewId || !views.isPending,
   });
 
-  const fields = form.data?.fields ?? [];
+  const fields = useMemo(() => form.data?.fields ?? [], [form.data]);
+  // Conditions may reach a parent's fields through a lookup (a report's drill-down does): the
+  // builder and the tags know them by their labels.
+  const filterFields = useMemo(
+    () => [
+      ...fields,
+      ...(def
+        ? asFormFields(reportFields(def, objects ?? [], locale).filter((f) => f.via)).filter(
+            (f) => !fields.some((x) => x.name === f.name),
+          )
+        : []),
+    ],
+    [fields, def, objects, locale],
+  );
   const layoutOrder = useMemo(() => {
     const f = form.data;
     if (!f) return [];
@@ -164,19 +210,37 @@ export default function RecordListPage() {
         title: f.label,
         sorter: sortable(f),
         sortOrder: sortOrder(f.name),
-        // The name column is capped so that a long name does not push the others out of view.
-        ellipsis: f.type === 'textarea' || i === 0,
-        width: i === 0 ? 260 : undefined,
-        render: (v: unknown) =>
-          f.type === 'lookup' && typeof v === 'string' && f.target ? (
-            <LookupCell target={f.target} id={v} ids={idsOf(f.name)} />
-          ) : i === 0 ? (
-            <Typography.Text strong>
+        // The name column and long texts are capped so that they do not push the others out of
+        // view. Capped in the cell, not with the column's ellipsis: that fixes the table's layout,
+        // and a fixed layout sized a short first column (ticket no.) at 260 px and cut the last ones
+        // off the card's edge at 1440 px.
+        render: (v: unknown, r: RecordData) => {
+          const capped = f.type === 'textarea' || i === 0;
+          const value =
+            f.type === 'lookup' && typeof v === 'string' && f.target ? (
+              <LookupCell target={f.target} id={v} ids={idsOf(f.name)} />
+            ) : i === 0 ? (
+              <Typography.Text strong>
+                <FieldValue field={f} value={v} people={people} />
+              </Typography.Text>
+            ) : (
               <FieldValue field={f} value={v} people={people} />
-            </Typography.Text>
+            );
+          const shown = capped ? (
+            <div className="crm-cell-capped" title={typeof v === 'string' ? v : undefined}>
+              {value}
+            </div>
           ) : (
-            <FieldValue field={f} value={v} people={people} />
-          ),
+            value
+          );
+          return form.data && inlineEditable(form.data, f) ? (
+            <InlineCell object={object} form={form.data} field={f} record={r}>
+              {shown}
+            </InlineCell>
+          ) : (
+            shown
+          );
+        },
       })),
     // Records measured by an SLA show its most urgent state, sortable by the due time.
     ...(items.some((r) => r.sla_status)
@@ -190,7 +254,7 @@ export default function RecordListPage() {
             render: (v: string | undefined, r: RecordData) =>
               v ? (
                 <Tag color={slaColours[v]} title={r.sla_due_at ? textOf(r.sla_due_at) : undefined}>
-                  {t(`app.sla.${v}` as MessageKey)}
+                  {t(`listwork.sla.${v}` as MessageKey)}
                 </Tag>
               ) : (
                 '—'
@@ -202,6 +266,7 @@ export default function RecordListPage() {
       key: 'owner',
       dataIndex: 'owner',
       title: t('app.field.owner'),
+      className: 'crm-nowrap',
       responsive: ['lg'],
       render: (v: string) => people[v] ?? '—',
     },
@@ -209,6 +274,7 @@ export default function RecordListPage() {
       key: 'updated_at',
       dataIndex: 'updated_at',
       title: t('app.field.updatedAt'),
+      className: 'crm-nowrap',
       sorter: true,
       sortOrder: sortOrder('updated_at'),
       responsive: ['md'],
@@ -242,7 +308,7 @@ export default function RecordListPage() {
                   ),
                 )}
                 {typeof r.sla_status === 'string' && (
-                  <Tag color={slaColours[r.sla_status]}>{t(`app.sla.${r.sla_status}` as MessageKey)}</Tag>
+                  <Tag color={slaColours[r.sla_status]}>{t(`listwork.sla.${r.sla_status}` as MessageKey)}</Tag>
                 )}
               </Flex>
             </Flex>
@@ -253,7 +319,14 @@ export default function RecordListPage() {
 
   const picklists = fields.filter((f) => f.type === 'picklist');
   const title = form.data?.label ?? pickLabel(def?.label, locale, object);
-  const active = conditions.filter((c) => toFilter([c]) !== '');
+  // The tags of the active filter: each condition of a single group, else each group; a linked
+  // parent's condition; a filter the builder cannot hold, as written.
+  const liveGroups = (parsed ?? []).filter((g) => toFilter(g) !== '');
+  const removeFromFilter = (next: Groups) => {
+    setGroupsDraft(next);
+    change((p) => setOrDelete(p, 'filter', groupsToFilter(next)));
+  };
+  const activeCount = linked.length + (parsed === null ? 1 : liveGroups.flat().length);
 
   return (
     <>
@@ -360,10 +433,18 @@ export default function RecordListPage() {
           <Popover
             trigger="click"
             placement="bottomLeft"
-            title={t('app.filter.title')}
-            content={<FilterBuilder fields={fields} value={conditions} onChange={setConditions} />}
+            title={t('listwork.filter.title')}
+            content={
+              parsed === null ? (
+                <Typography.Text type="secondary" style={{ display: 'block', maxWidth: 320 }}>
+                  {t('listwork.filter.fromLink')}
+                </Typography.Text>
+              ) : (
+                <FilterBuilder fields={filterFields} value={groups} onChange={setGroups} />
+              )
+            }
           >
-            <Badge count={active.length} size="small">
+            <Badge count={activeCount} size="small">
               <Button icon={<FilterOutlined />}>{t('app.filter.button')}</Button>
             </Badge>
           </Popover>
@@ -390,11 +471,14 @@ export default function RecordListPage() {
             value={view}
             current={{ columns: visible, filter: filter || undefined, sort: sort || undefined, q: q || undefined }}
             onChange={(v) => {
-              setView(v);
-              setConditions([]);
-              setSort(v?.sort ?? '');
-              setSearch(v?.q ?? '');
-              setQ(v?.q ?? '');
+              // A view brings its own filter, order and search; conditions added on top go.
+              setGroupsDraft([]);
+              change((p) => {
+                setOrDelete(p, 'view', v?.id);
+                p.delete('filter');
+                setOrDelete(p, 'sort', v?.sort);
+                setOrDelete(p, 'q', v?.q);
+              });
               if (v && v.columns.length > 0) setChosen(v.columns);
             }}
           />
@@ -407,37 +491,39 @@ export default function RecordListPage() {
             }}
           />
           <IndexHint def={def} sort={sort} fields={fields} />
-          {(active.length > 0 || baseFilter) && (
-            <Flex gap={4} wrap style={{ flexBasis: '100%' }} data-testid="active-filters">
-              {baseFilter && (
-                <Tag
-                  color="blue"
-                  closable
-                  data-testid="base-filter"
-                  title={baseFilter}
-                  closeIcon={<CloseOutlined aria-label={t('app.list.removeBaseFilter')} />}
-                  onClose={(e) => {
-                    e.preventDefault();
-                    const next = new URLSearchParams(params);
-                    next.delete('filter');
-                    setParams(next, { replace: true });
-                  }}
-                  style={{ whiteSpace: 'normal' }}
-                >
-                  {t('app.list.baseFilter')}: {readable}
-                </Tag>
+          {activeCount > 0 && (
+            <Flex gap={4} wrap align="center" style={{ flexBasis: '100%' }} data-testid="active-filters">
+              {linked.map((c) => (
+                <ConditionTag
+                  key={`linked-${c.field}`}
+                  conditions={[c]}
+                  fields={filterFields}
+                  onClose={() => change((p) => p.delete(c.field))}
+                />
+              ))}
+              {parsed === null && (
+                <FilterTextTag text={filterParam} fields={filterFields} onClose={() => removeFromFilter([])} />
               )}
-              {active.map((c) => {
-                const f = fields.find((x) => x.name === c.field);
-                return (
+              {liveGroups.length === 1 &&
+                liveGroups[0]!.map((c, i) => (
                   <ConditionTag
-                    key={conditions.indexOf(c)}
-                    condition={c}
-                    field={f}
-                    onClose={() => setConditions(conditions.filter((x) => x !== c))}
+                    key={i}
+                    conditions={[c]}
+                    fields={filterFields}
+                    onClose={() => removeFromFilter([liveGroups[0]!.filter((_, j) => j !== i)])}
                   />
-                );
-              })}
+                ))}
+              {liveGroups.length > 1 &&
+                liveGroups.map((g, gi) => (
+                  <Fragment key={gi}>
+                    {gi > 0 && <Typography.Text type="secondary">{t('listwork.filter.or')}</Typography.Text>}
+                    <ConditionTag
+                      conditions={g}
+                      fields={filterFields}
+                      onClose={() => removeFromFilter(liveGroups.filter((_, j) => j !== gi))}
+                    />
+                  </Fragment>
+                ))}
             </Flex>
           )}
         </Flex>
@@ -459,16 +545,25 @@ export default function RecordListPage() {
           dataSource={items}
           loading={page.isFetching}
           pagination={false}
-          scroll={{ x: 'max-content' }}
+          // As wide as the card: long texts wrap rather than push the last columns out of it; it
+          // scrolls sideways only when the columns cannot fit at all.
+          scroll={{ x: true }}
           rowSelection={
             selecting ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) } : undefined
           }
           onRow={(r) => ({
             // A click on the tick box selects the row for a merge; elsewhere it opens the record.
+            // A cell that edits in place waits a moment: a double click there edits instead.
             onClick: (e) => {
-              if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;
-              void navigate(`/app/${object}/${r.id}`);
+              const target = e.target as HTMLElement;
+              if (target.closest('.ant-table-selection-column, [data-testid="inline-editor"], .crm-inline-edit'))
+                return;
+              if (!target.closest('[data-inline-cell]')) return void navigate(`/app/${object}/${r.id}`);
+              if (e.detail > 1) return;
+              window.clearTimeout(opening.current);
+              opening.current = window.setTimeout(() => void navigate(`/app/${object}/${r.id}`), 300);
             },
+            onDoubleClick: () => window.clearTimeout(opening.current),
             style: { cursor: 'pointer' },
           })}
           onChange={(_, __, sorter) => {
@@ -493,11 +588,22 @@ export default function RecordListPage() {
             <Button
               icon={<LeftOutlined />}
               disabled={cursors.length < 2}
-              onClick={() => setCursors(cursors.slice(0, -1))}
+              onClick={() =>
+                change(
+                  (p) => {
+                    p.delete('cursor');
+                    for (const c of cursors.slice(1, -1)) p.append('cursor', c);
+                  },
+                  { keepPage: true },
+                )
+              }
             >
               {t('app.list.prev')}
             </Button>
-            <Button disabled={!page.data?.next_cursor} onClick={() => setCursors([...cursors, page.data!.next_cursor])}>
+            <Button
+              disabled={!page.data?.next_cursor}
+              onClick={() => change((p) => p.append('cursor', page.data!.next_cursor), { keepPage: true })}
+            >
               {t('app.list.next')} <RightOutlined />
             </Button>
           </Space>

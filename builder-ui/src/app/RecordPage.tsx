@@ -10,9 +10,11 @@ import { recordsApi } from '../api/records';
 import { useSla } from '../api/work';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
+import { ActivityTimeline } from './ActivityTimeline';
 import { ApprovalPanel } from './ApprovalPanel';
 import { AutomationButtons } from './AutomationButtons';
 import { FieldValue } from '../fields/registry';
+import { FollowUpButtons } from './FollowUpButtons';
 import { HistoryTimeline } from './HistoryTimeline';
 import { relationsTo, recordTitle, useLookupNames, usePeopleById } from './meta';
 import { FavouriteButton } from '../search/GlobalSearch';
@@ -25,7 +27,10 @@ function LookupValue({ field, value }: { field: FormField; value: unknown }) {
   return <FieldValue field={field} value={value} names={names.data} />;
 }
 
-/** One record: fields by layout, SLA, approval, manual automations, related records and history. */
+/**
+ * One record: fields by layout, SLA, approval, one-click follow-ups, manual automations, related
+ * records, the activity timeline and history.
+ */
 export default function RecordPage() {
   const { object = '', id = '' } = useParams();
   const { t } = useI18n();
@@ -106,7 +111,10 @@ export default function RecordPage() {
               {recordTitle(def, r)}
             </Typography.Title>
             <FavouriteButton object={object} id={String(r.id)} title={recordTitle(def, r)} />
-            {status && <FieldValue field={status} value={r[status.name]} />}
+            {/* No badge, and no "—" in its place, while the record has no status. */}
+            {status && r[status.name] != null && r[status.name] !== '' && (
+              <FieldValue field={status} value={r[status.name]} />
+            )}
             {r.stale === true && <Tag color="orange">{t('app.kanban.stale')}</Tag>}
           </Flex>
           {sla.data && (
@@ -116,7 +124,8 @@ export default function RecordPage() {
           )}
         </div>
         <Space wrap>
-          <AutomationButtons object={object} id={id} />
+          <FollowUpButtons objects={objects.data} object={object} record={r} />
+          <AutomationButtons object={object} id={id} version={r.version} />
           <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>
             {t('app.merge.button')}
           </Button>
@@ -189,6 +198,9 @@ export default function RecordPage() {
         <Col xs={24} lg={8}>
           <Flex vertical gap={16}>
             <ApprovalPanel object={object} id={id} people={people} />
+            <Card size="small" title={t('app.activity.title')}>
+              <ActivityTimeline object={object} id={id} objects={objects.data} fields={f.fields} people={people} />
+            </Card>
             <Card size="small" title={t('app.record.info')}>
               <Descriptions
                 size="small"

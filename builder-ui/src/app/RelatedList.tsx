@@ -51,7 +51,12 @@ export function RelatedList({ object, field, id }: { object: ObjectDef; field: s
         <Button
           size="small"
           type="link"
-          onClick={() => void navigate(`/app/${object.name}?${new URLSearchParams({ [field]: id }).toString()}`)}
+          data-testid={`view-all-${object.name}`}
+          onClick={() =>
+            void navigate(
+              `/app/${object.name}?${new URLSearchParams({ filter: `${field} = ${JSON.stringify(id)}` }).toString()}`,
+            )
+          }
         >
           {t('app.record.viewAll')}
         </Button>

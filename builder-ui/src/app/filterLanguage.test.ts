@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineFilters, operatorsFor, toFilter } from './filterLanguage';
+import { combineFilters, groupsToFilter, operatorsFor, parseFilter, toFilter, type Groups } from './filterLanguage';
 
 describe('operatorsFor', () => {
   it('offers comparisons for numbers and dates, not contains', () => {
@@ -81,5 +81,87 @@ describe('combineFilters', () => {
     expect(combineFilters('stage = "new" or stage = "won"', [{ field: 'amount', op: '>', value: 5 }])).toBe(
       '(stage = "new" or stage = "won") and (amount > 5)',
     );
+  });
+});
+
+describe('groups and the filter language', () => {
+  const cases: [string, Groups][] = [
+    ['', []],
+    ['stage = "won"', [[{ field: 'stage', op: '=', value: 'won' }]]],
+    [
+      'stage = "won" and amount > 100',
+      [
+        [
+          { field: 'stage', op: '=', value: 'won' },
+          { field: 'amount', op: '>', value: 100 },
+        ],
+      ],
+    ],
+    [
+      '(stage = "won" and amount >= 100.5) or owner is null or status in ("new", "contacted")',
+      [
+        [
+          { field: 'stage', op: '=', value: 'won' },
+          { field: 'amount', op: '>=', value: 100.5 },
+        ],
+        [{ field: 'owner', op: 'is null' }],
+        [{ field: 'status', op: 'in', value: ['new', 'contacted'] }],
+      ],
+    ],
+    [
+      'company contains "say \\"hi\\" \\\\ bye" or vip = true or account.industry is not null',
+      [
+        [{ field: 'company', op: 'contains', value: 'say "hi" \\ bye' }],
+        [{ field: 'vip', op: '=', value: true }],
+        [{ field: 'account.industry', op: 'is not null' }],
+      ],
+    ],
+  ];
+
+  it('writes groups joined by or, each in brackets when it has more than one condition', () => {
+    for (const [text, groups] of cases) expect(groupsToFilter(groups)).toBe(text);
+  });
+
+  it('reads what it writes back into the same groups', () => {
+    for (const [text, groups] of cases) expect(parseFilter(text), text).toEqual(groups);
+  });
+
+  it('reads a filter written by hand: any brackets, keywords in capitals, no spaces', () => {
+    expect(parseFilter('((a=1) AND (b!=2)) OR (c<3)')).toEqual([
+      [
+        { field: 'a', op: '=', value: 1 },
+        { field: 'b', op: '!=', value: 2 },
+      ],
+      [{ field: 'c', op: '<', value: 3 }],
+    ]);
+  });
+
+  it('leaves out empty groups and conditions without a value', () => {
+    expect(
+      groupsToFilter([
+        [],
+        [{ field: 'a', op: '=' }],
+        [
+          { field: 'b', op: '=', value: 'x' },
+          { field: 'c', op: 'in', value: [] },
+        ],
+      ]),
+    ).toBe('b = "x"');
+  });
+
+  it('refuses what groups cannot hold or the language refuses', () => {
+    for (const text of [
+      'not (a = 1)',
+      'a = 1 and (b = 2 or c = 3)',
+      'a = 1 or',
+      'a ! 1',
+      'a = "open',
+      'a = "\\n"',
+      'and = 1',
+      'a is empty',
+      'a in ()',
+      '$where = 1',
+    ])
+      expect(parseFilter(text), text).toBeNull();
   });
 });

@@ -51,9 +51,12 @@ export function useAppMenu(pathname: string): { items: MenuProps['items']; selec
     })),
   ];
   const build = isBuilder(me.data?.roles)
-    ? navItems.filter((i) => i.area !== 'work').map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))
+    ? navItems.filter((i) => i.area === undefined).map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))
     : [];
-  const keys = [...work, ...build].map((i) => i.key);
+  const admin = me.data?.roles.includes('admin')
+    ? navItems.filter((i) => i.area === 'admin').map((i) => ({ key: i.path, icon: i.icon, label: t(i.label) }))
+    : [];
+  const keys = [...work, ...build, ...admin].map((i) => i.key);
   const selected = keys
     .filter((k) => pathname === k || pathname.startsWith(k + '/'))
     .sort((a, b) => b.length - a.length)[0];
@@ -67,5 +70,6 @@ export function useAppMenu(pathname: string): { items: MenuProps['items']; selec
     });
   }
   if (build.length > 0) items.push({ type: 'group', key: 'build', label: t('nav.build'), children: build });
+  if (admin.length > 0) items.push({ type: 'group', key: 'admin', label: t('nav.admin'), children: admin });
   return { items, selected };
 }

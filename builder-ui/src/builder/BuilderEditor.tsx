@@ -87,7 +87,7 @@ export function BuilderEditor({ initial, version }: { initial: Draft; version?: 
       void queryClient.invalidateQueries({ queryKey: historyKey(saved.name) });
       message.success(t('builder.save.done', { version: saved.version }));
       setSavedJson(JSON.stringify(d));
-      if (isNew) void navigate(`/objects/${saved.name}`, { replace: true });
+      if (isNew) void navigate(`/objects/${saved.name}`, { replace: true, state: { newObject: saved.name } });
       return saved;
     } catch (e) {
       setFailure({ error: e, placement });

@@ -16,6 +16,7 @@ import type { Option } from '../api/definitions';
 import type { FieldDef } from '../api/objects';
 import { useObjects } from '../api/objects';
 import { useI18n } from '../i18n/context';
+import { pickLabel } from '../i18n/locale';
 import { freeName, nameFromLabel, updateField, type Draft } from './draft';
 import { ExpressionEditor } from './ExpressionEditor';
 import { allows, resultTypes, typeIcons, type FieldType, type Setting } from './fieldTypes';
@@ -37,7 +38,7 @@ const currencies = ['CNY', 'USD', 'EUR', 'JPY', 'GBP', 'HKD', 'SGD', 'AUD', 'CAD
 
 /** Every setting of the selected field that its type takes. */
 export function FieldProperties({ draft, fieldKey, problems, onChange, onRemove }: Props) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const objects = useObjects();
   const f = draft.fields[fieldKey]!;
   const type = f.type as FieldType;
@@ -155,12 +156,24 @@ export function FieldProperties({ draft, fieldKey, problems, onChange, onRemove 
             showSearch
             value={str('target') || undefined}
             onChange={(v: string) => set({ target: v })}
+            // Objects by their label (the API name after it, searchable too); this object as well.
+            optionFilterProp="search"
             options={[
-              ...new Set([...(objects.data ?? []).map((o) => o.name), ...(draft.name ? [draft.name] : [])]),
-            ].map((n) => ({
-              value: n,
-              label: n,
-            }))}
+              ...(objects.data ?? []).filter((o) => o.name !== draft.name),
+              ...(draft.name ? [{ name: draft.name, label: draft.label }] : []),
+            ].map((o) => {
+              const label = pickLabel(o.label, locale, o.name);
+              return {
+                value: o.name,
+                search: `${label} ${o.name}`,
+                label: (
+                  <span>
+                    {label}
+                    {label !== o.name && <Typography.Text type="secondary"> · {o.name}</Typography.Text>}
+                  </span>
+                ),
+              };
+            })}
           />
         </PropItem>
       )}

@@ -1,6 +1,6 @@
 import { Form, Input, Typography } from 'antd';
 import { useI18n } from '../i18n/context';
-import type { Draft } from './draft';
+import { nameFromLabel, type Draft } from './draft';
 import { LabelInputs } from './LabelInputs';
 import type { PlacedProblem } from './problems';
 import { problemsAt } from './problems';
@@ -28,7 +28,7 @@ export function ObjectProperties({
         label={t('builder.object.name')}
         problems={problemsAt(problems, 'name')}
         htmlFor="object-name"
-        extra={isNew ? t('builder.object.nameHint') : t('builder.prop.nameFixed')}
+        extra={isNew ? t('listwork.objects.nameHint') : t('builder.prop.nameFixed')}
       >
         <Input
           id="object-name"
@@ -40,7 +40,11 @@ export function ObjectProperties({
       <LabelInputs
         what="label"
         value={draft.label}
-        onChange={(label) => onChange({ ...draft, label })}
+        onChange={(label) => {
+          // A new object's API name follows its English label until the analyst names it.
+          const follows = isNew && draft.name === nameFromLabel(draft.label?.en ?? '');
+          onChange({ ...draft, label, name: follows ? nameFromLabel(label?.en ?? '') : draft.name });
+        }}
         problems={problems}
       />
       <Typography.Text type="secondary">{t('builder.object.selectHint')}</Typography.Text>

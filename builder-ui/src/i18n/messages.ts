@@ -9,6 +9,11 @@ import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
 import { webformsEn, webformsZhCN } from './messages_webforms';
 import { reportsEn, reportsZhCN } from './messages_reports';
+import { listworkEn, listworkZhCN } from './messages_listwork';
+import { emailEn, emailZhCN } from './messages_email';
+import { adminEn, adminZhCN } from './messages_admin';
+import { followupsEn, followupsZhCN } from './messages_followups';
+import { apirefEn, apirefZhCN } from './messages_apiref';
 
 export const en = {
   'app.title': 'CRM Builder',
@@ -59,6 +64,11 @@ export const en = {
   ...searchEn,
   ...webformsEn,
   ...reportsEn,
+  ...listworkEn,
+  ...emailEn,
+  ...adminEn,
+  ...followupsEn,
+  ...apirefEn,
   'objects.new': 'New object',
   'objects.find': 'Find an object by name or label',
   'objects.noMatch': 'No object matches “{q}”',
@@ -422,6 +432,11 @@ export const zhCN: Messages = {
   ...searchZhCN,
   ...webformsZhCN,
   ...reportsZhCN,
+  ...listworkZhCN,
+  ...emailZhCN,
+  ...adminZhCN,
+  ...followupsZhCN,
+  ...apirefZhCN,
   'objects.new': '新建对象',
   'objects.find': '按名称或 API 名称查找对象',
   'objects.noMatch': '没有与“{q}”匹配的对象',

@@ -42,7 +42,7 @@ import {
   type Sharing,
 } from '../api/reports';
 import { FilterBuilder } from '../app/FilterBuilder';
-import { combineFilters, operatorsFor } from '../app/filterLanguage';
+import { groupsToFilter, operatorsFor } from '../app/filterLanguage';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
@@ -53,6 +53,8 @@ import {
   dropProblem,
   emptyDraft,
   fromDefinition,
+  asFormFields,
+  baseFilterOf,
   isDate,
   nameFrom,
   opsFor,
@@ -153,7 +155,7 @@ export default function ReportBuilderPage() {
     if (!existing.data) return;
     setDef(existing.data);
     setDraft(fromDefinition(existing.data));
-    setBaseFilter(existing.data.filter || undefined);
+    setBaseFilter(baseFilterOf(existing.data));
   }, [existing.data]);
 
   const object = objects.data?.find((o) => o.name === draft.object);
@@ -162,22 +164,17 @@ export default function ReportBuilderPage() {
     [object, objects.data, locale],
   );
   const byPath = useMemo(() => new Map(fields.map((f) => [f.path, f])), [fields]);
-  const formFields: FormField[] = useMemo(
-    () =>
-      fields.map((f) => ({
-        name: f.path,
-        type: f.type,
-        label: f.via ? `${f.via} › ${f.label}` : f.label,
-        options: f.options,
-      })),
-    [fields],
-  );
+  const formFields: FormField[] = useMemo(() => asFormFields(fields), [fields]);
   const fieldLabel = (path?: string) => {
     const f = path ? byPath.get(path) : undefined;
     return f ? (f.via ? `${f.via} › ${f.label}` : f.label) : (path ?? '');
   };
 
-  const filter = combineFilters(baseFilter, draft.conditions);
+  // A saved filter the builder cannot hold stays as written, narrowed by the groups.
+  const filter = [baseFilter, groupsToFilter(draft.conditions)]
+    .filter((f): f is string => !!f)
+    .map((f, _, all) => (all.length > 1 ? `(${f})` : f))
+    .join(' and ');
   const definition = toDefinition(draft, filter);
   const key = JSON.stringify(definition);
   // The preview follows the draft once it has held still for a moment.

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ObjectDef } from '../api/objects';
 import type { ReportResult } from '../api/reports';
 import {
+  asFormFields,
+  baseFilterOf,
   drop,
   dropProblem,
   emptyDraft,
+  fromDefinition,
   nameFrom,
   opsFor,
-  readableFilter,
   removeFrom,
   reportFields,
   setOp,
@@ -108,14 +110,44 @@ describe('drop rules', () => {
   });
 });
 
-describe('readableFilter', () => {
-  it('reads a group filter with field and option labels', () => {
-    expect(readableFilter('account.industry = "retail" and stage = "won"', fields, '(none)')).toBe(
-      'Account › Industry: Retail · Stage: Won',
-    );
-    expect(readableFilter('stage is null', fields, '(none)')).toBe('Stage: (none)');
-    expect(readableFilter('name = "a and b"', fields, '-')).toBe('Name: a and b');
-    expect(readableFilter('amount > 5', fields, '-')).toBe('amount > 5');
+describe('filters', () => {
+  it('adds a dropped field to the last group, and removes a condition counted across groups', () => {
+    let d = drop(emptyDraft('opportunity'), 'filters', f('stage'));
+    d = drop(d, 'filters', f('account.industry'));
+    expect(d.conditions).toEqual([
+      [
+        { field: 'stage', op: '=' },
+        { field: 'account.industry', op: '=' },
+      ],
+    ]);
+    d = { ...d, conditions: [...d.conditions, [{ field: 'amount', op: '>', value: 5 }]] };
+    expect(removeFrom(d, 'filters', 2).conditions).toHaveLength(1);
+    expect(removeFrom(d, 'filters', 0).conditions).toEqual([
+      [{ field: 'account.industry', op: '=' }],
+      [{ field: 'amount', op: '>', value: 5 }],
+    ]);
+  });
+  it('opens a saved filter as groups when it can, else keeps it as written', () => {
+    const saved = { name: 'r', object: 'opportunity', rows: [], measures: [{ op: 'count' as const }] };
+    const parsed = { ...saved, filter: 'account.industry = "retail" or amount > 5' };
+    expect(fromDefinition(parsed).conditions).toEqual([
+      [{ field: 'account.industry', op: '=', value: 'retail' }],
+      [{ field: 'amount', op: '>', value: 5 }],
+    ]);
+    expect(baseFilterOf(parsed)).toBeUndefined();
+    const odd = { ...saved, filter: 'not (amount > 5)' };
+    expect(fromDefinition(odd).conditions).toEqual([]);
+    expect(baseFilterOf(odd)).toBe('not (amount > 5)');
+  });
+  it('labels a parent field through its lookup for the filter builder', () => {
+    expect(asFormFields([f('account.industry')])).toEqual([
+      {
+        name: 'account.industry',
+        type: 'picklist',
+        label: 'Account › Industry',
+        options: [{ value: 'retail', label: 'Retail' }],
+      },
+    ]);
   });
 });
 

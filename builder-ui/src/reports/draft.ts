@@ -3,7 +3,7 @@
 import type { FormField } from '../api/forms';
 import type { FieldDef, ObjectDef } from '../api/objects';
 import type { Bucket, GroupItem, Measure, MeasureOp, ReportDef } from '../api/reports';
-import type { Condition } from '../app/filterLanguage';
+import { parseFilter, type Groups } from '../app/filterLanguage';
 import { pickLabel, type Locale } from '../i18n/locale';
 
 export type Zone = 'rows' | 'column' | 'values' | 'filters';
@@ -68,13 +68,23 @@ export function reportFields(object: ObjectDef, objects: ObjectDef[], locale: Lo
   return [...own, ...parents];
 }
 
-/** What the builder edits: a definition whose filter is kept as conditions. */
+/** Report fields as the filter builder and its tags take them; a parent's field is labelled "Account › Industry". */
+export function asFormFields(fields: ReportField[]): FormField[] {
+  return fields.map((f) => ({
+    name: f.path,
+    type: f.type,
+    label: f.via ? `${f.via} › ${f.label}` : f.label,
+    options: f.options,
+  }));
+}
+
+/** What the builder edits: a definition whose filter is kept as groups of conditions (and within, or between). */
 export interface Draft {
   object: string;
   rows: GroupItem[];
   column?: GroupItem;
   measures: Measure[];
-  conditions: Condition[];
+  conditions: Groups;
   chart: NonNullable<ReportDef['chart']>;
 }
 
@@ -130,8 +140,11 @@ export function drop(draft: Draft, zone: Zone, f: ReportField, filterOp = '='): 
       const m: Measure = op === 'count' ? { op } : { op, field: f.path };
       return { ...draft, measures: [...draft.measures, m] };
     }
-    case 'filters':
-      return { ...draft, conditions: [...draft.conditions, { field: f.path, op: filterOp }] };
+    case 'filters': {
+      // A dropped field narrows what is there: a condition of the last group (and), or the first group.
+      const last = draft.conditions.at(-1) ?? [];
+      return { ...draft, conditions: [...draft.conditions.slice(0, -1), [...last, { field: f.path, op: filterOp }]] };
+    }
   }
 }
 
@@ -145,8 +158,20 @@ export function removeFrom(draft: Draft, zone: Zone, i: number): Draft {
     case 'values':
       return { ...draft, measures: draft.measures.filter((_, j) => j !== i) };
     case 'filters':
-      return { ...draft, conditions: draft.conditions.filter((_, j) => j !== i) };
+      // Item i counts the conditions of all groups in order; a group left empty goes.
+      return { ...draft, conditions: withoutCondition(draft.conditions, i) };
   }
+}
+
+function withoutCondition(groups: Groups, i: number): Groups {
+  let n = i;
+  return groups
+    .map((g) => {
+      const kept = n >= 0 && n < g.length ? g.filter((_, j) => j !== n) : g;
+      n -= g.length;
+      return kept;
+    })
+    .filter((g) => g.length > 0);
 }
 
 export function setBucket(draft: Draft, zone: 'rows' | 'column', i: number, bucket: Bucket): Draft {
@@ -175,14 +200,17 @@ export function toDefinition(draft: Draft, filter: string, extra: Partial<Report
   };
 }
 
-/** A saved definition as the builder edits it (its filter kept as written, see filterOf). */
+/**
+ * A saved definition as the builder edits it: its filter as groups of conditions when the builder
+ * can hold it (baseFilterOf is then empty), else kept as written.
+ */
 export function fromDefinition(def: ReportDef): Draft {
   return {
     object: def.object,
     rows: def.rows ?? [],
     column: def.column,
     measures: def.measures?.length ? def.measures : [{ op: 'count' }],
-    conditions: [],
+    conditions: (def.filter && parseFilter(def.filter)) || [],
     chart: def.chart ?? 'none',
   };
 }
@@ -198,52 +226,7 @@ export function nameFrom(label: string): string {
   return s || `report_${Date.now().toString(36)}`;
 }
 
-/**
- * A group's drill-down filter in words: `account.industry = "retail" and stage = "won"` reads
- * "Account › Industry: Retail · Stage: Won" (labels of fields and options); a part it does not
- * understand stays as written.
- */
-export function readableFilter(filter: string, fields: ReportField[], none: string): string {
-  const byPath = new Map(fields.map((f) => [f.path, f]));
-  return splitAnd(filter)
-    .map((part) => {
-      const m = /^\(?\s*([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?)\s*(=|is null)\s*(.*?)\s*\)?$/.exec(part.trim());
-      const f = m ? byPath.get(m[1]!) : undefined;
-      if (!m || !f) return part.trim();
-      const name = f.via ? `${f.via} › ${f.label}` : f.label;
-      if (m[2] === 'is null') return `${name}: ${none}`;
-      let value: unknown = m[3];
-      try {
-        value = JSON.parse(m[3]!);
-      } catch {
-        // Not a JSON literal (a date range, a number as written): shown as written.
-      }
-      const text = f.options?.find((o) => o.value === value)?.label ?? String(value);
-      return `${name}: ${text}`;
-    })
-    .join(' · ');
-}
-
-/** The parts of a filter joined by a top-level "and" (not inside quotes or brackets). */
-function splitAnd(filter: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote = false;
-  let start = 0;
-  for (let i = 0; i < filter.length; i++) {
-    const c = filter[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === '"') quote = false;
-    } else if (c === '"') quote = true;
-    else if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && filter.startsWith(' and ', i)) {
-      parts.push(filter.slice(start, i));
-      start = i + 5;
-      i += 4;
-    }
-  }
-  parts.push(filter.slice(start));
-  return parts.filter((p) => p.trim() !== '');
+/** The part of a saved filter the builder's groups cannot hold, kept as written. */
+export function baseFilterOf(def: ReportDef): string | undefined {
+  return def.filter && parseFilter(def.filter) === null ? def.filter : undefined;
 }

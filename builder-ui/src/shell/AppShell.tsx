@@ -8,6 +8,7 @@ import { FullPageSpin } from './FullPageSpin';
 import { LanguageSwitch } from './LanguageSwitch';
 import { PageErrorBoundary } from './PageErrorBoundary';
 import { UserMenu } from './UserMenu';
+import { DefaultPasswordBanner } from './DefaultPasswordBanner';
 import { NotificationBell } from '../app/NotificationBell';
 import { GlobalSearch } from '../search/GlobalSearch';
 import { useAppMenu } from '../app/useAppMenu';
@@ -108,6 +109,7 @@ export function AppShell() {
           </Flex>
         </Header>
         <Content style={{ padding: phone ? 12 : 24, minWidth: 0 }}>
+          <DefaultPasswordBanner />
           <PageErrorBoundary key={location.pathname}>
             <Suspense fallback={<FullPageSpin />}>
               <Outlet />

@@ -65,19 +65,6 @@ func (s *Store) Delete(ctx context.Context, coll, id string, expectVersion int64
 	return s.write(ctx, store.WriteOp{Kind: store.OpDelete, Coll: coll, ID: id, Expect: expectVersion})
 }
 
-// NextSequence increments the named counter in one statement (upsert with RETURNING), so values
-// never repeat; the writer connection serialises callers.
-func (s *Store) NextSequence(ctx context.Context, name string) (int64, error) {
-	var v int64
-	err := s.writer.QueryRowContext(ctx,
-		`INSERT INTO sys_counters (name, value) VALUES (?, 1)
-		 ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`, name).Scan(&v)
-	if err != nil {
-		return 0, mapErr(ctx, err)
-	}
-	return v, nil
-}
-
 // Sequences reads every counter.
 func (s *Store) Sequences(ctx context.Context) (map[string]int64, error) {
 	rows, err := s.reader.QueryContext(ctx, `SELECT name, value FROM sys_counters`)

@@ -620,6 +620,52 @@ func TestGroupCommit(t *testing.T) {
 	t.Logf("%d writers, %d commits", writers, commits)
 }
 
+// TestSequencesShareCommits: concurrent counter draws commit with each other (and with the
+// writes queued beside them), each value once, and every answered draw is there after reopening.
+func TestSequencesShareCommits(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	before := s.commits.Load()
+	const drawers = 64
+	var wg sync.WaitGroup
+	vals := make([]int64, drawers)
+	errs := make([]error, drawers)
+	for w := range drawers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			vals[w], errs[w] = s.NextSequence(ctx, "round_robin.sellers")
+		}()
+	}
+	wg.Wait()
+	commits := s.commits.Load() - before
+	seen := map[int64]bool{}
+	for w, v := range vals {
+		if errs[w] != nil || v < 1 || v > drawers || seen[v] {
+			t.Fatalf("draw %d: %d, %v (values so far %v)", w, v, errs[w], seen)
+		}
+		seen[v] = true
+	}
+	if commits == 0 || commits >= drawers { // 0: each draw committed alone, outside the committer
+		t.Errorf("%d draws took %d of the committer's commits; want them to share its commits", drawers, commits)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, err := s.NextSequence(ctx, "round_robin.sellers"); err != nil || v != drawers+1 {
+		t.Errorf("the draw after reopening: %d, %v; want %d", v, err, drawers+1)
+	}
+	t.Logf("%d draws, %d commits", drawers, commits)
+}
+
 // TestListStatements checks that a list query's statement is prepared once and kept, up to
 // maxListStmts texts; past them a query still answers, prepared for its one run.
 func TestListStatements(t *testing.T) {

@@ -1,1 +1,0 @@
-import{B as e,c as t,m as n}from"./index-BlcIrzHP.js";import{t as r}from"./useAppMenu-HGSZrF2V.js";import{It as i}from"./context-BH1nAIQ1.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};

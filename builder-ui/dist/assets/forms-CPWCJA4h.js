@@ -1,1 +1,0 @@
-import{f as e,o as t}from"./flex-BVeMTwOk.js";function n(n){return e({queryKey:[`forms`,n],queryFn:({signal:e})=>t.get(`/api/forms/${encodeURIComponent(n)}`,{signal:e}),staleTime:3e5})}function r(e,n,r,i){return t.post(`/api/forms/${encodeURIComponent(e)}/evaluate`,{values:n,id:r},{signal:i})}export{n,r as t};

@@ -1,0 +1,1 @@
+import{t as e}from"./useBreakpoint-DGev2lC5.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

@@ -1,1 +1,0 @@
-import{f as e,o as t}from"./flex-BVeMTwOk.js";var n=[`meta`,`objects`];function r(){return e({queryKey:n,queryFn:({signal:e})=>t.get(`/api/meta/objects`,{signal:e}).then(e=>e.items??[])})}export{r as n,n as t};

@@ -1,1 +1,0 @@
-import{f as e,o as t}from"./flex-BVeMTwOk.js";function n(n,r){return e({queryKey:[`people`,n],queryFn:({signal:e})=>t.get(r,{signal:e}).then(e=>e.items??[]),staleTime:3e5})}var r=()=>n(`users`,`/api/users`),i=()=>n(`teams`,`/api/teams`),a=()=>n(`roles`,`/api/roles`);export{i as n,r,a as t};

@@ -1,1 +1,0 @@
-import{a as e}from"./rolldown-runtime-BWaJ3C7D.js";import{Lt as t}from"./context-BH1nAIQ1.js";var n=(0,e(t()).createContext)(void 0);export{n as t};
