@@ -85,7 +85,6 @@ test('counts speak English plurals: 1 field, 2 fields; 1 problem, 2 problems', a
   phone,
   shot,
 }, info) => {
-  test.setTimeout(60_000);
   const stamp = `${info.project.name}_${Date.now()}`;
   for (const [n, fields] of [
     [1, [{ name: 'title', type: 'text' }]],
@@ -185,7 +184,6 @@ test('a related list names each record, and View all opens the list of that pare
   token,
   shot,
 }, info) => {
-  test.setTimeout(60_000);
   const stamp = `${info.project.name} ${Date.now()}`;
   const account = await call<Rec>(request, token, 'POST', '/api/records/account', { name: `Related Ltd ${stamp}` });
   for (const [first, last, title] of [
