@@ -68,8 +68,10 @@ export interface DashboardData {
 export const dashboardsKey = ['meta', 'dashboards'] as const;
 
 /** Replaces a dashboard's definition (analysts and admins); 409 when someone saved it meanwhile. */
+/** Saves a new version of the dashboard; its version goes in If-Match (the body refuses it). */
 export function saveDashboard(def: DashboardDef): Promise<DashboardDef> {
-  return api.put<DashboardDef>(`/api/meta/dashboards/${encodeURIComponent(def.name)}`, def, { ifMatch: def.version });
+  const { version, ...body } = def;
+  return api.put<DashboardDef>(`/api/meta/dashboards/${encodeURIComponent(def.name)}`, body, { ifMatch: version });
 }
 
 export function useDashboards() {

@@ -30,6 +30,13 @@ export function ConditionText({ condition: c, field: f }: { condition: Condition
   return <>{`${f?.label ?? c.field} ${op}${value}`}</>;
 }
 
+// Ant Design's Tag hides itself when closed unless told not to; the list re-renders its tags
+// from the filter, and a hidden one would stay hidden for the condition that takes its place.
+function closeWith(e: { preventDefault: () => void }, onClose: () => void) {
+  e.preventDefault();
+  onClose();
+}
+
 /** An active filter of the list: one condition, or a group of them joined by "and". */
 export function ConditionTag({
   conditions,
@@ -42,7 +49,7 @@ export function ConditionTag({
 }) {
   const { t } = useI18n();
   return (
-    <Tag closable onClose={onClose} data-testid="filter-tag" style={{ whiteSpace: 'normal' }}>
+    <Tag closable onClose={(e) => closeWith(e, onClose)} data-testid="filter-tag" style={{ whiteSpace: 'normal' }}>
       {conditions.map((c, i) => (
         <Fragment key={i}>
           {i > 0 && ` ${t('listwork.filter.and')} `}
@@ -83,7 +90,13 @@ export function FilterTextTag({ text, fields, onClose }: { text: string; fields:
     },
   );
   return (
-    <Tag closable onClose={onClose} data-testid="filter-tag" style={{ whiteSpace: 'normal' }} title={text}>
+    <Tag
+      closable
+      onClose={(e) => closeWith(e, onClose)}
+      data-testid="filter-tag"
+      style={{ whiteSpace: 'normal' }}
+      title={text}
+    >
       {readable.replace(/\s+/g, ' ').trim()}
     </Tag>
   );

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { Alert, Empty, Flex, Segmented, Table, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import type { ChartType, ReportResult, ResultGroup } from '../api/reports';
@@ -59,15 +60,14 @@ export function ReportResultView({
   const rows = tableRows(result);
   const cellButton = (g: ResultGroup | undefined, i: number) =>
     g ? (
-      <a
-        onClick={(e) => {
-          e.stopPropagation();
-          onDrill(g.filter, groupName(g));
-        }}
+      // A real link: the keyboard reaches it, and it opens in a new tab like any other.
+      <Link
+        to={drillPath(result.object, g.filter)}
+        onClick={(e) => e.stopPropagation()}
         aria-label={t('reports.drill', { group: groupName(g) })}
       >
         {fmt(g.values[i])}
-      </a>
+      </Link>
     ) : (
       '—'
     );
