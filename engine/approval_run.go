@@ -146,7 +146,7 @@ func (e *Engine) transit(ctx context.Context, in *ApprovalInstance, tr *workflow
 			if !commented {
 				te.Comment, commented = comment, true
 			}
-		case "escalated":
+		case "escalated", "skipped": // whose task moved, or who was not asked again
 			te.By = ev.User
 		case "timeout":
 			te.By = SystemActor.ID

@@ -688,3 +688,44 @@ func mustEnv(env workflow.ApprovalEnv, err error) workflow.ApprovalEnv {
 	}
 	return env
 }
+
+// TestApprovalSkipsRepeatApprover: the area manager is also in finance. With the process's
+// skip_repeat_approvers her approval of the first step passes the finance step too, without a
+// task for anyone there, and the timeline says she was not asked again.
+func TestApprovalSkipsRepeatApprover(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		e := engines(t, b, 1, clock)[0]
+		o := setupApprovals(t, e, clock)
+		areaFin := member(t, e, "areafin@example.com", o.boss.ID, "finance")
+		o.rep = member(t, e, "rep2@example.com", areaFin.ID)
+		var p workflow.ApprovalProcess
+		if err := json.Unmarshal([]byte(contractFlow), &p); err != nil {
+			t.Fatal(err)
+		}
+		p.SkipRepeatApprovers = true
+		if _, err := e.SaveApprovalProcess(ctx, SystemActor, &p, false, 1); err != nil {
+			t.Fatal(err)
+		}
+		id := o.contract(t, "80000", false)
+		in := o.submit(t, id)
+		in = o.act(t, areaFin, in, workflow.ActApprove)
+		if in.Status != workflow.ApprovalApproved || o.status(t, id) != "approved" {
+			t.Fatalf("finance passed on her earlier approval: %s at %s, record %v", in.Status, in.State.Node, o.status(t, id))
+		}
+		if tasks := o.inbox(t, o.fin); len(tasks) != 0 {
+			t.Errorf("finance got a task for a step already decided: %+v", tasks)
+		}
+		skipped := false
+		for _, te := range in.Timeline {
+			if te.Action == "skipped" && te.Node == "finance" && te.By == areaFin.ID {
+				skipped = true
+			}
+		}
+		if !skipped {
+			t.Errorf("the timeline does not say she was skipped at finance: %+v", in.Timeline)
+		}
+	})
+}

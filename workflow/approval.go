@@ -58,8 +58,11 @@ type ApprovalProcess struct {
 	// FallbackApprover (a user id) decides a step whose approvers resolve to nobody, and takes
 	// an escalation from an approver without a manager; when empty or inactive, the admins do.
 	FallbackApprover string `json:"fallback_approver,omitempty"`
-	Nodes            []Node `json:"nodes"`
-	Edges            []Edge `json:"edges"`
+	// SkipRepeatApprovers: an approver who already approved earlier in the same run is counted as
+	// approving again instead of being asked twice (a manager who is also the finance approver).
+	SkipRepeatApprovers bool   `json:"skip_repeat_approvers,omitempty"`
+	Nodes               []Node `json:"nodes"`
+	Edges               []Edge `json:"edges"`
 }
 
 // Node is one step of the graph. Which members apply depends on its kind.

@@ -47,7 +47,8 @@ type ApprovalState struct {
 	Mode      string            `json:"mode,omitempty"`
 	Need      int               `json:"need,omitempty"` // approvals that decide the step
 	Approvers []string          `json:"approvers,omitempty"`
-	Votes     map[string]string `json:"votes,omitempty"` // approver -> approve or reject
+	Votes     map[string]string `json:"votes,omitempty"`    // approver -> approve or reject
+	Approved  []string          `json:"approved,omitempty"` // who approved a step of this run so far
 }
 
 // ApprovalAction is one thing done to a running process.
@@ -148,6 +149,7 @@ func (c *CompiledProcess) Start(env ApprovalEnv) (*Transition, error) {
 func (c *CompiledProcess) Act(s ApprovalState, a ApprovalAction, env ApprovalEnv) (*Transition, error) {
 	t := &Transition{State: s}
 	t.State.Approvers = slices.Clone(s.Approvers)
+	t.State.Approved = slices.Clone(s.Approved)
 	t.State.Votes = map[string]string{}
 	for k, v := range s.Votes {
 		t.State.Votes[k] = v
@@ -172,6 +174,8 @@ func (c *CompiledProcess) Act(s ApprovalState, a ApprovalAction, env ApprovalEnv
 		status := TaskApproved
 		if a.Kind == ActReject {
 			status = TaskRejected
+		} else if !slices.Contains(st.Approved, a.User) {
+			st.Approved = append(st.Approved, a.User)
 		}
 		t.Closed = append(t.Closed, TaskChange{Node: st.Node, Step: st.Step, User: a.User, Status: status})
 		t.Events = append(t.Events, StepEvent{Kind: status, Node: st.Node, User: a.User})
@@ -383,19 +387,50 @@ func (c *CompiledProcess) enter(t *Transition, n *Node, env ApprovalEnv) error {
 	default:
 		st.Need = 1
 	}
-	for _, u := range approvers {
-		t.Tasks = append(t.Tasks, TaskChange{Node: n.ID, Step: st.Step, User: u})
-	}
-	if ms := c.timeout[n.ID]; ms > 0 {
-		t.Timer = &Timer{Node: n.ID, Step: st.Step, AfterMs: ms, Calendar: n.Calendar}
-	}
 	t.Events = append(t.Events, StepEvent{Kind: "entered", Node: n.ID})
 	if fallback {
 		for _, u := range approvers {
 			t.Events = append(t.Events, StepEvent{Kind: "fallback", Node: n.ID, To: u, Note: "no active approver (e.g. the submitter has no manager): the fallback decides"})
 		}
 	}
+	if c.SkipRepeatApprovers {
+		for _, u := range approvers {
+			if slices.Contains(st.Approved, u) {
+				st.Votes[u] = ActApprove
+				t.Events = append(t.Events, StepEvent{Kind: "skipped", Node: n.ID, User: u, Note: "approved earlier in this run"})
+			}
+		}
+		if len(st.Votes) > 0 {
+			if decided, err := c.settleEntered(t, env); decided || err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range approvers {
+		if st.Votes[u] == "" {
+			t.Tasks = append(t.Tasks, TaskChange{Node: n.ID, Step: st.Step, User: u})
+		}
+	}
+	if ms := c.timeout[n.ID]; ms > 0 {
+		t.Timer = &Timer{Node: n.ID, Step: st.Step, AfterMs: ms, Calendar: n.Calendar}
+	}
 	return nil
+}
+
+// settleEntered decides a step just entered whose repeat approvers were counted: when their
+// approvals decide it, it is passed without opening tasks (none are open to close).
+func (c *CompiledProcess) settleEntered(t *Transition, env ApprovalEnv) (bool, error) {
+	st := &t.State
+	approvals := 0
+	for _, u := range st.Approvers {
+		if st.Votes[u] == ActApprove {
+			approvals++
+		}
+	}
+	if approvals < st.Need {
+		return false, nil
+	}
+	return true, c.walk(t, c.out[st.Node][0].To, env)
 }
 
 // finish ends the process at an end node, with that node's updates and notices.

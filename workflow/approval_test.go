@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -389,4 +390,60 @@ func TestCompileApprovalReportsEveryProblem(t *testing.T) {
 func hasCode(err error, code string) bool {
 	ae, ok := err.(*ApprovalError)
 	return ok && ae.Code == code
+}
+
+// The area manager is also the finance approver and one of legal's: with skip_repeat_approvers
+// her approval of the first step counts at the next ones, without a task; without it she is
+// asked at each step.
+func TestSkipRepeatApprovers(t *testing.T) {
+	values := map[string]any{"amount": int64(9000000), "non_standard_terms": true, "status": "draft"}
+	env := contractEnv(values)
+	env.Resolve = func(n *Node) ([]string, error) {
+		switch n.Approvers[0].Type {
+		case ApproverManager:
+			return []string{"area"}, nil
+		case ApproverTeam:
+			if n.Approvers[0].Team == "finance" {
+				return []string{"area"}, nil
+			}
+			return []string{"l1", "area"}, nil
+		}
+		return nil, nil
+	}
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprintf("skip=%v", skip), func(t *testing.T) {
+			c := compileProcess(t, contractProcess)
+			c.SkipRepeatApprovers = skip
+			tr, err := c.Start(env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr = act(t, c, tr.State, env, ActApprove, "area")
+			if !skip {
+				if tr.State.Node != "finance" || len(tr.Tasks) != 1 || tr.Tasks[0].User != "area" {
+					t.Fatalf("without the option the finance step asks her again: %+v tasks %+v", tr.State, tr.Tasks)
+				}
+				return
+			}
+			// Finance passed on her earlier approval; legal (all must approve) asks l1 only.
+			if tr.State.Node != "legal" || tr.State.Votes["area"] != ActApprove {
+				t.Fatalf("finance is passed and legal counts her: %+v", tr.State)
+			}
+			if len(tr.Tasks) != 1 || tr.Tasks[0].User != "l1" {
+				t.Fatalf("only l1 gets a legal task: %+v", tr.Tasks)
+			}
+			skipped := 0
+			for _, e := range tr.Events {
+				if e.Kind == "skipped" && e.User == "area" {
+					skipped++
+				}
+			}
+			if skipped != 2 {
+				t.Errorf("the timeline says twice that she was skipped: %+v", tr.Events)
+			}
+			if tr = act(t, c, tr.State, env, ActApprove, "l1"); tr.Finished != ApprovalApproved {
+				t.Fatalf("l1's approval completes legal and the process: %+v", tr.State)
+			}
+		})
+	}
 }

@@ -52,6 +52,8 @@ export interface ApprovalProcess {
   recall_updates?: Record<string, string>;
   /** Fields only this process sets, besides those its updates set (which it controls anyway). */
   controlled_fields?: string[];
+  /** An approver who approved earlier in the same run is not asked again. */
+  skip_repeat_approvers?: boolean;
   nodes: FlowNodeDef[];
   edges: FlowEdgeDef[];
 }

@@ -91,6 +91,17 @@ export function ProcessPanel({
           )}
         </Flex>
       </PanelField>
+      <PanelField title={t('flows.skipRepeat')}>
+        <Flex vertical gap={4}>
+          <Switch
+            aria-label={t('flows.skipRepeat')}
+            checked={!!meta.skip_repeat_approvers}
+            onChange={(on) => onChange({ ...meta, skip_repeat_approvers: on })}
+            style={{ alignSelf: 'flex-start' }}
+          />
+          <Typography.Text type="secondary">{t('flows.skipRepeatHelp')}</Typography.Text>
+        </Flex>
+      </PanelField>
       <PanelField title={t('flows.enabled')}>
         <Switch
           aria-label={t('flows.enabled')}

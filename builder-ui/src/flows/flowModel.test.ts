@@ -128,6 +128,16 @@ describe('fromFlow', () => {
     expect(out.edges[3]).toEqual({ id: 'e4', from: 'manager', to: 'rejected' });
   });
 
+  it('keeps the skip of a repeat approver, and leaves it out when off', () => {
+    const p = { ...discount(), skip_repeat_approvers: true };
+    const { nodes, edges } = toFlow(p);
+    const meta = toMeta(p);
+    expect(meta.skip_repeat_approvers).toBe(true);
+    expect(meta.rest?.skip_repeat_approvers).toBeUndefined();
+    expect(fromFlow(meta, nodes, edges).skip_repeat_approvers).toBe(true);
+    expect('skip_repeat_approvers' in fromFlow({ ...meta, skip_repeat_approvers: false }, nodes, edges)).toBe(false);
+  });
+
   it('leaves out settings left empty', () => {
     const p: ApprovalProcess = {
       name: 'p',

@@ -28,6 +28,8 @@ export interface FlowMeta {
   recall_updates?: Record<string, string>;
   /** Fields only this process sets, besides those its updates set. */
   controlled_fields?: string[];
+  /** An approver who approved earlier in the same run is not asked again. */
+  skip_repeat_approvers?: boolean;
   /** Keys of the process this editor does not know (a newer server's), sent back as loaded. */
   rest?: Record<string, unknown>;
 }
@@ -43,6 +45,7 @@ const processKeys = [
   'entry_condition',
   'recall_updates',
   'controlled_fields',
+  'skip_repeat_approvers',
   'nodes',
   'edges',
   ...processServerKeys,
@@ -79,6 +82,7 @@ export function toMeta(p: ApprovalProcess): FlowMeta {
     entry_condition: p.entry_condition,
     recall_updates: p.recall_updates,
     controlled_fields: p.controlled_fields,
+    skip_repeat_approvers: p.skip_repeat_approvers,
     ...(Object.keys(rest).length ? { rest } : {}),
   };
 }
@@ -189,6 +193,7 @@ export function fromFlow(meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]): 
   const controlled = (meta.controlled_fields ?? []).filter((f) => f);
   if (controlled.length) p.controlled_fields = controlled;
   if (meta.disabled) p.disabled = true;
+  if (meta.skip_repeat_approvers) p.skip_repeat_approvers = true;
   return p;
 }
 

@@ -46,6 +46,9 @@ export const flowsEn = {
   'flows.recallUpdates': 'On recall, set',
   'flows.entryPlaceholder': 'status == "draft" (empty: any record)',
   'flows.enabled': 'Active',
+  'flows.skipRepeat': 'Skip a repeat approver',
+  'flows.skipRepeatHelp':
+    'Someone who already approved an earlier step of the same submission is not asked again: their approval counts.',
   'flows.controlledFields': 'Fields only this process sets',
   'flows.controlledHelp':
     "Users cannot change them and forms show them read-only. The fields the process's updates set are controlled anyway.",
@@ -197,6 +200,8 @@ export const flowsZhCN: Record<keyof typeof flowsEn, string> = {
   'flows.recallUpdates': '撤回时设置',
   'flows.entryPlaceholder': 'status == "draft"（留空：任何记录）',
   'flows.enabled': '启用',
+  'flows.skipRepeat': '审批人去重',
+  'flows.skipRepeatHelp': '同一次提交中已在前面步骤同意过的审批人不再重复审批，自动计为同意。',
   'flows.controlledFields': '仅由此流程设置的字段',
   'flows.controlledHelp': '用户不能修改这些字段，表单中显示为只读。流程的更新所设置的字段本来就受控。',
   'flows.controlledPlaceholder': '除更新所设置的字段外没有',

@@ -1,1 +1,0 @@
-import{n as e,t}from"./row-Bej_OdyW.js";var n=e,r=t;export{n,r as t};
