@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"crm/engine/store"
+	"crm/forms"
 	"crm/workflow"
 )
 
@@ -23,6 +24,10 @@ type ApprovalTask struct {
 	Status         string `json:"status"`
 	CreatedAt      string `json:"created_at"`
 	ClosedAt       string `json:"closed_at,omitempty"`
+	// What an open task's approver decides on, for the inbox: the submitter's comment and the
+	// record's money fields (field -> wire value) as the approver may read them.
+	Comment string         `json:"comment,omitempty"`
+	Amounts map[string]any `json:"amounts,omitempty"`
 }
 
 func taskFromDoc(d store.Doc) (ApprovalTask, error) {
@@ -63,7 +68,58 @@ func (e *Engine) ApprovalTasks(ctx context.Context, by *Actor, status string, li
 		}
 		out = append(out, t)
 	}
+	e.describeTasks(ctx, by, out)
 	return out, nil
+}
+
+// describeTasks adds to open tasks the submitter's comment and the record's money fields. Each
+// is read under the approver's own access: a record or field she may not read adds nothing, and
+// a failed read leaves the task as it is (the inbox still lists it).
+func (e *Engine) describeTasks(ctx context.Context, by *Actor, tasks []ApprovalTask) {
+	comments := map[string]string{}
+	records := map[string]Record{}
+	for i := range tasks {
+		t := &tasks[i]
+		if t.Status != workflow.TaskOpen {
+			continue
+		}
+		comment, seen := comments[t.Approval]
+		if !seen {
+			if in, err := e.loadInstance(ctx, t.Approval); err == nil {
+				for _, te := range in.Timeline {
+					if te.Action == "submitted" {
+						comment = te.Comment
+						break
+					}
+				}
+			}
+			comments[t.Approval] = comment
+		}
+		t.Comment = comment
+		key := t.Object + "/" + t.Record
+		r, seen := records[key]
+		if !seen {
+			r, _ = e.GetRecord(ctx, by, t.Object, t.Record)
+			records[key] = r
+		}
+		def, err := e.current(ctx, t.Object)
+		if r == nil || err != nil {
+			continue
+		}
+		for _, f := range def.obj.Fields {
+			if v, ok := r[f.Name]; ok && v != nil && moneyField(f) {
+				if t.Amounts == nil {
+					t.Amounts = map[string]any{}
+				}
+				t.Amounts[f.Name] = v
+			}
+		}
+	}
+}
+
+// moneyField: a currency field, or a formula or roll-up whose value is money.
+func moneyField(f *forms.Field) bool {
+	return f.Type == "currency" || f.ResultType == "currency"
 }
 
 // SubmittedApprovals are the approvals the caller submitted, with a status ("": any), newest first.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -146,8 +147,13 @@ func TestApprovalContractRoutes(t *testing.T) {
 		if in.State.Node != "area" || in.ProcessVersion != 1 || o.status(t, small) != "pending" {
 			t.Fatalf("submitted: at %s v%d, status %v", in.State.Node, in.ProcessVersion, o.status(t, small))
 		}
-		if tasks := o.inbox(t, o.area); len(tasks) != 1 || tasks[0].Approval != in.ID || tasks[0].Node != "area" {
+		tasks := o.inbox(t, o.area)
+		if len(tasks) != 1 || tasks[0].Approval != in.ID || tasks[0].Node != "area" {
 			t.Fatalf("area manager's inbox: %+v", tasks)
+		}
+		// The inbox says what she decides on: the submitter's comment and the amount.
+		if tasks[0].Comment != "please" || fmt.Sprint(tasks[0].Amounts["amount"]) != "49999.99" {
+			t.Errorf("the task's comment %q and amounts %v", tasks[0].Comment, tasks[0].Amounts)
 		}
 		_, err := e.UpdateRecord(ctx, o.rep, "contract", small, map[string]any{"title": "changed"}, 0, "en")
 		wantCode(t, err, "record_locked")

@@ -169,6 +169,9 @@ test('a manager approves a contract from the inbox', async ({ page, request, pho
   await expect(page).toHaveURL(/\/inbox$/);
   const item = page.getByTestId('inbox-item').filter({ hasText: title });
   await expect(item).toContainText('Contract approval');
+  // What she decides on, without opening the contract: its amount and the rep's note.
+  await expect(item.getByTestId('inbox-amount')).toContainText('12,000');
+  await expect(item.getByTestId('inbox-comment')).toContainText('“Standard terms”');
   await expectNoHorizontalOverflow(page);
   await shot('50-inbox');
 

@@ -22,8 +22,13 @@ test('the approval panel: a rep submits, the manager rejects with a comment, the
   await expectNoHorizontalOverflow(page);
   await shot('70-approval-pending');
 
-  // While it waits the record is locked: an edit is refused with the reason.
-  await page.getByRole('button', { name: 'Edit' }).click();
+  // While it waits the record is locked: Edit is disabled and the page says why.
+  await expect(page.getByRole('button', { name: 'Edit' })).toBeDisabled();
+  await expect(page.getByTestId('record-locked')).toContainText(
+    /Locked while it waits for approval \(submitted by Lin/,
+  );
+  // The form reached by its address is refused by the server, with the reason.
+  await page.goto(`/app/contract/${contract.id}/edit`);
   await page.locator('#field-terms').fill('Changed while waiting');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('.ant-alert')).toContainText('waiting for an approval');
@@ -60,6 +65,9 @@ test('the approval panel: a rep submits, the manager rejects with a comment, the
   await page.getByRole('dialog').getByRole('button', { name: 'Recall' }).click();
   await expect(page.getByTestId('approval-status')).toHaveText('Recalled');
   await expect(page.getByRole('button', { name: 'Reject' })).toHaveCount(0);
+  // Recalled: editable again.
+  await expect(page.getByRole('button', { name: 'Edit' })).toBeEnabled();
+  await expect(page.getByTestId('record-locked')).toHaveCount(0);
 });
 
 test('a rep converts a lead with its manual automation', async ({ page, request, shot }, info) => {

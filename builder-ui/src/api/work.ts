@@ -48,6 +48,10 @@ export interface ApprovalTask {
   submitter: string;
   status: string;
   created_at: string;
+  /** The submitter's comment (open tasks). */
+  comment?: string;
+  /** The record's money fields as the approver may read them: field -> value (open tasks). */
+  amounts?: Record<string, unknown>;
 }
 
 export interface SlaMetric {

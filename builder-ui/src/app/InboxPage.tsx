@@ -4,13 +4,45 @@ import { Alert, App, Button, Card, Empty, Flex, Input, List, Modal, Space, Tag, 
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useForm } from '../api/forms';
 import { useObjects } from '../api/objects';
+import { FieldValue } from '../fields/registry';
+import { textOf } from '../fields/text';
 import { useApprovalProcesses, useInbox, workApi, type ApprovalTask } from '../api/work';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { pickLabel } from '../i18n/locale';
 import { PageHeader } from '../shell/PageHeader';
 import { useLookupNames, usePeopleById } from './meta';
+
+/** What the approver decides on: the record's amounts and the submitter's comment. */
+function TaskFacts({ task }: { task: ApprovalTask }) {
+  const { t } = useI18n();
+  const form = useForm(task.object);
+  const amounts = Object.entries(task.amounts ?? {});
+  return (
+    <>
+      {amounts.length > 0 && (
+        <Space wrap size={12}>
+          {amounts.map(([name, value]) => {
+            const f = form.data?.fields.find((x) => x.name === name);
+            return (
+              <span key={name} data-testid="inbox-amount">
+                <Typography.Text type="secondary">{f?.label ?? name}: </Typography.Text>
+                {f ? <FieldValue field={f} value={value} /> : textOf(value)}
+              </span>
+            );
+          })}
+        </Space>
+      )}
+      {task.comment && (
+        <Typography.Text data-testid="inbox-comment" style={{ whiteSpace: 'pre-wrap' }}>
+          {t('app.inbox.comment', { comment: task.comment })}
+        </Typography.Text>
+      )}
+    </>
+  );
+}
 
 function RecordName({ task }: { task: ApprovalTask }) {
   const names = useLookupNames(task.object, [task.record]);
@@ -82,6 +114,7 @@ export default function InboxPage() {
                       <span>
                         {pickLabel(process(task)?.label, locale, task.process)} · {nodeLabel(task)}
                       </span>
+                      <TaskFacts task={task} />
                       <Typography.Text type="secondary">
                         {t('app.inbox.submittedBy', {
                           who: people[task.submitter] ?? task.submitter,

@@ -1,13 +1,29 @@
-import { ArrowLeftOutlined, EditOutlined, MergeCellsOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, LockOutlined, MergeCellsOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tabs, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Flex,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type FormField } from '../api/forms';
 import { useObjects } from '../api/objects';
 import { recordsApi } from '../api/records';
-import { useSla } from '../api/work';
+import { useMe } from '../api/auth';
+import { useRecordApprovals, useSla } from '../api/work';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
 import { ActivityTimeline } from './ActivityTimeline';
@@ -43,6 +59,18 @@ export default function RecordPage() {
     queryFn: ({ signal }) => recordsApi.get(object, id, signal),
   });
   const sla = useSla(object, id, !!record.data?.sla_status);
+  // A record waiting for an approval refuses edits (409 record_locked) except from admins: say
+  // so before the user tries, and why.
+  const approvals = useRecordApprovals(object, id);
+  const me = useMe();
+  const pending = approvals.data?.find((a) => a.status === 'pending');
+  const lockedWhy =
+    pending && me.data && !me.data.roles.includes('admin')
+      ? t('app.record.locked', {
+          who: people[pending.submitter] ?? pending.submitter,
+          at: dayjs(pending.submitted_at).format('lll'),
+        })
+      : null;
   // Conditions decide the read view too: a field hidden by visible_when is not shown.
   const visibility = useQuery({
     queryKey: ['visibility', object, id, record.data?.version],
@@ -129,11 +157,28 @@ export default function RecordPage() {
           <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>
             {t('app.merge.button')}
           </Button>
-          <Button type="primary" icon={<EditOutlined />} onClick={() => void navigate(`/app/${object}/${id}/edit`)}>
-            {t('app.record.edit')}
-          </Button>
+          <Tooltip title={lockedWhy}>
+            <Button
+              type="primary"
+              icon={lockedWhy ? <LockOutlined /> : <EditOutlined />}
+              disabled={!!lockedWhy}
+              onClick={() => void navigate(`/app/${object}/${id}/edit`)}
+            >
+              {t('app.record.edit')}
+            </Button>
+          </Tooltip>
         </Space>
       </Flex>
+      {lockedWhy && (
+        <Alert
+          type="info"
+          showIcon
+          icon={<LockOutlined />}
+          message={lockedWhy}
+          data-testid="record-locked"
+          style={{ marginBottom: 16 }}
+        />
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={16}>
           <Flex vertical gap={16}>
