@@ -81,10 +81,11 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
     page
       .locator(`.crm-flow-palette-item[data-kind="${kind}"]`)
       .dragTo(canvas, { targetPosition: { x: Math.round(x * w), y: Math.round(y * h) } });
-  await drop('approval', 0.42, 0.18);
-  await drop('approval', 0.42, 0.55);
-  await drop('approved', 0.8, 0.36);
-  await drop('rejected', 0.8, 0.75);
+  // Top to bottom: the start sits at the top in the middle.
+  await drop('approval', 0.5, 0.32);
+  await drop('approval', 0.5, 0.56);
+  await drop('approved', 0.3, 0.82);
+  await drop('rejected', 0.72, 0.82);
   for (const id of ['approval_1', 'approval_2', 'approved', 'rejected']) {
     await expect(page.getByTestId(`flow-node-${id}`)).toBeVisible();
   }
@@ -215,9 +216,47 @@ test('the shipped contract flow opens as drawn; a bad edge condition is caught a
   await expect(page).toHaveURL(/\/flows\/contract_approval$/);
   await expect(page.getByRole('heading', { name: 'Contract approval' })).toBeVisible();
   await expect(page.locator('.react-flow__node')).toHaveCount(9);
-  expect((await positions(page)).finance_director).toEqual({ x: 800, y: 60 });
+  // The template leaves the drawing to the editor: top to bottom, the way taken when no
+  // condition holds straight down, the branch beside it, both ends at the bottom.
+  const at = await positions(page);
+  const spine = ['start', 'mark_pending', 'area_manager', 'amount_check', 'terms_check'];
+  for (const [i, id] of spine.entries()) {
+    expect(at[id].x, id).toBe(at.start.x);
+    if (i > 0) expect(at[id].y, id).toBeGreaterThan(at[spine[i - 1]].y);
+  }
+  expect(at.finance_director.x).toBeGreaterThan(at.amount_check.x);
+  expect(at.finance_director.y).toBeGreaterThan(at.amount_check.y);
+  expect(at.finance_director.y).toBeLessThan(at.terms_check.y);
+  expect(at.approved.y).toBe(at.rejected.y);
+  expect(at.approved.y).toBeGreaterThan(at.legal_countersign.y);
   await expectNoHorizontalOverflow(page);
   await shot('34-flow-contract');
+
+  if (phone) {
+    // A phone shows the flow and each step's settings, and changes nothing.
+    await expect(page.getByTestId('flow-read-only')).toContainText('Flows are drawn on a larger screen');
+    await expect(page.getByRole('toolbar', { name: 'Steps' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Save' })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Add a step here' })).toHaveCount(0);
+    const node = page.getByTestId('flow-node-mark_pending');
+    const before = await positions(page);
+    const box = (await node.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2 + 40, { steps: 6 });
+    await page.mouse.up();
+    expect(await positions(page)).toEqual(before);
+    await node.click();
+    const panel = page.getByTestId('node-panel');
+    await expect(panel.getByLabel('Label (English)')).toHaveValue('Mark pending');
+    await expect(panel.getByLabel('Label (English)')).toBeDisabled();
+    await expect(panel.getByRole('button', { name: 'Delete' })).toBeDisabled();
+    await expect(panel.getByRole('button', { name: 'Add field update' })).toBeDisabled();
+    await page.keyboard.press('Delete');
+    await expect(node).toBeVisible();
+    await shot('35-flow-phone-read-only');
+    return;
+  }
 
   // The edge out of the amount check: its condition is checked as one types.
   await page.getByTestId('flow-edge-e_big').click();
@@ -231,7 +270,7 @@ test('the shipped contract flow opens as drawn; a bad edge condition is caught a
   await expect(edge).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('flow-problems')).toContainText('edge "e_big"');
   await expect(edgePanel).toContainText('edge "e_big"');
-  if (!phone) await expectNoHorizontalOverflow(page);
+  await expectNoHorizontalOverflow(page);
   await shot('35-flow-edge-error');
 
   // Leaving asks first; staying keeps the edit.
@@ -251,7 +290,7 @@ test('fields only a process sets are chosen in the flow editor, refused when unk
   phone,
   shot,
 }, info) => {
-  test.setTimeout(90_000);
+  test.skip(phone, 'a phone shows flows read-only (checked with the shipped flow above)');
   const auth = { Authorization: `Bearer ${token}` };
   const object = `ctl_${info.project.name}_${Date.now()}`;
   const name = `${object}_approval`;
@@ -364,6 +403,140 @@ test('fields only a process sets are chosen in the flow editor, refused when unk
   };
   expect(again.controlled_fields).toEqual(['checked_by', 'checked_on']);
   expect(again.label).toEqual({ en: 'Checked approval', 'zh-CN': '核对审批' });
-  if (!phone) await expectNoHorizontalOverflow(page);
+  await expectNoHorizontalOverflow(page);
   await shot('37-flow-controlled-saved');
+});
+
+test('在中文界面里改一个流程: "+" puts a step between two, the default way is chosen by hand, undo and redo, tidy up', async ({
+  page,
+  request,
+  token,
+  phone,
+  shot,
+}, info) => {
+  test.skip(phone, 'a phone shows flows read-only (checked with the shipped flow above)');
+  const auth = { Authorization: `Bearer ${token}` };
+  const name = `easy_${info.project.name}_${Date.now()}`;
+  // Saved without positions, as a package or the API may: the editor lays it out.
+  const made = await request.post('/api/meta/approval-processes', {
+    headers: auth,
+    data: {
+      name,
+      label: { en: 'Easy approval', 'zh-CN': '简易审批' },
+      object: 'contract',
+      nodes: [
+        { id: 'start', kind: 'start' },
+        { id: 'manager', kind: 'approval', label: { 'zh-CN': '经理' }, approvers: [{ type: 'manager', levels: 1 }] },
+        { id: 'approved', kind: 'approved' },
+        { id: 'rejected', kind: 'rejected' },
+      ],
+      edges: [
+        { id: 'e1', from: 'start', to: 'manager' },
+        { id: 'e2', from: 'manager', to: 'approved' },
+      ],
+    },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+
+  await signIn(page);
+  await page.getByText('中文', { exact: true }).click();
+  await page.goto(`/flows/${name}`);
+  await expect(page.getByRole('heading', { name: '简易审批' })).toBeVisible();
+
+  // Top to bottom, readable at 100%: full-size cards and handles one can hit.
+  let at = await positions(page);
+  expect(at.start.y).toBeLessThan(at.manager.y);
+  expect(at.manager.y).toBeLessThan(at.approved.y);
+  expect(at.approved.y).toBe(at.rejected.y);
+  expect(at.manager.x).toBe(at.start.x);
+  const card = (await page.getByTestId('flow-node-manager').boundingBox())!;
+  expect(card.width).toBeGreaterThanOrEqual(170);
+  const handle = (await page.getByTestId('flow-node-manager').locator('.react-flow__handle.source').boundingBox())!;
+  expect(handle.width).toBeGreaterThanOrEqual(10);
+  await shot('38-flow-laid-out-zh');
+
+  // "+" on the way from the manager to the end puts a condition there; the flow goes on as
+  // before by its "otherwise" way, and the steps below move down.
+  await page.getByTestId('flow-insert-e2').click();
+  await page.getByRole('menuitem', { name: '条件' }).click();
+  const cond = page.getByTestId('flow-node-condition_1');
+  await expect(cond).toBeVisible();
+  at = await positions(page);
+  expect(at.condition_1.y).toBeGreaterThan(at.manager.y);
+  expect(at.approved.y).toBeGreaterThan(at.condition_1.y);
+  await expect(page.getByTestId('flow-edge-e_condition_1_approved')).toHaveText('否则');
+  await expect(page.getByText('有未保存的修改')).toBeVisible();
+
+  // Undo takes the step out again, with nothing left to save; redo puts it back.
+  await page.getByRole('button', { name: '撤销' }).click();
+  await expect(cond).toHaveCount(0);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  await expect(page.getByText('有未保存的修改')).toBeHidden();
+  await expect(page.getByRole('button', { name: '保存' })).toBeDisabled();
+  await page.getByRole('button', { name: '重做' }).click();
+  await expect(cond).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(3);
+
+  // A second way out, drawn by hand, is neither a condition nor the default until chosen.
+  const canvas = page.getByTestId('flow-canvas');
+  const { width: w, height: h } = (await canvas.boundingBox())!;
+  await page
+    .locator('.crm-flow-palette-item[data-kind="approval"]')
+    .dragTo(canvas, { targetPosition: { x: Math.round(0.85 * w), y: Math.round(0.5 * h) } });
+  await connect(page, 'condition_1', 'approval_1');
+  await page.getByRole('button', { name: '整理布局' }).click();
+  const big = page.getByTestId('flow-edge-e_condition_1_approval_1');
+  const otherwise = page.getByTestId('flow-edge-e_condition_1_approved');
+  await expect(big).toHaveText('待设条件');
+  await expect(otherwise).toHaveText('否则');
+
+  // Choosing it as the default unchooses the other, which then asks for its condition; Ctrl+Z
+  // and Ctrl+Shift+Z undo and redo the choice.
+  await big.click();
+  const edgePanel = page.getByTestId('edge-panel');
+  await edgePanel.getByRole('switch', { name: '默认出线' }).click();
+  await expect(big).toHaveText('否则');
+  await expect(otherwise).toHaveText('待设条件');
+  await page.keyboard.press('Control+z');
+  await expect(big).toHaveText('待设条件');
+  await expect(otherwise).toHaveText('否则');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(big).toHaveText('否则');
+  await otherwise.click();
+  await edgePanel.getByLabel('条件').fill('amount < 100000');
+  await expect(otherwise).toHaveText('amount < 100000');
+
+  // The new step: the manager's manager, then the end.
+  await page.getByTestId('flow-node-approval_1').click();
+  await page.getByTestId('node-panel').getByRole('button', { name: '添加审批人' }).click();
+  await connect(page, 'approval_1', 'approved');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+
+  // Tidy up lays it out again however it was moved.
+  await page.getByRole('button', { name: '整理布局' }).click();
+  const tidy = await positions(page);
+  expect(tidy.approval_1.y).toBeGreaterThan(tidy.condition_1.y);
+  expect(tidy.approved.y).toBeGreaterThan(tidy.approval_1.y);
+  const box = (await page.getByTestId('flow-node-manager').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 160, box.y + box.height / 2 + 20, { steps: 6 });
+  await page.mouse.up();
+  expect((await positions(page)).manager).not.toEqual(tidy.manager);
+  await page.getByRole('button', { name: '整理布局' }).click();
+  await expect.poll(() => positions(page)).toEqual(tidy);
+  await shot('39-flow-edited-zh');
+
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByText('已保存为版本 2')).toBeVisible();
+  const saved = (await (await request.get(`/api/meta/approval-processes/${name}`, { headers: auth })).json()) as {
+    nodes: SavedNode[];
+    edges: { id: string; from: string; to: string; condition?: string; default?: boolean }[];
+  };
+  expect(saved.edges.filter((e) => e.from === 'condition_1')).toEqual([
+    { id: 'e_condition_1_approved', from: 'condition_1', to: 'approved', condition: 'amount < 100000' },
+    { id: 'e_condition_1_approval_1', from: 'condition_1', to: 'approval_1', default: true },
+  ]);
+  expect(saved.edges.find((e) => e.id === 'e2')).toEqual({ id: 'e2', from: 'manager', to: 'condition_1' });
+  expect(Object.fromEntries(saved.nodes.map((n) => [n.id, n.position]))).toEqual(tidy);
 });

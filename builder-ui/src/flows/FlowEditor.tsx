@@ -1,4 +1,4 @@
-import { SaveOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, RedoOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Background,
@@ -13,7 +13,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Alert, App as AntApp, Button, Card, Flex, Tag } from 'antd';
+import { Alert, App as AntApp, Button, Card, ConfigProvider, Flex, Grid, Tag, Tooltip } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useNavigate } from 'react-router';
 import {
@@ -35,6 +35,7 @@ import { FlowActionsContext } from './flowContext';
 import { FlowEdgeView } from './FlowEdgeView';
 import {
   fromFlow,
+  insertStep,
   newEdgeId,
   newNodeId,
   placeProblems,
@@ -43,13 +44,16 @@ import {
   toFlow,
   toMeta,
   updatedFields,
+  withDefault,
   type FlowEdge,
   type FlowMeta,
   type FlowNode,
 } from './flowModel';
 import { FlowNodeView } from './FlowNodeView';
 import { FlowPalette, paletteMime } from './FlowPalette';
+import { History } from './history';
 import { kindLook } from './kinds';
+import { layoutFlow } from './layout';
 import { NodePanel } from './NodePanel';
 import { ProcessPanel } from './ProcessPanel';
 import './flows.css';
@@ -60,6 +64,25 @@ const marker = { type: MarkerType.ArrowClosed, width: 18, height: 18 };
 // The node card's size, to centre a dropped node under the pointer.
 const nodeW = 180;
 const nodeH = 60;
+// Fitting the flow never zooms past 100% nor below where a step's text is still read easily.
+const fitOptions = { maxZoom: 1, minZoom: 0.7, padding: 0.12 };
+
+/** The flow as it would be saved: what undo and redo restore, and what tells a change from none. */
+const snapshotOf = (meta: FlowMeta, nodes: FlowNode[], edges: FlowEdge[]) =>
+  JSON.stringify(fromFlow(meta, nodes, edges));
+
+/** A process's nodes and edges for the canvas; a process saved without positions is laid out. */
+function canvasOf(p: ApprovalProcess): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const f = toFlow(p);
+  const edges = f.edges.map((e) => ({ ...e, markerEnd: marker }));
+  if (p.nodes.every((n) => n.position)) return { nodes: f.nodes, edges };
+  const at = layoutFlow(f.nodes, edges);
+  return { nodes: f.nodes.map((n) => ({ ...n, position: at.get(n.id)! })), edges };
+}
+
+/** Whether a key press belongs to a text field (its own undo), not to the canvas. */
+const inTextField = (t: EventTarget | null) =>
+  t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
 /** A problem of the process's controlled fields (/controlled_fields/2), shown on that setting. */
 const isControlledProblem = (p: Problem) => /^\/controlled_fields(\/|$)/.test(p.pointer);
@@ -80,12 +103,17 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const objects = useObjects();
-  const start = useMemo(() => toFlow(initial), [initial]);
-  const [nodes, setNodes, onNodesChangeBase] = useNodesState<FlowNode>(start.nodes.map((n) => ({ ...n })));
-  const [edges, setEdges, onEdgesChangeBase] = useEdgesState<FlowEdge>(
-    start.edges.map((e) => ({ ...e, markerEnd: marker })),
-  );
+  const readOnly = !Grid.useBreakpoint().md;
+  const start = useMemo(() => canvasOf(initial), [initial]);
+  const [nodes, setNodes, onNodesChangeBase] = useNodesState<FlowNode>(start.nodes);
+  const [edges, setEdges, onEdgesChangeBase] = useEdgesState<FlowEdge>(start.edges);
   const [meta, setMeta] = useState<FlowMeta>(() => toMeta(initial));
+  const history = useRef<History>(null);
+  history.current ??= new History(snapshotOf(toMeta(initial), start.nodes, start.edges));
+  const [canUndo, setCanUndo] = useState(false);
+  const [canRedo, setCanRedo] = useState(false);
+  /** The flow as last saved (or loaded), so that undoing back to it is no change. */
+  const savedSnapshot = useRef(history.current.current);
   const [version, setVersion] = useState(firstVersion);
   const [dirty, setDirty] = useState(firstVersion === 0);
   const [problems, setProblems] = useState<Problem[]>([]);
@@ -100,6 +128,84 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+
+  // Each change is a step of the history once it settles: at once for a click or a drop, when a
+  // drag ends, and after a pause in typing (one step per word, not per key).
+  const dragging = nodes.some((n) => n.dragging);
+  useEffect(() => {
+    if (dragging) return;
+    const record = () => {
+      history.current!.record(snapshotOf(meta, nodes, edges));
+      setCanUndo(history.current!.canUndo);
+      setCanRedo(history.current!.canRedo);
+    };
+    if (!inTextField(document.activeElement)) return record();
+    const timer = window.setTimeout(record, 500);
+    return () => window.clearTimeout(timer);
+  }, [meta, nodes, edges, dragging]);
+
+  const restore = useCallback(
+    (snapshot: string | undefined) => {
+      if (snapshot === undefined) return;
+      const p = JSON.parse(snapshot) as ApprovalProcess;
+      const c = canvasOf(p);
+      setNodes(c.nodes);
+      setEdges(c.edges);
+      setMeta(toMeta(p));
+      setDirty(snapshot !== savedSnapshot.current);
+      setCanUndo(history.current!.canUndo);
+      setCanRedo(history.current!.canRedo);
+    },
+    [setNodes, setEdges],
+  );
+  const undo = useCallback(() => restore(history.current!.undo()), [restore]);
+  const redo = useCallback(() => restore(history.current!.redo()), [restore]);
+
+  // Ctrl/⌘-Z and Ctrl/⌘-Shift-Z (or Ctrl-Y) over the canvas; a text field keeps its own undo.
+  useEffect(() => {
+    if (readOnly) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || inTextField(e.target)) return;
+      const k = e.key.toLowerCase();
+      if (k === 'z' && !e.shiftKey) undo();
+      else if ((k === 'z' && e.shiftKey) || k === 'y') redo();
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [readOnly, undo, redo]);
+
+  /**
+   * The first view: the whole flow when it fits at 100%, else its top at 100% (a step's text
+   * stays readable; the wheel scrolls down, the fit button shows it all). A new flow, its start
+   * alone, starts at the top leaving room to draw downwards.
+   */
+  const showFirst = () => {
+    if (!wrapper.current) return;
+    const box = wrapper.current.getBoundingClientRect();
+    const b = rf.getNodesBounds(start.nodes);
+    const pad = 24;
+    if (start.nodes.length < 2)
+      return void rf.setViewport({ x: box.width / 2 - b.x - nodeW / 2, y: pad - b.y, zoom: 1 });
+    if (b.height + 2 * pad <= box.height && b.width + 2 * pad <= box.width) return void rf.fitView(fitOptions);
+    // A narrow canvas (a phone) shows the flow's whole width, smaller.
+    const zoom = Math.max(0.5, Math.min(1, (box.width - 2 * pad) / b.width));
+    void rf.setViewport({ x: box.width / 2 - (b.x + b.width / 2) * zoom, y: pad - b.y * zoom, zoom });
+  };
+
+  /** Lays every step out top to bottom and shows the whole flow. */
+  const tidy = useCallback(
+    (ns: FlowNode[], es: FlowEdge[]) => {
+      const at = layoutFlow(ns, es);
+      setNodes(ns.map((n) => ({ ...n, position: at.get(n.id) ?? n.position })));
+      setEdges(es);
+      setDirty(true);
+      // Once the new places are drawn.
+      window.requestAnimationFrame(() => void rf.fitView(fitOptions));
+    },
+    [rf, setNodes, setEdges],
+  );
 
   const onNodesChange = useCallback(
     (changes: NodeChange<FlowNode>[]) => {
@@ -161,15 +267,15 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
         // Start, approval and action leave by one edge: a new one replaces it.
         const rest = fromKind && singleOut(fromKind) ? es.filter((e) => e.source !== c.source) : es;
         const id = newEdgeId(c.source, c.target, new Set(rest.map((e) => e.id)));
-        // The first way out of a condition is its default ("otherwise") until another is made so.
-        const isDefault = fromKind === 'condition' && !rest.some((e) => e.source === c.source && e.data?.def.default);
+        // A way out of a condition starts with neither a condition nor the default: the user
+        // chooses which it is (its label asks), rather than the first one silently being "otherwise".
         const edge: FlowEdge = {
           id,
           type: 'step',
           source: c.source,
           target: c.target,
           markerEnd: marker,
-          data: { def: { id, from: c.source, to: c.target, ...(isDefault ? { default: true } : {}) }, problems: [] },
+          data: { def: { id, from: c.source, to: c.target }, problems: [] },
         };
         return [...rest, edge];
       });
@@ -184,6 +290,15 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
       kindOf(c.target) !== 'start' &&
       !edges.some((e) => e.source === c.source && e.target === c.target),
     [edges, kindOf],
+  );
+
+  const insertOn = useCallback(
+    (edgeId: string, kind: NodeKind) => {
+      const id = newNodeId(kind, new Set(nodes.map((n) => n.id)));
+      const next = insertStep(nodes, edges, edgeId, newDef(kind, id));
+      tidy(next.nodes, next.edges);
+    },
+    [nodes, edges, tidy],
   );
 
   const selectEdge = useCallback(
@@ -213,7 +328,8 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
 
   const save = useMutation({
     mutationFn: (p: ApprovalProcess) => saveApprovalProcess(p, version),
-    onSuccess: (saved) => {
+    onSuccess: (saved, sent) => {
+      savedSnapshot.current = JSON.stringify(sent);
       applyProblems([], [], []);
       setVersion(saved.version);
       setDirty(false);
@@ -292,7 +408,11 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
       problems={selEdge.data!.problems}
       object={meta.object}
       onChange={(def) => {
-        setEdges((es) => es.map((e) => (e.id === def.id ? { ...e, data: { ...e.data!, def } } : e)));
+        setEdges((es) => {
+          const next = es.map((e) => (e.id === def.id ? { ...e, data: { ...e.data!, def } } : e));
+          // A condition has one default way: choosing this one unchooses the other.
+          return def.default ? withDefault(next, def.id) : next;
+        });
         setDirty(true);
       }}
       onDelete={() => void rf.deleteElements({ edges: [{ id: selEdge.id }] })}
@@ -311,18 +431,26 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
   );
 
   return (
-    <FlowActionsContext.Provider value={{ selectEdge }}>
+    <FlowActionsContext.Provider value={{ selectEdge, insertOn, kindOf, readOnly }}>
       <PageHeader
         title={pickLabel(meta.label, locale, meta.name)}
-        subtitle={t('flows.editorSubtitle', { name: meta.name })}
+        subtitle={readOnly ? meta.name : t('flows.editorSubtitle', { name: meta.name })}
         extra={
           <Flex gap={8} align="center" wrap>
             {version > 0 ? <Tag>{t('flows.version', { version })}</Tag> : <Tag color="blue">{t('flows.draft')}</Tag>}
             {dirty && <Tag color="gold">{t('flows.unsaved')}</Tag>}
             <Button onClick={leave}>{t('flows.back')}</Button>
-            <Button type="primary" icon={<SaveOutlined />} loading={save.isPending} disabled={!dirty} onClick={onSave}>
-              {t('flows.save')}
-            </Button>
+            {!readOnly && (
+              <Button
+                type="primary"
+                icon={<SaveOutlined />}
+                loading={save.isPending}
+                disabled={!dirty}
+                onClick={onSave}
+              >
+                {t('flows.save')}
+              </Button>
+            )}
           </Flex>
         }
       />
@@ -375,9 +503,37 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
         />
       )}
       <div className="crm-flow-layout">
-        <FlowPalette onAdd={addInMiddle} hasRejected={nodes.some((n) => n.data.def.kind === 'rejected')} />
+        {readOnly ? (
+          <Alert
+            className="crm-flow-palette"
+            type="info"
+            showIcon
+            message={t('flows.readOnly')}
+            data-testid="flow-read-only"
+          />
+        ) : (
+          <FlowPalette
+            onAdd={addInMiddle}
+            hasRejected={nodes.some((n) => n.data.def.kind === 'rejected')}
+            extra={
+              <>
+                <Tooltip title={`${t('flows.undo')} (Ctrl+Z)`}>
+                  <Button icon={<UndoOutlined />} aria-label={t('flows.undo')} disabled={!canUndo} onClick={undo} />
+                </Tooltip>
+                <Tooltip title={`${t('flows.redo')} (Ctrl+Shift+Z)`}>
+                  <Button icon={<RedoOutlined />} aria-label={t('flows.redo')} disabled={!canRedo} onClick={redo} />
+                </Tooltip>
+                <Tooltip title={t('flows.tidyHint')}>
+                  <Button icon={<ApartmentOutlined />} onClick={() => tidy(nodes, edges)}>
+                    {t('flows.tidy')}
+                  </Button>
+                </Tooltip>
+              </>
+            }
+          />
+        )}
         <div
-          className="crm-flow-canvas"
+          className={`crm-flow-canvas${readOnly ? ' is-read-only' : ''}`}
           ref={wrapper}
           data-testid="flow-canvas"
           onDragOver={(e) => {
@@ -395,21 +551,24 @@ export function FlowEditor({ initial, version: firstVersion }: { initial: Approv
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
             isValidConnection={isValidConnection}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
             snapToGrid
             snapGrid={[20, 20]}
-            // A new flow (its start alone) starts in the top left, leaving room to draw.
-            fitView={initial.nodes.length > 1}
-            fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
-            defaultViewport={{ x: 32, y: 0, zoom: 0.85 }}
+            onInit={showFirst}
+            fitViewOptions={fitOptions}
+            defaultViewport={{ x: 240, y: 24, zoom: 1 }}
+            // The wheel scrolls a tall flow as it scrolls a page; Ctrl/⌘ with the wheel zooms.
+            panOnScroll
             minZoom={0.25}
-            deleteKeyCode={['Backspace', 'Delete']}
+            deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
           >
             <Background gap={20} />
             <Controls showInteractive={false} />
           </ReactFlow>
         </div>
         <Card className="crm-flow-panel" size="small">
-          {panel}
+          <ConfigProvider componentDisabled={readOnly}>{panel}</ConfigProvider>
         </Card>
       </div>
     </FlowActionsContext.Provider>

@@ -21,7 +21,7 @@ function draftProcess(d: Draft): ApprovalProcess {
     name: d.name,
     label: d.label,
     object: d.object,
-    nodes: [{ id: 'start', kind: 'start', label: { en: 'Submitted', 'zh-CN': '提交' }, position: { x: 0, y: 160 } }],
+    nodes: [{ id: 'start', kind: 'start', label: { en: 'Submitted', 'zh-CN': '提交' }, position: { x: 0, y: 0 } }],
     edges: [],
   };
 }

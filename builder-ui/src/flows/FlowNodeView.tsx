@@ -45,14 +45,14 @@ export function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       data-kind={d.kind}
       aria-invalid={bad || undefined}
     >
-      {hasIn(d.kind) && <Handle type="target" position={Position.Left} />}
+      {hasIn(d.kind) && <Handle type="target" position={Position.Top} />}
       <span className="crm-flow-node-icon">{look.icon}</span>
       <span className="crm-flow-node-text">
         <span className="crm-flow-node-title">{pickLabel(d.label, locale, id)}</span>
         <span className="crm-flow-node-sub">{summary(d, t)}</span>
       </span>
       {bad && <ExclamationCircleFilled className="crm-flow-node-bad" />}
-      {hasOut(d.kind) && <Handle type="source" position={Position.Right} />}
+      {hasOut(d.kind) && <Handle type="source" position={Position.Bottom} />}
     </div>
   );
   if (!bad) return card;

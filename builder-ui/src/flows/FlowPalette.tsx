@@ -1,4 +1,5 @@
 import { Button, Tooltip, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import type { NodeKind } from '../api/approvalProcesses';
 import { useI18n } from '../i18n/context';
 import { paletteKinds } from './flowModel';
@@ -8,7 +9,16 @@ import { kindLook } from './kinds';
 export const paletteMime = 'application/x-crm-flow-node';
 
 /** The kinds of step one drags onto the canvas (or clicks, to add one in its middle). */
-export function FlowPalette({ onAdd, hasRejected }: { onAdd: (kind: NodeKind) => void; hasRejected: boolean }) {
+export function FlowPalette({
+  onAdd,
+  hasRejected,
+  extra,
+}: {
+  onAdd: (kind: NodeKind) => void;
+  hasRejected: boolean;
+  /** The editor's own tools, at the row's end. */
+  extra?: ReactNode;
+}) {
   const { t } = useI18n();
   return (
     <div className="crm-flow-palette" role="toolbar" aria-label={t('flows.palette')}>
@@ -38,6 +48,7 @@ export function FlowPalette({ onAdd, hasRejected }: { onAdd: (kind: NodeKind) =>
           </Tooltip>
         );
       })}
+      {extra && <div className="crm-flow-tools">{extra}</div>}
     </div>
   );
 }

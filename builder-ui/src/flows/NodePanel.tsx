@@ -94,7 +94,7 @@ export function NodePanel({
               />
               <Select<OnTimeout>
                 aria-label={t('flows.onTimeout')}
-                disabled={!def.timeout?.trim()}
+                disabled={!def.timeout?.trim() || undefined}
                 value={def.on_timeout ?? 'escalate'}
                 options={onTimeouts.map((o) => ({ value: o, label: t(`flows.onTimeout.${o}`) }))}
                 onChange={(on_timeout) => set({ on_timeout })}
@@ -104,7 +104,7 @@ export function NodePanel({
             <Select<string>
               aria-label={t('flows.timeoutCalendar')}
               allowClear
-              disabled={!def.timeout?.trim()}
+              disabled={!def.timeout?.trim() || undefined}
               placeholder={t('flows.aroundTheClock')}
               value={def.calendar || undefined}
               options={(calendars.data ?? []).map((c) => ({

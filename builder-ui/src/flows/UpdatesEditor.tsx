@@ -59,7 +59,8 @@ export function UpdatesEditor({
           />
         </div>
       ))}
-      <Button icon={<PlusOutlined />} disabled={'' in value} onClick={() => write([...rows, ['', '']])}>
+      {/* undefined rather than false, so that a read-only editor (a phone) disables it too */}
+      <Button icon={<PlusOutlined />} disabled={'' in value || undefined} onClick={() => write([...rows, ['', '']])}>
         {t('flows.addUpdate')}
       </Button>
     </Flex>

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalProcess } from '../api/approvalProcesses';
 import {
   fromFlow,
+  insertStep,
   newEdgeId,
   newNodeId,
   placeProblems,
   toFlow,
   toMeta,
   updatedFields,
+  withDefault,
   type FlowNode,
 } from './flowModel';
 
@@ -209,5 +211,60 @@ describe('placeProblems', () => {
   it('collects several problems of one node in order', () => {
     const out = placeProblems([problem('/nodes/1/mode', 'a'), problem('/nodes/1/timeout', 'b')], nodeIds, edgeIds);
     expect(out.nodes.get('manager')).toEqual(['a', 'b']);
+  });
+});
+
+describe('insertStep', () => {
+  const { nodes, edges } = toFlow(discount());
+
+  it('puts the step on the edge: the way in keeps the edge and its condition, the way out is new', () => {
+    const next = insertStep(nodes, edges, 'e2', { id: 'action_1', kind: 'action' });
+    expect(next.nodes.map((n) => n.id)).toEqual([...nodes.map((n) => n.id), 'action_1']);
+    expect(next.nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['action_1']);
+    const into = next.edges.find((e) => e.id === 'e2')!;
+    expect([into.source, into.target, into.data!.def.to, into.data!.def.condition]).toEqual([
+      'big',
+      'action_1',
+      'action_1',
+      ' discount > 30 ',
+    ]);
+    const out = next.edges.find((e) => e.source === 'action_1')!;
+    expect(out.target).toBe('manager');
+    expect(out.data!.def).toEqual({ id: 'e_action_1_manager', from: 'action_1', to: 'manager' });
+    expect(next.edges).toHaveLength(edges.length + 1);
+  });
+
+  it('makes the way out of a new condition its default, so the flow goes on as before', () => {
+    const next = insertStep(nodes, edges, 'e4', { id: 'condition_1', kind: 'condition' });
+    expect(next.edges.find((e) => e.source === 'condition_1')!.data!.def.default).toBe(true);
+    const p = fromFlow(toMeta(discount()), next.nodes, next.edges);
+    expect(p.edges.find((e) => e.from === 'condition_1')).toEqual({
+      id: 'e_condition_1_approved',
+      from: 'condition_1',
+      to: 'approved',
+      default: true,
+    });
+  });
+
+  it('changes nothing for an edge that is not there', () => {
+    expect(insertStep(nodes, edges, 'nope', { id: 'x', kind: 'action' })).toEqual({ nodes, edges });
+  });
+});
+
+describe('withDefault', () => {
+  it('makes one way out of a condition the default and unmakes its sibling', () => {
+    const { edges } = toFlow(discount());
+    const next = withDefault(edges, 'e2');
+    expect(next.find((e) => e.id === 'e2')!.data!.def).toMatchObject({ default: true, condition: '' });
+    expect(next.find((e) => e.id === 'e3')!.data!.def.default).toBe(false);
+    expect(next.find((e) => e.id === 'e4')).toBe(edges.find((e) => e.id === 'e4'));
+  });
+});
+
+describe('a saved flow read back', () => {
+  it('saves the same again, so that an undo to it is no change', () => {
+    const once = fromFlow(toMeta(discount()), toFlow(discount()).nodes, toFlow(discount()).edges);
+    const f = toFlow(once);
+    expect(JSON.stringify(fromFlow(toMeta(once), f.nodes, f.edges))).toBe(JSON.stringify(once));
   });
 });

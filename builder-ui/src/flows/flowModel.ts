@@ -239,3 +239,65 @@ export function placeProblems(problems: Problem[], nodeIds: string[], edgeIds: s
   }
   return out;
 }
+
+/**
+ * Puts a new step on an edge: from → step → to. The way into the step keeps the edge's id and its
+ * condition (a branch stays the branch it was); the way out is new, and is the default way when the
+ * step is a condition, so that the flow behaves as before until the step gets its own branches.
+ */
+export function insertStep(
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+  edgeId: string,
+  def: FlowNodeDef,
+): { nodes: FlowNode[]; edges: FlowEdge[] } {
+  const at = edges.find((e) => e.id === edgeId);
+  if (!at) return { nodes, edges };
+  const from = nodes.find((n) => n.id === at.source);
+  const to = nodes.find((n) => n.id === at.target);
+  const node: FlowNode = {
+    id: def.id,
+    type: 'step',
+    // Between the two, until the editor lays the flow out again.
+    position: {
+      x: snap(((from?.position.x ?? 0) + (to?.position.x ?? 0)) / 2),
+      y: snap(((from?.position.y ?? 0) + (to?.position.y ?? 0)) / 2),
+    },
+    data: { def, problems: [] },
+    selected: true,
+  };
+  const into: FlowEdge = {
+    ...at,
+    target: def.id,
+    selected: false,
+    data: { def: { ...at.data!.def, to: def.id }, problems: [] },
+  };
+  const outId = newEdgeId(def.id, at.target, new Set(edges.map((e) => e.id)));
+  const out: FlowEdge = {
+    id: outId,
+    type: 'step',
+    source: def.id,
+    target: at.target,
+    markerEnd: at.markerEnd,
+    data: {
+      def: { id: outId, from: def.id, to: at.target, ...(def.kind === 'condition' ? { default: true } : {}) },
+      problems: [],
+    },
+  };
+  return {
+    nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
+    edges: edges.flatMap((e) => (e.id === edgeId ? [into, out] : [e.selected ? { ...e, selected: false } : e])),
+  };
+}
+
+/** Makes one edge the default way out of its condition: a condition has one, so its siblings stop being it. */
+export function withDefault(edges: FlowEdge[], edgeId: string): FlowEdge[] {
+  const chosen = edges.find((e) => e.id === edgeId);
+  if (!chosen) return edges;
+  return edges.map((e) => {
+    if (e.id === edgeId) return { ...e, data: { ...e.data!, def: { ...e.data!.def, default: true, condition: '' } } };
+    if (e.source === chosen.source && e.data?.def.default)
+      return { ...e, data: { ...e.data, def: { ...e.data.def, default: false } } };
+    return e;
+  });
+}
