@@ -1,1 +1,0 @@
-import{t as e}from"./useBreakpoint-DGev2lC5.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};
