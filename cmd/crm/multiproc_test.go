@@ -181,12 +181,11 @@ func TestSeveralProcessesOnOneMongoDB(t *testing.T) {
 	if fired.records != procTimers || fired.hits != procTimers || fired.escalated != procTimers {
 		t.Errorf("want each of %d timers and escalations fired: %+v", procTimers, fired)
 	}
-	// Seen once in a run of 150 with a kill: the same cross-process gap of FerretDB as below.
 	if fired.dupHits != 0 {
-		knownBug(t, "%d timers fired twice", fired.dupHits)
+		t.Errorf("%d timers fired twice", fired.dupHits)
 	}
 	if fired.dupEscalated != 0 {
-		knownBug(t, "%d SLA escalations fired twice (a record's escalation update applied twice)", fired.dupEscalated)
+		t.Errorf("%d SLA escalations fired twice (a record's escalation update applied twice)", fired.dupEscalated)
 	}
 	if code, b := first.call("GET", "/api/jobs?state=dead", ""); code != 200 || len(b["items"].([]any)) != 0 {
 		t.Errorf("dead jobs: %d %v", code, b)
@@ -409,7 +408,7 @@ func approversRace(t *testing.T, c *cluster) {
 		}
 		if ok > 1 {
 			twice++
-			knownBug(t, "round %d: both answers decided (%v), want exactly one", r, answers)
+			t.Errorf("round %d: both answers decided (%v), want exactly one", r, answers)
 		}
 		_, rec := first.call("GET", "/api/records/deal/"+d["id"].(string), "")
 		decided[fmt.Sprint(rec["status"])]++
@@ -490,16 +489,4 @@ func errCode(b map[string]any) string {
 	e, _ := b["error"].(map[string]any)
 	code, _ := e["code"].(string)
 	return code
-}
-
-// knownBug reports a failure this test found in the engine and that is not fixed yet (see the
-// README, Several processes on one MongoDB): logged, and an error with CRM_MULTIPROC_STRICT=1, so
-// that `make test` stays green while the fix is pending. Remove it with the fix.
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CRM_MULTIPROC_STRICT") == "1" {
-		t.Errorf("KNOWN BUG: "+format, args...)
-		return
-	}
-	t.Logf("KNOWN BUG: "+format, args...)
 }

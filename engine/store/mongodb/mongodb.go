@@ -33,6 +33,7 @@ type Store struct {
 	db     *mongo.Database
 	// serialWrites is set on FerretDB, whose conditional writes are not atomic (see lockDoc).
 	serialWrites bool
+	stripes      *stripes
 	// oneAccumulator is set on FerretDB, whose $group feeds only its first accumulator.
 	oneAccumulator bool
 	// transactions is set on a replica set or a sharded cluster (see Batch).
@@ -55,7 +56,7 @@ func Open(ctx context.Context, uri, db string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mongodb: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(db)}
+	s := &Store{client: client, db: client.Database(db), stripes: new(stripes)}
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, err

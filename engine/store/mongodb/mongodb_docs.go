@@ -55,7 +55,11 @@ func (s *Store) Replace(ctx context.Context, coll string, doc store.Doc, expectV
 		return err
 	}
 	id := lookup(d, "_id")
-	defer s.lockDoc(coll, id.(string))()
+	unlock, err := s.lockDoc(ctx, coll, id.(string))
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expectVersion}}, d)
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -79,7 +83,11 @@ func (s *Store) Delete(ctx context.Context, coll, id string, expectVersion int64
 	if expectVersion != 0 {
 		filter = append(filter, bson.E{Key: "version", Value: expectVersion})
 	}
-	defer s.lockDoc(coll, id)()
+	unlock, err := s.lockDoc(ctx, coll, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	res, err := c.DeleteOne(ctx, filter)
 	if err != nil {
 		return mapErr(ctx, "delete", err)

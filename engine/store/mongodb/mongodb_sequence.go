@@ -20,8 +20,11 @@ func (s *Store) NextSequence(ctx context.Context, name string) (int64, error) {
 	c := s.db.Collection(countersColl)
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
 	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "value", Value: int64(1)}}}}
-	defer s.lockDoc(countersColl, name)()
-	var err error
+	unlock, err := s.lockDoc(ctx, countersColl, name)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	for attempt := 0; attempt < 3; attempt++ {
 		var raw bson.Raw
 		raw, err = c.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: name}}, update, opts).Raw()
@@ -60,8 +63,12 @@ func (s *Store) Sequences(ctx context.Context) (map[string]int64, error) {
 
 // SetSequence raises a counter to at least value: $max never lowers it, and the upsert creates it.
 func (s *Store) SetSequence(ctx context.Context, name string, value int64) error {
-	defer s.lockDoc(countersColl, name)()
-	_, err := s.db.Collection(countersColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: name}},
+	unlock, err := s.lockDoc(ctx, countersColl, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = s.db.Collection(countersColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: name}},
 		bson.D{{Key: "$max", Value: bson.D{{Key: "value", Value: value}}}}, options.UpdateOne().SetUpsert(true))
 	return mapErr(ctx, "set sequence", err)
 }
