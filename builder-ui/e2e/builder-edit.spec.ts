@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { choose, closeProps, drag, fieldProps } from './builder-helpers';
+import { choose, closeProps, drag, expectSaved, fieldProps } from './builder-helpers';
 import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
 interface Def {
@@ -84,7 +84,7 @@ test('fields and sections reordered by drag and by keyboard are saved', async ({
   await shot('40-builder-reordered');
 
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await expectSaved(page, 2);
   const def = await api(request, token, 'GET', `/api/meta/objects/${name}`);
   expect(def.layouts[0].sections).toEqual([
     { label: { en: 'Extra', 'zh-CN': '更多' }, columns: 3, fields: ['alpha', 'delta'] },
@@ -194,7 +194,7 @@ test('history shows what changed between versions and restores one', async ({ pa
   await expect(page.getByText('First version')).toBeVisible();
   await page.getByRole('button', { name: 'Restore this version' }).click();
   await page.getByRole('tooltip').getByRole('button', { name: 'Restore this version' }).click();
-  await expect(page.getByText('Saved as version 3')).toBeVisible();
+  await expectSaved(page, 3);
   const def = await api(request, token, 'GET', `/api/meta/objects/${name}`);
   expect(def.fields).toEqual([text('title', 'Title')]);
   await page.getByRole('tab', { name: 'History' }).click();
@@ -305,7 +305,7 @@ test('picklist values reordered by drag and a lookup target are saved', async ({
   await choose(page, fieldProps(page), 'Looks up', `account_${stamp}`, true);
   await closeProps(page, phone);
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await expectSaved(page, 2);
   const def = await api(request, token, 'GET', `/api/meta/objects/${name}`);
   expect(def.fields).toEqual([
     {

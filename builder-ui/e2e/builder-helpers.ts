@@ -93,3 +93,13 @@ export async function openTab(page: Page, name: string) {
     await expect(tab).toHaveAttribute('aria-selected', 'true', { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
 }
+
+/**
+ * Waits until the builder has saved: the unsaved tag is gone and, when given, the header names
+ * the new version. Both stay on the page, unlike the "Saved as version N" toast, which lasts 3 s
+ * and was missed on a loaded machine.
+ */
+export async function expectSaved(page: Page, version?: number) {
+  await expect(page.getByText('Unsaved changes', { exact: true })).toBeHidden();
+  if (version !== undefined) await expect(page.getByText(`· version ${version}`)).toBeVisible();
+}

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { FieldDef } from '../src/api/objects';
-import { choose, closeProps, drag, fieldProps } from './builder-helpers';
+import { choose, closeProps, drag, expectSaved, fieldProps } from './builder-helpers';
 import { formItem } from './demo';
 import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
@@ -106,7 +106,7 @@ test('an object built by dragging eight field types is saved exactly as built', 
   await page.getByRole('tab', { name: 'Design' }).click();
 
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 1')).toBeVisible();
+  await expectSaved(page, 1);
   await expect(page).toHaveURL(new RegExp(`/objects/${name}$`));
   // A new object grants nothing but to admins: the admin is asked who may use it.
   const grants = page.getByRole('dialog', { name: 'Who may use Deal?' });

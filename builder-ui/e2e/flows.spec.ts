@@ -136,7 +136,7 @@ test('an admin draws a two-level approval flow, meets a save error on the step, 
   await pick(page, panel, 'Approver 1', 'Finance');
   await panel.getByText('Everyone', { exact: true }).click();
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 1')).toBeVisible();
+  await expect(page.getByText('Version 1', { exact: true })).toBeVisible();
   await expect(problems).toBeHidden();
   await expect(bad).not.toHaveAttribute('aria-invalid', 'true');
   await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } });
@@ -379,7 +379,7 @@ test('fields only a process sets are chosen in the flow editor, refused when unk
   await pick(page, controlled, 'Fields only this process sets', 'Checked on');
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 2')).toBeVisible();
+  await expect(page.getByText('Version 2', { exact: true })).toBeVisible();
   await expect(problems).toBeHidden();
 
   const res = await request.get(`/api/meta/approval-processes/${name}`, { headers: auth });
@@ -396,7 +396,7 @@ test('fields only a process sets are chosen in the flow editor, refused when unk
   await expect(controlled.locator('.ant-select-selection-item[title="Checked on"]')).toBeVisible();
   await page.getByTestId('process-panel').getByLabel('Label (Chinese)').fill('核对审批');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Saved as version 3')).toBeVisible();
+  await expect(page.getByText('Version 3', { exact: true })).toBeVisible();
   const again = (await (await request.get(`/api/meta/approval-processes/${name}`, { headers: auth })).json()) as {
     controlled_fields?: string[];
     label: Record<string, string>;
@@ -528,7 +528,7 @@ test('在中文界面里改一个流程: "+" puts a step between two, the defaul
   await shot('39-flow-edited-zh');
 
   await page.getByRole('button', { name: '保存' }).click();
-  await expect(page.getByText('已保存为版本 2')).toBeVisible();
+  await expect(page.getByText('版本 2', { exact: true })).toBeVisible();
   const saved = (await (await request.get(`/api/meta/approval-processes/${name}`, { headers: auth })).json()) as {
     nodes: SavedNode[];
     edges: { id: string; from: string; to: string; condition?: string; default?: boolean }[];

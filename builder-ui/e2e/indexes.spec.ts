@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { choose, openTab } from './builder-helpers';
+import { choose, expectSaved, openTab } from './builder-helpers';
 import { call, grant, lin, signInAs, tokenOf } from './demo';
 import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
@@ -53,7 +53,7 @@ async function keysOf(card: Locator): Promise<string[]> {
 
 async function save(page: Page, version: number) {
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText(`Saved as version ${version}`)).toBeVisible();
+  await expectSaved(page, version);
 }
 
 test('indexes are added, ordered and removed in the builder, saved with the object and kept', async ({

@@ -1,4 +1,4 @@
-import { choose, closeProps, drag, fieldProps } from './builder-helpers';
+import { choose, closeProps, drag, expectSaved, fieldProps } from './builder-helpers';
 import { demoPassword } from './demo';
 import { expect, test } from './fixtures';
 
@@ -55,7 +55,7 @@ test('an analyst adds a roll-up to accounts in the builder and sees its value on
   await shot('96-rollup-properties');
   await closeProps(page, phone);
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText(/Saved as version \d+/)).toBeVisible();
+  await expectSaved(page);
 
   // The backfill runs in the background: the account page shows the sum once it has.
   await page.goto(`/app/account/${account.id}`);

@@ -1,5 +1,5 @@
 import { demoPassword } from './demo';
-import { closeProps, fieldProps } from './builder-helpers';
+import { closeProps, expectSaved, fieldProps } from './builder-helpers';
 import { expect, expectNoHorizontalOverflow, test } from './fixtures';
 
 const ana = 'ana@demo.example.com'; // the analyst of the default template's demo people
@@ -25,7 +25,7 @@ test('an analyst opens an object of the default template in the builder, changes
   await fieldProps(page).getByLabel('Label (中文)').fill(zh);
   await closeProps(page, phone);
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText(`Saved as version ${before.version + 1}`)).toBeVisible();
+  await expectSaved(page, before.version + 1);
   await expectNoHorizontalOverflow(page);
   await shot('95-template-task-edited');
 
