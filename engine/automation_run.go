@@ -195,9 +195,12 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 			}
 			object, target = f.Target, parent
 		}
-		if _, err := e.UpdateRecord(ctx, SystemActor, object, target, vals, 0, "en"); err != nil {
+		if _, err := e.UpdateRecord(withEffect(ctx, akey), SystemActor, object, target, vals, 0, "en"); err != nil {
 			if isNotFound(err) {
 				return "record gone", nil
+			}
+			if errors.Is(err, errEffectApplied) {
+				return "updated (before)", nil // a re-run after a crash: the values are in already
 			}
 			return "", err
 		}

@@ -261,3 +261,64 @@ func TestAutomationLoopStops(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTimerUpdateAppliesOnceWhenRunAgain: a process that applied a timer's update and died before
+// removing the job leaves the job to run again (after its lease, on another process). The re-run
+// must not add to the count twice, even with another write to the record in between.
+func TestTimerUpdateAppliesOnceWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		e := engines(t, b, 1, clock)[0]
+		mustDefine(t, e, `{"name":"item","fields":[{"name":"code","type":"text"},{"name":"due_at","type":"datetime"},{"name":"hits","type":"integer"}]}`)
+		mustAutomate(t, e, `{"name":"ring","object":"item","trigger":{"type":"time_relative","field":"due_at","offset":"0m"},
+		 "actions":[{"type":"update","values":{"hits":"hits + 1"}}]}`)
+		rec, err := e.CreateRecord(ctx, SystemActor, "item", map[string]any{"code": "a", "hits": 0, "due_at": stamp(clock.Now().Add(time.Minute))}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := rec["id"].(string)
+		clock.Advance(2 * time.Minute)
+		docs, err := e.store.Find(ctx, collJobs, store.Query{Filter: store.Compare{Field: "kind", Op: store.Eq, Value: "timer", Scalar: true}})
+		if err != nil || len(docs) != 1 {
+			t.Fatalf("timer jobs: %d %v", len(docs), err)
+		}
+		j, err := jobFromDoc(docs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := func() {
+			t.Helper()
+			if err := e.handlers["timer"](ctx, j); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run() // the process that died after the effect
+		if _, err := e.UpdateRecord(ctx, SystemActor, "item", id, map[string]any{"code": "b"}, 0, "en"); err != nil {
+			t.Fatal(err)
+		}
+		run() // the process that took the job over
+		got, err := e.GetRecord(ctx, SystemActor, "item", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["hits"] != int64(1) && got["hits"] != float64(1) {
+			t.Errorf("hits %v after the timer ran twice, want 1", got["hits"])
+		}
+		if _, ok := got[effectsKey]; ok {
+			t.Errorf("the effect keys reached the API: %v", got)
+		}
+		// Another timer of the same record (the date moved) is a new effect and applies.
+		if _, err := e.UpdateRecord(ctx, SystemActor, "item", id, map[string]any{"due_at": stamp(clock.Now().Add(time.Minute))}, 0, "en"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(2 * time.Minute)
+		if _, err := e.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := e.GetRecord(ctx, SystemActor, "item", id); fmt.Sprint(got["hits"]) != "2" {
+			t.Errorf("hits %v after the second timer, want 2", got["hits"])
+		}
+	})
+}

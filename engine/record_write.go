@@ -236,6 +236,7 @@ func isVersionConflict(err error) bool {
 }
 
 func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, patch map[string]any, ifMatch int64, locale string, rollups map[string]any) (Record, error) {
+	ctx, effect := takeEffect(ctx)
 	def, g, err := e.access(ctx, by, object)
 	if err != nil {
 		return nil, err
@@ -257,10 +258,14 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	if ifMatch != 0 && ifMatch != version {
 		return nil, storeErr(store.ErrVersionConflict)
 	}
+	if effect != "" && effectApplied(old, effect) {
+		return nil, errEffectApplied
+	}
 	stored, dups, err := e.planUpdate(ctx, by, def, g, old, version, patch, locale, rollups, true)
 	if err != nil {
 		return nil, err
 	}
+	keepEffects(old, stored, effect)
 	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
 		return nil, err
@@ -334,6 +339,7 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 		return nil, nil, err
 	}
 	logStages(def, old, stored, stored["updated_at"].(string))
+	keepEffects(old, stored, "")
 	stored["version"] = version + 1
 	return stored, dups, nil
 }
