@@ -18,6 +18,10 @@ const DuplicatesKey = "_duplicates"
 // matches answered.
 const (
 	duplicateCandidates = 25
+	// tailCandidates: the tail key's neighbourhood is for names that differ only at their
+	// start, which sort next to each other from the end; a narrower read keeps the check's random
+	// reads few at 100k records.
+	tailCandidates      = 8
 	maxDuplicateMatches = 20
 )
 
@@ -182,18 +186,35 @@ func (e *Engine) ruleCandidates(ctx context.Context, object string, r workflow.D
 		}
 		docs = found
 	} else {
-		field := workflow.KeyField(r.Conditions[fuzzy].Other(), workflow.MatchFuzzy)
-		for _, side := range []struct {
-			op   store.Op
-			desc bool
-		}{{store.Ge, false}, {store.Lt, true}} {
-			found, err := e.store.Find(ctx, coll, store.Query{
-				Filter: store.Compare{Field: field, Op: side.op, Value: keys[fuzzy], Scalar: true},
-				Sort:   []store.SortKey{{Field: field, Desc: side.desc}}, Limit: duplicateCandidates})
-			if err != nil {
-				return nil, storeErr(err)
+		// The neighbourhoods of the key and of the key read from its end, so that names that
+		// differ in their first characters meet too.
+		c := r.Conditions[fuzzy]
+		tail, _ := workflow.Key(workflow.MatchFuzzyTail, stored[c.Field], "")
+		seen := map[any]bool{}
+		for _, by := range []struct {
+			field, key string
+			limit      int
+		}{
+			{workflow.KeyField(c.Other(), workflow.MatchFuzzy), keys[fuzzy], duplicateCandidates},
+			{workflow.KeyField(c.Other(), workflow.MatchFuzzyTail), tail, tailCandidates},
+		} {
+			for _, side := range []struct {
+				op   store.Op
+				desc bool
+			}{{store.Ge, false}, {store.Lt, true}} {
+				found, err := e.store.Find(ctx, coll, store.Query{
+					Filter: store.Compare{Field: by.field, Op: side.op, Value: by.key, Scalar: true},
+					Sort:   []store.SortKey{{Field: by.field, Desc: side.desc}}, Limit: by.limit})
+				if err != nil {
+					return nil, storeErr(err)
+				}
+				for _, d := range found {
+					if !seen[d["id"]] {
+						seen[d["id"]] = true
+						docs = append(docs, d)
+					}
+				}
 			}
-			docs = append(docs, found...)
 		}
 	}
 	var out []candidate

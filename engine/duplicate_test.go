@@ -221,3 +221,45 @@ func TestDuplicateRulesSaveChecks(t *testing.T) {
 		}
 	})
 }
+
+// TestFuzzyMatchFindsANameWithAnotherStart: "X Acme Software" and "深圳腾讯计算机系统" differ
+// from their twins in their first characters, and enough other names sort between them that the
+// neighbourhood of the key alone misses the twins; the key read from its end finds them.
+func TestFuzzyMatchFindsANameWithAnotherStart(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		e := engines(t, b, 1, newTestClock())[0]
+		mustDefine(t, e, dupLeadDef)
+		mustDuplicateRules(t, e, `{"object":"lead","rules":[
+		 {"name":"same_company","action":"warn","conditions":[{"field":"company","match":"fuzzy","threshold":0.75}]}]}`)
+		twins := map[string]string{"X Acme Software": "Acme Software", "深圳腾讯计算机系统": "腾讯计算机系统有限公司"}
+		ids := map[string]any{}
+		for _, name := range twins {
+			r, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": name}, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = r["id"]
+		}
+		// Names whose keys sort between each pair ("b…" between "acme…" and "xacme…", "王…"
+		// between "深…" and "腾…"), more than one neighbourhood reads.
+		for i := range duplicateCandidates + 5 {
+			for _, name := range []string{fmt.Sprintf("B Trading %02d", i), fmt.Sprintf("王氏贸易%02d", i)} {
+				if _, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": name}, "en"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		admin := &Actor{ID: "admin", Roles: []string{RoleAdmin}}
+		for name, twin := range twins {
+			d, err := e.CheckDuplicates(ctx, admin, "lead", "", map[string]any{"company": name}, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Matches) != 1 || d.Matches[0].ID != ids[twin] {
+				t.Errorf("%s: matches %+v, want %s", name, d.Matches, twin)
+			}
+		}
+	})
+}

@@ -297,7 +297,8 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 
 // laneKeys returns what ties a row to others of its file: its upsert key, and its value of each
 // duplicate key the object's records carry, read from the cells as the keys are computed from
-// stored values. A fuzzy key ties by its first runes, since it matches similar keys, not equal ones.
+// stored values. A fuzzy key ties by its first runes (and its tail key by the name's last ones),
+// since it matches similar keys, not equal ones.
 func (r *importRun) laneKeys(ctx context.Context) (func(sheetRow) []string, error) {
 	set, err := r.e.duplicates(ctx)
 	if err != nil {
@@ -336,7 +337,7 @@ func (r *importRun) laneKeys(ctx context.Context) (func(sheetRow) []string, erro
 			if !ok {
 				continue
 			}
-			if spec.Match == workflow.MatchFuzzy {
+			if spec.Match == workflow.MatchFuzzy || spec.Match == workflow.MatchFuzzyTail {
 				if rs := []rune(k); len(rs) > fuzzyLaneRunes {
 					k = string(rs[:fuzzyLaneRunes])
 				}

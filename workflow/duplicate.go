@@ -22,6 +22,8 @@ const (
 	MatchEmail           = "email"
 	MatchPhone           = "phone"
 	MatchFuzzy           = "fuzzy"
+	// MatchFuzzyTail is no condition's kind: the fuzzy key read from its end, kept beside it.
+	MatchFuzzyTail = "fuzzy_tail"
 )
 
 // DefaultFuzzyThreshold is the similarity a fuzzy condition asks for when it names none.
@@ -181,7 +183,7 @@ const KeyPrefix = forms.KeyPrefix
 // KeyField is the name of the stored key of a field under a match kind. A name that would pass
 // the store's 63 characters is shortened with a hash of the field.
 func KeyField(field, match string) string {
-	short := map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz",
+	short := map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz", MatchFuzzyTail: "ft",
 		MatchWord2: "w2", MatchWord3: "w3", MatchDigits: "dg"}[match]
 	name := KeyPrefix + short + "_" + field
 	if len(name) > 63 {
@@ -222,6 +224,10 @@ func KeySpecs(all []*DuplicateRules) map[string][]KeySpec {
 			for _, c := range r.Conditions {
 				add(d.Object, KeySpec{Field: c.Field, Match: c.Match, Region: c.PhoneRegion()})
 				add(r.Target(d.Object), KeySpec{Field: c.Other(), Match: c.Match, Region: c.PhoneRegion()})
+				if c.Match == MatchFuzzy { // the search from the name's end (duplicate_keys.go)
+					add(d.Object, KeySpec{Field: c.Field, Match: MatchFuzzyTail})
+					add(r.Target(d.Object), KeySpec{Field: c.Other(), Match: MatchFuzzyTail})
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +48,8 @@ func Key(match string, v any, region string) (string, bool) {
 		s = phoneKey(s, region)
 	case MatchFuzzy:
 		s = FuzzyKey(s)
+	case MatchFuzzyTail:
+		s = reverseRunes(FuzzyKey(s))
 	case MatchWord2, MatchWord3:
 		n := 2
 		if match == MatchWord3 {
@@ -108,8 +111,10 @@ func knownRegion(r string) bool { return phonenumbers.GetSupportedRegions()[r] }
 // search reads the key's neighbours in the index's order, a fixed number on each side of the
 // record's own key (a sorted-neighbourhood search: a range read, its cost independent of the
 // number of records), and Similarity scores each against the record's key; those at or above
-// the condition's threshold match. What it cannot find is a name that differs in its first
-// characters, where no index order brings the two together.
+// the condition's threshold match. A name that differs in its first characters ("北京阿里巴巴"
+// and "阿里巴巴") sorts far from its twin, so the key is also kept read from its end
+// (MatchFuzzyTail) and the search reads that index's neighbourhood too. What neither finds is a
+// pair that differs at both ends.
 
 // legalSuffixes are dropped from the end of a name, longest first, repeatedly. Latin ones are
 // whole words (so "Costco" keeps its "co").
@@ -168,4 +173,10 @@ func (c MatchCondition) Matches(a, b string) bool {
 		return Similarity(a, b) >= c.Similarity()
 	}
 	return a == b
+}
+
+func reverseRunes(s string) string {
+	rs := []rune(s)
+	slices.Reverse(rs)
+	return string(rs)
 }
