@@ -23,7 +23,7 @@ type auditEntry struct {
 	Object  string            // the object, or "user", "team", "role" for the directory
 	Record  string            // the record, user, team or role id
 	Email   string            // for sign-ins: the email tried
-	Reason  string            // for failed sign-ins
+	Reason  string            // for failed sign-ins, and why a record went back to its pool
 	Changes map[string]Change // field -> old and new, wire form
 	// Merged are the records a merge folded into Record; MergedInto the record a merged one went into.
 	Merged     []string

@@ -76,6 +76,14 @@ var errorTexts = map[string]forms.Label{
 	"invalid_user":         {"en": "the user is not valid", "zh-CN": "用户信息有误"},
 	"database_unavailable": {"en": "the database does not answer; try again shortly", "zh-CN": "数据库暂时无法访问，请稍后重试"},
 
+	// Pools.
+	"already_claimed":        {"en": "someone has claimed this record already", "zh-CN": "该记录已被他人领取"},
+	"not_pool_member":        {"en": "only members of the pool may claim its records", "zh-CN": "只有该池的成员才能领取其中的记录"},
+	"already_in_pool":        {"en": "the record is in a pool already", "zh-CN": "该记录已在池中"},
+	"pool_not_found":         {"en": "the object has no such pool", "zh-CN": "该对象没有这个池"},
+	"return_reason_required": {"en": "say why the record goes back to the pool", "zh-CN": "请填写退回公海的原因"},
+	"return_reason_too_long": {"en": "the reason is too long (at most 500 characters)", "zh-CN": "原因过长（最多 500 个字符）"},
+
 	// Merging records.
 	"record_merged":         {"en": "the record was merged into another record", "zh-CN": "该记录已被合并到另一条记录"},
 	"merge_invalid_records": {"en": "name the record to keep and one or more other records to merge into it", "zh-CN": "请指定要保留的记录，以及要合并进来的其他记录（不能重复）"},

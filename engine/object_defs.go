@@ -317,6 +317,24 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 			}
 		}
 	}
+	for i, p := range obj.Pools {
+		for _, side := range []struct {
+			name   string
+			people forms.PoolPeople
+		}{{"members", p.Members}, {"managers", p.Managers}} {
+			people := side.people
+			for j, r := range people.Roles {
+				if r != RoleAdmin && dir.roles[r] == nil {
+					problems = append(problems, forms.Problem{Pointer: fmt.Sprintf("/pools/%d/%s/roles/%d", i, side.name, j), Code: "unknown_role", Message: fmt.Sprintf("no role named %q", r)})
+				}
+			}
+			for j, t := range people.Teams {
+				if dir.teams[t] == nil {
+					problems = append(problems, forms.Problem{Pointer: fmt.Sprintf("/pools/%d/%s/teams/%d", i, side.name, j), Code: "unknown_team", Message: fmt.Sprintf("no team %q", t)})
+				}
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return InvalidDefinition(problems)
 	}

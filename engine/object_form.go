@@ -67,7 +67,7 @@ func (e *Engine) EvaluateForm(ctx context.Context, by *Actor, object, id string,
 			return FormState{}, err
 		}
 	}
-	values, _, ownerErrs, err := e.takeOwner(ctx, values, by.ID, locale)
+	values, _, ownerErrs, err := e.takeOwner(ctx, def.obj, values, by.ID, locale)
 	if err != nil {
 		return FormState{}, err
 	}

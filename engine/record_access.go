@@ -88,10 +88,21 @@ func (e *Engine) grantOn(ctx context.Context, by *Actor, def *definition) (*gran
 		teams = u.Teams
 	}
 	owners := append([]any{by.ID}, anyList(dir.subordinates(by.ID))...)
-	mine := store.In{Field: "owner", Values: owners, Scalar: true}
+	// The pools the user is in: members see their records, managers also change them.
+	readOwners, editOwners := owners, owners
+	for _, p := range def.obj.Pools {
+		switch {
+		case p.Managers.Has(by.Roles, teams):
+			editOwners = append(slices.Clip(editOwners), forms.PoolOwner(p.Name))
+			readOwners = append(slices.Clip(readOwners), forms.PoolOwner(p.Name))
+		case p.Members.Has(by.Roles, teams):
+			readOwners = append(slices.Clip(readOwners), forms.PoolOwner(p.Name))
+		}
+	}
 	readAll := g.perm.SeeAll || g.perm.EditAll || def.obj.Sharing == forms.SharingPublicRead || def.obj.Sharing == forms.SharingPublicReadWrite
 	editAll := g.perm.EditAll || def.obj.Sharing == forms.SharingPublicReadWrite
-	read, edit := store.Or{mine}, store.Or{mine}
+	read := store.Or{store.In{Field: "owner", Values: readOwners, Scalar: true}}
+	edit := store.Or{store.In{Field: "owner", Values: editOwners, Scalar: true}}
 	for _, sr := range def.sharing {
 		if !sr.grants(by.Roles, teams) {
 			continue

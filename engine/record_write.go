@@ -59,7 +59,7 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if defaultOwner == "" {
 		defaultOwner = by.ID
 	}
-	input, owner, ownerErrs, err := e.takeOwner(ctx, input, defaultOwner, locale)
+	input, owner, ownerErrs, err := e.takeOwner(ctx, def.obj, input, defaultOwner, locale)
 	if err != nil {
 		return nil, err
 	}
@@ -266,6 +266,21 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 		return nil, err
 	}
 	keepEffects(old, stored, effect)
+	answer, err := e.commitUpdate(ctx, by, def, g, old, stored, version, auditEntry{Action: "record_updated"}, locale)
+	if err != nil {
+		return nil, err
+	}
+	if dups.Any() {
+		answer[DuplicatesKey] = dups
+	}
+	return answer, nil
+}
+
+// commitUpdate stores a planned update of old (stored, replacing version) with its event, roll-up
+// marks and audit entry (audit's action and reason; its object, record and changes are filled
+// here), then runs what the event sets off. The answer is the record as the grant shows it.
+func (e *Engine) commitUpdate(ctx context.Context, by *Actor, def *definition, g *grant, old, stored store.Doc, version int64, audit auditEntry, locale string) (Record, error) {
+	object, id := def.obj.Name, old["id"].(string)
 	ev, err := e.beginEvent(ctx, object, id, "updated", old, stored)
 	if err != nil {
 		return nil, err
@@ -279,17 +294,14 @@ func (e *Engine) updateOnce(ctx context.Context, by *Actor, object, id string, p
 	}
 	rec := wire(def, stored)
 	delete(stored, "version")
+	audit.Object, audit.Record, audit.Changes = object, id, diff(wire(def, old), rec)
 	err = e.commitWrite(ctx, ev, marks, store.WriteOp{Kind: store.OpReplace, Coll: recordsColl(object), Doc: stored, Expect: version},
-		e.auditDoc(ctx, by, auditEntry{Action: "record_updated", Object: object, Record: id, Changes: diff(wire(def, old), rec)}))
+		e.auditDoc(ctx, by, audit))
 	if err != nil {
 		return nil, recordWriteErr(err, locale)
 	}
 	e.afterEvent(ctx, ev)
-	answer := g.strip(rec)
-	if dups.Any() {
-		answer[DuplicatesKey] = dups
-	}
-	return answer, nil
+	return g.strip(rec), nil
 }
 
 // planUpdate is the pipeline's decision on a patch of a stored record at version: the document
@@ -301,7 +313,7 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 		return nil, nil, err
 	}
 	oldOwner, _ := old["owner"].(string)
-	patch, owner, ownerErrs, err := e.takeOwner(ctx, patch, oldOwner, locale)
+	patch, owner, ownerErrs, err := e.takeOwner(ctx, def.obj, patch, oldOwner, locale)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -340,6 +352,7 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 	}
 	logStages(def, old, stored, stored["updated_at"].(string))
 	keepEffects(old, stored, "")
+	keepPool(old, stored)
 	stored["version"] = version + 1
 	return stored, dups, nil
 }
@@ -453,8 +466,8 @@ func (e *Engine) afterRules(ctx context.Context, by *Actor, def *definition, old
 }
 
 // takeOwner separates the owner from the input: the current owner unless the input names another
-// active user. Returns the input without "owner".
-func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, locale string) (map[string]any, string, []forms.FieldError, error) {
+// active user or a pool of obj. Returns the input without "owner".
+func (e *Engine) takeOwner(ctx context.Context, obj *forms.Object, input map[string]any, current, locale string) (map[string]any, string, []forms.FieldError, error) {
 	v, given := input["owner"]
 	if !given {
 		return input, current, nil, nil
@@ -468,6 +481,9 @@ func (e *Engine) takeOwner(ctx context.Context, input map[string]any, current, l
 	id, _ := v.(string)
 	if id == current {
 		return rest, current, nil, nil
+	}
+	if obj.PoolOf(id) != nil {
+		return rest, id, nil, nil
 	}
 	dir, err := e.directory(ctx)
 	if err != nil {

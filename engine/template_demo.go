@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"crm/engine/store"
+	"crm/forms"
 )
 
 // DemoPassword is the password of every demo user, printed by `crm template apply --demo`: demo
@@ -30,7 +31,7 @@ type Demo struct {
 	Records   []struct {
 		Object string            `json:"object"`
 		Key    string            `json:"key"`
-		Owner  string            `json:"owner,omitempty"` // an email
+		Owner  string            `json:"owner,omitempty"` // an email, or a pool of the object
 		Values map[string]any    `json:"values"`
 		Links  map[string]string `json:"links,omitempty"` // lookup field -> key of an earlier record
 	} `json:"records"`
@@ -111,7 +112,11 @@ func (e *Engine) ApplyDemo(ctx context.Context, data []byte) (*DemoSummary, erro
 			}
 			vals[field] = ids[key]
 		}
-		if _, err := e.createRecord(ctx, SystemActor, r.Object, vals, "en", id, byEmail[r.Owner]); err != nil {
+		owner := byEmail[r.Owner]
+		if strings.HasPrefix(r.Owner, forms.PoolOwnerPrefix) {
+			owner = r.Owner // a pool of the object ("pool:lead_pool")
+		}
+		if _, err := e.createRecord(ctx, SystemActor, r.Object, vals, "en", id, owner); err != nil {
 			return nil, fmt.Errorf("demo record %s: %w", r.Key, describeProblems(err))
 		}
 		sum.Records++

@@ -26,6 +26,8 @@ type Object struct {
 	Indexes         []Index          `json:"indexes,omitempty"` // composite indexes for lists (object_index.go)
 	// Timeline lists the child records a record's activity timeline merges (object_timeline.go).
 	Timeline []TimelineSource `json:"timeline,omitempty"`
+	// Pools may own its records instead of a user (object_pools.go).
+	Pools []Pool `json:"pools,omitempty"`
 }
 
 // Field returns the field called name, or nil when the object has none.

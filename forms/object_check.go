@@ -50,6 +50,7 @@ func (o *Object) Check(exists func(name string) bool) []Problem {
 	checkRules(o, r)
 	checkLayouts(o, r)
 	checkSharing(o, r)
+	checkPools(o, r)
 	checkIndexes(o, r)
 	checkTimeline(o, r)
 	return r.problems

@@ -114,8 +114,12 @@ var routeDocs = map[string]op{
 	"GET /records/:object/:id/automations/:name/matches": {tag: "records", summary: "Existing records a manual automation's create action could use instead", errs: []string{"record_not_found", "automation_not_found", "not_manual"}},
 	"GET /records/:object/export":                        {tag: "records", summary: "Export a list of records (CSV or XLSX)", query: []string{"filter", "sort", "q", "fields", "format"}, answer: ansFile, errs: []string{"object_not_found", "invalid_filter", "invalid_sort"}},
 	"POST /records/:object/merge":                        {tag: "records", summary: "Merge up to 3 records into one", body: bodyJSON, answer: ansRecord, status: 200, errs: []string{"record_not_found", "merge_invalid_records", "merge_too_many", "merge_invalid_field", "merge_invalid_choice", "record_locked"}},
-	"POST /records/:object/bulk":                         {tag: "records", summary: "One action on 1 to 200 records", body: bodyJSON, errs: []string{"object_not_found", "invalid_bulk"}},
-	"POST /records/:object/duplicates":                   {tag: "records", summary: "Records a draft would duplicate", body: bodyJSON, errs: []string{"object_not_found"}},
+	"POST /records/:object/:id/claim": {tag: "records", summary: "Take a record its pool owns into one's own hands (one of several claiming at once wins; the others get already_claimed)", answer: ansRecord, status: 200,
+		errs: []string{"object_not_found", "record_not_found", "already_claimed", "not_pool_member", "validation_failed", "record_locked"}},
+	"POST /records/:object/:id/return": {tag: "records", summary: "Give a record back to a pool of its object: {pool?, reason}", body: bodyJSON, answer: ansRecord, status: 200,
+		errs: []string{"object_not_found", "record_not_found", "already_in_pool", "pool_not_found", "return_reason_required", "return_reason_too_long", "validation_failed", "record_locked"}},
+	"POST /records/:object/bulk":       {tag: "records", summary: "One action on 1 to 200 records", body: bodyJSON, errs: []string{"object_not_found", "invalid_bulk"}},
+	"POST /records/:object/duplicates": {tag: "records", summary: "Records a draft would duplicate", body: bodyJSON, errs: []string{"object_not_found"}},
 
 	// Imports.
 	"POST /imports":            {tag: "imports", summary: "Start importing a CSV or XLSX file into an object", query: []string{"object"}, body: bodyUpload, status: 202, errs: []string{"object_not_found", "missing_object"}},

@@ -101,6 +101,37 @@ func mergeRecords(e *engine.Engine) fiber.Handler {
 	}
 }
 
+// claimRecord takes a record its pool owns into the caller's hands and answers it as stored.
+func claimRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r, err := e.ClaimRecord(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		return c.JSON(r)
+	}
+}
+
+// returnRecord gives a record back to a pool: {pool?, reason}.
+func returnRecord(e *engine.Engine) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req struct {
+			Pool   string `json:"pool"`
+			Reason string `json:"reason"`
+		}
+		if err := decodeStrict(c, &req); err != nil {
+			return err
+		}
+		r, err := e.ReturnRecord(c.UserContext(), actor(c), c.Params("object"), c.Params("id"), req.Pool, req.Reason, locale(c))
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderETag, etag(r["version"]))
+		return c.JSON(r)
+	}
+}
+
 // bulkRecords applies one change to many records: {action: update|delete, ids, values?,
 // versions?} → {results: [{id, ok, version?, error?}], ok, failed}.
 func bulkRecords(e *engine.Engine) fiber.Handler {

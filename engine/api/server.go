@@ -174,6 +174,8 @@ func New(cfg Config) *fiber.App {
 	authed.Get("/records/:object/aggregate", aggregateRecords(e))
 	authed.Get("/records/:object/export", exportRecords(e))
 	authed.Post("/records/:object/merge", mergeRecords(e))
+	authed.Post("/records/:object/:id/claim", claimRecord(e))
+	authed.Post("/records/:object/:id/return", returnRecord(e))
 	authed.Post("/records/:object/bulk", bulkRecords(e))
 	mountImports(authed, e)
 	authed.Post("/records/:object/duplicates", checkDuplicates(e))

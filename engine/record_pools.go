@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"crm/engine/store"
+	"crm/forms"
+)
+
+// Claiming a record from its pool and returning it (see forms/object_pools.go). A claim is a
+// compare-and-set of the record's owner from the pool to the claimer, through the write pipeline
+// (validation rules see the new owner: a holding limit is a rule on it), so two people claiming at
+// once get one winner; the other finds the record taken and gets 409 already_claimed. A return
+// gives the record back to a pool with a reason, kept in the audit trail.
+
+// poolKey keeps, on a record taken from a pool, which pool it came from (never in the API's
+// answers): a return without a named pool goes back there.
+const poolKey = "_pool"
+
+// maxReturnReason bounds a return's reason, kept in the audit trail.
+const maxReturnReason = 500
+
+// ClaimRecord takes a record its pool owns into the caller's hands. The caller needs edit
+// permission on the object and to be a member or manager of the record's pool (admins may claim
+// from any pool).
+func (e *Engine) ClaimRecord(ctx context.Context, by *Actor, object, id, locale string) (Record, error) {
+	for attempt := 0; ; attempt++ {
+		rec, err := e.claimOnce(ctx, by, object, id, locale)
+		if attempt < 5 && isVersionConflict(err) {
+			continue // changed meanwhile: read again
+		}
+		return rec, err
+	}
+}
+
+// claimedFromMyPool tells whether a record out of the caller's reach was claimed from a pool
+// they are in: a claim that came second learns that someone was faster (409, not 404). Pool
+// members know the pool's records, so this tells them nothing new.
+func (e *Engine) claimedFromMyPool(ctx context.Context, by *Actor, def *definition, id string) (bool, error) {
+	doc, err := e.getDoc(ctx, def.obj.Name, id)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	name, _ := doc[poolKey].(string)
+	owner, _ := doc["owner"].(string)
+	p := def.obj.PoolOf(forms.PoolOwner(name))
+	if p == nil || def.obj.PoolOf(owner) != nil {
+		return false, nil
+	}
+	return e.inPool(ctx, by, p)
+}
+
+func (e *Engine) claimOnce(ctx context.Context, by *Actor, object, id, locale string) (Record, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Edit {
+		return nil, ErrForbidden
+	}
+	old, err := e.visibleDoc(ctx, def, g, id)
+	if isNotFound(err) {
+		if taken, terr := e.claimedFromMyPool(ctx, by, def, id); terr != nil || taken {
+			if terr != nil {
+				return nil, terr
+			}
+			return nil, errorf(KindConflict, "already_claimed", "someone else claimed the %s record %s", object, id)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	owner, _ := old["owner"].(string)
+	pool := def.obj.PoolOf(owner)
+	if pool == nil {
+		if owner == by.ID {
+			return nil, errorf(KindConflict, "already_claimed", "the %s record %s is already yours", object, id)
+		}
+		return nil, errorf(KindConflict, "already_claimed", "the %s record %s is not in a pool: someone has claimed it", object, id)
+	}
+	in, err := e.inPool(ctx, by, pool)
+	if err != nil {
+		return nil, err
+	}
+	if !in {
+		return nil, errorf(KindForbidden, "not_pool_member", "only members of the pool %s may claim its records", pool.Name)
+	}
+	if err := e.checkLock(ctx, by, object, id); err != nil {
+		return nil, err
+	}
+	version, err := docVersion(recordsColl(object), old)
+	if err != nil {
+		return nil, err
+	}
+	stored, _, err := e.planUpdate(ctx, by, def, g, old, version, map[string]any{"owner": by.ID}, locale, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	stored[poolKey] = pool.Name
+	return e.commitUpdate(ctx, by, def, g, old, stored, version, auditEntry{Action: "record_claimed"}, locale)
+}
+
+// inPool tells whether the actor is a member or manager of the pool (admins are in every pool).
+func (e *Engine) inPool(ctx context.Context, by *Actor, p *forms.Pool) (bool, error) {
+	if by.IsAdmin() {
+		return true, nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return false, err
+	}
+	var teams []string
+	if u := dir.users[by.ID]; u != nil {
+		teams = u.Teams
+	}
+	return p.Members.Has(by.Roles, teams) || p.Managers.Has(by.Roles, teams), nil
+}
+
+// ReturnRecord gives a record back to a pool of its object: pool, else the pool it was claimed
+// from, else the object's only pool. The caller must be allowed to change the record (its owner,
+// their managers, the pool's managers, admins); the reason is required and kept in the audit.
+func (e *Engine) ReturnRecord(ctx context.Context, by *Actor, object, id, pool, reason, locale string) (Record, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, errorf(KindValidation, "return_reason_required", "say why the record goes back to the pool")
+	}
+	if utf8.RuneCountInString(reason) > maxReturnReason {
+		return nil, errorf(KindValidation, "return_reason_too_long", "the reason is longer than %d characters", maxReturnReason)
+	}
+	for attempt := 0; ; attempt++ {
+		rec, err := e.returnOnce(ctx, by, object, id, pool, reason, locale)
+		if attempt < 5 && isVersionConflict(err) {
+			continue
+		}
+		return rec, err
+	}
+}
+
+func (e *Engine) returnOnce(ctx context.Context, by *Actor, object, id, pool, reason, locale string) (Record, error) {
+	def, g, err := e.access(ctx, by, object)
+	if err != nil {
+		return nil, err
+	}
+	if !g.perm.Edit {
+		return nil, ErrForbidden
+	}
+	old, err := e.writableDoc(ctx, def, g, id)
+	if err != nil {
+		return nil, err
+	}
+	owner, _ := old["owner"].(string)
+	if def.obj.PoolOf(owner) != nil {
+		return nil, errorf(KindConflict, "already_in_pool", "the %s record %s is in a pool already", object, id)
+	}
+	if pool == "" {
+		pool, _ = old[poolKey].(string)
+		if def.obj.PoolOf(forms.PoolOwner(pool)) == nil && len(def.obj.Pools) == 1 {
+			pool = def.obj.Pools[0].Name
+		}
+	}
+	p := def.obj.PoolOf(forms.PoolOwner(pool))
+	if p == nil {
+		return nil, errorf(KindValidation, "pool_not_found", "the object %s has no pool %q", object, pool)
+	}
+	if err := e.checkLock(ctx, by, object, id); err != nil {
+		return nil, err
+	}
+	version, err := docVersion(recordsColl(object), old)
+	if err != nil {
+		return nil, err
+	}
+	stored, _, err := e.planUpdate(ctx, by, def, g, old, version, map[string]any{"owner": forms.PoolOwner(p.Name)}, locale, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	stored[poolKey] = p.Name
+	return e.commitUpdate(ctx, by, def, g, old, stored, version, auditEntry{Action: "record_returned", Reason: reason}, locale)
+}
+
+// keepPool carries the pool a record came from over to its next version.
+func keepPool(old, stored store.Doc) {
+	if p, ok := old[poolKey]; ok {
+		stored[poolKey] = p
+	}
+}
