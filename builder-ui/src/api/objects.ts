@@ -18,10 +18,22 @@ export interface ObjectDef {
   /** Composite indexes (2 to 4 fields, "-" for descending). */
   indexes?: { name?: string; fields: string[] }[];
   sharing?: string;
+  /** Pools (线索池, 公海) that may own its records: owner "pool:<name>". */
+  pools?: PoolDef[];
   version: number;
   updated_at?: string;
   updated_by?: string;
 }
+
+export interface PoolDef {
+  name: string;
+  label?: Label;
+  members: { roles?: string[]; teams?: string[] };
+  managers?: { roles?: string[]; teams?: string[] };
+}
+
+/** The owner value of a record in pool name. */
+export const poolOwner = (name: string) => `pool:${name}`;
 
 export const objectsKey = ['meta', 'objects'] as const;
 

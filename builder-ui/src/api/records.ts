@@ -47,6 +47,11 @@ export const recordsApi = {
   remove: (object: string, id: string, version: number) => api.delete<void>(one(object, id), { ifMatch: version }),
   /** Folds the losers into the winner, each field keeping the value of the record named for it. */
   merge: (object: string, req: MergeRequest) => api.post<RecordData>(`${base(object)}/merge`, req),
+  /** Takes a record its pool owns into one's own hands: 409 already_claimed when someone was faster. */
+  claim: (object: string, id: string) => api.post<RecordData>(`${one(object, id)}/claim`, {}),
+  /** Gives a record back to a pool (its own when none is named), saying why. */
+  giveBack: (object: string, id: string, reason: string, pool?: string) =>
+    api.post<RecordData>(`${one(object, id)}/return`, pool ? { pool, reason } : { reason }),
 };
 
 /** A merge: the record kept, the records folded into it, and per field the record whose value it keeps. */

@@ -30,6 +30,7 @@ import { ActivityTimeline } from './ActivityTimeline';
 import { ApprovalPanel } from './ApprovalPanel';
 import { AutomationButtons } from './AutomationButtons';
 import { FieldValue } from '../fields/registry';
+import { PoolButtons } from './PoolButtons';
 import { FollowUpButtons } from './FollowUpButtons';
 import { HistoryTimeline } from './HistoryTimeline';
 import { relationsTo, recordTitle, useLookupNames, usePeopleById } from './meta';
@@ -152,6 +153,7 @@ export default function RecordPage() {
           )}
         </div>
         <Space wrap>
+          <PoolButtons def={def} object={object} record={r} />
           <FollowUpButtons objects={objects.data} object={object} record={r} />
           <AutomationButtons object={object} id={id} version={r.version} />
           <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>

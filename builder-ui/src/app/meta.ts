@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useObjects, type FieldDef, type ObjectDef } from '../api/objects';
+import { poolOwner, useObjects, type FieldDef, type ObjectDef } from '../api/objects';
 import { recordsApi, type RecordData } from '../api/records';
 import { usePeople } from '../api/work';
+import { useI18n } from '../i18n/context';
+import { pickLabel } from '../i18n/locale';
 
 // What the end-user app derives from the definitions: the name of a record, who looks up whom.
 
@@ -69,10 +71,14 @@ export function useLookupNames(target: string | undefined, ids: string[]) {
   return useQuery(lookupNamesQuery(target, def, ids));
 }
 
-/** The people of the directory by id, for owner and user fields. */
+/** The people of the directory by id, for owner and user fields; pools by their owner value. */
 export function usePeopleById() {
   const people = usePeople();
+  const objects = useObjects();
+  const { locale } = useI18n();
   const byId: Record<string, string> = {};
   for (const p of people.data ?? []) byId[p.id] = p.name || p.email;
+  for (const o of objects.data ?? [])
+    for (const pool of o.pools ?? []) byId[poolOwner(pool.name)] ??= pickLabel(pool.label, locale, pool.name);
   return byId;
 }

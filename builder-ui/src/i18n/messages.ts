@@ -4,6 +4,7 @@ import { appEn, appZhCN } from './messages_app';
 import { indexesEn, indexesZhCN } from './messages_indexes';
 import { importsEn, importsZhCN } from './messages_imports';
 import { mergeEn, mergeZhCN } from './messages_merge';
+import { poolsEn, poolsZhCN } from './messages_pools';
 import { duplicatesEn, duplicatesZhCN } from './messages_duplicates';
 import { bulkEn, bulkZhCN } from './messages_bulk';
 import { searchEn, searchZhCN } from './messages_search';
@@ -59,6 +60,7 @@ export const en = {
   ...indexesEn,
   ...importsEn,
   ...mergeEn,
+  ...poolsEn,
   ...duplicatesEn,
   ...bulkEn,
   ...searchEn,
@@ -427,6 +429,7 @@ export const zhCN: Messages = {
   ...indexesZhCN,
   ...importsZhCN,
   ...mergeZhCN,
+  ...poolsZhCN,
   ...duplicatesZhCN,
   ...bulkZhCN,
   ...searchZhCN,
