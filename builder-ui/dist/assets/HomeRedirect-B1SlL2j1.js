@@ -1,1 +1,0 @@
-import{J as e,K as t,l as n}from"./index-DYyKWZG2.js";import{t as r}from"./useAppMenu-BUeeuZ_k.js";import{u as i}from"./objectWithoutProperties-EpD4-06b.js";var a=i();function o(){let i=t();return i.isPending?(0,a.jsx)(n,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};
