@@ -21,6 +21,9 @@ async function logCall(page: Page, subject: string, outcome: string) {
   await page.getByTestId('log-call').click({ timeout: 30_000 });
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByTestId('followup-parent')).toBeVisible();
+  // Saving without a subject says what is missing, and nothing else (no error in the console).
+  await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+  await expect(dialog.locator('.ant-form-item-explain-error')).toBeVisible();
   await dialog.getByTestId('followup-subject').fill(subject);
   await dialog.getByTestId('followup-outcome').click();
   await pickOption(page, outcome);

@@ -98,7 +98,12 @@ export function FollowUpButtons({
         title={open ? t(open.title) : ''}
         okText={t('app.followup.save')}
         confirmLoading={save.isPending}
-        onOk={() => void values.validateFields().then((v) => save.mutate(v))}
+        onOk={() =>
+          void values.validateFields().then(
+            (v) => save.mutate(v),
+            () => undefined, // the form shows what is missing
+          )
+        }
         onCancel={() => setOpen(null)}
         destroyOnHidden
       >

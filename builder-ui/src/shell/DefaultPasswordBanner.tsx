@@ -48,7 +48,12 @@ export function DefaultPasswordBanner() {
         okText={t('listwork.password.change')}
         confirmLoading={change.isPending}
         onCancel={() => setOpen(false)}
-        onOk={() => void form.validateFields().then((v) => change.mutate(v))}
+        onOk={() =>
+          void form.validateFields().then(
+            (v) => change.mutate(v),
+            () => undefined, // the form shows what is missing
+          )
+        }
       >
         <Form form={form} layout="vertical">
           <Form.Item name="current_password" label={t('listwork.password.current')} rules={[{ required: true }]}>
