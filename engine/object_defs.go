@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
 	"crm/rules"
@@ -333,6 +334,32 @@ func (e *Engine) checkDefinition(ctx context.Context, obj *forms.Object) error {
 					problems = append(problems, forms.Problem{Pointer: fmt.Sprintf("/pools/%d/%s/teams/%d", i, side.name, j), Code: "unknown_team", Message: fmt.Sprintf("no team %q", t)})
 				}
 			}
+		}
+	}
+	for i, c := range obj.OwnerCounts {
+		at := fmt.Sprintf("/owner_counts/%d/", i)
+		target := obj
+		if c.Object != obj.Name && c.Object != "" {
+			t, err := e.current(ctx, c.Object)
+			if isNotFound(err) {
+				problems = append(problems, forms.Problem{Pointer: at + "object", Code: "unknown_object", Message: fmt.Sprintf("no object %q", c.Object)})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			target = t.obj
+		}
+		if c.Filter == "" {
+			continue
+		}
+		if _, err := ownerCountFilter(c, target); err != nil {
+			p := forms.Problem{Pointer: at + "filter", Code: "invalid_condition", Message: err.Error()}
+			var qe *query.Error
+			if errors.As(err, &qe) {
+				p.Message, p.Line, p.Column = qe.Message, 1, max(qe.Pos+1, 1)
+			}
+			problems = append(problems, p)
 		}
 	}
 	if len(problems) > 0 {

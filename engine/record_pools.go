@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
 )
@@ -187,4 +188,46 @@ func keepPool(old, stored store.Doc) {
 	if p, ok := old[poolKey]; ok {
 		stored[poolKey] = p
 	}
+}
+
+// ownerCounts are the object's owner counts for owner (forms.OwnerCount): per count, the records
+// of its object matching its filter that owner holds, the record self not counted. Nothing is
+// read when the object declares none, and a pool or no owner counts 0.
+func (e *Engine) ownerCounts(ctx context.Context, def *definition, owner, self string) (map[string]int64, error) {
+	if len(def.obj.OwnerCounts) == 0 || owner == "" || def.obj.PoolOf(owner) != nil {
+		return nil, nil
+	}
+	out := make(map[string]int64, len(def.obj.OwnerCounts))
+	for _, c := range def.obj.OwnerCounts {
+		target, err := e.current(ctx, c.Object)
+		if err != nil {
+			return nil, err
+		}
+		f := store.And{store.Compare{Field: "owner", Op: store.Eq, Value: owner, Scalar: true}}
+		if c.Filter != "" {
+			cf, err := ownerCountFilter(c, target.obj)
+			if err != nil {
+				return nil, err
+			}
+			f = append(f, cf)
+		}
+		if self != "" && c.Object == def.obj.Name {
+			f = append(f, store.Compare{Field: "id", Op: store.Ne, Value: self, Scalar: true})
+		}
+		n, err := e.store.Count(ctx, recordsColl(c.Object), f)
+		if err != nil {
+			return nil, storeErr(err)
+		}
+		out[c.Name] = n
+	}
+	return out, nil
+}
+
+// ownerCountFilter is a count's filter as a store filter over its object.
+func ownerCountFilter(c forms.OwnerCount, target *forms.Object) (store.Filter, error) {
+	node, err := query.Parse(c.Filter)
+	if err != nil {
+		return nil, err
+	}
+	return query.Resolve(node, target)
 }

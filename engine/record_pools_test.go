@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -153,6 +154,106 @@ func TestPoolClaimAndReturn(t *testing.T) {
 		}
 		if _, err := e.CreateRecord(ctx, SystemActor, "lead", map[string]any{"company": "x", "owner": "pool:nope"}, "en"); err == nil {
 			t.Error("an unknown pool became an owner")
+		}
+	})
+}
+
+// clientDef: a client pool, and a holding limit of two active clients per owner.
+const clientDef = `{"name":"client","fields":[{"name":"name","type":"text","required":true},
+  {"name":"status","type":"picklist","options":[{"value":"active"},{"value":"closed"}]}],
+ "pools":[{"name":"open_sea","members":{"roles":["sales"]}}],
+ "owner_counts":[{"name":"held","object":"client","filter":"status = \"active\""}],
+ "validation_rules":[{"name":"holding_limit","error_when":"changed(\"owner\") && status == \"active\" && owner_counts.held >= 2",
+   "message":{"en":"you hold 2 active clients already","zh-CN":"保有量已满"}}]}`
+
+// TestHoldingLimitOnEveryWritePath: the count of the owner's active clients refuses a third one
+// on create, on a claim from the pool, on a transfer to the owner and on an import, and lets
+// through a closed one, a claim by someone under the limit and edits that keep the owner.
+func TestHoldingLimitOnEveryWritePath(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		e := engines(t, b, 1, newTestClock())[0]
+		mustDefine(t, e, clientDef)
+		ann, bob := salesRep(t, e, "ann@example.com"), salesRep(t, e, "bob@example.com")
+		limited := func(what string, err error) {
+			t.Helper()
+			ee, ok := AsError(err)
+			if !ok || ee.Code != "validation_failed" || len(ee.Fields) != 1 || ee.Fields[0].Message != "you hold 2 active clients already" {
+				t.Errorf("%s: %v, want the holding limit", what, err)
+			}
+		}
+		mine := make([]string, 0, 2)
+		for i := range 2 {
+			r, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": fmt.Sprint("A", i), "status": "active"}, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine = append(mine, r["id"].(string))
+		}
+		// Create.
+		_, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "A2", "status": "active"}, "en")
+		limited("a third active client", err)
+		if _, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "A3", "status": "closed"}, "en"); err != nil {
+			t.Errorf("a closed client does not count: %v", err)
+		}
+		// An edit that keeps the owner is not a new holding.
+		if _, err := e.UpdateRecord(ctx, ann, "client", mine[0], map[string]any{"name": "A0 renamed"}, 0, "en"); err != nil {
+			t.Errorf("editing a held client: %v", err)
+		}
+		// Claim.
+		pooled, err := e.CreateRecord(ctx, SystemActor, "client", map[string]any{"name": "P", "status": "active", "owner": "pool:open_sea"}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.ClaimRecord(ctx, ann, "client", pooled["id"].(string), "en")
+		limited("a claim over the limit", err)
+		if r, err := e.ClaimRecord(ctx, bob, "client", pooled["id"].(string), "en"); err != nil || r["owner"] != bob.ID {
+			t.Fatalf("bob is under the limit: %v %v", r["owner"], err)
+		}
+		// Transfer to ann.
+		_, err = e.UpdateRecord(ctx, SystemActor, "client", pooled["id"].(string), map[string]any{"owner": ann.ID}, 0, "en")
+		limited("a transfer over the limit", err)
+		// Import as ann: the active row fails, the closed one is created.
+		sheet := "name,status\nI1,active\nI2,closed\n"
+		im, err := e.StartImport(ctx, ann, ImportRequest{Object: "client", FileName: "clients.csv", File: strings.NewReader(sheet)}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Import
+		waitFor(t, func() bool {
+			_, _ = e.Tick(ctx)
+			got, err = e.GetImport(ctx, ann, im.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Status == importDone
+		})
+		if got.Created != 1 || got.Failed != 1 {
+			t.Errorf("import: created %d, failed %d; want 1 and 1", got.Created, got.Failed)
+		}
+		// Closing one makes room.
+		if _, err := e.UpdateRecord(ctx, ann, "client", mine[1], map[string]any{"status": "closed"}, 0, "en"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "A4", "status": "active"}, "en"); err != nil {
+			t.Errorf("after closing one: %v", err)
+		}
+		// A count's object and filter are checked at save.
+		bad := `{"name":"deal","fields":[{"name":"title","type":"text"}],"owner_counts":[{"name":"a","object":"nothing"},{"name":"b","object":"client","filter":"nope = 1"}]}`
+		var obj forms.Object
+		if err := json.Unmarshal([]byte(bad), &obj); err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.CreateObject(ctx, SystemActor, &obj)
+		var pointers []string
+		if ee, ok := AsError(err); ok {
+			for _, p := range ee.Problems {
+				pointers = append(pointers, p.Pointer)
+			}
+		}
+		if fmt.Sprint(pointers) != "[/owner_counts/0/object /owner_counts/1/filter]" {
+			t.Errorf("bad owner counts: %v %v", pointers, err)
 		}
 	})
 }

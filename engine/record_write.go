@@ -67,7 +67,10 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if err != nil {
 		return nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: input, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor})
+	if rc.OwnerCounts, err = e.ownerCounts(ctx, def, owner, ""); err != nil {
+		return nil, err
+	}
+	out := def.rules.Write(rules.Draft{Input: input, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Owner: owner})
 	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
 	if err != nil {
 		return nil, err
@@ -321,7 +324,10 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 	if err != nil {
 		return nil, nil, err
 	}
-	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups})
+	if rc.OwnerCounts, err = e.ownerCounts(ctx, def, owner, id); err != nil {
+		return nil, nil, err
+	}
+	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups, Owner: owner})
 	errs, err := e.afterRules(ctx, by, def, old, out, locale)
 	if err != nil {
 		return nil, nil, err

@@ -28,6 +28,8 @@ type Object struct {
 	Timeline []TimelineSource `json:"timeline,omitempty"`
 	// Pools may own its records instead of a user (object_pools.go).
 	Pools []Pool `json:"pools,omitempty"`
+	// OwnerCounts are counts of the owner's records that expressions read (object_pools.go).
+	OwnerCounts []OwnerCount `json:"owner_counts,omitempty"`
 }
 
 // Field returns the field called name, or nil when the object has none.

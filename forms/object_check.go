@@ -51,6 +51,7 @@ func (o *Object) Check(exists func(name string) bool) []Problem {
 	checkLayouts(o, r)
 	checkSharing(o, r)
 	checkPools(o, r)
+	checkOwnerCounts(o, r)
 	checkIndexes(o, r)
 	checkTimeline(o, r)
 	return r.problems

@@ -84,3 +84,39 @@ func checkPools(o *Object, r *report) {
 		}
 	}
 }
+
+// OwnerCount is a number expressions of the object may read as owner_counts.<name>: how many
+// records of Object matching Filter (the filter language of lists) the record's owner holds,
+// the record itself not counted. A holding limit (保有量) is a validation rule over it, e.g.
+// `changed("owner") && owner_counts.active_accounts >= 30`; the count is of the owner the write
+// leaves (a claim's claimer, a transfer's new owner), and 0 for a pool.
+type OwnerCount struct {
+	Name   string `json:"name"`
+	Label  Label  `json:"label,omitempty"`
+	Object string `json:"object"`
+	Filter string `json:"filter,omitempty"`
+}
+
+// maxOwnerCounts bounds an object's owner counts: each is one indexed count per write.
+const maxOwnerCounts = 5
+
+// checkOwnerCounts checks the counts' shape; their objects and filters are the engine's.
+func checkOwnerCounts(o *Object, r *report) {
+	if len(o.OwnerCounts) > maxOwnerCounts {
+		r.add("/owner_counts", codeInvalidOption, "an object has at most %d owner counts", maxOwnerCounts)
+	}
+	seen := map[string]bool{}
+	for i, c := range o.OwnerCounts {
+		at := fmt.Sprintf("/owner_counts/%d", i)
+		switch {
+		case !NamePattern.MatchString(c.Name):
+			r.add(at+"/name", codeInvalidName, "count name %q must start with a lower-case letter and hold only a-z, 0-9 and _ (at most 63)", c.Name)
+		case seen[c.Name]:
+			r.add(at+"/name", codeDuplicateName, "count name %q is used twice", c.Name)
+		}
+		seen[c.Name] = true
+		if c.Object == "" {
+			r.add(at+"/object", codeMissingOption, "an owner count names the object it counts")
+		}
+	}
+}

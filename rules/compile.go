@@ -84,6 +84,7 @@ func newEnv(obj *forms.Object, refs *refState) *Env {
 	}
 	env["old"] = recordTypes(obj)
 	env["user"] = userTypes
+	env[ownerCountsName] = ownerCountTypes(obj)
 	env[meterName] = types.TypeOf(&meter{})
 	for k, v := range perEvaluation {
 		env[k] = v
@@ -277,7 +278,8 @@ func (s *sandbox) Visit(node *ast.Node) {
 			s.fail(call.Arguments[0], `changed takes a field name in quotes, e.g. changed("stage")`)
 			return
 		}
-		if s.env.fields[name.Value] == nil {
+		// owner too: a claim or a transfer changes it, and holding limits ask (owner counts).
+		if s.env.fields[name.Value] == nil && name.Value != "owner" {
 			s.fail(name, fmt.Sprintf("unknown field %s", name.Value))
 		}
 	}

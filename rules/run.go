@@ -22,6 +22,9 @@ type Context struct {
 	// Refs are the values read through lookups, stored form, by reference name
 	// ("account.vip"); a reference absent here reads as empty (see refs.go).
 	Refs map[string]any
+	// OwnerCounts are the object's owner counts for the owner the write leaves, by name; a count
+	// absent here reads as 0.
+	OwnerCounts map[string]int64
 }
 
 // Scope is the environment of the expressions of one write: built once, read by every program.
@@ -45,6 +48,11 @@ func (e *Env) Scope(values, old map[string]any, c Context) Scope {
 		vars["old"] = e.record(old)
 	}
 	vars["user"] = c.User.value()
+	counts := make(map[string]any, len(e.obj.OwnerCounts))
+	for _, oc := range e.obj.OwnerCounts {
+		counts[oc.Name] = int(c.OwnerCounts[oc.Name])
+	}
+	vars[ownerCountsName] = counts
 	loc := c.Location
 	if loc == nil {
 		loc = time.UTC

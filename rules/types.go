@@ -63,6 +63,18 @@ func recordTypes(obj *forms.Object) types.Map {
 	return m
 }
 
+// ownerCountsName is the variable holding the object's owner counts (forms.OwnerCount).
+const ownerCountsName = "owner_counts"
+
+// ownerCountTypes are an object's owner counts, each a whole number.
+func ownerCountTypes(obj *forms.Object) types.Map {
+	m := types.Map{}
+	for _, c := range obj.OwnerCounts {
+		m[c.Name] = types.Int
+	}
+	return m
+}
+
 // userTypes describe the acting user.
 var userTypes = types.Map{
 	"id": types.String, "email": types.String, "name": types.String,

@@ -30,6 +30,10 @@ type Draft struct {
 	// Rollups are roll-up values the engine folded from the children (Rollup.Fold), wire form:
 	// a roll-up changes only this way. On create every roll-up starts over no children.
 	Rollups map[string]any
+	// Owner is the owner the write leaves when the engine changes it (a claim, a transfer): the
+	// expressions' owner, so that changed("owner") and owner counts see the new one. Empty: as
+	// stored (or, on create, as the engine sets it afterwards).
+	Owner string
 }
 
 // FieldState is how a form shows a field for a draft.
@@ -123,6 +127,9 @@ func (s *Set) Write(d Draft) Outcome {
 		if d.Old != nil {
 			typed[k] = d.Old[k]
 		}
+	}
+	if d.Owner != "" {
+		typed["owner"] = d.Owner
 	}
 	for _, f := range obj.Fields {
 		typed[f.Name] = bestEffort(f, values[f.Name])
