@@ -199,7 +199,14 @@ func (e *Engine) ownerCounts(ctx context.Context, def *definition, owner, self s
 	}
 	out := make(map[string]int64, len(def.obj.OwnerCounts))
 	for _, c := range def.obj.OwnerCounts {
+		// A count whose object or filter no longer fits (the object or a field it names was
+		// deleted since the save checked it) counts 0 and says so, rather than refusing every
+		// write of this object.
 		target, err := e.current(ctx, c.Object)
+		if isNotFound(err) {
+			e.log.Error("owner count not counted: its object is gone", "object", def.obj.Name, "count", c.Name, "counts", c.Object)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -207,7 +214,8 @@ func (e *Engine) ownerCounts(ctx context.Context, def *definition, owner, self s
 		if c.Filter != "" {
 			cf, err := ownerCountFilter(c, target.obj)
 			if err != nil {
-				return nil, err
+				e.log.Error("owner count not counted: its filter no longer fits", "object", def.obj.Name, "count", c.Name, "err", err)
+				continue
 			}
 			f = append(f, cf)
 		}

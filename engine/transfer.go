@@ -61,8 +61,12 @@ func (e *Engine) Export(ctx context.Context, w io.Writer) error {
 			if st, ok := d[slaStateKey]; ok {
 				w[slaStateKey] = st // the SLA clocks travel with their record
 			}
-			if st, ok := d[stageLogKey]; ok {
-				w[stageLogKey] = st // and so does the stage history
+			// and so do the stage history, the pool a record was claimed from and the keys of
+			// the effects applied to it (a pending timer runs once on the new server too)
+			for _, k := range []string{stageLogKey, poolKey, effectsKey} {
+				if v, ok := d[k]; ok {
+					w[k] = v
+				}
 			}
 			return enc.Encode(exportLine{Kind: "doc", Coll: coll, Doc: w})
 		}); err != nil {
@@ -284,7 +288,7 @@ func readExport(r io.Reader) (*importPlan, error) {
 // start would otherwise add them by rewriting every record, a new version each).
 func importRecord(obj *forms.Object, c *forms.Compiled, d map[string]any) (store.Doc, error) {
 	values := map[string]any{}
-	engineKept := append([]string{slaStateKey, stageLogKey}, slaFields...)
+	engineKept := append([]string{slaStateKey, stageLogKey, poolKey, effectsKey}, slaFields...)
 	for k, v := range d {
 		if !isSystemField(k) && !slices.Contains(engineKept, k) {
 			values[k] = v

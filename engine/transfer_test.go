@@ -23,7 +23,8 @@ func TestExportImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := src.CreateUser(ctx, engine.SystemActor, "a@example.com", "A", "password-123", []string{"admin"}); err != nil {
+		admin, err := src.CreateUser(ctx, engine.SystemActor, "a@example.com", "A", "password-123", []string{"admin"})
+		if err != nil {
 			t.Fatal(err)
 		}
 		var obj forms.Object
@@ -40,7 +41,8 @@ func TestExportImport(t *testing.T) {
 		}
 		// A ticket an SLA policy measures: its clocks and its pending threshold job travel too.
 		var tickets forms.Object
-		_ = json.Unmarshal([]byte(`{"name":"ticket","fields":[{"name":"subject","type":"text"},{"name":"answered_at","type":"datetime"}]}`), &tickets)
+		_ = json.Unmarshal([]byte(`{"name":"ticket","fields":[{"name":"subject","type":"text"},{"name":"answered_at","type":"datetime"}],
+		 "pools":[{"name":"queue","members":{"roles":["support"]}}]}`), &tickets)
 		if _, err := src.CreateObject(ctx, engine.SystemActor, &tickets); err != nil {
 			t.Fatal(err)
 		}
@@ -50,6 +52,14 @@ func TestExportImport(t *testing.T) {
 		}
 		tk, err := src.CreateRecord(ctx, engine.SystemActor, "ticket", map[string]any{"subject": "help"}, "en")
 		if err != nil {
+			t.Fatal(err)
+		}
+		// A ticket claimed from its pool keeps where it came from (a return goes back there).
+		pooled, err := src.CreateRecord(ctx, engine.SystemActor, "ticket", map[string]any{"subject": "queued", "owner": "pool:queue"}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.ClaimRecord(ctx, admin, "ticket", pooled["id"].(string), "en"); err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
@@ -85,7 +95,10 @@ func TestExportImport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Records["lead"] != 1200 || sum.Records["ticket"] != 1 || sum.Users != 1 || sum.Objects != 2 {
+		if d, err := dstStore.Get(ctx, "obj_ticket", pooled["id"].(string)); err != nil || d["_pool"] != "queue" {
+			t.Errorf("the claimed ticket's pool after the import: %v %v", d["_pool"], err)
+		}
+		if sum.Records["lead"] != 1200 || sum.Records["ticket"] != 2 || sum.Users != 1 || sum.Objects != 2 {
 			t.Errorf("summary %+v", sum)
 		}
 		var back bytes.Buffer
@@ -102,8 +115,8 @@ func TestExportImport(t *testing.T) {
 		if sla, err := dst.GetRecordSLA(ctx, engine.SystemActor, "ticket", tk["id"].(string)); err != nil || sla.Status != "running" || sla.DueAt != tk["sla_due_at"] {
 			t.Errorf("SLA of the imported ticket: %+v %v (was due %v)", sla, err, tk["sla_due_at"])
 		}
-		if n, _ := dstStore.Count(ctx, "jobs", nil); n != 1 {
-			t.Errorf("%d jobs imported, want the ticket's breach timer", n)
+		if n, _ := dstStore.Count(ctx, "jobs", nil); n != 2 {
+			t.Errorf("%d jobs imported, want the tickets' breach timers", n)
 		}
 		if _, _, err := dst.Login(ctx, "a@example.com", "password-123"); err != nil {
 			t.Errorf("imported user cannot sign in: %v", err)
