@@ -241,6 +241,8 @@ func (e *Engine) applyAction(ctx context.Context, a *workflow.Compiled, i int, a
 		return e.approvalAction(ctx, def, act, record, doc, akey)
 	case workflow.ActionEmail:
 		return e.emailAction(ctx, a, act, def, record, doc, akey)
+	case workflow.ActionReturnToPool:
+		return e.returnToPoolAction(ctx, def, act, record)
 	}
 	return "", permanent(fmt.Errorf("unknown action %q", act.Type))
 }

@@ -2,12 +2,14 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
+	"crm/workflow"
 )
 
 // Claiming a record from its pool and returning it (see forms/object_pools.go). A claim is a
@@ -181,6 +183,31 @@ func (e *Engine) returnOnce(ctx context.Context, by *Actor, object, id, pool, re
 	}
 	stored[poolKey] = p.Name
 	return e.commitUpdate(ctx, by, def, g, old, stored, version, auditEntry{Action: "record_returned", Reason: reason}, locale)
+}
+
+// returnToPoolAction is an automation's return_to_pool: the record goes back to its pool as the
+// system, with the action's reason in the record's history. A record in a pool already, or gone,
+// is left as it is; a re-run finds it in the pool.
+func (e *Engine) returnToPoolAction(ctx context.Context, def *definition, act workflow.Action, record string) (string, error) {
+	reason := act.Reason["en"]
+	if reason == "" {
+		for _, text := range act.Reason {
+			reason = text
+			break
+		}
+	}
+	r, err := e.ReturnRecord(ctx, SystemActor, def.obj.Name, record, act.Pool, reason, "en")
+	switch {
+	case err == nil:
+		return "returned to " + fmt.Sprint(r["owner"]), nil
+	case errCode(err) == "already_in_pool":
+		return "in a pool already", nil
+	case isNotFound(err):
+		return "record gone", nil
+	case errCode(err) == "pool_not_found":
+		return "", permanent(err) // the definition changed: no retry brings the pool back
+	}
+	return "", err
 }
 
 // keepPool carries the pool a record came from over to its next version.

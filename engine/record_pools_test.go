@@ -7,9 +7,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"crm/forms"
 	"crm/internal/testenv"
+	"crm/workflow"
 )
 
 const poolLeadDef = `{"name":"lead","fields":[{"name":"company","type":"text","required":true}],
@@ -254,6 +256,85 @@ func TestHoldingLimitOnEveryWritePath(t *testing.T) {
 		}
 		if fmt.Sprint(pointers) != "[/owner_counts/0/object /owner_counts/1/filter]" {
 			t.Errorf("bad owner counts: %v %v", pointers, err)
+		}
+	})
+}
+
+// TestReclaimToPoolAfterDays: the scheduled reclaim of a pool. A client its rep has not
+// contacted for 7 days goes back to the pool (the rep is told first), with the reason in its
+// history; a contact in time moves the timer; the action is checked at save.
+func TestReclaimToPoolAfterDays(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		e := engines(t, b, 1, clock)[0]
+		mustDefine(t, e, `{"name":"client","fields":[{"name":"name","type":"text","required":true},{"name":"last_contacted_at","type":"datetime"}],
+		 "pools":[{"name":"open_sea","members":{"roles":["sales"]}}]}`, `{"name":"task_like","fields":[{"name":"subject","type":"text"}]}`)
+		mustAutomate(t, e, `{"name":"reclaim","object":"client","trigger":{"type":"time_relative","field":"last_contacted_at","offset":"7d"},
+		 "actions":[{"type":"notify","to":{"owner":true},"title":{"en":"{{name}} goes back to the pool"}},
+		            {"type":"return_to_pool","reason":{"en":"no follow-up for 7 days","zh-CN":"7 天未跟进"}}]}`)
+		ann := salesRep(t, e, "ann@example.com")
+		kept, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "Kept", "last_contacted_at": stamp(clock.Now())}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		idle, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "Idle", "last_contacted_at": stamp(clock.Now())}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(5 * 24 * time.Hour)
+		if _, err := e.UpdateRecord(ctx, ann, "client", kept["id"].(string), map[string]any{"last_contacted_at": stamp(clock.Now())}, 0, "en"); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(3 * 24 * time.Hour)
+		if _, err := e.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		owner := func(id any) any {
+			t.Helper()
+			r, err := e.GetRecord(ctx, SystemActor, "client", id.(string))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r["owner"]
+		}
+		if got := owner(idle["id"]); got != "pool:open_sea" {
+			t.Errorf("the idle client's owner after 8 days: %v, want the pool", got)
+		}
+		if got := owner(kept["id"]); got != ann.ID {
+			t.Errorf("the client contacted on day 5 went to %v", got)
+		}
+		hist, err := e.RecordHistory(ctx, SystemActor, "client", idle["id"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		returned := false
+		for _, h := range hist {
+			returned = returned || (h.Action == "record_returned" && h.Reason == "no follow-up for 7 days")
+		}
+		if !returned {
+			t.Errorf("no return with its reason in the history: %+v", hist)
+		}
+		notes, _, err := e.Notifications(ctx, ann, true, 10)
+		if err != nil || len(notes) != 1 || notes[0].Title != "Idle goes back to the pool" {
+			t.Errorf("the rep's notifications: %+v %v", notes, err)
+		}
+		// Checked at save: an object without pools, an unknown pool, no reason.
+		for want, def := range map[string]string{
+			"/actions/0/type":   `{"name":"r1","object":"task_like","trigger":{"type":"created"},"actions":[{"type":"return_to_pool","reason":{"en":"x"}}]}`,
+			"/actions/0/pool":   `{"name":"r2","object":"client","trigger":{"type":"created"},"actions":[{"type":"return_to_pool","pool":"nope","reason":{"en":"x"}}]}`,
+			"/actions/0/reason": `{"name":"r3","object":"client","trigger":{"type":"created"},"actions":[{"type":"return_to_pool"}]}`,
+		} {
+			var a workflow.Automation
+			if err := json.Unmarshal([]byte(def), &a); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.SaveAutomation(ctx, SystemActor, &a, true, 0)
+			ee, _ := AsError(err)
+			if ee == nil || len(ee.Problems) != 1 || ee.Problems[0].Pointer != want {
+				t.Errorf("%s: %v", want, err)
+			}
 		}
 	})
 }

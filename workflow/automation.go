@@ -36,6 +36,9 @@ const (
 	ActionApproval = "approval"
 	// ActionEmail sends an email template to recipients through the outbox (engine/email_*.go).
 	ActionEmail = "email"
+	// ActionReturnToPool gives the record back to a pool of its object with a reason (the
+	// scheduled reclaim of a pool: no follow-up for N days). A record in a pool already stays.
+	ActionReturnToPool = "return_to_pool"
 )
 
 // Automation reacts to records: when its trigger fires and its condition holds, its actions run.
@@ -86,6 +89,10 @@ type Action struct {
 	// values are computed over the automation's record and must be fields of the lookup's
 	// object. An empty lookup updates nothing.
 	Parent string `json:"parent,omitempty"`
+	// Pool and Reason: return_to_pool's pool (empty: the one it was claimed from, else the
+	// object's only pool) and the reason kept in the audit trail.
+	Pool   string      `json:"pool,omitempty"`
+	Reason forms.Label `json:"reason,omitempty"`
 }
 
 // Recipients of a notification.
@@ -251,8 +258,22 @@ func Compile(a *Automation, env *rules.Env, objects Objects) (*Compiled, []forms
 			if act.Process == "" {
 				bad(at+"/process", "missing_option", "an approval action names its process")
 			}
+		case ActionReturnToPool:
+			switch {
+			case len(obj.Pools) == 0:
+				bad(at+"/type", "invalid_action", "%s has no pool to return records to", obj.Name)
+			case act.Pool != "" && obj.PoolOf(forms.PoolOwner(act.Pool)) == nil:
+				bad(at+"/pool", "unknown_pool", "%s has no pool %q", obj.Name, act.Pool)
+			}
+			said := false
+			for _, text := range act.Reason {
+				said = said || strings.TrimSpace(text) != ""
+			}
+			if !said {
+				bad(at+"/reason", "missing_option", "a return to the pool says why (reason)")
+			}
 		default:
-			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval, email", act.Type)
+			bad(at+"/type", "invalid_action", "action type %q is not one of update, create, notify, webhook, assign, approval, email, return_to_pool", act.Type)
 		}
 	}
 	checkControls(a.Controls, obj, bad)
