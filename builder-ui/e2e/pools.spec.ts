@@ -1,6 +1,7 @@
 import { zhCN } from '../src/i18n/messages';
+import { openTab } from './builder-helpers';
 import { call, lin, type Rec, signInAs, tokenOf, zhou } from './demo';
-import { expect, expectNoHorizontalOverflow, test } from './fixtures';
+import { expect, expectNoHorizontalOverflow, signIn, test } from './fixtures';
 
 // The lead pool (线索池) of the default template: a rep claims a lead from the pool on its page,
 // gives it back with a reason, and learns that a colleague was faster when she tries again.
@@ -29,11 +30,14 @@ test('in Chinese, a rep claims a lead from the lead pool, returns it with a reas
   await expectNoHorizontalOverflow(page);
   await shot('pool-lead-in-pool');
 
-  // Claim: the lead is hers.
+  // Edit waits for the claim; the claim makes the lead hers.
+  const edit = page.getByRole('button', { name: zhCN['app.record.edit'] });
+  await expect(edit).toBeDisabled();
   await page.getByTestId('pool-claim').click();
   await expect(page.getByText(zhCN['app.pool.claimed'])).toBeVisible();
   await expect(info_).toContainText('Lin Wei');
   await expect(page.getByTestId('pool-claim')).toBeHidden();
+  await expect(edit).toBeEnabled();
 
   // Return it: a reason is required.
   await page.getByTestId('pool-return').click();
@@ -60,4 +64,50 @@ test('in Chinese, a rep claims a lead from the lead pool, returns it with a reas
   await page.getByTestId('pool-claim').click();
   await expect(page.getByText('该记录已被他人领取')).toBeVisible();
   await shot('pool-claimed-by-colleague', !phone);
+});
+
+test("an analyst edits the template's lead reclaim: the return-to-pool action shows its pool and reason and keeps them on save", async ({
+  page,
+  request,
+  token,
+  phone,
+  shot,
+}) => {
+  test.skip(phone, 'the builder is a desktop tool');
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page);
+  await page.goto('/objects/lead');
+  // The builder has loaded the definition (a tab clicked before that is not taken).
+  await expect(page.getByTestId('field-company')).toBeVisible({ timeout: 60_000 });
+  await openTab(page, 'Automations');
+  const card = page.getByTestId('automation-lead_reclaim');
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  const action = card.getByTestId('action-1');
+  await expect(action).toContainText('Return to pool');
+  await expect(action.locator('.ant-select-selection-item')).toHaveText('Lead pool');
+  const reason = action.getByLabel('Reason (English)');
+  await expect(reason).toHaveValue('No contact for 14 days');
+  await reason.fill('No follow-up for two weeks');
+  await shot('pool-reclaim-automation');
+  await card.getByRole('button', { name: 'Save automation' }).click();
+  // The saved definition, not the toast (which may come and go under load).
+  const saved = async () => {
+    const res = await request.get('/api/meta/automations/lead_reclaim', {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return (await res.json()) as { version: number; actions: { reason?: Record<string, string> }[] };
+  };
+  await expect.poll(async () => (await saved()).version, { timeout: 20_000 }).toBe(2);
+  expect(await saved()).toMatchObject({
+    trigger: { type: 'time_relative', field: 'last_contacted_at', offset: '14d' },
+    actions: [
+      { type: 'notify' },
+      {
+        type: 'return_to_pool',
+        pool: 'lead_pool',
+        reason: { en: 'No follow-up for two weeks', 'zh-CN': '14 天未跟进' },
+      },
+    ],
+  });
 });

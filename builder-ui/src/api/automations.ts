@@ -22,6 +22,9 @@ export interface Action {
   title?: Label;
   message?: Label;
   target?: AssignTarget;
+  /** return_to_pool: the pool (empty: where it was claimed from) and why, kept in the history. */
+  pool?: string;
+  reason?: Label;
 }
 
 export interface Automation {

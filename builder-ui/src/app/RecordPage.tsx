@@ -20,12 +20,13 @@ import dayjs from 'dayjs';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type FormField } from '../api/forms';
-import { useObjects } from '../api/objects';
+import { poolOwner, useObjects } from '../api/objects';
 import { recordsApi } from '../api/records';
 import { useMe } from '../api/auth';
 import { useRecordApprovals, useSla } from '../api/work';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
+import { pickLabel } from '../i18n/locale';
 import { ActivityTimeline } from './ActivityTimeline';
 import { ApprovalPanel } from './ApprovalPanel';
 import { AutomationButtons } from './AutomationButtons';
@@ -50,7 +51,7 @@ function LookupValue({ field, value }: { field: FormField; value: unknown }) {
  */
 export default function RecordPage() {
   const { object = '', id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const navigate = useNavigate();
   const form = useForm(object);
   const objects = useObjects();
@@ -72,6 +73,19 @@ export default function RecordPage() {
           at: dayjs(pending.submitted_at).format('lll'),
         })
       : null;
+  // A record its pool owns is changed by the pool's managers (and admins); its members claim it
+  // first (PoolButtons), so Edit says so instead of failing on save.
+  const pool = objects.data
+    ?.find((o) => o.name === object)
+    ?.pools?.find((p) => poolOwner(p.name) === record.data?.owner);
+  const poolWhy =
+    pool &&
+    me.data &&
+    !me.data.roles.includes('admin') &&
+    !(pool.managers?.roles ?? []).some((r) => me.data?.roles.includes(r))
+      ? t('app.pool.inPool', { pool: pickLabel(pool.label, locale, pool.name) })
+      : null;
+  const editWhy = lockedWhy ?? poolWhy;
   // Conditions decide the read view too: a field hidden by visible_when is not shown.
   const visibility = useQuery({
     queryKey: ['visibility', object, id, record.data?.version],
@@ -159,11 +173,11 @@ export default function RecordPage() {
           <Button icon={<MergeCellsOutlined />} onClick={() => void navigate(`/app/${object}/merge?ids=${id}`)}>
             {t('app.merge.button')}
           </Button>
-          <Tooltip title={lockedWhy}>
+          <Tooltip title={editWhy}>
             <Button
-              type="primary"
-              icon={lockedWhy ? <LockOutlined /> : <EditOutlined />}
-              disabled={!!lockedWhy}
+              type={pool ? 'default' : 'primary'}
+              icon={editWhy ? <LockOutlined /> : <EditOutlined />}
+              disabled={!!editWhy}
               onClick={() => void navigate(`/app/${object}/${id}/edit`)}
             >
               {t('app.record.edit')}

@@ -3,7 +3,7 @@ import { Button, Checkbox, Select, Space, Typography } from 'antd';
 import { usePeople } from '../api/assignment';
 import type { Action } from '../api/automations';
 import type { Problem } from '../api/client';
-import { useObjects } from '../api/objects';
+import { useObjects, type PoolDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
 import { pickLabel } from '../i18n/locale';
 import { useBuilder, type FieldRef } from './builderContext';
@@ -23,7 +23,8 @@ interface Props {
 /** One action of an automation; values are expressions over the triggering record. */
 export function ActionEditor({ index, automation, action, problems, onChange, onRemove }: Props) {
   const { t, locale } = useI18n();
-  const { fields } = useBuilder();
+  const { fields, definition } = useBuilder();
+  const pools = (definition.pools as PoolDef[] | undefined) ?? [];
   const objects = useObjects();
   const people = usePeople();
   const base = `/actions/${index}`;
@@ -139,6 +140,26 @@ export function ActionEditor({ index, automation, action, problems, onChange, on
         </>
       )}
       {action.type === 'assign' && <Typography.Paragraph type="secondary">{t('auto.assignHint')}</Typography.Paragraph>}
+      {action.type === 'return_to_pool' && (
+        <>
+          <PropItem label={t('auto.pool')} problems={placed('pool')} htmlFor={`${automation}-${index}-pool`}>
+            <Select
+              id={`${automation}-${index}-pool`}
+              allowClear
+              placeholder={t('auto.poolClaimedFrom')}
+              value={action.pool || undefined}
+              onChange={(pool?: string) => onChange({ ...action, pool: pool || undefined })}
+              options={pools.map((p) => ({ value: p.name, label: pickLabel(p.label, locale, p.name) }))}
+            />
+          </PropItem>
+          <LabelInputs
+            what="reason"
+            value={action.reason}
+            onChange={(reason) => onChange({ ...action, reason })}
+            problems={placed('reason')}
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -34,7 +34,10 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const { fields } = useBuilder();
+  const { fields, definition } = useBuilder();
+  // return_to_pool only where the object has pools to return to.
+  const types =
+    Array.isArray(definition.pools) && definition.pools.length > 0 ? [...actionTypes, 'return_to_pool'] : actionTypes;
   const [a, setA] = useState(initial);
   const isNew = !initial.version;
   const refresh = () => queryClient.invalidateQueries({ queryKey: automationsKey(a.object) });
@@ -210,7 +213,7 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
           />
         ))}
         <Flex gap={8} wrap className="crm-gap">
-          {actionTypes.map((type) => (
+          {types.map((type) => (
             <Button
               key={type}
               size="small"
@@ -224,7 +227,9 @@ export function AutomationCard({ initial, onSaved, onDiscard }: Props) {
                       ? { type, to: { owner: true }, title: {} }
                       : type === 'assign'
                         ? { type }
-                        : { type, values: {} },
+                        : type === 'return_to_pool'
+                          ? { type, reason: {} }
+                          : { type, values: {} },
                   ],
                 })
               }

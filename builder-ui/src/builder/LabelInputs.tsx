@@ -7,7 +7,7 @@ interface Props {
   value: Label | undefined;
   onChange: (l: Label) => void;
   /** "label", "help", "message", "title": which text this is, for the inputs' names. */
-  what: 'label' | 'help' | 'message' | 'title';
+  what: 'label' | 'help' | 'message' | 'title' | 'reason';
   problems?: PlacedProblem[];
   textarea?: boolean;
 }
