@@ -21,8 +21,8 @@ import (
 
 // procTimers is how many records, each with one timer and one SLA escalation, the test makes:
 // CRM_MULTIPROC_TIMERS, else 150. The issue asks for 1,000; on this project's 2-core machine
-// FerretDB with three processes runs about 3 jobs a second, so 1,000 takes over 10 minutes and
-// the default stays within a CI run (see the README).
+// FerretDB with three processes runs about 1.7 jobs a second, so 1,000 took 19 min 48 s (it
+// passed) and the default stays within a CI run (see the README).
 var procTimers = envIntTest("CRM_MULTIPROC_TIMERS", 150)
 
 func envIntTest(key string, def int) int {
