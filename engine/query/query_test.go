@@ -48,6 +48,8 @@ func TestResolve(t *testing.T) {
 			store.Compare{Field: "version", Op: store.Ge, Value: int64(2), Scalar: true},
 			store.Compare{Field: "owner", Op: store.Eq, Value: "u1", Scalar: true}}},
 		{`title is not null`, store.IsNull{Field: "title", Negate: true}},
+		// A pool's records: the owner is the pool ("pool:<name>").
+		{`owner = "pool:lead_pool"`, store.Compare{Field: "owner", Op: store.Eq, Value: "pool:lead_pool", Scalar: true}},
 		{"", nil},
 	}
 	for _, c := range cases {
@@ -87,6 +89,7 @@ func TestErrors(t *testing.T) {
 		{`(title = "a"`, 13, "expected )"},
 		{`title = "a" title`, 13, "unexpected"},
 		{`amount > "lots"`, 1, "does not fit"},
+		{`owner = "pool:Not A Name"`, 1, "does not fit"},
 		{`hot > true`, 1, "cannot be used"},
 		{`stage contains "w"`, 1, "cannot be used"},
 		{`tags contains "nope"`, 1, "not an option"},

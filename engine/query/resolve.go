@@ -3,6 +3,7 @@ package query
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"crm/engine/store"
 	"crm/forms"
@@ -122,6 +123,10 @@ func element(f *forms.Field, l Literal, pos int) (any, error) {
 			return n, nil
 		}
 		return nil, &Error{Code: "invalid_filter", Pos: pos, Message: "version is a whole number"}
+	}
+	// An owner is a user or a pool of the object ("pool:lead_pool", forms/object_pools.go).
+	if name, ok := strings.CutPrefix(l.Text, forms.PoolOwnerPrefix); ok && f.Name == "owner" && l.Kind == "string" && forms.NamePattern.MatchString(name) {
+		return l.Text, nil
 	}
 	if f.Type == "multipicklist" {
 		s, ok := wire.(string)
