@@ -140,17 +140,7 @@ func TestPoolClaimAndReturn(t *testing.T) {
 
 		// A pool names roles and teams that exist; an owner names a user or a pool of the object.
 		bad := `{"name":"deal","fields":[{"name":"title","type":"text"}],"pools":[{"name":"p","members":{"roles":["nobody"]},"managers":{"teams":["ghosts"]}}]}`
-		var obj forms.Object
-		if err := json.Unmarshal([]byte(bad), &obj); err != nil {
-			t.Fatal(err)
-		}
-		_, err = e.CreateObject(ctx, SystemActor, &obj)
-		var pointers []string
-		if ee, ok := AsError(err); ok {
-			for _, p := range ee.Problems {
-				pointers = append(pointers, p.Pointer)
-			}
-		}
+		pointers, err := problemPointers(t, e, bad)
 		if fmt.Sprint(pointers) != "[/pools/0/members/roles/0 /pools/0/managers/teams/0]" {
 			t.Errorf("a pool of unknown people: %v %v", pointers, err)
 		}
@@ -243,17 +233,7 @@ func TestHoldingLimitOnEveryWritePath(t *testing.T) {
 		}
 		// A count's object and filter are checked at save.
 		bad := `{"name":"deal","fields":[{"name":"title","type":"text"}],"owner_counts":[{"name":"a","object":"nothing"},{"name":"b","object":"client","filter":"nope = 1"}]}`
-		var obj forms.Object
-		if err := json.Unmarshal([]byte(bad), &obj); err != nil {
-			t.Fatal(err)
-		}
-		_, err = e.CreateObject(ctx, SystemActor, &obj)
-		var pointers []string
-		if ee, ok := AsError(err); ok {
-			for _, p := range ee.Problems {
-				pointers = append(pointers, p.Pointer)
-			}
-		}
+		pointers, err := problemPointers(t, e, bad)
 		if fmt.Sprint(pointers) != "[/owner_counts/0/object /owner_counts/1/filter]" {
 			t.Errorf("bad owner counts: %v %v", pointers, err)
 		}
@@ -337,4 +317,21 @@ func TestReclaimToPoolAfterDays(t *testing.T) {
 			}
 		}
 	})
+}
+
+// problemPointers saves the object def and answers the pointers of the problems refusing it.
+func problemPointers(t *testing.T, e *Engine, def string) ([]string, error) {
+	t.Helper()
+	var obj forms.Object
+	if err := json.Unmarshal([]byte(def), &obj); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.CreateObject(context.Background(), SystemActor, &obj)
+	var pointers []string
+	if ee, ok := AsError(err); ok {
+		for _, p := range ee.Problems {
+			pointers = append(pointers, p.Pointer)
+		}
+	}
+	return pointers, err
 }
