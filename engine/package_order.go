@@ -2,6 +2,8 @@ package engine
 
 import (
 	"maps"
+	"regexp"
+	"strings"
 
 	"crm/forms"
 )
@@ -66,15 +68,89 @@ func rollupsLast(steps []step) []step {
 		}
 		if !st.exists {
 			first := st
-			first.value = maps.Clone(st.value)
-			first.value["fields"] = kept
-			first.value["layouts"] = layoutsWithout(st.value["layouts"], rollups)
+			first.value = withoutRollups(st.value, kept, rollups)
 			out = append(out, first)
 			st.exists, st.again = true, true
 		}
 		later = append(later, st)
 	}
 	return append(out, later...)
+}
+
+// withoutRollups is a definition's first pass: its fields without the roll-ups, and without
+// whatever reads them, directly or through a formula (a formula over a roll-up, a rule or a
+// condition naming one, an index over one): those come with the second save.
+func withoutRollups(def map[string]any, fields []any, drop map[string]bool) map[string]any {
+	out := maps.Clone(def)
+	for changed := true; changed; { // formulas over formulas over roll-ups
+		changed = false
+		var keep []any
+		for _, f := range fields {
+			fm, _ := f.(map[string]any)
+			if expr, _ := fm["expression"].(string); expr != "" && namesAny(expr, drop) {
+				name, _ := fm["name"].(string)
+				drop[name], changed = true, true
+				continue
+			}
+			keep = append(keep, f)
+		}
+		fields = keep
+	}
+	for i, f := range fields {
+		fm, ok := f.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, k := range []string{"visible_when", "required_when", "read_only_when", "default_expression"} {
+			if expr, _ := fm[k].(string); expr != "" && namesAny(expr, drop) {
+				fm = maps.Clone(fm)
+				delete(fm, k)
+			}
+		}
+		fields[i] = fm
+	}
+	out["fields"] = fields
+	out["layouts"] = layoutsWithout(def["layouts"], drop)
+	if rules, ok := def["validation_rules"].([]any); ok {
+		var keep []any
+		for _, r := range rules {
+			rm, _ := r.(map[string]any)
+			if expr, _ := rm["error_when"].(string); !namesAny(expr, drop) {
+				keep = append(keep, r)
+			}
+		}
+		out["validation_rules"] = keep
+	}
+	if idx, ok := def["indexes"].([]any); ok {
+		var keep []any
+		for _, x := range idx {
+			xm, _ := x.(map[string]any)
+			fs, _ := xm["fields"].([]any)
+			over := false
+			for _, f := range fs {
+				n, _ := f.(string)
+				over = over || drop[strings.TrimPrefix(n, "-")]
+			}
+			if !over {
+				keep = append(keep, x)
+			}
+		}
+		out["indexes"] = keep
+	}
+	return out
+}
+
+// identifier finds the names an expression may read; a name inside a string literal counts too,
+// which only moves a definition's part to the second save.
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+func namesAny(expr string, names map[string]bool) bool {
+	for _, n := range identifier.FindAllString(expr, -1) {
+		if names[n] {
+			return true
+		}
+	}
+	return false
 }
 
 // layoutsWithout is a definition's layouts (as decoded JSON) without the named fields.
