@@ -20,6 +20,7 @@ func TestTemplateClosedOptions(t *testing.T) {
 		"ticket.status":     {"closed", "resolved"},
 		"task.status":       {"cancelled", "done"},
 		"contract.status":   {"expired"},
+		"quote.status":      {"accepted", "declined"},
 	}
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		ctx := context.Background()

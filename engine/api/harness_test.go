@@ -121,7 +121,7 @@ func (h *harness) do(method, url, body string, headers ...string) response {
 }
 
 // harnessBodyLimit is the harness app's body limit.
-const harnessBodyLimit = 64 << 10
+const harnessBodyLimit = 256 << 10 // the default template is about 70 KiB
 
 func (h *harness) try(method, url, body string, headers ...string) (response, error) {
 	var r io.Reader

@@ -303,7 +303,7 @@ func TestImportRefusals(t *testing.T) {
 		}
 		// The import body limit is the import's, not the rest of the API's.
 		h.t = t
-		h.mustDo(413, "POST", "/api/records/lead", `{"company":"`+strings.Repeat("x", 70<<10)+`"}`)
+		h.mustDo(413, "POST", "/api/records/lead", `{"company":"`+strings.Repeat("x", harnessBodyLimit+6<<10)+`"}`)
 	})
 }
 

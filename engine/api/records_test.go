@@ -68,7 +68,7 @@ func TestRecordBadInput(t *testing.T) {
 		existing := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Taken","email":"taken@x.test"}`)
 		id := existing.JSON["id"].(string)
 		other := h.mustDo(201, "POST", "/api/records/lead", `{"company":"Other","email":"other@x.test"}`).JSON["id"].(string)
-		big := `{"company":"` + strings.Repeat("x", 70<<10) + `"}`
+		big := `{"company":"` + strings.Repeat("x", harnessBodyLimit+6<<10) + `"}`
 		unchanged := snapshot("lead")
 		runScenarios(t, h, []scenario{
 			{Name: "malformed json", Method: "POST", URL: "/api/records/lead", Body: `{"company":`,
