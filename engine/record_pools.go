@@ -9,6 +9,7 @@ import (
 	"crm/engine/query"
 	"crm/engine/store"
 	"crm/forms"
+	"crm/rules"
 	"crm/workflow"
 )
 
@@ -215,6 +216,31 @@ func keepPool(old, stored store.Doc) {
 	if p, ok := old[poolKey]; ok {
 		stored[poolKey] = p
 	}
+}
+
+// ownerUser is the user owner as expressions read owner_user: the actor's own view when she is
+// the owner, else the directory's (cached); nil for a pool, nobody, or an unknown id (the
+// owner check refuses that one).
+func (e *Engine) ownerUser(ctx context.Context, def *definition, actor rules.User, owner string) (*rules.User, error) {
+	switch {
+	case owner == "" || def.obj.PoolOf(owner) != nil:
+		return nil, nil
+	case owner == actor.ID:
+		return &actor, nil
+	}
+	dir, err := e.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := dir.users[owner]
+	if u == nil {
+		return nil, nil
+	}
+	team := ""
+	if len(u.Teams) > 0 {
+		team = u.Teams[0]
+	}
+	return &rules.User{ID: u.ID, Email: u.Email, Name: u.Name, Roles: u.Roles, Team: team, Teams: u.Teams}, nil
 }
 
 // ownerCounts are the object's owner counts for owner (forms.OwnerCount): per count, the records

@@ -240,6 +240,44 @@ func TestHoldingLimitOnEveryWritePath(t *testing.T) {
 	})
 }
 
+// TestHoldingLimitByTheHoldersRole: a limit that depends on the role of the owner the write
+// leaves (owner_user), not of whoever writes: a manager may hold 3, a rep 1, so a manager
+// transferring a second client to a rep is refused while taking it herself is not.
+func TestHoldingLimitByTheHoldersRole(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		e := engines(t, b, 1, newTestClock())[0]
+		mustDefine(t, e, strings.Replace(clientDef, `owner_counts.held >= 2`, `owner_counts.held >= (\"manager\" in owner_user.roles ? 3 : 1)`, 1))
+		ann := salesRep(t, e, "ann@example.com")
+		mgrID := person(t, e, "meg@example.com", nil, nil)
+		if _, err := e.SaveUser(ctx, SystemActor, mgrID, UserInput{Roles: &[]string{RoleManager}}, 0); err != nil {
+			t.Fatal(err)
+		}
+		meg := &Actor{ID: mgrID, Email: "meg@example.com", Roles: []string{RoleManager}}
+		if _, err := e.CreateRecord(ctx, ann, "client", map[string]any{"name": "A0", "status": "active"}, "en"); err != nil {
+			t.Fatal(err)
+		}
+		second, err := e.CreateRecord(ctx, meg, "client", map[string]any{"name": "M0", "status": "active"}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.UpdateRecord(ctx, meg, "client", second["id"].(string), map[string]any{"owner": ann.ID}, 0, "en"); err == nil {
+			t.Error("a manager gave a rep at her limit a second client")
+		} else if ee, ok := AsError(err); !ok || ee.Code != "validation_failed" {
+			t.Errorf("transfer to the rep: %v", err)
+		}
+		for i := 1; i < 3; i++ {
+			if _, err := e.CreateRecord(ctx, meg, "client", map[string]any{"name": fmt.Sprint("M", i), "status": "active"}, "en"); err != nil {
+				t.Errorf("the manager's client %d of 3: %v", i+1, err)
+			}
+		}
+		if _, err := e.CreateRecord(ctx, meg, "client", map[string]any{"name": "M3", "status": "active"}, "en"); err == nil {
+			t.Error("the manager holds a fourth client")
+		}
+	})
+}
+
 // TestReclaimToPoolAfterDays: the scheduled reclaim of a pool. A client its rep has not
 // contacted for 7 days goes back to the pool (the rep is told first), with the reason in its
 // history; a contact in time moves the timer; the action is checked at save.

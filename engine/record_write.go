@@ -70,6 +70,9 @@ func (e *Engine) createRecord(ctx context.Context, by *Actor, object string, inp
 	if rc.OwnerCounts, err = e.ownerCounts(ctx, def, owner, ""); err != nil {
 		return nil, err
 	}
+	if rc.OwnerUser, err = e.ownerUser(ctx, def, rc.User, owner); err != nil {
+		return nil, err
+	}
 	out := def.rules.Write(rules.Draft{Input: input, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Owner: owner})
 	errs, err := e.afterRules(ctx, by, def, nil, out, locale)
 	if err != nil {
@@ -325,6 +328,9 @@ func (e *Engine) planUpdate(ctx context.Context, by *Actor, def *definition, g *
 		return nil, nil, err
 	}
 	if rc.OwnerCounts, err = e.ownerCounts(ctx, def, owner, id); err != nil {
+		return nil, nil, err
+	}
+	if rc.OwnerUser, err = e.ownerUser(ctx, def, rc.User, owner); err != nil {
 		return nil, nil, err
 	}
 	out := def.rules.Write(rules.Draft{Input: patch, Old: old, Context: rc, Locale: locale, Locked: g.locked, Hidden: g.hidden, Automated: by == SystemActor, Rollups: rollups, Owner: owner})

@@ -84,6 +84,7 @@ func newEnv(obj *forms.Object, refs *refState) *Env {
 	}
 	env["old"] = recordTypes(obj)
 	env["user"] = userTypes
+	env[ownerUserName] = userTypes
 	env[ownerCountsName] = ownerCountTypes(obj)
 	env[meterName] = types.TypeOf(&meter{})
 	for k, v := range perEvaluation {

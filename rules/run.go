@@ -25,6 +25,9 @@ type Context struct {
 	// OwnerCounts are the object's owner counts for the owner the write leaves, by name; a count
 	// absent here reads as 0.
 	OwnerCounts map[string]int64
+	// OwnerUser is the user the write leaves as owner (owner_user: a holding limit by the
+	// holder's role); nil when a pool or nobody owns it, read as a user with no roles.
+	OwnerUser *User
 }
 
 // Scope is the environment of the expressions of one write: built once, read by every program.
@@ -48,6 +51,11 @@ func (e *Env) Scope(values, old map[string]any, c Context) Scope {
 		vars["old"] = e.record(old)
 	}
 	vars["user"] = c.User.value()
+	if c.OwnerUser != nil {
+		vars[ownerUserName] = c.OwnerUser.value()
+	} else {
+		vars[ownerUserName] = User{}.value()
+	}
 	counts := make(map[string]any, len(e.obj.OwnerCounts))
 	for _, oc := range e.obj.OwnerCounts {
 		counts[oc.Name] = int(c.OwnerCounts[oc.Name])

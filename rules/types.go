@@ -75,7 +75,10 @@ func ownerCountTypes(obj *forms.Object) types.Map {
 	return m
 }
 
-// userTypes describe the acting user.
+// ownerUserName is the variable holding the user the write leaves as owner (Context.OwnerUser).
+const ownerUserName = "owner_user"
+
+// userTypes describe the acting user, and the owner as owner_user.
 var userTypes = types.Map{
 	"id": types.String, "email": types.String, "name": types.String,
 	"roles": typeStrings, "team": types.String, "teams": typeStrings,
