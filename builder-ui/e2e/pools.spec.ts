@@ -23,6 +23,15 @@ test('in Chinese, a rep claims a lead from the lead pool, returns it with a reas
 
   await signInAs(page, lin);
   await page.evaluate(() => localStorage.setItem('crm.locale', 'zh-CN'));
+  // The pool is a list of its own in the side menu.
+  await page.goto('/app/lead');
+  if (phone) {
+    await page.getByRole('button', { name: zhCN['nav.open'] }).click();
+  }
+  await page.getByRole('navigation').getByRole('menuitem', { name: '线索池' }).click();
+  await expect(page).toHaveURL(/filter=owner(%20|\+)%3D(%20|\+)%22pool%3Alead_pool%22/);
+  await expect(page.getByText(`${tag} Trading`).first()).toBeVisible({ timeout: 30_000 });
+  await shot('pool-list-from-menu');
   await page.goto(`/app/lead/${lead.id}`);
   await expect(page.getByRole('heading', { name: `${tag} Trading` })).toBeVisible({ timeout: 60_000 });
   const info_ = page.locator('.ant-card').filter({ hasText: zhCN['app.record.info'] });

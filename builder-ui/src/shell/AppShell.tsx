@@ -28,7 +28,7 @@ export function AppShell() {
   const navigate = useNavigate();
 
   useProfileLocale();
-  const { items, selected } = useAppMenu(location.pathname);
+  const { items, selected } = useAppMenu(location.pathname, location.search);
   const menu = (
     <Menu
       mode="inline"
