@@ -1,0 +1,1 @@
+import{l as e,n as t}from"./client-BLJuRFGO.js";var n=[`meta`,`calendars`];function r(){return e({queryKey:n,queryFn:({signal:e})=>t.get(`/api/meta/calendars`,{signal:e}).then(e=>e.items??[]),staleTime:1/0})}function i(e){let{version:n,...r}=e;return n?t.put(`/api/meta/calendars/${encodeURIComponent(e.name)}`,r,{ifMatch:n}):t.post(`/api/meta/calendars`,r)}export{i as n,r,n as t};

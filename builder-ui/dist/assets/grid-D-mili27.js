@@ -1,0 +1,1 @@
+import{l as e}from"./EllipsisOutlined-BCvHd-sT.js";function t(){return e()}var n={useBreakpoint:t};export{n as t};

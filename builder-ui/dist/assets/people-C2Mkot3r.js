@@ -1,0 +1,1 @@
+import{l as e,n as t}from"./client-BLJuRFGO.js";function n(n,r){return e({queryKey:[`people`,n],queryFn:({signal:e})=>t.get(r,{signal:e}).then(e=>e.items??[]),staleTime:3e5})}var r=()=>n(`users`,`/api/users`),i=()=>n(`teams`,`/api/teams`),a=()=>n(`roles`,`/api/roles`);export{i as n,r,a as t};

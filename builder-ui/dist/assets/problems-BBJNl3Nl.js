@@ -1,0 +1,1 @@
+import{t as e}from"./client-BLJuRFGO.js";function t(t,n){if(!(t instanceof e))return[];let r=new Map;for(let e of t.problems){let t=e.pointer?.split(`/`)[1];t&&n.includes(t)&&r.set(t,[...r.get(t)??[],e.message])}return[...r].map(([e,t])=>({name:e,errors:t}))}export{t};

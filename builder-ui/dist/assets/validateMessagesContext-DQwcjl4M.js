@@ -1,0 +1,1 @@
+import{a as e}from"./rolldown-runtime-BWaJ3C7D.js";import{d as t}from"./objectWithoutProperties-EpD4-06b.js";var n=(0,e(t()).createContext)(void 0);export{n as t};
