@@ -96,8 +96,8 @@ test("an analyst edits the template's lead reclaim: the return-to-pool action sh
   await expect(action).toContainText('Return to pool');
   await expect(action.locator('.ant-select-selection-item')).toHaveText('Lead pool');
   const reason = action.getByLabel('Reason (English)');
-  await expect(reason).toHaveValue('No contact for 14 days');
-  await reason.fill('No follow-up for two weeks');
+  await expect(reason).toHaveValue('No contact for 7 days');
+  await reason.fill('No follow-up for a week');
   await shot('pool-reclaim-automation');
   await card.getByRole('button', { name: 'Save automation' }).click();
   // The saved definition, not the toast (which may come and go under load).
@@ -109,13 +109,13 @@ test("an analyst edits the template's lead reclaim: the return-to-pool action sh
   };
   await expect.poll(async () => (await saved()).version, { timeout: 20_000 }).toBe(2);
   expect(await saved()).toMatchObject({
-    trigger: { type: 'time_relative', field: 'last_contacted_at', offset: '14d' },
+    trigger: { type: 'time_relative', field: 'last_contacted_at', offset: '7d' },
     actions: [
       { type: 'notify' },
       {
         type: 'return_to_pool',
         pool: 'lead_pool',
-        reason: { en: 'No follow-up for two weeks', 'zh-CN': '14 天未跟进' },
+        reason: { en: 'No follow-up for a week', 'zh-CN': '7 天未跟进' },
       },
     ],
   });
