@@ -48,26 +48,26 @@ func BenchmarkDuplicateCheck(b *testing.B) {
 		large, _ = strconv.Atoi(s)
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	e, _ := newBenchEngine(b, st)
-	if _, err := e.UpdateObject(ctx, engine.SystemActor, "lead", withPhone(b, e), 0); err != nil {
-		b.Fatal(err)
-	}
-	var rules workflow.DuplicateRules
-	if err := json.Unmarshal([]byte(dupBenchRules), &rules); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := e.SaveDuplicateRules(ctx, engine.SystemActor, &rules, true, 0); err != nil {
-		b.Fatal(err)
-	}
-	admin := &engine.Actor{ID: "admin", Roles: []string{engine.RoleAdmin}}
-	filled := 0
-	fill := func(n int) {
-		for filled < n {
+	// One database per size, checked in turn: the machine's load drifts, and checks interleaved
+	// rep by rep see the same drift, so their ratio is the cost of size alone.
+	open := func(n int) *engine.Engine {
+		st, err := sqlite.Open(b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		e, _ := newBenchEngine(b, st)
+		if _, err := e.UpdateObject(ctx, engine.SystemActor, "lead", withPhone(b, e), 0); err != nil {
+			b.Fatal(err)
+		}
+		var rules workflow.DuplicateRules
+		if err := json.Unmarshal([]byte(dupBenchRules), &rules); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.SaveDuplicateRules(ctx, engine.SystemActor, &rules, true, 0); err != nil {
+			b.Fatal(err)
+		}
+		for filled := 0; filled < n; {
 			var ops []store.WriteOp
 			for ; filled < n && len(ops) < 1000; filled++ {
 				ops = append(ops, store.WriteOp{Kind: store.OpInsert, Coll: "obj_lead", Doc: dupBenchDoc(filled)})
@@ -76,37 +76,39 @@ func BenchmarkDuplicateCheck(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		return e
 	}
-	measure := func(n int) time.Duration {
-		const reps = 200
-		ts := make([]time.Duration, reps)
-		for r := range reps {
-			i := (r * 7919) % n
-			values := map[string]any{"company": fmt.Sprintf("Company %d Trading Co Ltd", i), "email": fmt.Sprintf("C%d@Example.com", i), "phone": fmt.Sprintf("138%08d", i)}
-			if r%2 == 1 { // nothing alike
-				values = map[string]any{"company": fmt.Sprintf("Unknown %d", r), "email": fmt.Sprintf("x%d@nowhere.cn", r), "phone": fmt.Sprintf("139%08d", r)}
-			}
-			t0 := time.Now()
-			d, err := e.CheckDuplicates(ctx, admin, "lead", "", values, "en")
-			ts[r] = time.Since(t0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if r%2 == 0 && (!d.Block || len(d.Matches) == 0) {
-				b.Fatalf("check %d found no twin: %+v", i, d)
-			}
+	admin := &engine.Actor{ID: "admin", Roles: []string{engine.RoleAdmin}}
+	check := func(e *engine.Engine, n, r int) time.Duration {
+		i := (r * 7919) % n
+		values := map[string]any{"company": fmt.Sprintf("Company %d Trading Co Ltd", i), "email": fmt.Sprintf("C%d@Example.com", i), "phone": fmt.Sprintf("138%08d", i)}
+		if r%2 == 1 { // nothing alike
+			values = map[string]any{"company": fmt.Sprintf("Unknown %d", r), "email": fmt.Sprintf("x%d@nowhere.cn", r), "phone": fmt.Sprintf("139%08d", r)}
 		}
-		return median(ts)
+		t0 := time.Now()
+		d, err := e.CheckDuplicates(ctx, admin, "lead", "", values, "en")
+		took := time.Since(t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r%2 == 0 && (!d.Block || len(d.Matches) == 0) {
+			b.Fatalf("check %d found no twin: %+v", i, d)
+		}
+		return took
 	}
 	b.Run(fmt.Sprintf("1k_vs_%dk", large/1000), func(b *testing.B) {
 		for b.Loop() {
-			fill(1000)
-			small := measure(1000)
-			fill(large)
-			big := measure(large)
-			b.ReportMetric(float64(small.Microseconds()), "us@1k")
-			b.ReportMetric(float64(big.Microseconds()), fmt.Sprintf("us@%dk", large/1000))
-			b.ReportMetric(float64(big)/float64(small), "ratio")
+			smallE, bigE := open(1000), open(large)
+			const reps = 400
+			small, big := make([]time.Duration, reps), make([]time.Duration, reps)
+			for r := range reps {
+				small[r] = check(smallE, 1000, r)
+				big[r] = check(bigE, large, r)
+			}
+			s, l := median(small), median(big)
+			b.ReportMetric(float64(s.Microseconds()), "us@1k")
+			b.ReportMetric(float64(l.Microseconds()), fmt.Sprintf("us@%dk", large/1000))
+			b.ReportMetric(float64(l)/float64(s), "ratio")
 		}
 	})
 }
