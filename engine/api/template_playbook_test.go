@@ -154,6 +154,9 @@ func TestTemplatePlaybook(t *testing.T) {
 		if r := h.mustDo(422, "PATCH", "/api/records/quote/"+qid, `{"status":"sent"}`, asLin...); !strings.Contains(r.Text, "accepted_is_final") {
 			t.Fatalf("an accepted quote reopened: %s", r.Text)
 		}
+		if r := h.mustDo(422, "PATCH", "/api/records/quote_line/"+seats["id"].(string), `{"discount":1}`, asLin...); !strings.Contains(r.Text, "quote_not_open") {
+			t.Fatalf("a line of an accepted quote changed: %s", r.Text)
+		}
 
 		// The accepted quote drafted its contract and won the opportunity.
 		tick()
