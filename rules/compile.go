@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -170,6 +171,7 @@ type Program struct {
 	env     *Env
 	metered bool     // spends from the scope's meter (see budget.go)
 	reads   []string // what Reads answers, found once
+	names   []string // what Names answers, found once
 }
 
 // Compile parses and type-checks src for what it must produce.
@@ -204,6 +206,7 @@ func (e *Env) Compile(src string, want Expect) (*Program, *Issue) {
 	}
 	p := &Program{Source: src, prog: prog, expect: want, env: e, metered: ins.applied}
 	p.reads = p.findReads()
+	p.names = p.findNames()
 	e.markUsed(p)
 	return p, nil
 }
@@ -391,8 +394,11 @@ func (p *Program) Type() string {
 }
 
 // Names lists the fields and variables the program reads at its top level ("old" and "user"
-// included), sorted: the inputs a run log shows beside a decision.
-func (p *Program) Names() []string {
+// included), sorted: the inputs a run log shows beside a decision. Found at compile: a
+// decision asks for them on every write.
+func (p *Program) Names() []string { return slices.Clone(p.names) }
+
+func (p *Program) findNames() []string {
 	var out []string
 	for n := range identifiers(p) {
 		if _, lib := perEvaluation[n]; !lib {
