@@ -87,7 +87,7 @@ func TestTemplatePlaybook(t *testing.T) {
 		// 60 seats reach the 50-seat tier (1,080 instead of 1,200); 5 % off is within the limit.
 		seats := line("CRM Pro", 60, 5)
 		if fmt.Sprint(seats["list_price"]) != "1200" || fmt.Sprint(seats["tier_price"]) != "1080" || fmt.Sprint(seats["unit_price"]) != "1026" || fmt.Sprint(seats["amount"]) != "61560" ||
-			seats["over_limit"] != false {
+			seats["over_limit"] != false || seats["name"] != "CRM Pro (per seat, 1 year)" {
 			t.Fatalf("tiered line: %v", seats)
 		}
 		if small := line("CRM Pro", 10, 0); fmt.Sprint(small["tier_price"]) != "1200" || fmt.Sprint(small["amount"]) != "12000" {
