@@ -115,6 +115,9 @@ for (const { lang, zh } of langs) {
     await page.getByRole('button', { name: name('dash.edit') }).click();
     await page.getByRole('button', { name: name('dash.addWidget') }).click();
     const add = page.getByRole('dialog');
+    // Add with no report picked: the form says so (and nothing reaches the console).
+    await add.getByRole('button', { name: name('dash.addWidget') }).click();
+    await expect(add.locator('.ant-form-item-explain-error')).toBeVisible();
     // A required field's name starts with its mark ("* Report").
     const pick = add.getByRole('combobox', { name: new RegExp(`^\\*?\\s*${esc(m('dash.pickReport'))}$`) });
     await pick.click({ force: true });

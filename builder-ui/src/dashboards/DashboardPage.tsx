@@ -51,6 +51,7 @@ import { DashboardFilters } from './DashboardFilters';
 import { gridCols, layoutsOf, nudge, readingOrder, rowHeight, sizeOf, widgetName } from './layout';
 import { ReportWidget } from './ReportWidget';
 import { WidgetCard } from './WidgetCard';
+import { validValues } from '../shell/validValues';
 
 const margin = 16;
 const cellHeight = (h: number) => h * rowHeight + (h - 1) * margin;
@@ -140,7 +141,8 @@ export default function DashboardPage() {
     }
   };
   const add = async () => {
-    const v = await addForm.validateFields();
+    const v = await validValues(addForm);
+    if (!v) return;
     const r = reports.data?.find((x) => x.name === v.report);
     const size = sizeOf('report');
     const bottom = Math.max(0, ...layouts.map((l) => l.y + l.h));

@@ -6,6 +6,7 @@ import { ApiError } from '../api/client';
 import { saveSMTP, smtpKey, testSMTP, useSMTP, type SMTPSettings } from '../api/email';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/errorText';
+import { validValues } from '../shell/validValues';
 
 /** The SMTP settings form with its "send test email" button. */
 export function SMTPPanel() {
@@ -30,7 +31,8 @@ export function SMTPPanel() {
   if (settings.isError) return <Alert type="error" showIcon message={errorText(settings.error, t)} />;
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const { allowed, ...rest } = v;
     setSaving(true);
     setSaveError(null);

@@ -69,6 +69,7 @@ import {
   type Zone,
 } from './draft';
 import { drillPath, ReportResultView } from './ReportResultView';
+import { validValues } from '../shell/validValues';
 
 const buckets: Bucket[] = ['day', 'week', 'month', 'quarter', 'year'];
 const charts: ChartType[] = ['bar', 'column', 'line', 'pie', 'funnel', 'none'];
@@ -332,7 +333,8 @@ export default function ReportBuilderPage() {
   const [form] = Form.useForm<{ en: string; zh: string; name: string; sharing: Sharing }>();
   const [saveError, setSaveError] = useState<unknown>(null);
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     setSaveError(null);
     const body = toDefinition(draft, filter, {
       name: def?.name ?? v.name,
