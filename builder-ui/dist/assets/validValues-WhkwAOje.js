@@ -1,0 +1,1 @@
+async function e(e){try{return await e.validateFields()}catch{return}}export{e as t};
