@@ -92,6 +92,11 @@ test("an analyst edits the template's lead reclaim: the return-to-pool action sh
   await openTab(page, 'Automations');
   const card = page.getByTestId('automation-lead_reclaim');
   await expect(card).toBeVisible({ timeout: 30_000 });
+  // The follow-up reminder's email action says what it sends (set up under Email templates).
+  await expect(page.getByTestId('automation-lead_follow_up').getByTestId('action-2')).toContainText('Send an email');
+  await expect(page.getByTestId('automation-lead_follow_up').getByTestId('action-2')).toContainText(
+    'lead_follow_up_reminder',
+  );
   const action = card.getByTestId('action-1');
   await expect(action).toContainText('Return to pool');
   await expect(action.locator('.ant-select-selection-item')).toHaveText('Lead pool');

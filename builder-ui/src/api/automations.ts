@@ -25,6 +25,10 @@ export interface Action {
   /** return_to_pool: the pool (empty: where it was claimed from) and why, kept in the history. */
   pool?: string;
   reason?: Label;
+  /** email: the email template; webhook: the address; approval: the process (kept as loaded). */
+  template?: string;
+  url?: string;
+  process?: string;
 }
 
 export interface Automation {

@@ -140,6 +140,22 @@ export function ActionEditor({ index, automation, action, problems, onChange, on
         </>
       )}
       {action.type === 'assign' && <Typography.Paragraph type="secondary">{t('auto.assignHint')}</Typography.Paragraph>}
+      {/* Set up in their own screens (email templates, webhooks, approval flows): shown, kept on save. */}
+      {action.type === 'email' && (
+        <Typography.Paragraph type="secondary">
+          {t('auto.emailHint', { template: action.template ?? '—' })}
+        </Typography.Paragraph>
+      )}
+      {action.type === 'webhook' && (
+        <Typography.Paragraph type="secondary">
+          {t('auto.webhookHint', { url: action.url ?? '—' })}
+        </Typography.Paragraph>
+      )}
+      {action.type === 'approval' && (
+        <Typography.Paragraph type="secondary">
+          {t('auto.approvalHint', { process: action.process ?? '—' })}
+        </Typography.Paragraph>
+      )}
       {action.type === 'return_to_pool' && (
         <>
           <PropItem label={t('auto.pool')} problems={placed('pool')} htmlFor={`${automation}-${index}-pool`}>
