@@ -100,6 +100,27 @@ func TestDashboardsDemo(t *testing.T) {
 			t.Errorf("lin's SLA: %s", r.Text)
 		}
 
+		// The playbook's dashboards: the pools as a rep sees them, receivables as finance does
+		// (the Initech pilot: 8,000, of which 5,500 received in two payments).
+		r = h.mustDo(200, "GET", "/api/dashboards/pools/data", "", lin...)
+		if got := column(widget(t, r, "leads_in_pool"), "count"); got != `[2]` {
+			t.Errorf("lin's leads in the pool %s", got)
+		}
+		if got := column(widget(t, r, "accounts_in_pool"), "count"); got != `[0]` {
+			t.Errorf("lin's accounts in the pool %s", got)
+		}
+		for i := 0; i < 3; i++ { // the demo's roll-ups, as the server's scheduler would fold them
+			h.tick()
+		}
+		r = h.mustDo(200, "GET", "/api/dashboards/receivables/data", "", h.as("fang")...)
+		tot := widget(t, r, "receivable_totals")
+		if got := column(tot, "sum_amount") + column(tot, "sum_received") + column(tot, "sum_outstanding"); got != `[8000][5500][2500]` {
+			t.Errorf("finance's receivables %s: %s", got, r.Text)
+		}
+		if got := column(widget(t, r, "payments_by_method"), "sum_amount"); got != `[1500,4000]` && got != `[4000,1500]` {
+			t.Errorf("finance's payments by method %s", got)
+		}
+
 		good := `{"name":"mine","widgets":[{"name":"won","type":"number","object":"opportunity","measures":["sum:amount"],"filter":"stage = \"won\""}]}`
 		runScenarios(t, h, []scenario{
 			{Name: "sales rep may not define", Method: "POST", URL: "/api/meta/dashboards", Body: good, Headers: lin, ExpectedStatus: 403},
