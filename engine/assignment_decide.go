@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"crm/engine/store"
+	"crm/forms"
 	"crm/workflow"
 )
 
@@ -32,7 +33,13 @@ func (e *Engine) decideOwner(ctx context.Context, def *definition, c *compiledAs
 		r := c.Rules[i]
 		t := r.Target
 		trace["rule"], trace["target"] = r.Name, t.Type
-		eligible, skipped := workflow.Eligible(t, dir.pool(t), doc[t.Field])
+		people := dir.pool(t)
+		if t.Type == workflow.TargetLookupOwner {
+			if people, err = e.lookupOwner(ctx, def, dir, t.Field, doc); err != nil {
+				return "", nil, err
+			}
+		}
+		eligible, skipped := workflow.Eligible(t, people, doc[t.Field])
 		trace["candidates"] = anyList(eligible)
 		if len(skipped) > 0 {
 			trace["skipped"] = mapOfStrings(skipped)
@@ -43,7 +50,7 @@ func (e *Engine) decideOwner(ctx context.Context, def *definition, c *compiledAs
 		}
 		switch {
 		case len(eligible) == 0:
-		case t.Type == workflow.TargetUser:
+		case t.Type == workflow.TargetUser || t.Type == workflow.TargetLookupOwner:
 			chosen = eligible[0]
 		case t.Type == workflow.TargetLeastLoaded:
 			load := map[string]int64{}
@@ -86,6 +93,28 @@ func (e *Engine) decideOwner(ctx context.Context, def *definition, c *compiledAs
 		trace["owner"] = chosen
 	}
 	return chosen, trace, nil
+}
+
+// lookupOwner is the owner of the record doc's lookup field points at, as the one person a
+// lookup_owner target chooses; none when the field is empty, the parent is gone, or a pool owns it.
+func (e *Engine) lookupOwner(ctx context.Context, def *definition, dir *directory, field string, doc store.Doc) ([]workflow.Person, error) {
+	f := def.obj.Field(field)
+	id, _ := doc[field].(string)
+	if f == nil || f.Type != forms.TypeLookup || id == "" {
+		return nil, nil
+	}
+	parent, err := e.store.Get(ctx, recordsColl(f.Target), id)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, storeErr(err)
+	}
+	owner, _ := parent["owner"].(string)
+	if u := dir.users[owner]; u != nil {
+		return []workflow.Person{{ID: u.ID, Active: u.Active, Skills: u.Skills}}, nil
+	}
+	return nil, nil
 }
 
 // pool is the people a target chooses among (skills without a team or users: everyone).

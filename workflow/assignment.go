@@ -15,6 +15,9 @@ const (
 	TargetRoundRobin  = "round_robin"  // the pool in turn, the position kept in the database
 	TargetLeastLoaded = "least_loaded" // the pool member owning the fewest open records
 	TargetSkills      = "skills"       // a pool member whose skills include a record field's value, in turn
+	// TargetLookupOwner is the owner of the record a lookup field points at (a payment belongs to
+	// its contract's owner); a parent owned by a pool, or none, assigns nobody.
+	TargetLookupOwner = "lookup_owner"
 )
 
 // AssignmentRules are an object's ordered assignment entries: the first whose condition holds
@@ -128,8 +131,14 @@ func CompileAssignment(a *AssignmentRules, env *rules.Env, obj *forms.Object, pe
 				bad(at+"/field", "invalid_field", "a skills target reads a text or picklist field, not %s", f.Type)
 			}
 			pool()
+		case TargetLookupOwner:
+			if f := obj.Field(t.Field); f == nil {
+				bad(at+"/field", "unknown_field", "%s has no field %q", obj.Name, t.Field)
+			} else if f.Type != forms.TypeLookup {
+				bad(at+"/field", "invalid_field", "a lookup_owner target reads a lookup field, not %s", f.Type)
+			}
 		default:
-			bad(at+"/type", "invalid_target", "target type %q is not one of user, round_robin, least_loaded, skills", t.Type)
+			bad(at+"/type", "invalid_target", "target type %q is not one of user, round_robin, least_loaded, skills, lookup_owner", t.Type)
 		}
 		if t.Open != "" && t.Type != TargetLeastLoaded {
 			bad(at+"/open", "invalid_option", "only a least_loaded target counts open records")

@@ -38,6 +38,8 @@ func TestCompileAssignmentReportsEveryProblem(t *testing.T) {
 		{Name: "south", Target: Target{Type: TargetUser}},
 		{Name: "Bad", Target: Target{Type: TargetSkills, Field: "amount", Open: `x = 1`}},
 		{Name: "ok", Target: Target{Type: "lottery"}},
+		{Name: "parent", Target: Target{Type: TargetLookupOwner, Field: "industry"}},
+		{Name: "parent2", Target: Target{Type: TargetLookupOwner, Field: "nope"}},
 	}}
 	_, probs := CompileAssignment(a, rules.NewEnv(obj), obj, dir)
 	want := map[string]string{
@@ -50,6 +52,8 @@ func TestCompileAssignmentReportsEveryProblem(t *testing.T) {
 		"/rules/2/target/field": "invalid_field",
 		"/rules/2/target/open":  "invalid_option",
 		"/rules/3/target/type":  "invalid_target",
+		"/rules/4/target/field": "invalid_field",
+		"/rules/5/target/field": "unknown_field",
 	}
 	got := map[string]string{}
 	for _, p := range probs {

@@ -184,7 +184,13 @@ func TestTemplatePlaybook(t *testing.T) {
 		}
 		pay(p1, "20000")
 		tick()
-		if got := get("payment_plan", p1, asLin); fmt.Sprint(got["received"]) != "20000" || fmt.Sprint(got["outstanding"]) != "21580" || got["state"] != "partly paid" {
+		// The payment belongs to the contract's owner: the rep and her manager see it.
+		for _, who := range [][]string{asLin, asZhou} {
+			if got := find("payment", `contract = "`+cid+`"`, who); len(got) != 1 || fmt.Sprint(got[0]["amount"]) != "20000" {
+				t.Fatalf("payments of the contract as the rep or her manager: %v", got)
+			}
+		}
+		if got := get("payment_plan", p1, asLin); fmt.Sprint(got["received"]) != "20000" || fmt.Sprint(got["outstanding"]) != "21580" || got["state"] != "partly_paid" {
 			t.Fatalf("installment paid in part: %v", got)
 		}
 		if r := h.mustDo(422, "POST", "/api/records/payment", fmt.Sprintf(`{"contract":%q,"plan":%q,"amount":"5"}`, contracts[0]["account"], p1), asFang...); !strings.Contains(r.Text, "lookup") {
