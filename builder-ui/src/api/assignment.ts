@@ -3,7 +3,7 @@ import { api } from './client';
 import type { Label } from './objects';
 
 export interface AssignTarget {
-  type: 'user' | 'round_robin' | 'least_loaded' | 'skills';
+  type: 'user' | 'round_robin' | 'least_loaded' | 'skills' | 'lookup_owner';
   user?: string;
   team?: string;
   users?: string[];

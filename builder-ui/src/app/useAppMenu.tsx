@@ -6,7 +6,7 @@ import {
   CustomerServiceOutlined,
   FileTextOutlined,
   FundOutlined,
-  InboxOutlined,
+  GlobalOutlined,
   MoneyCollectOutlined,
   OrderedListOutlined,
   ProfileOutlined,
@@ -79,7 +79,7 @@ export function useAppMenu(pathname: string, search = ''): { items: MenuProps['i
         .filter((p) => offersPool(p, me.data?.roles ?? []))
         .map((p) => ({
           key: poolListPath(o.name, p.name),
-          icon: <InboxOutlined />,
+          icon: <GlobalOutlined />,
           label: pickLabel(p.label, locale, p.name),
         })),
     ]),

@@ -19,7 +19,7 @@ interface Props {
   onRemove: () => void;
 }
 
-const targetTypes: AssignTarget['type'][] = ['user', 'round_robin', 'least_loaded', 'skills'];
+const targetTypes: AssignTarget['type'][] = ['user', 'round_robin', 'least_loaded', 'skills', 'lookup_owner'];
 
 export function AssignmentRuleCard({ id, index, rule, problems, onChange, onRemove }: Props) {
   const { t, locale } = useI18n();
@@ -151,6 +151,16 @@ export function AssignmentRuleCard({ id, index, rule, problems, onChange, onRemo
                 value={target.field}
                 onChange={(field: string) => setTarget({ field })}
                 options={fields.map((f) => ({ value: f.name, label: f.label }))}
+              />
+            </PropItem>
+          )}
+          {target.type === 'lookup_owner' && (
+            <PropItem label={t('assign.lookupField')} problems={at('target/field')} htmlFor={fid('field')}>
+              <Select
+                id={fid('field')}
+                value={target.field}
+                onChange={(field: string) => setTarget({ field })}
+                options={fields.filter((f) => f.type === 'lookup').map((f) => ({ value: f.name, label: f.label }))}
               />
             </PropItem>
           )}
