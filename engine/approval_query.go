@@ -106,20 +106,30 @@ func (e *Engine) describeTasks(ctx context.Context, by *Actor, tasks []ApprovalT
 		if r == nil || err != nil {
 			continue
 		}
-		for _, f := range def.obj.Fields {
-			if v, ok := r[f.Name]; ok && v != nil && moneyField(f) {
-				if t.Amounts == nil {
-					t.Amounts = map[string]any{}
+		// The amounts people enter (a contract's amount) when the record has any, else those it
+		// computes (a quote's totals): a contract's received and receivable are not decided on.
+		for _, computed := range []bool{false, true} {
+			for _, f := range def.obj.Fields {
+				if v, ok := r[f.Name]; ok && v != nil && moneyField(f, computed) {
+					if t.Amounts == nil {
+						t.Amounts = map[string]any{}
+					}
+					t.Amounts[f.Name] = v
 				}
-				t.Amounts[f.Name] = v
+			}
+			if t.Amounts != nil {
+				break
 			}
 		}
 	}
 }
 
-// moneyField: a currency field, or a formula or roll-up whose value is money.
-func moneyField(f *forms.Field) bool {
-	return f.Type == "currency" || f.ResultType == "currency"
+// moneyField: a currency field, or (computed) a formula or roll-up whose value is money.
+func moneyField(f *forms.Field, computed bool) bool {
+	if computed {
+		return f.Type != forms.TypeCurrency && f.ResultType == forms.TypeCurrency
+	}
+	return f.Type == forms.TypeCurrency
 }
 
 // SubmittedApprovals are the approvals the caller submitted, with a status ("": any), newest first.

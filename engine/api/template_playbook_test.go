@@ -129,6 +129,10 @@ func TestTemplatePlaybook(t *testing.T) {
 		for _, it := range h.mustDo(200, "GET", "/api/approvals?assigned=me&status=open", "", asZhou...).JSON["items"].([]any) {
 			if m := it.(map[string]any); m["record"] == qid {
 				aid = m["approval"].(string)
+				// The quote has no amount of its own: the approver sees its totals.
+				if got := fmt.Sprint(m["amounts"]); got != "map[list_total:96000 total:83160]" {
+					t.Errorf("the quote's amounts in the inbox: %s", got)
+				}
 			}
 		}
 		if aid == "" {

@@ -163,6 +163,10 @@ func TestTemplateJourneys(t *testing.T) {
 		inbox := func(who []string) string {
 			for _, it := range h.mustDo(200, "GET", "/api/approvals?assigned=me&status=open", "", who...).JSON["items"].([]any) {
 				if m := it.(map[string]any); m["record"] == cid {
+					// The amount entered, not the collections the contract computes.
+					if got := fmt.Sprint(m["amounts"]); got != "map[amount:80000]" {
+						t.Errorf("the contract's amounts in the inbox: %s", got)
+					}
 					return m["approval"].(string)
 				}
 			}
