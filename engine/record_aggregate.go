@@ -254,6 +254,10 @@ func (p *aggPlan) label(f *forms.Field, v any) string {
 			}
 			return u.Email
 		}
+		// The owner may be one of the object's pools: shown by its label, as lists show it.
+		if pool := p.def.obj.PoolOf(s); f.Name == "owner" && pool != nil {
+			return pool.Label.In(p.locale)
+		}
 	}
 	return ""
 }

@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"crm/internal/testenv"
@@ -108,6 +109,10 @@ func TestDashboardsDemo(t *testing.T) {
 		}
 		if got := column(widget(t, r, "accounts_in_pool"), "count"); got != `[0]` {
 			t.Errorf("lin's accounts in the pool %s", got)
+		}
+		r = h.mustDo(200, "GET", "/api/dashboards/pools/data", "", zhou...)
+		if got := column(widget(t, r, "leads_by_owner"), "labels"); !strings.Contains(got, `{"owner":"Lead pool"}`) {
+			t.Errorf("the pool is not named among the holders: %s", got)
 		}
 		for i := 0; i < 3; i++ { // the demo's roll-ups, as the server's scheduler would fold them
 			h.tick()
