@@ -47,6 +47,8 @@ test('in Chinese, a rep claims a lead from the lead pool, returns it with a reas
   await expect(info_).toContainText('Lin Wei');
   await expect(page.getByTestId('pool-claim')).toBeHidden();
   await expect(edit).toBeEnabled();
+  // The activity shows the claim without a reload.
+  await expect(page.getByTestId('activity-change').filter({ hasText: '从公海领取' })).toBeVisible();
 
   // Return it: a reason is required.
   await page.getByTestId('pool-return').click();

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Flex, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
+import { activityKey } from '../api/activity';
 import { useMe } from '../api/auth';
 import { useApprovalProcesses, useRecordApprovals, workApi, type Approval } from '../api/work';
 import { useI18n } from '../i18n/context';
@@ -49,6 +50,7 @@ export function ApprovalPanel({ object, id, people }: { object: string; id: stri
       void queryClient.invalidateQueries({ queryKey: ['approvals', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['record', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['history', object, id] });
+      void queryClient.invalidateQueries({ queryKey: activityKey(object, id) });
       void queryClient.invalidateQueries({ queryKey: ['inbox'] });
     },
   });

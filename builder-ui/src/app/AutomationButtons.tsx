@@ -2,6 +2,7 @@ import { ThunderboltOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Flex, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
+import { activityKey } from '../api/activity';
 import { type ManualMatch, useManualAutomations, workApi } from '../api/work';
 import { textOf } from '../fields/text';
 import { useI18n } from '../i18n/context';
@@ -31,6 +32,7 @@ export function AutomationButtons({ object, id, version }: { object: string; id:
       message.success(t('app.automation.done'));
       void queryClient.invalidateQueries({ queryKey: ['record', object, id] });
       void queryClient.invalidateQueries({ queryKey: ['history', object, id] });
+      void queryClient.invalidateQueries({ queryKey: activityKey(object, id) });
       void queryClient.invalidateQueries({ queryKey: ['records'] });
       void queryClient.invalidateQueries({ queryKey: ['automations', object, id] });
     },

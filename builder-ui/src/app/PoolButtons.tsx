@@ -2,6 +2,7 @@ import { RollbackOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Select } from 'antd';
 import { useState } from 'react';
+import { activityKey } from '../api/activity';
 import { useMe } from '../api/auth';
 import { poolOwner, type ObjectDef } from '../api/objects';
 import { recordsApi, type RecordData } from '../api/records';
@@ -39,6 +40,7 @@ export function PoolButtons({
   const done = (r: RecordData) => {
     qc.setQueryData(['record', object, record.id], r);
     void qc.invalidateQueries({ queryKey: ['record', object, record.id] });
+    void qc.invalidateQueries({ queryKey: activityKey(object, record.id) });
     void qc.invalidateQueries({ queryKey: ['records', object] });
   };
   const claim = useMutation({
@@ -50,6 +52,7 @@ export function PoolButtons({
     onError: (e) => {
       void message.error(errorText(e, t));
       void qc.invalidateQueries({ queryKey: ['record', object, record.id] });
+      void qc.invalidateQueries({ queryKey: activityKey(object, record.id) });
     },
   });
   const giveBack = useMutation({
