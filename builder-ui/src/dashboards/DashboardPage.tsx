@@ -196,6 +196,7 @@ export default function DashboardPage() {
     return (
       <WidgetCard
         w={{ ...d, label: title }}
+        measures={w.measures}
         object={object}
         extra={tools}
         fill={!phone}

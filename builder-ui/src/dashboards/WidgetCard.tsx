@@ -1,5 +1,5 @@
 import { Alert, Card, Empty, Grid } from 'antd';
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { AggGroup, WidgetData } from '../api/dashboards';
 import type { ObjectDef } from '../api/objects';
 import { useI18n } from '../i18n/context';
@@ -10,6 +10,7 @@ import { NumberWidget } from './NumberWidget';
 import { PieWidget } from './PieWidget';
 import { SlaWidget } from './SlaWidget';
 import { useLookupLabels } from './useLookupLabels';
+import { inDeclaredOrder } from './widgetData';
 
 const noGroups: AggGroup[] = [];
 
@@ -20,8 +21,11 @@ export function WidgetCard({
   extra,
   body: own,
   fill,
+  measures,
 }: {
   w: WidgetData;
+  /** The measures as the widget declares them: shown in that order. */
+  measures?: string[];
   object?: ObjectDef;
   /** Actions in the title bar (the dashboard editor's). */
   extra?: ReactNode;
@@ -33,7 +37,8 @@ export function WidgetCard({
   const { t } = useI18n();
   const phone = !Grid.useBreakpoint().sm;
   const title = w.label || w.name;
-  const groups = useLookupLabels(w.groups ?? noGroups, object);
+  const labelled = useLookupLabels(w.groups ?? noGroups, object);
+  const groups = useMemo(() => inDeclaredOrder(labelled, measures), [labelled, measures]);
   const body = () => {
     if (own) return own;
     if (w.error) {

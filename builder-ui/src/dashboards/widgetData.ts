@@ -11,7 +11,22 @@ import { pickLabel } from '../i18n/locale';
 // avg_seconds) is not a measure.
 const notMeasures = new Set(['key', 'labels', 'conversion', 'entered', 'drop_off', 'avg_seconds']);
 
-/** The measure members of the groups, in the order the server wrote them ("count", "sum_amount"). */
+/**
+ * The groups with their measure members in the order the widget declares its measures ("sum:amount"
+ * is the member "sum_amount"): the server writes them in name order, the analyst chose an order.
+ */
+export function inDeclaredOrder(groups: AggGroup[], measures: string[] | undefined): AggGroup[] {
+  if (!measures?.length) return groups;
+  const declared = measures.map((m) => m.replace(':', '_'));
+  return groups.map((g) => {
+    const out: Record<string, unknown> = {};
+    for (const k of declared) if (k in g) out[k] = g[k];
+    for (const [k, v] of Object.entries(g)) if (!(k in out)) out[k] = v;
+    return out as AggGroup;
+  });
+}
+
+/** The measure members of the groups, in the order of their members ("count", "sum_amount"). */
 export function measuresOf(groups: AggGroup[]): string[] {
   return Object.keys(groups[0] ?? {}).filter((k) => !notMeasures.has(k));
 }
