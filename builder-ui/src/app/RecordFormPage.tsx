@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Flex, Form, Result, Row, Skeleton, Space, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { evaluateForm, useForm, type Evaluation, type FormDescriptor, type FormField } from '../api/forms';
 import { recordsApi, type AssignmentNote, type RecordData } from '../api/records';
@@ -29,6 +29,7 @@ function schemaDoc(form: FormDescriptor, values: Values): Values {
 /** Create (/app/{object}/new) and edit (/app/{object}/{id}/edit) from the object's layout. */
 export default function RecordFormPage() {
   const { object = '', id } = useParams();
+  const [params] = useSearchParams();
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -55,10 +56,16 @@ export default function RecordFormPage() {
     if (values || !form.data || (id && (!record.data || record.isFetching))) return;
     if (id) setValues({ ...record.data });
     else
-      setValues(
-        Object.fromEntries(form.data.fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default])),
-      );
-  }, [form.data, record.data, record.isFetching, id, values]);
+      setValues({
+        ...Object.fromEntries(form.data.fields.filter((f) => f.default !== undefined).map((f) => [f.name, f.default])),
+        // A related list's New presets the lookup to its parent (?quote=<id>); other parameters are ignored.
+        ...Object.fromEntries(
+          form.data.fields
+            .filter((f) => f.type === 'lookup' && params.get(f.name))
+            .map((f) => [f.name, params.get(f.name)]),
+        ),
+      });
+  }, [form.data, record.data, record.isFetching, id, values, params]);
 
   // Conditions and formulas follow the values live, asked of the server after a pause in typing.
   const evalSeq = useRef(0);

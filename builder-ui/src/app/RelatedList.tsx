@@ -48,18 +48,28 @@ export function RelatedList({ object, field, id }: { object: ObjectDef; field: s
             {list.data?.next_cursor ? '+' : ''})
           </Typography.Text>
         </Typography.Text>
-        <Button
-          size="small"
-          type="link"
-          data-testid={`view-all-${object.name}`}
-          onClick={() =>
-            void navigate(
-              `/app/${object.name}?${new URLSearchParams({ filter: `${field} = ${JSON.stringify(id)}` }).toString()}`,
-            )
-          }
-        >
-          {t('app.record.viewAll')}
-        </Button>
+        <Flex>
+          <Button
+            size="small"
+            type="link"
+            data-testid={`new-related-${object.name}`}
+            onClick={() => void navigate(`/app/${object.name}/new?${new URLSearchParams({ [field]: id }).toString()}`)}
+          >
+            {t('app.record.newRelated')}
+          </Button>
+          <Button
+            size="small"
+            type="link"
+            data-testid={`view-all-${object.name}`}
+            onClick={() =>
+              void navigate(
+                `/app/${object.name}?${new URLSearchParams({ filter: `${field} = ${JSON.stringify(id)}` }).toString()}`,
+              )
+            }
+          >
+            {t('app.record.viewAll')}
+          </Button>
+        </Flex>
       </Flex>
       {!list.isPending && items.length === 0 ? (
         <Typography.Text type="secondary">{t('app.record.noRelated')}</Typography.Text>
