@@ -136,8 +136,8 @@ test('an admin sets up SMTP in the Email page, a website lead is assigned and it
     await page.context().clearCookies();
     const visitor = `visitor-${info.project.name}-${Date.now()}@north.example`;
     const company = `北方制造 <${info.project.name}> & 子公司`;
-    const opened = Date.now();
     await page.goto('/f/website_enquiry?lang=zh-CN');
+    const opened = Date.now(); // once the page has arrived: the server stamped it before
     await expect(page.getByRole('heading', { name: '官网咨询' })).toBeVisible();
     await page.getByLabel('公司').fill(company);
     await page.getByLabel('联系人').fill('赵强');
