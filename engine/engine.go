@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"crm/engine/store"
@@ -82,7 +83,11 @@ type Engine struct {
 	// importHalt, in tests, is asked before each row of an import; true stops the run there, as
 	// a killed process would (see record_import_run.go).
 	importHalt func(row int64) bool
-	scratch    func(context.Context) (store.Store, error)
+	// importSheets: open sheets of imports between two slices (record_import_parking.go).
+	importSheets parkedSheets
+	// importFileLoads counts the times an import's file was rebuilt from the store (tests).
+	importFileLoads atomic.Int64
+	scratch         func(context.Context) (store.Store, error)
 
 	mu   sync.Mutex
 	defs map[string]*definition // compiled definitions by object name, each at one version

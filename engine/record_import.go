@@ -509,6 +509,7 @@ func (e *Engine) storeImportFile(ctx context.Context, id, path string, chunk int
 
 // loadImportFile writes the stored upload back to a temporary file.
 func (e *Engine) loadImportFile(ctx context.Context, id string) (string, error) {
+	e.importFileLoads.Add(1)
 	f, err := os.CreateTemp("", "crm-import-*")
 	if err != nil {
 		return "", err

@@ -129,24 +129,35 @@ func isUnauthorized(err error) bool {
 }
 
 func (r *importRun) run(ctx context.Context) error {
-	path, err := r.e.loadImportFile(ctx, r.id)
-	if err != nil {
-		if isNotFound(err) {
-			return r.fail(ctx, err)
-		}
-		return err
-	}
-	defer os.Remove(path)
-	format, _ := r.doc["format"].(string)
-	sh, err := openSheet(path, format, r.e.importLimits.MaxUnzip)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	defer sh.Close()
 	from, _ := r.doc["next_row"].(int64)
-	start := time.Now()
+	var sh sheet
+	var path string
 	var rowNo int64
 	seenHeader := false
+	if p := r.e.importSheets.take(r.id, from); p != nil {
+		sh, path, rowNo, seenHeader = p.sh, p.path, p.row, true
+	} else {
+		var err error
+		if path, err = r.e.loadImportFile(ctx, r.id); err != nil {
+			if isNotFound(err) {
+				return r.fail(ctx, err)
+			}
+			return err
+		}
+		format, _ := r.doc["format"].(string)
+		if sh, err = openSheet(path, format, r.e.importLimits.MaxUnzip); err != nil {
+			os.Remove(path)
+			return r.fail(ctx, err)
+		}
+	}
+	parked := false
+	defer func() {
+		if !parked {
+			sh.Close()
+			os.Remove(path)
+		}
+	}()
+	start := time.Now()
 	batch := make([]sheetRow, 0, r.e.importLimits.BatchRows)
 	for {
 		row, err := sh.Next()
@@ -176,6 +187,8 @@ func (r *importRun) run(ctx context.Context) error {
 		}
 		batch = batch[:0]
 		if time.Since(start) > r.e.importSlice() {
+			r.e.importSheets.park(r.id, &parkedSheet{sh: sh, path: path, row: rowNo})
+			parked = true
 			return r.handOn(ctx)
 		}
 	}

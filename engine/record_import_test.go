@@ -192,3 +192,51 @@ func TestImportRowsThatDuplicateEachOther(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSlicesReadTheFileOnce: an import that runs in many slices (a tiny lease hands on
+// after every batch) rebuilds its file from the store once; each next slice takes up the sheet
+// where the last one stopped, instead of reading it again up to its checkpoint. Every row is
+// still done once, with exact counters.
+func TestImportSlicesReadTheFileOnce(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		ctx := context.Background()
+		clock := newTestClock()
+		st := b.OpenShared(t, 1)[0]
+		e, err := New(ctx, Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: 3 * time.Millisecond,
+			ImportLimits: ImportLimits{BatchRows: 10, Workers: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustDefine(t, e, importLeadDef)
+		admin, err := e.CreateUser(ctx, SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const rows = 60
+		im, err := e.StartImport(ctx, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))}, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Import
+		waitFor(t, func() bool {
+			_, _ = e.Tick(ctx)
+			if got, err = e.GetImport(ctx, admin, im.ID); err != nil {
+				t.Fatal(err)
+			}
+			return got.Status == importDone
+		})
+		if got.Created != rows || got.Processed != rows || got.Failed != 0 {
+			t.Errorf("counters %+v", got)
+		}
+		if n := countDocs(t, e, recordsColl("lead"), nil); n != rows {
+			t.Errorf("%d leads, want %d", n, rows)
+		}
+		if n := e.importSheets.takenCount(); n < 3 {
+			t.Errorf("%d slices took up the sheet of the one before; want several (one per batch)", n)
+		}
+		if n := e.importFileLoads.Load(); n != 1 {
+			t.Errorf("the file was rebuilt from the store %d times, want once", n)
+		}
+	})
+}
