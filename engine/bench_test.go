@@ -202,8 +202,13 @@ func mongoBench(b *testing.B) benchBackend {
 }
 
 func newBenchEngine(b *testing.B, st store.Store) (*engine.Engine, *engine.Actor) {
+	return newBenchEngineWith(b, engine.Config{Store: st, Logger: quiet})
+}
+
+// newBenchEngineWith is newBenchEngine on a configuration of the caller's.
+func newBenchEngineWith(b *testing.B, cfg engine.Config) (*engine.Engine, *engine.Actor) {
 	ctx := context.Background()
-	e, err := engine.New(ctx, engine.Config{Store: st, Logger: quiet})
+	e, err := engine.New(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
