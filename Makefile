@@ -46,6 +46,7 @@ bench: ## benchmarks, reported as ratios measured in one run (CRM_BENCH_MAX=1000
 	$(GO) test -run '^$$' -bench 'SLATick' -benchtime 3x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench Scale -benchtime 1x -timeout 60m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 30m ./engine/
+	$(GO) test -run '^$$' -bench '^BenchmarkImportMemory$$' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkDuplicateCheck$$' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkSearch$$' -benchtime 1x -timeout 30m ./engine/
 	$(GO) test -run '^$$' -bench '^BenchmarkReport$$' -benchtime 1x -timeout 30m ./engine/
