@@ -97,9 +97,9 @@ func (e *Engine) auditDoc(ctx context.Context, by *Actor, a auditEntry) store.Do
 	if len(a.Merged) > 0 {
 		doc["merged"] = anyList(a.Merged)
 	}
-	for k, v := range map[string]string{"object": a.Object, "record": a.Record, "email": a.Email, "reason": a.Reason, "merged_into": a.MergedInto} {
-		if v != "" {
-			doc[k] = v
+	for _, kv := range [...][2]string{{"object", a.Object}, {"record", a.Record}, {"email", a.Email}, {"reason", a.Reason}, {"merged_into", a.MergedInto}} {
+		if kv[1] != "" {
+			doc[kv[0]] = kv[1]
 		}
 	}
 	if len(a.Changes) > 0 {
@@ -131,20 +131,18 @@ func auditValue(v any) any {
 
 // diff lists the fields whose wire values differ between two versions of a record.
 func diff(old, new Record) map[string]Change {
-	out := map[string]Change{}
-	keys := map[string]bool{}
+	out := make(map[string]Change, len(new))
+	note := func(k string) {
+		if k != "version" && k != "updated_at" && k != "updated_by" && !reflect.DeepEqual(old[k], new[k]) {
+			out[k] = Change{Old: old[k], New: new[k]}
+		}
+	}
 	for k := range old {
-		keys[k] = true
+		note(k)
 	}
 	for k := range new {
-		keys[k] = true
-	}
-	for k := range keys {
-		if k == "version" || k == "updated_at" || k == "updated_by" {
-			continue
-		}
-		if !reflect.DeepEqual(old[k], new[k]) {
-			out[k] = Change{Old: old[k], New: new[k]}
+		if _, seen := old[k]; !seen {
+			note(k)
 		}
 	}
 	return out

@@ -180,11 +180,14 @@ func CheckDuplicateRules(d *DuplicateRules, objectOf func(string) *forms.Object)
 // KeyPrefix starts the names of the normalized keys records carry; object fields may not use it.
 const KeyPrefix = forms.KeyPrefix
 
+// keyShort abbreviates each match kind in key names.
+var keyShort = map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz",
+	MatchFuzzyTail: "ft", MatchWord2: "w2", MatchWord3: "w3", MatchDigits: "dg"}
+
 // KeyField is the name of the stored key of a field under a match kind. A name that would pass
 // the store's 63 characters is shortened with a hash of the field.
 func KeyField(field, match string) string {
-	short := map[string]string{MatchExact: "x", MatchCaseInsensitive: "ci", MatchEmail: "em", MatchPhone: "ph", MatchFuzzy: "fz", MatchFuzzyTail: "ft",
-		MatchWord2: "w2", MatchWord3: "w3", MatchDigits: "dg"}[match]
+	short := keyShort[match]
 	name := KeyPrefix + short + "_" + field
 	if len(name) > 63 {
 		sum := sha256.Sum256([]byte(field))
