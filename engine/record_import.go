@@ -219,7 +219,7 @@ func (e *Engine) StartImport(ctx context.Context, by *Actor, req ImportRequest, 
 		m[c] = f
 	}
 	doc := store.Doc{"id": id, "object": req.Object, "user": by.ID, "file_name": req.FileName, "format": format,
-		"size": size, "mode": req.Mode, "key": req.Key, "on_duplicate": req.OnDuplicate, "dry_run": req.DryRun,
+		"size": size, "mode": req.Mode, "key": req.Key, "on_duplicate": req.OnDuplicate, "dry_run": req.DryRun, "row_ids": rowIDsOrdered,
 		"locale": locale, "mapping": m, "header": anyStrings(header), "unknown_columns": anyStrings(unknown),
 		"status": importQueued, "total": int64(rows), "processed": int64(0), "created": int64(0), "updated": int64(0),
 		"skipped": int64(0), "failed": int64(0), "next_row": int64(0), "created_at": e.stamp()}
