@@ -52,7 +52,7 @@ type ImportLimits struct {
 	MaxRows    int   // data rows; default 1,000,000
 	MaxUnzip   int64 // what an .xlsx may unpack to; default 16 times MaxBytes
 	BatchRows  int   // rows between two checkpoints; default 200
-	Workers    int   // rows of a batch written at once; default 32
+	Workers    int   // rows of a batch written at once; default 200, a whole batch (its writes then share one or two commits)
 	chunkBytes int   // stored file chunk; tests make it small
 }
 
@@ -70,7 +70,7 @@ func (l ImportLimits) withDefaults() ImportLimits {
 		l.BatchRows = 200
 	}
 	if l.Workers <= 0 {
-		l.Workers = 32
+		l.Workers = 200
 	}
 	if l.chunkBytes <= 0 {
 		l.chunkBytes = 1 << 20
