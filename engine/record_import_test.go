@@ -200,32 +200,9 @@ func TestImportRowsThatDuplicateEachOther(t *testing.T) {
 func TestImportSlicesReadTheFileOnce(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
-		ctx := context.Background()
-		clock := newTestClock()
-		st := b.OpenShared(t, 1)[0]
-		e, err := New(ctx, Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: 3 * time.Millisecond,
-			ImportLimits: ImportLimits{BatchRows: 10, Workers: 1}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustDefine(t, e, importLeadDef)
-		admin, err := e.CreateUser(ctx, SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
+		e, admin := importLeads(t, b, Config{JobLease: 3 * time.Millisecond, ImportLimits: ImportLimits{BatchRows: 10, Workers: 1}})
 		const rows = 60
-		im, err := e.StartImport(ctx, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))}, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got *Import
-		waitFor(t, func() bool {
-			_, _ = e.Tick(ctx)
-			if got, err = e.GetImport(ctx, admin, im.ID); err != nil {
-				t.Fatal(err)
-			}
-			return got.Status == importDone
-		})
+		got := importToEnd(t, e, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))})
 		if got.Created != rows || got.Processed != rows || got.Failed != 0 {
 			t.Errorf("counters %+v", got)
 		}
@@ -248,32 +225,10 @@ func TestImportSlicesReadTheFileOnce(t *testing.T) {
 func TestImportRowIDsAscend(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
-		ctx := context.Background()
-		clock := newTestClock()
-		st := b.OpenShared(t, 1)[0]
-		e, err := New(ctx, Config{Store: st, Logger: quietLog, Clock: clock.Now, JobLease: time.Minute})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mustDefine(t, e, importLeadDef)
-		admin, err := e.CreateUser(ctx, SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
-		if err != nil {
-			t.Fatal(err)
-		}
+		e, admin := importLeads(t, b, Config{JobLease: time.Minute})
 		const rows = 40
-		im, err := e.StartImport(ctx, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))}, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, func() bool {
-			_, _ = e.Tick(ctx)
-			got, err := e.GetImport(ctx, admin, im.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return got.Status == importDone
-		})
-		docs, err := e.store.Find(ctx, recordsColl("lead"), store.Query{Sort: []store.SortKey{{Field: "id"}}})
+		im := importToEnd(t, e, admin, ImportRequest{Object: "lead", FileName: "leads.csv", File: bytes.NewReader(importRows(rows))})
+		docs, err := e.store.Find(context.Background(), recordsColl("lead"), store.Query{Sort: []store.SortKey{{Field: "id"}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -294,4 +249,40 @@ func TestImportRowIDsAscend(t *testing.T) {
 			t.Errorf("an import stored without row_ids derives %s, want the hashed %s", got, want)
 		}
 	})
+}
+
+// importLeads starts an engine on a fresh database of backend b with cfg (store, logger and
+// clock filled in), the object importLeadDef and an admin.
+func importLeads(t *testing.T, b testenv.Backend, cfg Config) (*Engine, *Actor) {
+	t.Helper()
+	cfg.Store, cfg.Logger, cfg.Clock = b.OpenShared(t, 1)[0], quietLog, newTestClock().Now
+	e, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustDefine(t, e, importLeadDef)
+	admin, err := e.CreateUser(context.Background(), SystemActor, "admin@x.cn", "Admin", "password-123", []string{RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, admin
+}
+
+// importToEnd starts an import and ticks until it is done.
+func importToEnd(t *testing.T, e *Engine, by *Actor, req ImportRequest) *Import {
+	t.Helper()
+	ctx := context.Background()
+	im, err := e.StartImport(ctx, by, req, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *Import
+	waitFor(t, func() bool {
+		_, _ = e.Tick(ctx)
+		if got, err = e.GetImport(ctx, by, im.ID); err != nil {
+			t.Fatal(err)
+		}
+		return got.Status == importDone
+	})
+	return got
 }
