@@ -44,6 +44,24 @@ var Library = []Func{
 	{"round", "round(number, places) number", "rounded half away from zero to places digits after the point (0 when left out); exact for amounts", `round(amount * 0.15, 2)`},
 }
 
+// Variables lists what expressions read beside the record's fields and the library, for the docs
+// and the builder's autocomplete. Two more follow the object: old.<field> (the record before the
+// write; empty on create) and owner_counts.<name> (the object's owner counts).
+var Variables = []Func{
+	{"user.id", "user.id text", "the acting user's id", `owner == user.id`},
+	{"user.email", "user.email text", "the acting user's email", `user.email endsWith "@example.com"`},
+	{"user.name", "user.name text", "the acting user's name", `user.name != ""`},
+	{"user.roles", "user.roles list", "the acting user's roles", `"manager" in user.roles`},
+	{"user.team", "user.team text", "the acting user's first team", `user.team == "east"`},
+	{"user.teams", "user.teams list", "every team of the acting user", `"east" in user.teams`},
+	{"owner_user.id", "owner_user.id text", "the id of the user the write leaves as owner", `owner_user.id != user.id`},
+	{"owner_user.email", "owner_user.email text", "the owner's email", `owner_user.email endsWith "@example.com"`},
+	{"owner_user.name", "owner_user.name text", "the owner's name", `owner_user.name != ""`},
+	{"owner_user.roles", "owner_user.roles list", "the owner's roles: a limit by the holder's role, whoever writes", `"manager" in owner_user.roles`},
+	{"owner_user.team", "owner_user.team text", "the owner's first team", `owner_user.team == "east"`},
+	{"owner_user.teams", "owner_user.teams list", "every team of the owner", `"east" in owner_user.teams`},
+}
+
 // Operators lists the operators beside arithmetic and comparison, for the docs and autocomplete.
 // contains, startsWith, endsWith and matches are operators in expr, written between their operands.
 var Operators = []Func{

@@ -149,9 +149,15 @@ func TestLibrary(t *testing.T) {
 	}
 	docs.Fields = append(docs.Fields, &forms.Field{Name: "first_response_at", Type: "datetime"})
 	docsEnv := NewEnv(docs)
-	for _, f := range Library {
+	for _, f := range append(append([]Func{}, Library...), Variables...) {
 		if _, is := docsEnv.Compile(f.Example, Expect{Kind: KindValue, Type: "any"}); is != nil {
 			t.Errorf("example of %s: %v", f.Name, is)
+		}
+	}
+	// Every variable named is one an expression may read.
+	for _, v := range Variables {
+		if _, is := docsEnv.Compile(v.Name, Expect{Kind: KindValue, Type: "any"}); is != nil {
+			t.Errorf("variable %s: %v", v.Name, is)
 		}
 	}
 }

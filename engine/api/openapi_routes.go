@@ -33,7 +33,7 @@ var routeDocs = map[string]op{
 	"GET /meta/export":                   {tag: "objects", summary: "Export definitions as a package", query: []string{"name", "missing_users"}, answer: ansFile},
 	"POST /meta/import":                  {tag: "objects", summary: "Import a package of definitions", body: bodyJSON, errs: []string{"invalid_definition"}},
 	"POST /meta/expressions/check":       {tag: "objects", summary: "Type-check an expression against an object; errors with line and column", body: bodyJSON, errs: []string{"object_not_found", "invalid_kind"}},
-	"GET /meta/expressions/library":      {tag: "objects", summary: "The functions expressions may call"},
+	"GET /meta/expressions/library":      {tag: "objects", summary: "The functions, operators and variables expressions may use"},
 	"GET /forms/:object":                 {tag: "forms", summary: "What a form needs: fields, layout, JSON Schema, conditions", query: []string{"layout"}, errs: []string{"object_not_found"}},
 	"POST /forms/:object/evaluate":       {tag: "forms", summary: "Run the write path on a draft without writing: field states, values, errors", body: bodyJSON, errs: []string{"object_not_found", "record_not_found"}},
 	"POST /meta/forms/preview":           {tag: "forms", summary: "A form of an unsaved definition", body: bodyJSON, errs: []string{"invalid_definition"}},

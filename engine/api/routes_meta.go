@@ -153,7 +153,7 @@ func checkExpression(e *engine.Engine) fiber.Handler {
 
 func expressionLibrary() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return c.JSON(fiber.Map{"functions": rules.Library, "operators": rules.Operators})
+		return c.JSON(fiber.Map{"functions": rules.Library, "operators": rules.Operators, "variables": rules.Variables})
 	}
 }
 

@@ -133,7 +133,7 @@ func TestExpressionCheckEndpoint(t *testing.T) {
 				Body: `{"object":"opportunity","expression":"1","kind":"condition"}`, ExpectedStatus: 401},
 		})
 		r = h.mustDo(200, "GET", "/api/meta/expressions/library", "")
-		if !strings.Contains(r.Text, `"daysBetween"`) || !strings.Contains(r.Text, `"matches"`) {
+		if !strings.Contains(r.Text, `"daysBetween"`) || !strings.Contains(r.Text, `"matches"`) || !strings.Contains(r.Text, `"owner_user.roles"`) {
 			t.Errorf("library: %.200s", r.Text)
 		}
 	})
