@@ -227,7 +227,7 @@ test('the builder speaks Chinese when switched, labels of the definition include
   await expect(page.getByRole('tab', { name: 'Design' })).toBeVisible();
 });
 
-test('expressions complete field names and library functions as one types', async ({
+test('expressions complete field names, variables and library functions as one types', async ({
   page,
   request,
   token,
@@ -262,6 +262,19 @@ test('expressions complete field names and library functions as one types', asyn
   await input.press('Enter');
   await input.pressSequentially(')');
   await expect(input).toHaveValue('amount > 0 && not isBlank(discount)');
+  await expect(editor.getByTestId('expr-ok')).toContainText('boolean');
+  // The variables complete too: the acting user, the owner a write leaves, the record before it.
+  await input.pressSequentially(' && "manager" in owner_user.ro');
+  await expect(list.getByRole('option').first()).toContainText('owner_user.roles');
+  await input.press('Enter');
+  await input.pressSequentially(' && old.amo');
+  await expect(list.getByRole('option').first()).toContainText('old.amount');
+  await expect(list.getByRole('option').first()).toContainText('Amount · before this write');
+  await input.press('Enter');
+  await input.pressSequentially(' != amount');
+  await expect(input).toHaveValue(
+    'amount > 0 && not isBlank(discount) && "manager" in owner_user.roles && old.amount != amount',
+  );
   await expect(editor.getByTestId('expr-ok')).toContainText('boolean');
   await closeProps(page, phone);
 });

@@ -127,7 +127,10 @@ export function useExpressionLibrary() {
   return useQuery({
     queryKey: ['meta', 'expressions', 'library'],
     queryFn: ({ signal }) =>
-      api.get<{ functions: LibraryFunc[]; operators: LibraryFunc[] }>('/api/meta/expressions/library', { signal }),
+      api.get<{ functions: LibraryFunc[]; operators: LibraryFunc[]; variables?: LibraryFunc[] }>(
+        '/api/meta/expressions/library',
+        { signal },
+      ),
     staleTime: Infinity,
   });
 }

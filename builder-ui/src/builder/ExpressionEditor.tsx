@@ -36,9 +36,16 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
 
+  const ownerCounts = ownerCountNames(definition);
+  const ownerCountsKey = ownerCounts.join(',');
   const all = useMemo(
-    () => completionItems(fields, library.data?.functions ?? [], t('expr.operator')),
-    [fields, library.data, t],
+    () =>
+      completionItems(fields, library.data?.functions ?? [], t('expr.operator'), {
+        library: library.data?.variables,
+        oldDetail: t('expr.old'),
+        ownerCounts: ownerCountsKey ? ownerCountsKey.split(',') : [],
+      }),
+    [fields, library.data, t, ownerCountsKey],
   );
   const { start, word } = wordAt(value, caret);
   const list = open && !inString(value, caret) ? suggest(all, word) : [];
@@ -170,4 +177,10 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
       )}
     </div>
   );
+}
+
+/** The names of the draft's owner counts (owner_counts.<name> in expressions). */
+function ownerCountNames(definition: unknown): string[] {
+  const counts = (definition as { owner_counts?: { name?: string }[] } | null)?.owner_counts ?? [];
+  return counts.map((c) => c.name ?? '').filter((n) => n !== '');
 }

@@ -74,6 +74,36 @@ describe('completionItems', () => {
   });
 });
 
+describe('completionItems with variables', () => {
+  const items = completionItems(
+    [
+      { name: 'amount', label: 'Amount', type: 'currency' },
+      { name: 'account.name', label: 'Account › Name', type: 'text' },
+    ],
+    [{ name: 'today', signature: 'today() date' }],
+    'operator',
+    {
+      library: [{ name: 'owner_user.roles', signature: 'owner_user.roles list' }],
+      oldDetail: 'before this write',
+      ownerCounts: ['open_deals'],
+    },
+  );
+
+  it('offers the library variables, old.<field> of the own fields and owner_counts.<name>', () => {
+    expect(items.filter((s) => s.kind === 'variable').map((s) => s.text)).toEqual([
+      'owner_user.roles',
+      'old.amount',
+      'owner_counts.open_deals',
+    ]);
+    expect(items.find((s) => s.text === 'old.amount')?.detail).toBe('Amount · before this write');
+  });
+
+  it('completes a variable from its first letters and after its dot', () => {
+    expect(suggest(items, 'owner_').map((s) => s.text)).toEqual(['owner_user.roles', 'owner_counts.open_deals']);
+    expect(suggest(items, 'old.').map((s) => s.text)).toEqual(['old.amount']);
+  });
+});
+
 describe('applySuggestion', () => {
   it('replaces the word and puts the caret after it', () => {
     expect(applySuggestion('amo > 5', 0, 3, all[0]!)).toEqual({ value: 'amount > 5', caret: 6 });

@@ -2,7 +2,7 @@
 
 export interface Suggestion {
   text: string; // what is inserted
-  kind: 'field' | 'function' | 'operator';
+  kind: 'field' | 'variable' | 'function' | 'operator';
   detail: string;
 }
 
@@ -23,14 +23,41 @@ export function inString(value: string, caret: number): boolean {
   return open;
 }
 
-/** Every name an expression may use: the object's fields, the library's functions, the word operators. */
+/**
+ * What an expression reads beside the fields and functions: the library's variables (user.*,
+ * owner_user.*), and the object's own: old.<field> (offered when oldDetail names it) and
+ * owner_counts.<name>.
+ */
+export interface Variables {
+  library?: { name: string; signature: string }[];
+  oldDetail?: string;
+  ownerCounts?: string[];
+}
+
+/**
+ * Every name an expression may use: the object's fields, the variables, the library's functions,
+ * the word operators.
+ */
 export function completionItems(
   fields: { name: string; label: string; type: string }[],
   functions: { name: string; signature: string }[],
   operatorDetail: string,
+  variables: Variables = {},
 ): Suggestion[] {
+  const own = fields.filter((f) => !f.name.includes('.')); // old.* has the record's own fields, not paths
   return [
     ...fields.map((f) => ({ text: f.name, kind: 'field' as const, detail: `${f.label} · ${f.type}` })),
+    ...(variables.library ?? []).map((v) => ({ text: v.name, kind: 'variable' as const, detail: v.signature })),
+    ...(variables.oldDetail === undefined ? [] : own).map((f) => ({
+      text: `old.${f.name}`,
+      kind: 'variable' as const,
+      detail: `${f.label} · ${variables.oldDetail}`,
+    })),
+    ...(variables.ownerCounts ?? []).map((n) => ({
+      text: `owner_counts.${n}`,
+      kind: 'variable' as const,
+      detail: `owner_counts.${n} int`,
+    })),
     ...functions.map((f) => ({ text: f.name, kind: 'function' as const, detail: f.signature })),
     ...operators.map((o) => ({ text: o, kind: 'operator' as const, detail: operatorDetail })),
   ];
