@@ -265,7 +265,14 @@ func newID() string {
 		ms >>= 8
 	}
 	_, _ = rand.Read(b[6:])
-	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	return base32ID(b)
+}
+
+// idAlphabet is lower-case Crockford base32, in ascending order: ids sort as their bytes do.
+const idAlphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// base32ID writes 16 bytes as a 26-character id.
+func base32ID(b [16]byte) string {
 	out := make([]byte, 26)
 	var acc uint32
 	bits, j := 0, 0
@@ -273,11 +280,11 @@ func newID() string {
 		acc = acc<<8 | uint32(c)
 		bits += 8
 		for bits >= 5 {
-			out[j] = alphabet[(acc>>(bits-5))&31]
+			out[j] = idAlphabet[(acc>>(bits-5))&31]
 			bits -= 5
 			j++
 		}
 	}
-	out[j] = alphabet[(acc<<(5-bits))&31]
+	out[j] = idAlphabet[(acc<<(5-bits))&31]
 	return string(out)
 }

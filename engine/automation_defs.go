@@ -201,19 +201,5 @@ func (e *Engine) setting(ctx context.Context, key string) (int64, error) {
 // writes the same document again (and is refused as a duplicate) instead of a second one.
 func derivedID(key string) string {
 	sum := sha256.Sum256([]byte(key))
-	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
-	out := make([]byte, 26)
-	var acc uint32
-	bits, j := 0, 0
-	for _, c := range sum[:16] {
-		acc = acc<<8 | uint32(c)
-		bits += 8
-		for bits >= 5 {
-			out[j] = alphabet[(acc>>(bits-5))&31]
-			bits -= 5
-			j++
-		}
-	}
-	out[j] = alphabet[(acc<<(5-bits))&31]
-	return string(out)
+	return base32ID([16]byte(sum[:16]))
 }

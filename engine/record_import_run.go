@@ -525,13 +525,12 @@ const rowIDsOrdered = "ordered"
 // its rows, so its inserts land side by side in the id index, as ids newID gives do, instead of
 // all over it: hashed ids made every row of a commit dirty pages of its own.
 func orderedRowID(importID string, n int64) string {
-	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
 	out := []byte(importID[:min(10, len(importID))])
 	for len(out) < 10 {
 		out = append(out, '0')
 	}
 	for shift := 35; shift >= 0; shift -= 5 { // 8 characters: 40 bits of row number
-		out = append(out, alphabet[(n>>shift)&31])
+		out = append(out, idAlphabet[(n>>shift)&31])
 	}
 	return string(out) + derivedID(fmt.Sprintf("import:%s:%d", importID, n))[:8]
 }
