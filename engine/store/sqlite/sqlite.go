@@ -88,8 +88,13 @@ func (e *lockedError) Is(target error) bool { return target == ErrLocked }
 // synchronous=FULL: in WAL mode, NORMAL only fsyncs at checkpoints, so a commit acknowledged to a
 // user can be lost on an OS crash or power cut (it survives a process kill only). FULL fsyncs the
 // WAL on every commit, so an accepted write is on disk before we answer.
+//
+// temp_store=MEMORY on the writer: every batch of a group commit runs in a SAVEPOINT, which copies
+// each page it touches to the sub-journal. On disk that is one write(2) per page once the journal
+// passes 64 KiB: a third of an import's CPU. The sub-journal is undo data for the open
+// transaction only, so memory loses nothing a crash would not.
 var (
-	writerPragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(0)"}
+	writerPragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(0)", "temp_store(MEMORY)"}
 	readerPragmas = []string{"busy_timeout(10000)", "foreign_keys(0)", "query_only(1)"}
 )
 

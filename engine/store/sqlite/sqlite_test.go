@@ -553,7 +553,7 @@ func TestPragmas(t *testing.T) {
 		}
 		return v
 	}
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000", "foreign_keys": "0", "query_only": "0"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "busy_timeout": "10000", "foreign_keys": "0", "query_only": "0", "temp_store": "2"} {
 		if got := get(s.writer, pragma); got != want {
 			t.Errorf("writer %s = %s, want %s", pragma, got, want)
 		}
