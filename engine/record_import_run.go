@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"crm/engine/jobs"
 	"crm/engine/store"
@@ -279,7 +280,7 @@ type rowResult struct {
 
 // rows imports the rows of a batch on several workers, so that their writes share the store's
 // group commit instead of waiting for an fsync each. Rows that could match each other (one
-// upsert key, or one duplicate key) go to one worker, in sheet order, so that a later row sees
+// upsert key, or a duplicate rule that decides the row, laneTies) go to one worker, in sheet order, so that a later row sees
 // what an earlier one wrote instead of both being checked before either is written.
 func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 	out := make([]rowResult, len(rows))
@@ -290,7 +291,7 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 		}
 		return out
 	}
-	keysOf, err := r.laneKeys(ctx)
+	ties, err := r.laneTies(ctx)
 	if err != nil {
 		for i := range out {
 			out[i].err = err
@@ -298,7 +299,7 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 		return out
 	}
 	var wg sync.WaitGroup
-	for _, lane := range importLanes(rows, workers, keysOf) {
+	for _, lane := range importLanes(rows, workers, ties) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -311,14 +312,29 @@ func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 	return out
 }
 
-// laneKeys returns what ties a row to others of its file: its upsert key, and its value of each
-// duplicate key the object's records carry, read from the cells as the keys are computed from
-// stored values. A fuzzy key ties by its first runes (and its tail key by the name's last ones),
-// since it matches similar keys, not equal ones.
-func (r *importRun) laneKeys(ctx context.Context) (func(sheetRow) []string, error) {
+// laneTies is what ties a row to others of its file, so that they go to one lane.
+type laneTies struct {
+	keys  func(sheetRow) []string // rows with a key in common
+	fuzzy []fuzzyTie              // rows whose names are alike
+}
+
+// fuzzyTie ties rows whose fuzzy keys of the condition's columns (its field, and the field it
+// compares with) meet its threshold.
+type fuzzyTie struct {
+	cols      []int
+	threshold float64
+}
+
+// laneTies finds what ties rows: the upsert key, and for each rule of the object that searches
+// the object itself and can change a row's outcome (a block rule refuses; any rule skips or
+// updates when on_duplicate says so) one condition a match needs: the first exact-like one (a
+// match has an equal key), else the first fuzzy one (a match has a similar key). Keys are read
+// from the cells as they are computed from stored values. A rule against another object, or a
+// warn rule when duplicates are created anyway, ties nothing: no row waits on another for it.
+func (r *importRun) laneTies(ctx context.Context) (laneTies, error) {
 	set, err := r.e.duplicates(ctx)
 	if err != nil {
-		return nil, err
+		return laneTies{}, err
 	}
 	colOf := func(field string) int {
 		for i, c := range r.header {
@@ -332,44 +348,63 @@ func (r *importRun) laneKeys(ctx context.Context) (func(sheetRow) []string, erro
 	if r.mode == ImportUpsert {
 		keyCol = colOf(r.key)
 	}
-	specs := set.keys[r.def.obj.Name]
-	cols := make([]int, len(specs))
-	for i, spec := range specs {
-		cols[i] = colOf(spec.Field)
+	type exactTie struct {
+		cols []int
+		cond workflow.MatchCondition
 	}
-	cell := func(row sheetRow, i int) string {
-		if i < 0 || i >= len(row.cells) {
-			return ""
+	colsOf := func(c workflow.MatchCondition) []int {
+		if c.Other() == c.Field {
+			return []int{colOf(c.Field)}
 		}
-		return strings.TrimSpace(row.cells[i])
+		return []int{colOf(c.Field), colOf(c.Other())}
 	}
-	return func(row sheetRow) []string {
-		var ks []string
-		if s := cell(row, keyCol); s != "" {
-			ks = append(ks, "\x00"+strings.ToLower(s))
-		}
-		for i, spec := range specs {
-			k, ok := workflow.Key(spec.Match, cell(row, cols[i]), spec.Region)
-			if !ok {
+	var exact []exactTie
+	var ties laneTies
+	object := r.def.obj.Name
+	if rules := set.byObject[object]; rules != nil {
+		for _, rule := range rules.Rules {
+			decides := rule.Action == workflow.DuplicateBlock || (r.mode != ImportUpsert && r.onDup != OnDuplicateCreate)
+			if rule.Disabled || !decides || rule.Target(object) != object || len(rule.Conditions) == 0 {
 				continue
 			}
-			if spec.Match == workflow.MatchFuzzy || spec.Match == workflow.MatchFuzzyTail {
-				if rs := []rune(k); len(rs) > fuzzyLaneRunes {
-					k = string(rs[:fuzzyLaneRunes])
+			at := slices.IndexFunc(rule.Conditions, func(c workflow.MatchCondition) bool { return c.Match != workflow.MatchFuzzy })
+			if at >= 0 {
+				c := rule.Conditions[at]
+				exact = append(exact, exactTie{cols: colsOf(c), cond: c})
+				continue
+			}
+			c := rule.Conditions[0]
+			ties.fuzzy = append(ties.fuzzy, fuzzyTie{cols: colsOf(c), threshold: c.Similarity()})
+		}
+	}
+	ties.keys = func(row sheetRow) []string {
+		var ks []string
+		if s := cellAt(row, keyCol); s != "" {
+			ks = append(ks, "\x00"+strings.ToLower(s))
+		}
+		for _, t := range exact {
+			for _, col := range t.cols {
+				if k, ok := workflow.Key(t.cond.Match, cellAt(row, col), t.cond.PhoneRegion()); ok {
+					ks = append(ks, workflow.KeyField(t.cond.Other(), t.cond.Match)+"\x00"+k)
 				}
 			}
-			ks = append(ks, spec.Name()+"\x00"+k)
 		}
 		return ks
-	}, nil
+	}
+	return ties, nil
 }
 
-// fuzzyLaneRunes is how many leading runes of a fuzzy key put rows in one lane.
-const fuzzyLaneRunes = 3
+// cellAt is a row's trimmed cell in column i ("" outside the row).
+func cellAt(row sheetRow, i int) string {
+	if i < 0 || i >= len(row.cells) {
+		return ""
+	}
+	return strings.TrimSpace(row.cells[i])
+}
 
-// importLanes deals the rows of a batch (by index) to at most n lanes: rows that share a key, also
+// importLanes deals the rows of a batch (by index) to at most n lanes: rows that are tied, also
 // through other rows, land in one lane, in sheet order; groups are dealt in turn.
-func importLanes(rows []sheetRow, n int, keysOf func(sheetRow) []string) [][]int {
+func importLanes(rows []sheetRow, n int, ties laneTies) [][]int {
 	parent := make([]int, len(rows))
 	for i := range parent {
 		parent[i] = i
@@ -382,14 +417,47 @@ func importLanes(rows []sheetRow, n int, keysOf func(sheetRow) []string) [][]int
 		}
 		return i
 	}
+	union := func(i, j int) {
+		a, b := root(i), root(j)
+		parent[max(a, b)] = min(a, b)
+	}
 	first := map[string]int{}
 	for i, row := range rows {
-		for _, k := range keysOf(row) {
+		for _, k := range ties.keys(row) {
 			if j, ok := first[k]; ok {
-				a, b := root(i), root(j)
-				parent[max(a, b)] = min(a, b)
+				union(i, j)
 			} else {
 				first[k] = i
+			}
+		}
+	}
+	// Alike names are found pair by pair: a batch is a few hundred rows, and a shared prefix ties
+	// nothing (a file of companies of one city all start alike).
+	type fuzzyKey struct {
+		row, runes int
+		key        string
+	}
+	for _, t := range ties.fuzzy {
+		var keys []fuzzyKey
+		for i, row := range rows {
+			for _, col := range t.cols {
+				if k, ok := workflow.Key(workflow.MatchFuzzy, cellAt(row, col), ""); ok {
+					keys = append(keys, fuzzyKey{row: i, runes: utf8.RuneCountInString(k), key: k})
+				}
+			}
+		}
+		for x, a := range keys {
+			for _, b := range keys[x+1:] {
+				if root(a.row) == root(b.row) {
+					continue
+				}
+				// The lengths alone bound the likeness: the edit distance is at least their difference.
+				if longer := max(a.runes, b.runes); 1-float64(longer-min(a.runes, b.runes))/float64(longer) < t.threshold {
+					continue
+				}
+				if workflow.Similarity(a.key, b.key) >= t.threshold {
+					union(a.row, b.row)
+				}
 			}
 		}
 	}
