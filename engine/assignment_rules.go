@@ -162,38 +162,31 @@ func (e *Engine) assignments(ctx context.Context) (*assignmentSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	cached := e.assign
-	e.mu.Unlock()
-	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
-		return cached, nil
-	}
-	docs, err := e.store.Find(ctx, collAssignment, store.Query{})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	set := &assignmentSet{version: v, defs: map[string]int64{}, byObject: map[string]*compiledAssignment{}}
-	for _, d := range docs {
-		a, err := assignmentFromDoc(d)
+	return e.assign.get(func(c *assignmentSet) bool { return c.version == v && e.defsUnchanged(ctx, c.defs) }, func() (*assignmentSet, error) {
+		docs, err := e.store.Find(ctx, collAssignment, store.Query{})
 		if err != nil {
-			return nil, err
+			return nil, storeErr(err)
 		}
-		c, err := e.compileAssignment(ctx, &a.AssignmentRules, anyone{})
-		if err != nil {
-			// A definition change can break saved rules; records are then created unassigned.
-			e.log.Error("assignment rules do not compile against the current definition; skipped", "object", a.Object, "err", err)
-			continue
+		set := &assignmentSet{version: v, defs: map[string]int64{}, byObject: map[string]*compiledAssignment{}}
+		for _, d := range docs {
+			a, err := assignmentFromDoc(d)
+			if err != nil {
+				return nil, err
+			}
+			c, err := e.compileAssignment(ctx, &a.AssignmentRules, anyone{})
+			if err != nil {
+				// A definition change can break saved rules; records are then created unassigned.
+				e.log.Error("assignment rules do not compile against the current definition; skipped", "object", a.Object, "err", err)
+				continue
+			}
+			c.version = a.Version
+			set.byObject[a.Object] = c
+			if def, err := e.current(ctx, a.Object); err == nil {
+				set.defs[a.Object] = def.version
+			}
 		}
-		c.version = a.Version
-		set.byObject[a.Object] = c
-		if def, err := e.current(ctx, a.Object); err == nil {
-			set.defs[a.Object] = def.version
-		}
-	}
-	e.mu.Lock()
-	e.assign = set
-	e.mu.Unlock()
-	return set, nil
+		return set, nil
+	})
 }
 
 // rulesFor returns an object's active compiled rules, nil when it has none.

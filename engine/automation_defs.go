@@ -144,39 +144,32 @@ func (e *Engine) automations(ctx context.Context) (*automationSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	cached := e.autos
-	e.mu.Unlock()
-	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
-		return cached, nil
-	}
-	defs, err := e.listAutomations(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	set := &automationSet{version: v, defs: map[string]int64{}, byObject: map[string][]*workflow.Compiled{}}
-	sort.Slice(defs, func(i, j int) bool { return defs[i].Name < defs[j].Name })
-	for _, d := range defs {
-		a := d.Automation
-		c, err := e.compileAutomation(ctx, &a)
+	return e.autos.get(func(c *automationSet) bool { return c.version == v && e.defsUnchanged(ctx, c.defs) }, func() (*automationSet, error) {
+		defs, err := e.listAutomations(ctx, "")
 		if err != nil {
-			// A definition change can break a saved automation; it is skipped and logged, not fatal.
-			e.log.Error("automation does not compile against the current definitions; skipped", "automation", a.Name, "err", err)
-			continue
+			return nil, err
 		}
-		// A parent update is compiled against the parent's definition too.
-		for _, name := range append([]string{a.Object}, c.Parents()...) {
-			if def, err := e.current(ctx, name); err == nil {
-				set.defs[name] = def.version
+		set := &automationSet{version: v, defs: map[string]int64{}, byObject: map[string][]*workflow.Compiled{}}
+		sort.Slice(defs, func(i, j int) bool { return defs[i].Name < defs[j].Name })
+		for _, d := range defs {
+			a := d.Automation
+			c, err := e.compileAutomation(ctx, &a)
+			if err != nil {
+				// A definition change can break a saved automation; it is skipped and logged, not fatal.
+				e.log.Error("automation does not compile against the current definitions; skipped", "automation", a.Name, "err", err)
+				continue
 			}
+			// A parent update is compiled against the parent's definition too.
+			for _, name := range append([]string{a.Object}, c.Parents()...) {
+				if def, err := e.current(ctx, name); err == nil {
+					set.defs[name] = def.version
+				}
+			}
+			set.byObject[a.Object] = append(set.byObject[a.Object], c)
+			set.all = append(set.all, c)
 		}
-		set.byObject[a.Object] = append(set.byObject[a.Object], c)
-		set.all = append(set.all, c)
-	}
-	e.mu.Lock()
-	e.autos = set
-	e.mu.Unlock()
-	return set, nil
+		return set, nil
+	})
 }
 
 // defsUnchanged tells whether the objects an automation set was compiled against are still at

@@ -6,7 +6,8 @@
 //
 //	engine.go, errors*.go        Engine and Config; the one error type and its message catalog
 //	collections.go               every system collection and its indexes
-//	definition_*.go              the kinds of definition (one table), named definitions, cached versions
+//	definition_*.go              the kinds of definition (one table), named definitions, cached versions,
+//	                             compiled sets rebuilt once for all callers
 //	doc_*.go                     stored documents: JSON-shaped values to the seam's kinds, and
 //	                             system documents decoded into structs (StoredDocError when corrupt)
 //	object_*.go                  object definitions: save and history, the compiled current version,

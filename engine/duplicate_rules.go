@@ -180,44 +180,37 @@ func (e *Engine) duplicates(ctx context.Context) (*duplicateSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	cached := e.dups
-	e.mu.Unlock()
-	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
-		return cached, nil
-	}
-	docs, err := e.store.Find(ctx, collDuplicateRules, store.Query{})
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	set := &duplicateSet{version: v, defs: map[string]int64{}, byObject: map[string]*workflow.DuplicateRules{}}
-	var all []*workflow.DuplicateRules
-	for _, d := range docs {
-		r, err := duplicateRulesFromDoc(d)
+	return e.dups.get(func(c *duplicateSet) bool { return c.version == v && e.defsUnchanged(ctx, c.defs) }, func() (*duplicateSet, error) {
+		docs, err := e.store.Find(ctx, collDuplicateRules, store.Query{})
 		if err != nil {
-			return nil, err
+			return nil, storeErr(err)
 		}
-		if probs := e.checkDuplicateRules(ctx, &r.DuplicateRules); len(probs) > 0 {
-			// A definition change can break saved rules (a field removed): they then find nothing.
-			e.log.Error("duplicate rules do not fit the current definitions; skipped", "object", r.Object, "problem", probs[0].Message)
-			continue
-		}
-		set.byObject[r.Object] = &r.DuplicateRules
-		all = append(all, &r.DuplicateRules)
-		for _, rule := range r.Rules {
-			for _, name := range []string{r.Object, rule.Target(r.Object)} {
-				if def, err := e.current(ctx, name); err == nil {
-					set.defs[name] = def.version
+		set := &duplicateSet{version: v, defs: map[string]int64{}, byObject: map[string]*workflow.DuplicateRules{}}
+		var all []*workflow.DuplicateRules
+		for _, d := range docs {
+			r, err := duplicateRulesFromDoc(d)
+			if err != nil {
+				return nil, err
+			}
+			if probs := e.checkDuplicateRules(ctx, &r.DuplicateRules); len(probs) > 0 {
+				// A definition change can break saved rules (a field removed): they then find nothing.
+				e.log.Error("duplicate rules do not fit the current definitions; skipped", "object", r.Object, "problem", probs[0].Message)
+				continue
+			}
+			set.byObject[r.Object] = &r.DuplicateRules
+			all = append(all, &r.DuplicateRules)
+			for _, rule := range r.Rules {
+				for _, name := range []string{r.Object, rule.Target(r.Object)} {
+					if def, err := e.current(ctx, name); err == nil {
+						set.defs[name] = def.version
+					}
 				}
 			}
 		}
-	}
-	set.keys = workflow.KeySpecs(all)
-	for _, specs := range set.keys {
-		slices.SortFunc(specs, func(a, b workflow.KeySpec) int { return strings.Compare(a.Name(), b.Name()) })
-	}
-	e.mu.Lock()
-	e.dups = set
-	e.mu.Unlock()
-	return set, nil
+		set.keys = workflow.KeySpecs(all)
+		for _, specs := range set.keys {
+			slices.SortFunc(specs, func(a, b workflow.KeySpec) int { return strings.Compare(a.Name(), b.Name()) })
+		}
+		return set, nil
+	})
 }

@@ -95,17 +95,17 @@ type Engine struct {
 	// crashAfterWrite, in tests, stops a write between storing the record and running its
 	// automations, as a killed process would.
 	crashAfterWrite func()
-	autos           *automationSet // compiled automations at one version
-	assign          *assignmentSet // compiled assignment rules at one version
-	dups            *duplicateSet  // duplicate rules at one version
-	sla             *slaSet        // compiled calendars and SLA policies at one version
-	approvalCache   sync.Map       // "process@version#objectversion" -> *workflow.CompiledProcess
-	controls        *controlSet    // fields only a process sets, per object
-	sessions        *sessions      // resolved session tokens (see auth_cache.go)
-	versions        *versions      // stored versions of definitions and settings (see definition_versions.go)
-	maxPathParents  int            // see Config.MaxPathParents
-	smtpRoots       *x509.CertPool // see Config.SMTPRootCAs
-	maxReportGroups int            // see Config.MaxReportGroups
+	autos           compiledCache[automationSet] // compiled automations at one version
+	assign          compiledCache[assignmentSet] // compiled assignment rules at one version
+	dups            compiledCache[duplicateSet]  // duplicate rules at one version
+	sla             compiledCache[slaSet]        // compiled calendars and SLA policies at one version
+	approvalCache   sync.Map                     // "process@version#objectversion" -> *workflow.CompiledProcess
+	controls        *controlSet                  // fields only a process sets, per object
+	sessions        *sessions                    // resolved session tokens (see auth_cache.go)
+	versions        *versions                    // stored versions of definitions and settings (see definition_versions.go)
+	maxPathParents  int                          // see Config.MaxPathParents
+	smtpRoots       *x509.CertPool               // see Config.SMTPRootCAs
+	maxReportGroups int                          // see Config.MaxReportGroups
 }
 
 // New opens the engine over a store: it makes sure the system collections and every object's

@@ -238,45 +238,38 @@ func (e *Engine) slaPolicies(ctx context.Context) (*slaSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	cached := e.sla
-	e.mu.Unlock()
-	if cached != nil && cached.version == v && e.defsUnchanged(ctx, cached.defs) {
-		return cached, nil
-	}
-	set := &slaSet{version: v, defs: map[string]int64{}, schedules: map[string]*workflow.Schedule{}, byObject: map[string][]*workflow.CompiledPolicy{}}
-	cals, err := e.ListCalendars(ctx, SystemActor)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cals {
-		s, probs := c.Compile()
-		if len(probs) > 0 {
-			e.log.Error("calendar does not compile; policies on it count around the clock", "calendar", c.Name, "problems", probs)
-			continue
-		}
-		set.schedules[c.Name] = s
-	}
-	pols, err := e.listSLAPolicies(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(pols, func(i, j int) bool { return pols[i].Name < pols[j].Name })
-	for _, p := range pols {
-		c, err := e.compilePolicy(ctx, &p.SLAPolicy, false)
+	return e.sla.get(func(c *slaSet) bool { return c.version == v && e.defsUnchanged(ctx, c.defs) }, func() (*slaSet, error) {
+		set := &slaSet{version: v, defs: map[string]int64{}, schedules: map[string]*workflow.Schedule{}, byObject: map[string][]*workflow.CompiledPolicy{}}
+		cals, err := e.ListCalendars(ctx, SystemActor)
 		if err != nil {
-			e.log.Error("SLA policy does not compile against the current definitions; skipped", "policy", p.Name, "err", err)
-			continue
+			return nil, err
 		}
-		if def, err := e.current(ctx, p.Object); err == nil {
-			set.defs[p.Object] = def.version
+		for _, c := range cals {
+			s, probs := c.Compile()
+			if len(probs) > 0 {
+				e.log.Error("calendar does not compile; policies on it count around the clock", "calendar", c.Name, "problems", probs)
+				continue
+			}
+			set.schedules[c.Name] = s
 		}
-		set.byObject[p.Object] = append(set.byObject[p.Object], c)
-	}
-	e.mu.Lock()
-	e.sla = set
-	e.mu.Unlock()
-	return set, nil
+		pols, err := e.listSLAPolicies(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		sort.Slice(pols, func(i, j int) bool { return pols[i].Name < pols[j].Name })
+		for _, p := range pols {
+			c, err := e.compilePolicy(ctx, &p.SLAPolicy, false)
+			if err != nil {
+				e.log.Error("SLA policy does not compile against the current definitions; skipped", "policy", p.Name, "err", err)
+				continue
+			}
+			if def, err := e.current(ctx, p.Object); err == nil {
+				set.defs[p.Object] = def.version
+			}
+			set.byObject[p.Object] = append(set.byObject[p.Object], c)
+		}
+		return set, nil
+	})
 }
 
 // hasSLA tells whether any policy measures the object's records.
