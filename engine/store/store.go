@@ -169,6 +169,10 @@ type Query struct {
 	Filter Filter    // nil: all documents
 	Sort   []SortKey // empty: by id
 	Limit  int       // 0: no limit
+	// Keys, when not empty, narrows each document to its id and these fields, which hold
+	// strings the engine computes (duplicate keys): a backend reads them from an index that
+	// holds them where it can (SQLite: a covering index), instead of reading whole documents.
+	Keys []string
 }
 
 // SortKey orders by one field. Missing values sort before every present value (ascending).

@@ -29,6 +29,17 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.D
 	if q.Limit > 0 {
 		opts.SetLimit(int64(q.Limit))
 	}
+	if len(q.Keys) > 0 {
+		proj := bson.D{{Key: "_id", Value: 1}}
+		for _, k := range q.Keys {
+			path, err := fieldPath(k)
+			if err != nil {
+				return nil, err
+			}
+			proj = append(proj, bson.E{Key: path, Value: 1})
+		}
+		opts.SetProjection(proj)
+	}
 	cur, err := c.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, mapErr(ctx, "find", err)

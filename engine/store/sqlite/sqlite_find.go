@@ -36,12 +36,34 @@ func findSQL(coll string, q store.Query, idx []store.Index, stats collStats) (st
 	if err != nil {
 		return "", nil, err
 	}
-	sql := fmt.Sprintf(`SELECT id, version, doc FROM "%s" WHERE %s ORDER BY %s`, coll, where, strings.Join(order, ", "))
+	cols, err := selected(q.Keys)
+	if err != nil {
+		return "", nil, err
+	}
+	sql := fmt.Sprintf(`SELECT %s FROM "%s" WHERE %s ORDER BY %s`, cols, coll, where, strings.Join(order, ", "))
 	if q.Limit > 0 {
 		sql += " LIMIT ?"
 		c.args = append(c.args, int64(q.Limit))
 	}
 	return sql, c.args, nil
+}
+
+// selected is the column list of a Find: id, version and the document, or id and the keys asked
+// for, through the expressions of their indexes (fieldExpr), so that an index holding a key
+// covers the read.
+func selected(keys []string) (string, error) {
+	if len(keys) == 0 {
+		return "id, version, doc", nil
+	}
+	cols := []string{"id"}
+	for _, k := range keys {
+		x, err := fieldExpr(k)
+		if err != nil {
+			return "", err
+		}
+		cols = append(cols, x)
+	}
+	return strings.Join(cols, ", "), nil
 }
 
 // countSQL builds the SELECT of Count.
@@ -75,10 +97,41 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) ([]store.D
 		return nil, mapErr(ctx, err)
 	}
 	out := []store.Doc{}
-	if err := eachDoc(ctx, rows, func(d store.Doc) { out = append(out, d) }); err != nil {
+	if len(q.Keys) > 0 {
+		err = eachKeys(ctx, rows, q.Keys, func(d store.Doc) { out = append(out, d) })
+	} else {
+		err = eachDoc(ctx, rows, func(d store.Doc) { out = append(out, d) })
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// eachKeys hands every row of (id, keys...) to fn as a document and closes the rows.
+func eachKeys(ctx context.Context, rows *sql.Rows, keys []string, fn func(store.Doc)) error {
+	defer rows.Close()
+	vals := make([]sql.NullString, len(keys)+1)
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return mapErr(ctx, err)
+		}
+		d := store.Doc{"id": vals[0].String}
+		for i, k := range keys {
+			if vals[i+1].Valid {
+				d[k] = vals[i+1].String
+			}
+		}
+		fn(d)
+	}
+	if err := rows.Err(); err != nil {
+		return mapErr(ctx, err)
+	}
+	return nil
 }
 
 // maxListStmts bounds the list queries kept prepared: a list's text follows its filter's shape,

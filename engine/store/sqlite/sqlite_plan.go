@@ -228,8 +228,15 @@ func splitSQL(coll string, q store.Query, sp split) (string, []any, error) {
 		union = " UNION "
 	}
 	c.args = append(c.args, int64(q.Limit))
-	return fmt.Sprintf(`SELECT t.id, t.version, t.doc FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
-		strings.Join(arms, union), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
+	sel := "t.id, t.version, t.doc"
+	if len(q.Keys) > 0 {
+		var err error
+		if sel, err = selected(q.Keys); err != nil { // doc and id are t's: p has neither
+			return "", nil, err
+		}
+	}
+	return fmt.Sprintf(`SELECT %s FROM (%s ORDER BY %s LIMIT ?) AS p JOIN "%s" AS t ON t.rowid = p.r ORDER BY %s`,
+		sel, strings.Join(arms, union), strings.Join(order, ", "), coll, strings.Join(outer, ", ")), c.args, nil
 }
 
 // literal is v as an SQL literal, for a split IN's values. Bound as parameters, they made SQLite

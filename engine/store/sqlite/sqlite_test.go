@@ -135,6 +135,10 @@ func TestQueryPlan(t *testing.T) {
 		{"path_aggregate", func() (string, []any, error) {
 			return aggregateSQL(coll, store.AggQuery{Filter: store.And{parentIDs(150)}, GroupBy: []store.GroupKey{{Field: "stage"}}, Measures: []store.Measure{{Op: store.AggCount}}})
 		}, byAccount, false},
+		// A duplicate check's neighbourhood: the keys either side of a record's own, from the
+		// key's index alone.
+		{"keys_neighbourhood_up", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Ge, Value: int64(100)}, Sort: []store.SortKey{{Field: "amount"}}, Limit: 25, Keys: []string{"amount"}}), ix, true},
+		{"keys_neighbourhood_down", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Lt, Value: int64(100)}, Sort: byAmount, Limit: 25, Keys: []string{"amount"}}), ix, true},
 		{"in_sort_id", find(store.Query{Filter: store.In{Field: "stage", Values: []any{"s1", "s2"}, Scalar: true}, Limit: 51}), indexName{kindIndex, coll, "stage"}.String(), true},
 		{"equality", find(store.Query{Filter: store.Compare{Field: "amount", Op: store.Eq, Value: int64(7)}}), ix, false},
 		{"equality_unique", find(store.Query{Filter: store.Compare{Field: "email", Op: store.Eq, Value: "a@example.com"}, Limit: 1}), ux, false},
@@ -153,7 +157,8 @@ func TestQueryPlan(t *testing.T) {
 	}
 	// In these the table is read only for the page's documents, by rowid; what picks and orders
 	// them comes from indexes alone (a split IN with nothing else to test).
-	covering := map[string]bool{"owners_newest_first": true, "owners_newest_first_cursor": true, "owners_recently_updated": true, "in_sort_id": true}
+	covering := map[string]bool{"owners_newest_first": true, "owners_newest_first_cursor": true, "owners_recently_updated": true, "in_sort_id": true,
+		"keys_neighbourhood_up": true, "keys_neighbourhood_down": true}
 	// In these (the next page of a list) the index is searched from the cursor on, not read from
 	// the list's start and filtered: the cost follows the page, not how deep it is.
 	seeks := map[string]bool{"default_list_newest_first_cursor": true, "equality_range_sort_deep": true, "sort_limit_cursor": true, "owner_newest_first_cursor": true, "owners_newest_first_cursor": true}

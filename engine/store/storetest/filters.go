@@ -234,6 +234,25 @@ func runFilters(t *testing.T, open opener) {
 			}
 		})
 	}
+	t.Run("keys", func(t *testing.T) {
+		// A document narrowed to its id and the keys it has, also through a split IN (a
+		// manager's team on SQLite).
+		docs := mustFind(t, s, filterColl, store.Query{Filter: store.In{Field: "id", Values: []any{"d01", "d07"}},
+			Keys: []string{"name", "at", "missing"}})
+		want := []store.Doc{{"id": "d01", "name": "Alice", "at": "2026-01-01T00:00:00.000Z"}, {"id": "d07", "at": "2026-01-02T03:04:05.000Z"}}
+		if !reflect.DeepEqual(docs, want) {
+			t.Fatalf("Find with keys returned %v, want %v", docs, want)
+		}
+		docs = mustFind(t, s, filterColl, store.Query{Filter: store.In{Field: "name", Values: []any{"bob", "Alice"}},
+			Sort: []store.SortKey{{Field: "name", Desc: true}}, Limit: 5, Keys: []string{"name"}})
+		want = []store.Doc{{"id": "d02", "name": "bob"}, {"id": "d01", "name": "Alice"}}
+		if !reflect.DeepEqual(docs, want) {
+			t.Fatalf("Find with keys over an IN returned %v, want %v", docs, want)
+		}
+		if _, err := s.Find(ctxOf(t), filterColl, store.Query{Keys: []string{"a'b"}}); err == nil {
+			t.Errorf("Find with the key name \"a'b\" succeeded; want an error")
+		}
+	})
 	t.Run("documents_complete", func(t *testing.T) {
 		docs := mustFind(t, s, filterColl, store.Query{Filter: where("id", store.Eq, "d09")})
 		want := with(filterDocs()[8], "version", int64(1))
