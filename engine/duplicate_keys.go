@@ -152,6 +152,7 @@ func (e *Engine) rekeyRecords(ctx context.Context, specs []workflow.KeySpec, obj
 		if err != nil {
 			return storeErr(err)
 		}
+		var ops []store.WriteOp
 		for _, d := range docs {
 			last, _ = d["id"].(string)
 			before := keysOf(d)
@@ -161,14 +162,42 @@ func (e *Engine) rekeyRecords(ctx context.Context, specs []workflow.KeySpec, obj
 			}
 			v, _ := d["version"].(int64)
 			delete(d, "version")
-			if err := e.store.Replace(ctx, coll, d, v); err != nil && !errors.Is(err, store.ErrVersionConflict) && !errors.Is(err, store.ErrNotFound) {
-				return storeErr(err)
-			}
+			ops = append(ops, store.WriteOp{Kind: store.OpReplace, Coll: coll, Doc: d, Expect: v})
+		}
+		if err := e.rewriteKeyed(ctx, ops); err != nil {
+			return err
 		}
 		if len(docs) < 500 {
 			return nil
 		}
 	}
+}
+
+// rewriteKeyed stores a page of rekeyed records in one batch: one commit for the page, where a
+// write each made saving a rule on 20,000 records take 8 s. A record written meanwhile already
+// carries the new keys, so when the batch meets one (a version conflict, or a record deleted),
+// the page is written one by one and those are skipped; on a backend whose batches are not
+// atomic the part written first then conflicts too, and is skipped as done.
+func (e *Engine) rewriteKeyed(ctx context.Context, ops []store.WriteOp) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	err := e.store.Batch(ctx, ops)
+	var oe *store.OpError
+	if err == nil || !errors.As(err, &oe) || !skippable(oe.Err) {
+		return storeErr(err)
+	}
+	for _, op := range ops {
+		if err := e.store.Replace(ctx, op.Coll, op.Doc, op.Expect); err != nil && !skippable(err) {
+			return storeErr(err)
+		}
+	}
+	return nil
+}
+
+// skippable: a rekey write that found its record changed or gone since it was read.
+func skippable(err error) bool {
+	return errors.Is(err, store.ErrVersionConflict) || errors.Is(err, store.ErrNotFound)
 }
 
 // keysOf is a document's duplicate keys as one comparable string.
