@@ -195,7 +195,11 @@ func (e *Engine) StartImport(ctx context.Context, by *Actor, req ImportRequest, 
 	if err != nil {
 		return nil, err
 	}
-	header, rows, err := countRows(sh, lim.MaxRows)
+	var fast func(int) (int, error)
+	if format == formatXLSX {
+		fast = func(max int) (int, error) { return xlsxValueRows(path, max) }
+	}
+	header, rows, err := countRows(sh, lim.MaxRows, fast)
 	sh.Close()
 	if err != nil {
 		return nil, err
@@ -327,11 +331,22 @@ func sniffFile(path string) (string, error) {
 }
 
 // countRows reads the header (the first row that is not blank) and counts the data rows up to
-// max; a file with no header or no data row is empty.
-func countRows(sh sheet, max int) ([]string, int, error) {
+// max; a file with no header or no data row is empty. valueRows, when given, counts the rows
+// holding a value (the header among them) faster than reading them (xlsxValueRows).
+func countRows(sh sheet, max int, valueRows func(max int) (int, error)) ([]string, int, error) {
 	var header []string
 	rows := 0
 	for {
+		if header != nil && valueRows != nil {
+			n, err := valueRows(max + 1)
+			if err != nil {
+				return nil, 0, errorf(KindValidation, "import_unreadable", "the worksheet cannot be read: %v", err)
+			}
+			if rows = n - 1; rows > max {
+				return nil, 0, errorf(KindValidation, "import_too_many_rows", "the file has more than %d rows", max)
+			}
+			break
+		}
 		row, err := sh.Next()
 		if errors.Is(err, io.EOF) {
 			break
