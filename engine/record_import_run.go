@@ -279,9 +279,9 @@ type rowResult struct {
 }
 
 // rows imports the rows of a batch on several workers, so that their writes share the store's
-// group commit instead of waiting for an fsync each. Rows that could match each other (one
-// upsert key, or a duplicate rule that decides the row, laneTies) go to one worker, in sheet order, so that a later row sees
-// what an earlier one wrote instead of both being checked before either is written.
+// group commit instead of waiting for an fsync each. Rows that could decide each other's outcome
+// (laneTies) go to one worker, in sheet order, so that a later row sees what an earlier one wrote
+// instead of both being checked before either is written.
 func (r *importRun) rows(ctx context.Context, rows []sheetRow) []rowResult {
 	out := make([]rowResult, len(rows))
 	workers := r.e.importLimits.Workers
