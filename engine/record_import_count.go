@@ -117,7 +117,7 @@ func valueRows(r io.Reader, max int) (int, error) {
 		}
 		// The tag, up to its '>' (its name is all that matters, so a long one is skipped through).
 		tag, err := br.ReadSlice('>')
-		name := tagName(tag)
+		name, closing := tagName(tag)
 		for errors.Is(err, bufio.ErrBufferFull) {
 			tag, err = br.ReadSlice('>')
 		}
@@ -127,50 +127,44 @@ func valueRows(r io.Reader, max int) (int, error) {
 			}
 			return 0, err
 		}
-		closed := bytes.HasSuffix(tag, []byte("/>"))
-		switch name {
-		case "row":
-			inRow, has = !closed, false
-		case "/row":
+		empty := bytes.HasSuffix(tag, []byte("/>")) // <row .../>: an element without content
+		switch {
+		case name == "row" && closing:
 			if inRow && has {
 				if rows++; rows > max {
 					return rows, nil
 				}
 			}
 			inRow = false
-		case "v", "t":
-			inText = inRow && !closed
-		case "/v", "/t":
+		case name == "row":
+			inRow, has = !empty, false
+		case name != "" && closing: // </v>, </t>
 			inText = false
+		case name != "":
+			inText = inRow && !empty
 		}
 	}
 }
 
-// tagName is the name of a tag read after its '<' ("row", "/row", "v"), without a namespace
-// prefix.
-func tagName(tag []byte) string {
-	end := bytes.IndexAny(tag, " \t\r\n/>")
-	if end == 0 && len(tag) > 0 && tag[0] == '/' { // a closing tag
-		rest := tag[1:]
-		e := bytes.IndexAny(rest, " \t\r\n>")
-		if e < 0 {
-			e = len(rest)
-		}
-		return "/" + localName(rest[:e])
+// tagName is the local name of a tag read after its '<' when it is one the scan heeds (row, v,
+// t; "" for the others), and whether the tag closes an element.
+func tagName(tag []byte) (name string, closing bool) {
+	if closing = len(tag) > 0 && tag[0] == '/'; closing {
+		tag = tag[1:]
 	}
-	if end < 0 {
-		end = len(tag)
+	if end := bytes.IndexAny(tag, " \t\r\n/>"); end >= 0 {
+		tag = tag[:end]
 	}
-	return localName(tag[:end])
-}
-
-func localName(b []byte) string {
-	if i := bytes.IndexByte(b, ':'); i >= 0 {
-		b = b[i+1:]
+	if i := bytes.IndexByte(tag, ':'); i >= 0 {
+		tag = tag[i+1:]
 	}
-	switch string(b) { // the few names that matter, without allocating for the others
-	case "row", "v", "t":
-		return string(b)
+	switch string(tag) { // constants: no string is made for the many other tags
+	case "row":
+		return "row", closing
+	case "v":
+		return "v", closing
+	case "t":
+		return "t", closing
 	}
-	return ""
+	return "", closing
 }
