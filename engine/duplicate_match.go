@@ -228,9 +228,12 @@ func (e *Engine) ruleCandidates(ctx context.Context, object string, r workflow.D
 	for _, d := range docs {
 		score, ok := 1.0, true
 		for i, c := range r.Conditions {
-			theirs, has := d[keyFields[i]].(string)
-			if len(eq) > 0 { // read whole: the value, not a key kept with it
+			var theirs string
+			var has bool
+			if len(eq) > 0 { // read whole: the key from the value
 				theirs, has = workflow.Key(c.Match, d[c.Other()], c.PhoneRegion())
+			} else { // read as keys
+				theirs, has = d[keyFields[i]].(string)
 			}
 			if !has || !c.Matches(keys[i], theirs) {
 				ok = false
