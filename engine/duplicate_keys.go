@@ -184,19 +184,19 @@ func (e *Engine) rewriteKeyed(ctx context.Context, ops []store.WriteOp) error {
 	}
 	err := e.store.Batch(ctx, ops)
 	var oe *store.OpError
-	if err == nil || !errors.As(err, &oe) || !skippable(oe.Err) {
+	if err == nil || !errors.As(err, &oe) || !changedMeanwhile(oe.Err) {
 		return storeErr(err)
 	}
 	for _, op := range ops {
-		if err := e.store.Replace(ctx, op.Coll, op.Doc, op.Expect); err != nil && !skippable(err) {
+		if err := e.store.Replace(ctx, op.Coll, op.Doc, op.Expect); err != nil && !changedMeanwhile(err) {
 			return storeErr(err)
 		}
 	}
 	return nil
 }
 
-// skippable: a rekey write that found its record changed or gone since it was read.
-func skippable(err error) bool {
+// changedMeanwhile: a rekey write found its record changed or gone since it was read.
+func changedMeanwhile(err error) bool {
 	return errors.Is(err, store.ErrVersionConflict) || errors.Is(err, store.ErrNotFound)
 }
 
