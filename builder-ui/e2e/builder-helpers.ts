@@ -88,6 +88,9 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
 /** Opens a tab of the builder; on phones the tab bar scrolls under the first click, so retry. */
 export async function openTab(page: Page, name: string) {
   const tab = page.getByRole('tab', { name, exact: true });
+  // The builder first, with time to render: CI twice spent the click loop's 15 s below waiting
+  // for the lead's builder (its largest, thirty fields) to show its tabs, on a loaded machine.
+  await expect(tab).toBeVisible({ timeout: 45_000 });
   await expect(async () => {
     await tab.click();
     await expect(tab).toHaveAttribute('aria-selected', 'true', { timeout: 1000 });

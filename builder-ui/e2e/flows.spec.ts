@@ -39,7 +39,12 @@ async function connect(page: Page, from: string, to: string) {
 async function pick(page: Page, scope: Locator, name: string, option: string) {
   // The chosen value lies over the search input: click through it.
   const box = scope.getByRole('combobox', { name, exact: true });
-  await box.click({ force: true });
+  // A click that lands while the select is being replaced (the approver's type just changed) opens
+  // nothing, and the option was then awaited until the test timed out (CI): open it until it shows.
+  await expect(async () => {
+    await box.click({ force: true });
+    await expect(page.locator('.ant-select-dropdown:visible')).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
   // A searchable list draws only its first options: the option is typed to bring it in view.
   if ((await box.getAttribute('readonly')) === null) await page.keyboard.type(option);
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
