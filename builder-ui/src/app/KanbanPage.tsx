@@ -108,7 +108,7 @@ function KanbanCard({
         boxShadow: isDragging ? token.boxShadow : token.boxShadowTertiary,
       }}
     >
-      <Typography.Text strong ellipsis style={{ display: 'block' }}>
+      <Typography.Text strong className="crm-ellipsis" style={{ display: 'block' }}>
         {title}
       </Typography.Text>
       <Flex justify="space-between" align="center" gap={8} style={{ marginTop: 4 }}>

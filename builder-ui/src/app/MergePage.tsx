@@ -106,7 +106,7 @@ export default function MergePage() {
       title: (
         <Flex vertical gap={4}>
           <Flex justify="space-between" align="center" gap={8}>
-            <Typography.Text strong ellipsis>
+            <Typography.Text strong className="crm-ellipsis">
               {title(id)}
             </Typography.Text>
             {ids.length > 1 && (

@@ -52,11 +52,11 @@ export function CanvasField({ fieldKey, field, selected, problems, onSelect }: P
       <HolderOutlined className="crm-field-handle" />
       <span className="crm-field-icon">{typeIcons[field.type as FieldType]}</span>
       <span className="crm-field-text">
-        <Typography.Text strong ellipsis className="crm-field-label">
+        <Typography.Text strong className="crm-field-label crm-ellipsis">
           {label}
           {field.required ? <span className="crm-required"> *</span> : null}
         </Typography.Text>
-        <Typography.Text type="secondary" ellipsis className="crm-field-name">
+        <Typography.Text type="secondary" className="crm-field-name crm-ellipsis">
           {field.name}
         </Typography.Text>
       </span>

@@ -63,8 +63,7 @@ export function CanvasSection({
         </span>
         <Typography.Link
           strong
-          ellipsis
-          className="crm-section-title"
+          className="crm-section-title crm-ellipsis"
           onClick={() => onSelect({ kind: 'section', key: section.key })}
           data-testid="section-title"
         >

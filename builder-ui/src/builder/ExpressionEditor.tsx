@@ -156,7 +156,7 @@ export function ExpressionEditor({ value, onChange, kind, type, id, placeholder,
               >
                 <span className={`crm-expr-kind crm-expr-kind-${s.kind}`}>{t(`expr.kind.${s.kind}`)}</span>
                 <Typography.Text code>{s.text}</Typography.Text>
-                <Typography.Text type="secondary" ellipsis className="crm-expr-detail">
+                <Typography.Text type="secondary" className="crm-expr-detail crm-ellipsis">
                   {s.detail}
                 </Typography.Text>
               </div>

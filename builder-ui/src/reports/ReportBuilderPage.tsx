@@ -99,7 +99,7 @@ function FieldItem({ f, menu }: { f: ReportField; menu: ReactNode }) {
         style={{ flex: 1, minWidth: 0, cursor: 'grab', padding: '4px 6px', touchAction: 'none' }}
       >
         <HolderOutlined style={{ color: '#8c8c8c' }} />
-        <Typography.Text ellipsis style={{ minWidth: 0 }}>
+        <Typography.Text className="crm-ellipsis" style={{ minWidth: 0 }}>
           {f.via && <Typography.Text type="secondary">{f.via} › </Typography.Text>}
           {f.label}
         </Typography.Text>
@@ -222,7 +222,7 @@ export default function ReportBuilderPage() {
       data-testid={`report-chip-${zone}`}
       style={{ background: '#fff', border: '1px solid #d9d9d9', borderRadius: 6, padding: '2px 4px 2px 8px' }}
     >
-      <Typography.Text style={{ flex: 1, minWidth: 80 }} ellipsis>
+      <Typography.Text className="crm-ellipsis" style={{ flex: 1, minWidth: 80 }}>
         {label}
       </Typography.Text>
       {extra}

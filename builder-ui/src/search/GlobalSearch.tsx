@@ -196,11 +196,15 @@ function SearchPanel({ onClose, input }: { onClose: () => void; input: RefObject
                     background: selected ? token.controlItemBgActive : undefined,
                   }}
                 >
-                  <Typography.Text strong ellipsis style={{ display: 'block' }}>
+                  <Typography.Text strong className="crm-ellipsis" style={{ display: 'block' }}>
                     {row.title}
                   </Typography.Text>
                   {row.detail && (
-                    <Typography.Text type="secondary" ellipsis style={{ display: 'block', fontSize: 12 }}>
+                    <Typography.Text
+                      type="secondary"
+                      className="crm-ellipsis"
+                      style={{ display: 'block', fontSize: 12 }}
+                    >
                       {row.detail}
                     </Typography.Text>
                   )}

@@ -7,7 +7,7 @@ export function Brand({ compact = false }: { compact?: boolean }) {
     <Flex align="center" gap={10} style={{ minWidth: 0 }}>
       <img src="/favicon.svg" alt="" width={28} height={28} />
       {!compact && (
-        <Typography.Text strong ellipsis style={{ fontSize: 16 }}>
+        <Typography.Text strong className="crm-ellipsis" style={{ fontSize: 16 }}>
           {t('app.title')}
         </Typography.Text>
       )}

@@ -53,7 +53,7 @@ export function UserMenu({ compact }: { compact: boolean }) {
     <Flex align="center" gap={12} style={{ minWidth: 0 }}>
       <Avatar size="small" icon={<UserOutlined />} />
       <Link to="/profile" title={t('header.profile')} style={{ display: 'flex', minWidth: 0 }}>
-        <Typography.Text ellipsis style={{ maxWidth: 240 }} data-testid="user-email">
+        <Typography.Text className="crm-ellipsis" title={email} style={{ maxWidth: 240 }} data-testid="user-email">
           {email}
         </Typography.Text>
       </Link>
