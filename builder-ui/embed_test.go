@@ -14,8 +14,8 @@ import (
 )
 
 // Format (keep identical to scripts/source-hash.mjs): the inputs are index.html, package.json,
-// package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/
-// and public/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
+// package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/,
+// public/ and scripts/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
 // builder-ui/ with forward slashes, sorted by their UTF-8 bytes; SHA-256 over, per file, path +
 // "\0" + decimal byte length + "\0" + content; written as lower-case hex and a newline.
 var topLevel = regexp.MustCompile(`^(index\.html|package\.json|package-lock\.json|vite\.config\.[cm]?[jt]s|tsconfig.*\.json)$`)
@@ -34,7 +34,7 @@ func sourceFiles(t *testing.T) []string {
 			files = append(files, e.Name())
 		}
 	}
-	for _, tree := range []string{"src", "public"} {
+	for _, tree := range []string{"src", "public", "scripts"} {
 		err := fs.WalkDir(root, tree, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == tree && os.IsNotExist(err) {

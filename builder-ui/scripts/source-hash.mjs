@@ -2,8 +2,8 @@
 // recomputes it in Go, so a stale dist fails `go test` on a machine without Node.
 //
 // Format (keep identical to embed_test.go): the inputs are index.html, package.json,
-// package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/
-// and public/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
+// package-lock.json, vite.config.* and tsconfig*.json at the top level and every file under src/,
+// public/ and scripts/ but unit tests (*.test.ts, *.test.tsx: never in a bundle); their paths relative to
 // builder-ui/ with forward slashes, sorted by their UTF-8 bytes; SHA-256 over, per file, path +
 // "\0" + decimal byte length + "\0" + content; written as lower-case hex and a newline.
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const topLevel = /^(index\.html|package\.json|package-lock\.json|vite\.config\.[cm]?[jt]s|tsconfig.*\.json)$/;
-const trees = ['src', 'public'];
+const trees = ['src', 'public', 'scripts']; // scripts/: the build's own plugins (antd's styles)
 const unitTest = /\.test\.tsx?$/;
 
 /** @param {string} dir relative to root, forward slashes */

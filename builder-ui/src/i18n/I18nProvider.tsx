@@ -11,6 +11,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setRequestLocale } from '../api/client';
 import { useReducedMotion } from '../shell/useReducedMotion';
+import { appTheme } from '../theme';
 import { I18nContext, type I18n } from './context';
 import { catalogues, initialLocale, storeLocale, type Locale } from './locale';
 
@@ -68,7 +69,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   return (
     <I18nContext.Provider value={value}>
-      <ConfigProvider locale={antdLocales[locale]} theme={{ token: { borderRadius: 8, motion: !reducedMotion } }}>
+      <ConfigProvider locale={antdLocales[locale]} theme={appTheme(reducedMotion)}>
         <AntApp>{children}</AntApp>
       </ConfigProvider>
     </I18nContext.Provider>
