@@ -1,1 +1,0 @@
-import{Y as e,l as t,q as n}from"./index-yZeqCwxV.js";import{t as r}from"./useAppMenu-ChjHEJC8.js";import{u as i}from"./objectWithoutProperties-EpD4-06b.js";var a=i();function o(){let i=n();return i.isPending?(0,a.jsx)(t,{}):(0,a.jsx)(e,{to:r(i.data?.roles)?`/objects`:`/app`,replace:!0})}export{o as default};

@@ -1,0 +1,1 @@
+import{n as e,t}from"./row-DWXBO3qC.js";var n=e,r=t;export{n,r as t};
