@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { antdStaticStyles } from './scripts/antdStaticStyles';
@@ -11,7 +12,7 @@ export default defineConfig({
   // for the theme with motion, as most users see it: the reduced-motion theme too would double the
   // file (+63 KiB gzip on every first load) for the few who ask for less motion, whose browser
   // writes the styles as before.
-  plugins: [react(), antdStaticStyles([appTheme(false)], 'src')],
+  plugins: [react(), antdStaticStyles([appTheme(false)], fileURLToPath(new URL('src', import.meta.url)))],
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
