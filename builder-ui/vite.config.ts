@@ -12,7 +12,7 @@ export default defineConfig({
   // for the theme with motion, as most users see it: the reduced-motion theme too would double the
   // file (+63 KiB gzip on every first load) for the few who ask for less motion, whose browser
   // writes the styles as before.
-  plugins: [react(), antdStaticStyles([appTheme(false)], fileURLToPath(new URL('src', import.meta.url)))],
+  plugins: [react(), antdStaticStyles(appTheme(false), fileURLToPath(new URL('src', import.meta.url)))],
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },

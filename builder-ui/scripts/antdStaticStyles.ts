@@ -44,7 +44,6 @@ const withContent: Record<string, () => ReactNode> = {
   Tabs: () => h(antd.Tabs, { items: [{ key: 'a', label: 'a', children: 'a' }] }),
   Form: () => h(antd.Form, null, h(antd.Form.Item, { label: 'a', name: 'a' }, h(antd.Input))),
   Layout: () => h(antd.Layout, null, h(antd.Layout.Sider), h(antd.Layout.Header), h(antd.Layout.Content)),
-  Tree: () => h(antd.Tree, { treeData: [] }),
 };
 
 /** The antd components the app imports (`import { Button, App as AntApp } from 'antd'`). */
@@ -72,24 +71,22 @@ function components(used: Set<string>): ReactNode {
     .map(([name, C]) => h(Fragment, { key: name }, withContent[name] ? withContent[name]() : h(C as ComponentType)));
 }
 
-/** The CSS of the used antd components in each of the themes, with antd's map of what it holds. */
-export function renderAntdStyles(themes: ThemeConfig[], used: Set<string>): string {
+/** The CSS of the used antd components in the theme, with antd's map of what it holds. */
+export function renderAntdStyles(theme: ThemeConfig, used: Set<string>): string {
   const cache = createCache();
-  for (const theme of themes) {
-    renderToString(h(StyleProvider, { cache }, h(antd.ConfigProvider, { theme }, h(antd.App, null, components(used)))));
-  }
+  renderToString(h(StyleProvider, { cache }, h(antd.ConfigProvider, { theme }, h(antd.App, null, components(used)))));
   return extractStyle(cache, { plain: true });
 }
 
 /** Serves `virtual:antd-static.css`, rendered once per build (and per dev server start). */
-export function antdStaticStyles(themes: ThemeConfig[], srcDir: string): Plugin {
+export function antdStaticStyles(theme: ThemeConfig, srcDir: string): Plugin {
   let css: string | undefined;
   return {
     name: 'antd-static-styles',
     resolveId: (source) => (source === id ? resolved : undefined),
     load(loaded) {
       if (loaded !== resolved) return undefined;
-      css ??= renderAntdStyles(themes, usedComponents(srcDir));
+      css ??= renderAntdStyles(theme, usedComponents(srcDir));
       return css;
     },
   };
